@@ -1,0 +1,167 @@
+//! Unlimited undo and redo for one editing session, and the "unsaved changes" test.
+
+use super::{Edit, EditError};
+use crate::model::Case;
+
+struct Step {
+    label: String,
+    /// The edit that takes the case back across this step.
+    inverse: Edit,
+    /// The state the case was in on the other side of this step.
+    state: u64,
+}
+
+/// Undo and redo stacks. Every state of the case gets a number, so returning to the saved state
+/// by undo counts as clean again.
+pub struct History {
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+    state: u64,
+    next_state: u64,
+    saved_state: Option<u64>,
+    revision: u64,
+}
+
+impl Default for History {
+    fn default() -> Self {
+        Self {
+            undo: Vec::new(),
+            redo: Vec::new(),
+            state: 0,
+            next_state: 1,
+            saved_state: Some(0),
+            revision: 0,
+        }
+    }
+}
+
+impl History {
+    /// Applies `edit` to `case` as one undoable step named `label`.
+    pub fn apply(&mut self, case: &mut Case, label: &str, edit: Edit) -> Result<(), EditError> {
+        let inverse = case.apply(edit)?;
+        self.undo.push(Step {
+            label: label.to_owned(),
+            inverse,
+            state: self.state,
+        });
+        self.redo.clear();
+        self.state = self.next_state;
+        self.next_state += 1;
+        self.revision += 1;
+        Ok(())
+    }
+
+    /// Undoes the last step; returns its label, or `None` when there is nothing to undo.
+    pub fn undo(&mut self, case: &mut Case) -> Result<Option<String>, EditError> {
+        let label = Self::cross(case, &mut self.undo, &mut self.redo, &mut self.state)?;
+        self.revision += u64::from(label.is_some());
+        Ok(label)
+    }
+
+    /// Redoes the last undone step; returns its label, or `None` when there is nothing to redo.
+    pub fn redo(&mut self, case: &mut Case) -> Result<Option<String>, EditError> {
+        let label = Self::cross(case, &mut self.redo, &mut self.undo, &mut self.state)?;
+        self.revision += u64::from(label.is_some());
+        Ok(label)
+    }
+
+    fn cross(
+        case: &mut Case,
+        from: &mut Vec<Step>,
+        to: &mut Vec<Step>,
+        state: &mut u64,
+    ) -> Result<Option<String>, EditError> {
+        let Some(step) = from.pop() else {
+            return Ok(None);
+        };
+        match case.apply(step.inverse.clone()) {
+            Ok(back) => {
+                to.push(Step {
+                    label: step.label.clone(),
+                    inverse: back,
+                    state: *state,
+                });
+                *state = step.state;
+                Ok(Some(step.label))
+            }
+            Err(e) => {
+                // Cannot happen while every change goes through `apply`; keep the step so
+                // nothing is lost, and report.
+                from.push(step);
+                Err(e)
+            }
+        }
+    }
+
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
+    }
+
+    pub fn can_redo(&self) -> bool {
+        !self.redo.is_empty()
+    }
+
+    pub fn undo_label(&self) -> Option<&str> {
+        self.undo.last().map(|s| s.label.as_str())
+    }
+
+    pub fn redo_label(&self) -> Option<&str> {
+        self.redo.last().map(|s| s.label.as_str())
+    }
+
+    /// Number of steps that can be undone.
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// Bumped by every change, undo and redo: derived data keys on it.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
+    /// Whether the case differs from what was last saved (or was never saved).
+    pub fn is_dirty(&self) -> bool {
+        self.saved_state != Some(self.state)
+    }
+
+    /// Records that the case as it is now has been saved.
+    pub fn mark_saved(&mut self) {
+        self.saved_state = Some(self.state);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entity, EntityKind};
+
+    #[test]
+    fn undo_back_to_saved_state_is_clean() {
+        let mut case = Case::default();
+        let mut history = History::default();
+        assert!(!history.is_dirty());
+        let e = Entity::new("e-a", EntityKind::Person, "A");
+        history
+            .apply(&mut case, "Add A", Edit::Insert(e.into()))
+            .expect("valid");
+        assert!(history.is_dirty());
+        assert_eq!(history.undo(&mut case), Ok(Some("Add A".to_owned())));
+        assert!(!history.is_dirty());
+        assert!(case.entities.is_empty());
+        history.redo(&mut case).expect("redo");
+        assert!(history.is_dirty());
+        assert_eq!(case.entities.len(), 1);
+        history.mark_saved();
+        assert!(!history.is_dirty());
+        history.undo(&mut case).expect("undo");
+        assert!(history.is_dirty());
+    }
+
+    #[test]
+    fn nothing_to_undo_is_not_an_error() {
+        let mut case = Case::default();
+        let mut history = History::default();
+        assert_eq!(history.undo(&mut case), Ok(None));
+        assert_eq!(history.redo(&mut case), Ok(None));
+    }
+}

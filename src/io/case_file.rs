@@ -1,0 +1,396 @@
+//! RON case files: pretty, stable, diff-friendly text; versioned with migrations; saved
+//! atomically with a backup of the previous version; loaded with errors that name the file,
+//! line and column, never a panic.
+
+use super::migrate;
+use crate::edit::check_case;
+use crate::model::{Case, FORMAT_VERSION, ItemRef};
+use ron::extensions::Extensions;
+use std::fmt::{self, Write as _};
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Largest case file we open (512 MiB). A 100k-entity case is well under a quarter of this.
+pub const MAX_CASE_FILE_BYTES: u64 = 512 << 20;
+
+/// Extension of the backup kept beside a case file when it is overwritten.
+pub const BACKUP_SUFFIX: &str = ".bak";
+
+/// What went wrong reading a case, and where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line and column, when the problem has a place in the text.
+    pub location: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl ParseError {
+    fn at(line: usize, column: usize, message: impl Into<String>) -> Self {
+        Self {
+            location: Some((line, column)),
+            message: message.into(),
+        }
+    }
+
+    fn whole(message: impl Into<String>) -> Self {
+        Self {
+            location: None,
+            message: message.into(),
+        }
+    }
+}
+
+/// A failed load: the file and what went wrong in it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub error: ParseError,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.error.location {
+            Some((line, col)) => write!(
+                f,
+                "{}:{line}:{col}: {}",
+                self.path.display(),
+                self.error.message
+            ),
+            None => write!(f, "{}: {}", self.path.display(), self.error.message),
+        }
+    }
+}
+
+/// A failed save. The file on disk is as it was before the save began.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("could not write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("could not encode the case: {0}")]
+    Encode(String),
+}
+
+impl SaveError {
+    fn io(path: &Path, source: std::io::Error) -> Self {
+        SaveError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// Reads, migrates and validates a case file.
+pub fn load_case(path: &Path) -> Result<Case, LoadError> {
+    let fail = |error| LoadError {
+        path: path.to_owned(),
+        error,
+    };
+    let bytes = read_limited(path).map_err(fail)?;
+    parse_case_bytes(&bytes).map_err(fail)
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, ParseError> {
+    let file = fs::File::open(path).map_err(|e| ParseError::whole(describe_io_error(&e)))?;
+    let len = file.metadata().map_or(0, |m| m.len());
+    if len > MAX_CASE_FILE_BYTES {
+        return Err(too_large(len));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    // Read at most one byte past the limit, in case the file grows while we read it.
+    file.take(MAX_CASE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ParseError::whole(describe_io_error(&e)))?;
+    if bytes.len() as u64 > MAX_CASE_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+fn too_large(len: u64) -> ParseError {
+    ParseError::whole(format!(
+        "the file is {} MiB; Chokepoint opens case files up to {} MiB",
+        len >> 20,
+        MAX_CASE_FILE_BYTES >> 20
+    ))
+}
+
+/// Plain words for the I/O errors users meet.
+pub fn describe_io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or folder".to_owned(),
+        ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        ErrorKind::ReadOnlyFilesystem => "the disk is read-only".to_owned(),
+        ErrorKind::StorageFull => "the disk is full".to_owned(),
+        ErrorKind::IsADirectory => "that is a folder, not a file".to_owned(),
+        _ => e.to_string(),
+    }
+}
+
+/// Parses a case from raw bytes: UTF-8 (a byte-order mark is allowed), RON, any known version.
+pub fn parse_case_bytes(bytes: &[u8]) -> Result<Case, ParseError> {
+    if bytes.len() as u64 > MAX_CASE_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        // The prefix is valid UTF-8 by construction.
+        let prefix = std::str::from_utf8(valid).unwrap_or("");
+        let (line, col) = line_col(prefix, prefix.len());
+        ParseError::at(
+            line,
+            col,
+            "the file is not valid UTF-8 text (is it really a .ron case file?)",
+        )
+    })?;
+    parse_case(text)
+}
+
+/// Parses a case from text.
+pub fn parse_case(text: &str) -> Result<Case, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ParseError::whole("the file is empty"));
+    }
+    let version = migrate::detect_version(text)?;
+    let case = match version {
+        v if v == FORMAT_VERSION => ron_options()
+            .from_str::<Case>(text)
+            .map_err(|e| ron_error(text, &e))?,
+        v if v > FORMAT_VERSION => {
+            return Err(ParseError::whole(format!(
+                "this case was written by a newer Chokepoint (format version {v}; this one reads up to {FORMAT_VERSION}). Update Chokepoint to open it."
+            )));
+        }
+        v => migrate::load_old(text, v)?,
+    };
+    let errors = check_case(&case);
+    if let Some(first) = errors.first() {
+        let (line, col) = locate_error(text, first);
+        let mut message = first.to_string();
+        if errors.len() > 1 {
+            let _ = write!(message, " (and {} more problems)", errors.len() - 1);
+        }
+        return Err(ParseError::at(line, col, message));
+    }
+    Ok(case)
+}
+
+pub(crate) fn ron_options() -> ron::Options {
+    ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME)
+}
+
+pub(crate) fn ron_error(text: &str, e: &ron::error::SpannedError) -> ParseError {
+    let mut line = e.span.start.line.max(1);
+    let mut col = e.span.start.col.max(1);
+    // ron reports the end of input for truncation; make that explicit.
+    let message = match &e.code {
+        ron::Error::Eof => {
+            let (l, c) = line_col(text, text.len());
+            line = l;
+            col = c;
+            "the file ends too early (is it truncated?)".to_owned()
+        }
+        other => other.to_string(),
+    };
+    ParseError::at(line, col, message)
+}
+
+/// 1-based line and column (in characters) of byte offset `at` in `text`.
+pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+/// Where in the text a validation error belongs: the first mention of the item's id.
+fn locate_error(text: &str, error: &crate::edit::ValidationError) -> (usize, usize) {
+    use crate::edit::ValidationError as V;
+    let item: Option<&ItemRef> = match error {
+        V::DanglingReference { item, .. }
+        | V::InvalidField { item, .. }
+        | V::StillReferenced { item, .. }
+        | V::DuplicateId(item)
+        | V::Missing(item) => Some(item),
+        V::EmptyRoute(_) => None,
+    };
+    let id = match (error, item) {
+        (V::EmptyRoute(id), _) => id.clone(),
+        (_, Some(item)) => item.id_str().to_owned(),
+        _ => String::new(),
+    };
+    let needle = format!("\"{id}\"");
+    text.find(&needle).map_or((1, 1), |at| line_col(text, at))
+}
+
+/// The case as pretty, stable RON text, exactly as `save_case` writes it.
+pub fn case_to_ron(case: &Case) -> Result<String, SaveError> {
+    let config = ron::ser::PrettyConfig::new()
+        .indentor("  ")
+        .struct_names(false)
+        .extensions(Extensions::IMPLICIT_SOME)
+        .separate_tuple_members(false);
+    let mut text =
+        String::from("// Chokepoint case file. Plain RON text: readable, diffable, editable.\n");
+    text.push_str(
+        &ron::ser::to_string_pretty(case, config).map_err(|e| SaveError::Encode(e.to_string()))?,
+    );
+    text.push('\n');
+    Ok(text)
+}
+
+/// Path of the backup kept beside `path` when it is overwritten.
+pub fn backup_path(path: &Path) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(std::ffi::OsStr::to_os_string)
+        .unwrap_or_default();
+    name.push(BACKUP_SUFFIX);
+    path.with_file_name(name)
+}
+
+/// Saves atomically: the text goes to a temporary file beside `path`, is flushed and synced,
+/// the previous file (if any) is kept as `path.bak`, and the temporary file is renamed over
+/// `path`. At every moment `path` holds either the complete old case or the complete new one.
+pub fn save_case(path: &Path, case: &Case) -> Result<(), SaveError> {
+    let text = case_to_ron(case)?;
+    write_atomic(path, text.as_bytes())
+}
+
+/// Writes `bytes` to `path` atomically, keeping the previous version as a backup.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(SaveError::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "the folder does not exist"),
+        ));
+    }
+    let file_name = path
+        .file_name()
+        .ok_or_else(|| {
+            SaveError::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file name"),
+            )
+        })?
+        .to_string_lossy()
+        .into_owned();
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = write_and_sync(&tmp, bytes).and_then(|()| {
+        if path.exists() {
+            keep_backup(path)?;
+        }
+        fs::rename(&tmp, path)?;
+        sync_dir(&dir);
+        Ok(())
+    });
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        SaveError::io(path, e)
+    })
+}
+
+fn write_and_sync(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs::File::create(tmp)?;
+    file.write_all(bytes)?;
+    file.flush()?;
+    file.sync_all()
+}
+
+/// Replaces the backup with the current file. A hard link is instant and atomic; where links
+/// are not supported we copy through a temporary file so the backup is never half-written.
+fn keep_backup(path: &Path) -> std::io::Result<()> {
+    let backup = backup_path(path);
+    let staged = backup.with_extension("bak.tmp");
+    let _ = fs::remove_file(&staged);
+    if fs::hard_link(path, &staged).is_err() {
+        fs::copy(path, &staged)?;
+    }
+    fs::rename(&staged, &backup)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) {
+    // Makes the rename durable; failure here cannot lose data, so it is not an error.
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entity, EntityKind};
+
+    fn small_case() -> Case {
+        let mut case = Case::default();
+        case.meta.title = "Test".into();
+        let e = Entity::new("e-su-di", EntityKind::Person, "Su Di");
+        case.entities.insert(e.id.clone(), e);
+        case
+    }
+
+    #[test]
+    fn round_trip_and_stable_text() {
+        let case = small_case();
+        let text = case_to_ron(&case).expect("encode");
+        let back = parse_case(&text).expect("decode");
+        assert_eq!(back, case);
+        assert_eq!(
+            case_to_ron(&back).expect("encode"),
+            text,
+            "saving twice gives identical text"
+        );
+    }
+
+    #[test]
+    fn truncated_file_names_line_and_column() {
+        let text = case_to_ron(&small_case()).expect("encode");
+        let cut = &text[..text.len() / 2];
+        let err = parse_case(cut).expect_err("truncated");
+        assert!(err.location.is_some());
+        assert!(err.message.contains("ends too early"), "{}", err.message);
+    }
+
+    #[test]
+    fn atomic_save_keeps_backup() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("case.ron");
+        let mut case = small_case();
+        save_case(&path, &case).expect("first save");
+        case.meta.title = "Second".into();
+        save_case(&path, &case).expect("second save");
+        assert_eq!(load_case(&path).expect("load").meta.title, "Second");
+        assert_eq!(
+            load_case(&backup_path(&path)).expect("backup").meta.title,
+            "Test"
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .expect("list")
+            .filter_map(Result::ok)
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn save_into_missing_folder_fails_cleanly() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("nope").join("case.ron");
+        let err = save_case(&path, &small_case()).expect_err("missing folder");
+        assert!(err.to_string().contains("folder does not exist"), "{err}");
+    }
+}

@@ -1,0 +1,381 @@
+//! The case: the document an investigator saves, shares and presents. Everything here is
+//! undoable document state; selection, camera and caches live in the UI, never in the case.
+
+use super::common::{CanvasPoint, PartialDate, Timestamp, Tlp};
+use super::entity::{Entity, EntityKind};
+use super::evidence::{CustodyEntry, Evidence};
+use super::ids::{EntityId, EvidenceId, GroupId, ItemRef, LinkId, NoteId, ShipmentId, ViewId};
+use super::link::Link;
+use super::shipment::Shipment;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The case file format this build writes. Older versions load through `io::migrate`.
+pub const FORMAT_VERSION: u32 = 2;
+
+/// Case-level facts.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CaseMeta {
+    pub id: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub summary: String,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    pub marking: Tlp,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+}
+
+/// A Markdown note on the case or on one item; with a canvas position it is a sticky note.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Note {
+    pub id: NoteId,
+    pub title: String,
+    /// Markdown text.
+    pub body: String,
+    /// The item the note is about; `None` for a note on the whole case.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub about: Option<ItemRef>,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    pub created: Timestamp,
+    pub modified: Timestamp,
+    /// Where the note sits on the canvas as a sticky note, if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub canvas: Option<CanvasPoint>,
+}
+
+/// A titled set of entities drawn as a box on the canvas, optionally collapsed to one node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Group {
+    pub id: GroupId,
+    pub title: String,
+    pub members: Vec<EntityId>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub collapsed: bool,
+}
+
+/// A position on the canvas for an entity node; pinned nodes are never moved by layouts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NodePosition {
+    pub x: f32,
+    pub y: f32,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pinned: bool,
+}
+
+/// The camera of a saved view, in canvas coordinates.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Camera {
+    pub center: CanvasPoint,
+    pub zoom: f32,
+}
+
+impl Default for Camera {
+    fn default() -> Self {
+        Self {
+            center: CanvasPoint::default(),
+            zoom: 1.0,
+        }
+    }
+}
+
+/// A saved view ("slide") for briefings: camera, filters, highlights, time window and caption.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SavedView {
+    pub id: ViewId,
+    pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub caption: String,
+    pub camera: Camera,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hidden_kinds: Vec<EntityKind>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hidden_tags: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub highlighted: Vec<ItemRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_from: Option<PartialDate>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_to: Option<PartialDate>,
+}
+
+/// A whole investigation case.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Case {
+    pub format_version: u32,
+    pub meta: CaseMeta,
+    #[serde(with = "id_map")]
+    pub entities: BTreeMap<EntityId, Entity>,
+    #[serde(with = "id_map")]
+    pub links: BTreeMap<LinkId, Link>,
+    #[serde(with = "id_map")]
+    pub shipments: BTreeMap<ShipmentId, Shipment>,
+    #[serde(with = "id_map", skip_serializing_if = "BTreeMap::is_empty")]
+    pub evidence: BTreeMap<EvidenceId, Evidence>,
+    #[serde(with = "id_map", skip_serializing_if = "BTreeMap::is_empty")]
+    pub notes: BTreeMap<NoteId, Note>,
+    #[serde(with = "id_map", skip_serializing_if = "BTreeMap::is_empty")]
+    pub groups: BTreeMap<GroupId, Group>,
+    /// Saved views in presentation order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub views: Vec<SavedView>,
+    /// Canvas positions of entity nodes.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub positions: BTreeMap<EntityId, NodePosition>,
+    /// Append-only record of who added, changed or removed evidence.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub custody: Vec<CustodyEntry>,
+}
+
+impl Default for Case {
+    fn default() -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            meta: CaseMeta {
+                title: "Untitled case".to_owned(),
+                ..CaseMeta::default()
+            },
+            entities: BTreeMap::new(),
+            links: BTreeMap::new(),
+            shipments: BTreeMap::new(),
+            evidence: BTreeMap::new(),
+            notes: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            views: Vec::new(),
+            positions: BTreeMap::new(),
+            custody: Vec::new(),
+        }
+    }
+}
+
+impl Case {
+    /// A new empty case created now.
+    pub fn new_untitled(now: Timestamp) -> Self {
+        let mut case = Self::default();
+        case.meta.id = format!("case-{}", now.unix_seconds);
+        case.meta.created = now;
+        case.meta.modified = now;
+        case
+    }
+
+    /// Display name of an entity, or its id when it is missing.
+    pub fn entity_name(&self, id: &EntityId) -> String {
+        self.entities
+            .get(id)
+            .map_or_else(|| format!("⚠ {id}"), |e| e.name.clone())
+    }
+
+    /// A short human label for any item.
+    pub fn item_label(&self, item: &ItemRef) -> String {
+        match item {
+            ItemRef::Entity(id) => self.entity_name(id),
+            ItemRef::Link(id) => self.links.get(id).map_or_else(
+                || id.to_string(),
+                |l| {
+                    format!(
+                        "{} → {}: {}",
+                        self.entity_name(&l.from),
+                        self.entity_name(&l.to),
+                        l.kind.summary()
+                    )
+                },
+            ),
+            ItemRef::Shipment(id) => self
+                .shipments
+                .get(id)
+                .map_or_else(|| id.to_string(), |s| s.reference.clone()),
+            ItemRef::Evidence(id) => self
+                .evidence
+                .get(id)
+                .map_or_else(|| id.to_string(), |e| e.title.clone()),
+            ItemRef::Note(id) => self
+                .notes
+                .get(id)
+                .map_or_else(|| id.to_string(), |n| n.title.clone()),
+            ItemRef::Group(id) => self
+                .groups
+                .get(id)
+                .map_or_else(|| id.to_string(), |g| g.title.clone()),
+            ItemRef::View(id) => self
+                .views
+                .iter()
+                .find(|v| &v.id == id)
+                .map_or_else(|| id.to_string(), |v| v.name.clone()),
+        }
+    }
+
+    /// Whether the case holds the referenced item.
+    pub fn contains(&self, item: &ItemRef) -> bool {
+        match item {
+            ItemRef::Entity(id) => self.entities.contains_key(id),
+            ItemRef::Link(id) => self.links.contains_key(id),
+            ItemRef::Shipment(id) => self.shipments.contains_key(id),
+            ItemRef::Evidence(id) => self.evidence.contains_key(id),
+            ItemRef::Note(id) => self.notes.contains_key(id),
+            ItemRef::Group(id) => self.groups.contains_key(id),
+            ItemRef::View(id) => self.views.iter().any(|v| &v.id == id),
+        }
+    }
+
+    /// A fresh id for a new item: `prefix-slug` from the name when it has ASCII letters,
+    /// else `prefix-N`; never one that `taken` reports as used.
+    pub fn fresh_id(prefix: &str, name: &str, taken: impl Fn(&str) -> bool) -> String {
+        let slug = super::ids::slug(name);
+        let base = if slug.is_empty() {
+            format!("{prefix}-1")
+        } else {
+            format!("{prefix}-{slug}")
+        };
+        if !taken(&base) {
+            return base;
+        }
+        let stem = if slug.is_empty() {
+            prefix.to_owned()
+        } else {
+            format!("{prefix}-{slug}")
+        };
+        // Ids are finite, so some counter is always free; the bound only satisfies the type.
+        (2..=u32::MAX)
+            .map(|n| format!("{stem}-{n}"))
+            .find(|candidate| !taken(candidate))
+            .unwrap_or(base)
+    }
+
+    pub fn fresh_entity_id(&self, name: &str) -> EntityId {
+        EntityId(Self::fresh_id(EntityId::PREFIX, name, |id| {
+            self.entities.contains_key(&EntityId::from(id))
+        }))
+    }
+
+    pub fn fresh_link_id(&self, name: &str) -> LinkId {
+        LinkId(Self::fresh_id(LinkId::PREFIX, name, |id| {
+            self.links.contains_key(&LinkId::from(id))
+        }))
+    }
+
+    pub fn fresh_shipment_id(&self, name: &str) -> ShipmentId {
+        ShipmentId(Self::fresh_id(ShipmentId::PREFIX, name, |id| {
+            self.shipments.contains_key(&ShipmentId::from(id))
+        }))
+    }
+
+    /// Counts for status lines and `chokepoint check`.
+    pub fn counts(&self) -> CaseCounts {
+        CaseCounts {
+            entities: self.entities.len(),
+            links: self.links.len(),
+            shipments: self.shipments.len(),
+            evidence: self.evidence.len(),
+            notes: self.notes.len(),
+        }
+    }
+}
+
+/// How many items of each main kind a case holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CaseCounts {
+    pub entities: usize,
+    pub links: usize,
+    pub shipments: usize,
+    pub evidence: usize,
+    pub notes: usize,
+}
+
+impl std::fmt::Display for CaseCounts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} entities, {} links, {} shipments, {} evidence items, {} notes",
+            self.entities, self.links, self.shipments, self.evidence, self.notes
+        )
+    }
+}
+
+/// Items that carry their own id, so a map of them can be written as a plain list.
+pub trait HasId {
+    type Id: Ord + Clone + std::fmt::Display;
+    fn id(&self) -> &Self::Id;
+    /// Word for error messages ("entity", "link" ...).
+    const KIND: &'static str;
+}
+
+macro_rules! has_id {
+    ($t:ty, $id:ty, $kind:literal) => {
+        impl HasId for $t {
+            type Id = $id;
+            const KIND: &'static str = $kind;
+            fn id(&self) -> &$id {
+                &self.id
+            }
+        }
+    };
+}
+has_id!(Entity, EntityId, "entity");
+has_id!(Link, LinkId, "link");
+has_id!(Shipment, ShipmentId, "shipment");
+has_id!(Evidence, EvidenceId, "evidence item");
+has_id!(Note, NoteId, "note");
+has_id!(Group, GroupId, "group");
+
+/// Writes an id-keyed map as a list in id order (readable, diff-friendly RON) and reads it
+/// back, refusing duplicate ids.
+pub mod id_map {
+    use super::HasId;
+    use serde::de::{Deserializer, Error, SeqAccess, Visitor};
+    use serde::ser::Serializer;
+    use serde::{Deserialize, Serialize};
+    use std::collections::BTreeMap;
+    use std::fmt;
+    use std::marker::PhantomData;
+
+    pub fn serialize<S, T>(map: &BTreeMap<T::Id, T>, serializer: S) -> Result<S::Ok, S::Error>
+    where
+        S: Serializer,
+        T: HasId + Serialize,
+    {
+        serializer.collect_seq(map.values())
+    }
+
+    pub fn deserialize<'de, D, T>(deserializer: D) -> Result<BTreeMap<T::Id, T>, D::Error>
+    where
+        D: Deserializer<'de>,
+        T: HasId + Deserialize<'de>,
+    {
+        struct ListVisitor<T>(PhantomData<T>);
+
+        impl<'de, T: HasId + Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
+            type Value = BTreeMap<T::Id, T>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                write!(f, "a list of {} items", T::KIND)
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut map = BTreeMap::new();
+                while let Some(item) = seq.next_element::<T>()? {
+                    let id = item.id().clone();
+                    if map.insert(id.clone(), item).is_some() {
+                        return Err(A::Error::custom(format!(
+                            "duplicate {} id \"{id}\"",
+                            T::KIND
+                        )));
+                    }
+                }
+                Ok(map)
+            }
+        }
+
+        deserializer.deserialize_seq(ListVisitor(PhantomData))
+    }
+}

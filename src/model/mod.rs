@@ -1,0 +1,31 @@
+//! The case model: plain serde data with newtype ids. No egui and no I/O here, so the CLI,
+//! importers, tests and UI all share exactly the same types.
+
+mod case;
+mod common;
+mod entity;
+mod evidence;
+mod ids;
+mod link;
+mod shipment;
+
+pub use case::{
+    Camera, Case, CaseCounts, CaseMeta, FORMAT_VERSION, Group, HasId, NodePosition, Note, SavedView,
+};
+pub use common::{
+    CanvasPoint, ClaimStatus, Confidence, CountryCode, CountryCodeError, DateError, Money,
+    PartialDate, Timestamp, Tlp, format_amount,
+};
+pub use entity::{
+    Entity, EntityKind, Flag, FlagKind, Identifier, IdentifierScheme, PostalAddress, ProductSpec,
+};
+pub use evidence::{
+    ClaimSupport, CustodyAction, CustodyEntry, Evidence, EvidenceKind, EvidenceSource,
+    InfoCredibility, SourceReliability,
+};
+pub use ids::{
+    EntityId, EvidenceId, GroupId, ItemRef, LinkId, MAX_ID_LEN, NoteId, ShipmentId, ViewId,
+    is_valid_id, slug,
+};
+pub use link::{Link, LinkKind, LinkKindTag};
+pub use shipment::{GoodsLine, Leg, Place, Shipment, ShipmentStatus, TransportMode};

@@ -1,0 +1,1261 @@
+//! The application: document, view state, the per-frame loop and every command.
+//!
+//! Each frame: collect background results (file dialogs, loads), turn shortcuts into commands,
+//! draw panels (which only return actions), then apply the actions through the edit path.
+
+use super::commands::UiCommand;
+use super::fonts;
+use super::panels::inspector::{Inspector, InspectorAction};
+use super::panels::list::{ItemList, ListAction, ListTab};
+use super::theme::{self, ThemeChoice};
+use crate::edit::{Edit, History, references_to};
+use crate::io::{LoadError, load_case, save_case};
+use crate::model::{
+    Case, Entity, EntityKind, ItemRef, Leg, Link, LinkKind, Place, Shipment, Timestamp,
+};
+use egui::{RichText, Ui};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Preferences, kept in eframe storage (not in the case).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub theme: ThemeChoice,
+    pub recent: Vec<PathBuf>,
+    /// A font file chosen by the user for CJK names, when the system has none we find.
+    pub cjk_font: Option<PathBuf>,
+    /// The investigator's name, for the custody log and new notes.
+    pub investigator: String,
+}
+
+const SETTINGS_KEY: &str = "chokepoint-settings";
+const MAX_RECENT: usize = 10;
+
+/// What the app opens with.
+pub struct Startup {
+    pub case: Case,
+    /// Where the case lives; `None` for the bundled sample or a new case.
+    pub path: Option<PathBuf>,
+    /// A message for the status bar.
+    pub message: Option<String>,
+    /// Why the requested file could not be opened, shown as an error.
+    pub error: Option<String>,
+    /// Take a screenshot after a few frames, save it here and exit.
+    pub screenshot: Option<PathBuf>,
+}
+
+/// Actions that would discard unsaved changes, held while the user decides.
+#[derive(Clone, Debug, PartialEq)]
+enum Guarded {
+    New,
+    OpenDialog,
+    OpenPath(PathBuf),
+    Quit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum DialogKind {
+    Open,
+    SaveAs,
+    Font,
+}
+
+impl DialogKind {
+    fn title(self) -> &'static str {
+        match self {
+            DialogKind::Open => "Open case by path",
+            DialogKind::SaveAs => "Save case as",
+            DialogKind::Font => "Choose a font file",
+        }
+    }
+}
+
+enum Modal {
+    ConfirmDiscard(Guarded),
+    PathPrompt {
+        kind: DialogKind,
+        text: String,
+        error: Option<String>,
+    },
+    ConfirmDelete {
+        target: ItemRef,
+        links: usize,
+    },
+    Error {
+        title: String,
+        message: String,
+    },
+    Settings {
+        font_text: String,
+        font_error: Option<String>,
+    },
+    Shortcuts,
+}
+
+/// What to do after a dialog button was pressed, run once the dialog is closed.
+type FollowUp = Box<dyn FnOnce(&mut ChokepointApp, &egui::Context)>;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StatusKind {
+    Info,
+    Error,
+}
+
+struct ScreenshotJob {
+    path: PathBuf,
+    requested: bool,
+    done: Arc<Mutex<Option<Result<(), String>>>>,
+}
+
+/// Frames rendered before the screenshot is taken, so fonts and layout have settled.
+const SCREENSHOT_AFTER_FRAMES: u64 = 8;
+
+pub struct ChokepointApp {
+    pub case: Case,
+    pub history: History,
+    pub path: Option<PathBuf>,
+    pub selection: Option<ItemRef>,
+    pub settings: Settings,
+    list: ItemList,
+    inspector: Inspector,
+    status: Option<(String, StatusKind)>,
+    last_saved: Option<Instant>,
+    modal: Option<Modal>,
+    dialog: Option<(DialogKind, Instant, Receiver<Option<PathBuf>>)>,
+    loading: Option<(PathBuf, Receiver<Result<Case, LoadError>>)>,
+    after_save: Option<Guarded>,
+    font_notice: Option<String>,
+    font_family: Option<String>,
+    screenshot: Option<ScreenshotJob>,
+    close_confirmed: bool,
+    frames: u64,
+    title_shown: String,
+    theme_applied: Option<ThemeChoice>,
+}
+
+impl ChokepointApp {
+    /// Builds the app. `discover_fonts` looks for a CJK font on the system (off in UI tests
+    /// that do not render).
+    pub fn new(
+        ctx: &egui::Context,
+        startup: Startup,
+        settings: Settings,
+        discover_fonts: bool,
+    ) -> Self {
+        let status = match (startup.error, startup.message) {
+            (Some(e), _) => Some((e, StatusKind::Error)),
+            (None, Some(m)) => Some((m, StatusKind::Info)),
+            (None, None) => None,
+        };
+        let mut app = Self {
+            case: startup.case,
+            history: History::default(),
+            path: startup.path,
+            selection: None,
+            settings,
+            list: ItemList::default(),
+            inspector: Inspector::default(),
+            status,
+            last_saved: None,
+            modal: None,
+            dialog: None,
+            loading: None,
+            after_save: None,
+            font_notice: None,
+            font_family: None,
+            screenshot: startup.screenshot.map(|path| ScreenshotJob {
+                path,
+                requested: false,
+                done: Arc::new(Mutex::new(None)),
+            }),
+            close_confirmed: false,
+            frames: 0,
+            title_shown: String::new(),
+            theme_applied: None,
+        };
+        if let Some(p) = app.path.clone() {
+            app.remember_recent(&p);
+        }
+        if discover_fonts {
+            app.load_fonts(ctx);
+        }
+        egui_extras_style(ctx);
+        app
+    }
+
+    /// Builds the app inside eframe, with preferences from its storage.
+    pub fn from_creation_context(cc: &eframe::CreationContext<'_>, startup: Startup) -> Self {
+        let settings = cc
+            .storage
+            .and_then(|s| eframe::get_value::<Settings>(s, SETTINGS_KEY))
+            .unwrap_or_default();
+        Self::new(&cc.egui_ctx, startup, settings, true)
+    }
+
+    fn load_fonts(&mut self, ctx: &egui::Context) {
+        match fonts::find_cjk_font(self.settings.cjk_font.as_deref()) {
+            Some(font) => {
+                fonts::install_cjk_font(ctx, &font);
+                self.font_family = Some(format!("{} ({})", font.family, font.path.display()));
+                self.font_notice = None;
+            }
+            None => {
+                self.font_notice = Some(
+                    "No font for Chinese/Japanese/Korean names was found: choose one in Settings… (e.g. install fonts-noto-cjk)".to_owned(),
+                );
+            }
+        }
+    }
+
+    fn is_dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    fn info(&mut self, message: impl Into<String>) {
+        self.status = Some((message.into(), StatusKind::Info));
+    }
+
+    fn error(&mut self, message: impl Into<String>) {
+        self.status = Some((message.into(), StatusKind::Error));
+    }
+
+    fn remember_recent(&mut self, path: &Path) {
+        let path = path.canonicalize().unwrap_or_else(|_| path.to_owned());
+        self.settings.recent.retain(|p| p != &path);
+        self.settings.recent.insert(0, path);
+        self.settings.recent.truncate(MAX_RECENT);
+    }
+
+    /// Applies one undoable edit, reporting refusal in the status bar.
+    pub fn apply_edit(&mut self, label: &str, edit: Edit) -> bool {
+        match self.history.apply(&mut self.case, label, edit) {
+            Ok(()) => true,
+            Err(e) => {
+                self.error(format!("{label}: {e}"));
+                false
+            }
+        }
+    }
+
+    /// Commits what the user was typing in the inspector, so no keystroke is lost.
+    fn commit_pending(&mut self) {
+        if let Some((label, edit)) = self.inspector.take_pending() {
+            self.apply_edit(&label, edit);
+        }
+    }
+
+    fn select(&mut self, item: Option<ItemRef>) {
+        if self.selection != item {
+            self.commit_pending();
+            if let Some(i) = &item {
+                self.list.tab = match i {
+                    ItemRef::Link(_) => ListTab::Links,
+                    ItemRef::Shipment(_) => ListTab::Shipments,
+                    _ => ListTab::Entities,
+                };
+            }
+            self.selection = item;
+        }
+    }
+
+    // ---- commands ---------------------------------------------------------------------------
+
+    pub fn run_command(&mut self, ctx: &egui::Context, command: UiCommand) {
+        match command {
+            UiCommand::New => self.guard(ctx, Guarded::New),
+            UiCommand::Open => self.guard(ctx, Guarded::OpenDialog),
+            UiCommand::OpenByPath => {
+                self.modal = Some(Modal::PathPrompt {
+                    kind: DialogKind::Open,
+                    text: String::new(),
+                    error: None,
+                });
+            }
+            UiCommand::Save => {
+                self.save();
+            }
+            UiCommand::SaveAs => {
+                self.commit_pending();
+                self.spawn_dialog(DialogKind::SaveAs);
+            }
+            UiCommand::Quit => self.guard(ctx, Guarded::Quit),
+            UiCommand::Undo => self.undo(),
+            UiCommand::Redo => self.redo(),
+            UiCommand::AddEntity => self.add_entity(),
+            UiCommand::AddLink => self.add_link(),
+            UiCommand::AddShipment => self.add_shipment(),
+            UiCommand::DeleteSelection => {
+                if let Some(target) = self.selection.clone() {
+                    self.request_delete(target);
+                }
+            }
+            UiCommand::FindInList => self.list.focus_filter = true,
+            UiCommand::ToggleTheme => {
+                self.settings.theme = if ctx.theme() == egui::Theme::Dark {
+                    ThemeChoice::Light
+                } else {
+                    ThemeChoice::Dark
+                };
+            }
+            UiCommand::Settings => {
+                self.modal = Some(Modal::Settings {
+                    font_text: self
+                        .settings
+                        .cjk_font
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    font_error: None,
+                });
+            }
+            UiCommand::Shortcuts => self.modal = Some(Modal::Shortcuts),
+        }
+    }
+
+    pub fn undo(&mut self) {
+        self.commit_pending();
+        match self.history.undo(&mut self.case) {
+            Ok(Some(label)) => self.info(format!("Undid: {label}")),
+            Ok(None) => self.info("Nothing to undo"),
+            Err(e) => self.error(format!("Undo failed: {e}")),
+        }
+    }
+
+    pub fn redo(&mut self) {
+        self.commit_pending();
+        match self.history.redo(&mut self.case) {
+            Ok(Some(label)) => self.info(format!("Redid: {label}")),
+            Ok(None) => self.info("Nothing to redo"),
+            Err(e) => self.error(format!("Redo failed: {e}")),
+        }
+    }
+
+    fn guard(&mut self, ctx: &egui::Context, action: Guarded) {
+        self.commit_pending();
+        if self.is_dirty() {
+            self.modal = Some(Modal::ConfirmDiscard(action));
+        } else {
+            self.perform(ctx, action);
+        }
+    }
+
+    fn perform(&mut self, ctx: &egui::Context, action: Guarded) {
+        match action {
+            Guarded::New => {
+                self.replace_case(Case::new_untitled(Timestamp::now()), None);
+                self.info("New case");
+            }
+            Guarded::OpenDialog => self.spawn_dialog(DialogKind::Open),
+            Guarded::OpenPath(path) => self.start_loading(ctx, path),
+            Guarded::Quit => {
+                self.close_confirmed = true;
+                ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            }
+        }
+    }
+
+    fn replace_case(&mut self, case: Case, path: Option<PathBuf>) {
+        self.history = History::default();
+        self.case = case;
+        self.path = path;
+        self.selection = None;
+        self.inspector = Inspector::default();
+        self.list = ItemList::default();
+        self.last_saved = None;
+    }
+
+    /// Opens a case file on a background thread; the UI stays responsive on large files.
+    pub fn start_loading(&mut self, ctx: &egui::Context, path: PathBuf) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        let p = path.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(load_case(&p));
+            ctx.request_repaint();
+        });
+        self.info(format!("Opening {}…", path.display()));
+        self.loading = Some((path, rx));
+    }
+
+    /// Opens a case file and waits for it (CLI-like paths and tests).
+    pub fn open_now(&mut self, path: &Path) -> Result<(), LoadError> {
+        let case = load_case(path)?;
+        self.finish_open(path, case);
+        Ok(())
+    }
+
+    fn finish_open(&mut self, path: &Path, case: Case) {
+        let counts = case.counts();
+        self.replace_case(case, Some(path.to_owned()));
+        self.remember_recent(path);
+        self.info(format!("Opened {} ({counts})", path.display()));
+    }
+
+    fn spawn_dialog(&mut self, kind: DialogKind) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let start_dir = self
+            .path
+            .as_ref()
+            .and_then(|p| p.parent().map(Path::to_owned));
+        let file_name = self
+            .path
+            .as_ref()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| format!("{}.ron", crate::model::slug(&self.case.meta.title)));
+        std::thread::spawn(move || {
+            let mut dialog = rfd::FileDialog::new();
+            if let Some(dir) = start_dir {
+                dialog = dialog.set_directory(dir);
+            }
+            let picked = match kind {
+                DialogKind::Open => dialog
+                    .set_title("Open case")
+                    .add_filter("Chokepoint case", &["ron"])
+                    .pick_file(),
+                DialogKind::SaveAs => dialog
+                    .set_title("Save case as")
+                    .add_filter("Chokepoint case", &["ron"])
+                    .set_file_name(file_name)
+                    .save_file(),
+                DialogKind::Font => dialog
+                    .set_title("Choose a font with Chinese glyphs")
+                    .add_filter("Fonts", &["ttf", "otf", "ttc"])
+                    .pick_file(),
+            };
+            let _ = tx.send(picked);
+        });
+        self.dialog = Some((kind, Instant::now(), rx));
+    }
+
+    /// Saves to the case's file, or asks where when it has none. Returns whether it saved.
+    pub fn save(&mut self) -> bool {
+        self.commit_pending();
+        if let Some(path) = self.path.clone() {
+            self.save_to(&path)
+        } else {
+            self.spawn_dialog(DialogKind::SaveAs);
+            false
+        }
+    }
+
+    /// Saves to `path`. On failure the open case and the file on disk are both unchanged.
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        let mut to_write = self.case.clone();
+        to_write.meta.modified = Timestamp::now();
+        match save_case(path, &to_write) {
+            Ok(()) => {
+                self.case.meta.modified = to_write.meta.modified;
+                self.history.mark_saved();
+                self.path = Some(path.to_owned());
+                self.remember_recent(path);
+                self.last_saved = Some(Instant::now());
+                self.info(format!("Saved {}", path.display()));
+                true
+            }
+            Err(e) => {
+                self.modal = Some(Modal::Error {
+                    title: "Could not save".to_owned(),
+                    message: format!(
+                        "{e}\n\nThe case is still open and nothing was lost. Try Save as… to another place."
+                    ),
+                });
+                self.error(format!("Not saved: {e}"));
+                false
+            }
+        }
+    }
+
+    fn add_entity(&mut self) {
+        self.commit_pending();
+        let name = "New entity";
+        let id = self.case.fresh_entity_id(name);
+        let entity = Entity::new(id.clone(), EntityKind::Company, name);
+        if self.apply_edit("Add entity", Edit::Insert(entity.into())) {
+            self.select(Some(ItemRef::Entity(id)));
+            self.info("Added an entity: name it in the inspector");
+        }
+    }
+
+    fn add_link(&mut self) {
+        self.commit_pending();
+        let from = match &self.selection {
+            Some(ItemRef::Entity(id)) => Some(id.clone()),
+            _ => self.case.entities.keys().next().cloned(),
+        };
+        let Some(from) = from else {
+            self.error("Add an entity first: a link connects two entities");
+            return;
+        };
+        let to = self
+            .case
+            .entities
+            .keys()
+            .find(|k| **k != from)
+            .cloned()
+            .unwrap_or_else(|| from.clone());
+        let id = self.case.fresh_link_id(&format!("{from} {to}"));
+        let link = Link::new(id.clone(), LinkKind::Associate, from, to);
+        if self.apply_edit("Add link", Edit::Insert(link.into())) {
+            self.select(Some(ItemRef::Link(id)));
+            self.info("Added a link: choose its kind and ends in the inspector");
+        }
+    }
+
+    fn add_shipment(&mut self) {
+        self.commit_pending();
+        let reference = format!("Shipment {}", self.case.shipments.len() + 1);
+        let id = self.case.fresh_shipment_id(&reference);
+        let unknown = Place {
+            name: "Unknown".to_owned(),
+            ..Place::default()
+        };
+        let shipment = Shipment {
+            id: id.clone(),
+            reference,
+            shipper: match &self.selection {
+                Some(ItemRef::Entity(e)) => Some(e.clone()),
+                _ => None,
+            },
+            legs: vec![Leg {
+                from: unknown.clone(),
+                to: unknown,
+                ..Leg::default()
+            }],
+            ..Shipment::default()
+        };
+        if self.apply_edit("Add shipment", Edit::Insert(shipment.into())) {
+            self.select(Some(ItemRef::Shipment(id)));
+            self.info("Added a shipment: fill in its parties, route and goods in the inspector");
+        }
+    }
+
+    fn request_delete(&mut self, target: ItemRef) {
+        self.commit_pending();
+        if let ItemRef::Entity(id) = &target {
+            let refs = references_to(&self.case, &target);
+            let blocking: Vec<&ItemRef> = refs
+                .iter()
+                .filter(|r| !matches!(r, ItemRef::Link(_) | ItemRef::Group(_)))
+                .collect();
+            if !blocking.is_empty() {
+                let names: Vec<String> = blocking
+                    .iter()
+                    .take(8)
+                    .map(|r| format!("• {}: {}", r.kind_word(), self.case.item_label(r)))
+                    .collect();
+                self.modal = Some(Modal::Error {
+                    title: "Cannot delete yet".to_owned(),
+                    message: format!(
+                        "{} is still named by {} item(s):\n{}\n\nChange or delete those first.",
+                        self.case.entity_name(id),
+                        blocking.len(),
+                        names.join("\n")
+                    ),
+                });
+                return;
+            }
+            let links = refs
+                .iter()
+                .filter(|r| matches!(r, ItemRef::Link(_)))
+                .count();
+            if links > 0 {
+                self.modal = Some(Modal::ConfirmDelete { target, links });
+                return;
+            }
+        }
+        self.delete(&target);
+    }
+
+    fn delete(&mut self, target: &ItemRef) {
+        let label = format!("Delete {}", self.case.item_label(target));
+        let edit = match target {
+            ItemRef::Entity(id) => Edit::remove_entity_cascade(&self.case, id),
+            other => Edit::Remove(other.clone()),
+        };
+        if self.apply_edit(&label, edit) {
+            if self.selection.as_ref() == Some(target) {
+                self.selection = None;
+            }
+            self.info(format!("{label} (Ctrl+Z to undo)"));
+        }
+    }
+
+    // ---- per-frame ----------------------------------------------------------------------------
+
+    fn poll_background(&mut self, ctx: &egui::Context) {
+        if let Some((kind, started, rx)) = &self.dialog {
+            match rx.try_recv() {
+                Ok(picked) => {
+                    let (kind, quick) = (*kind, started.elapsed() < Duration::from_millis(700));
+                    self.dialog = None;
+                    self.dialog_done(ctx, kind, picked, quick);
+                }
+                Err(TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(100)),
+                Err(TryRecvError::Disconnected) => {
+                    let kind = *kind;
+                    self.dialog = None;
+                    self.dialog_done(ctx, kind, None, true);
+                }
+            }
+        }
+        if let Some((path, rx)) = &self.loading {
+            match rx.try_recv() {
+                Ok(Ok(case)) => {
+                    let path = path.clone();
+                    self.loading = None;
+                    self.finish_open(&path, case);
+                }
+                Ok(Err(e)) => {
+                    self.loading = None;
+                    self.error(format!("Could not open: {e}"));
+                    self.modal = Some(Modal::Error {
+                        title: "Could not open the case".to_owned(),
+                        message: format!("{e}\n\nThe case you had open is unchanged."),
+                    });
+                }
+                Err(TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(50)),
+                Err(TryRecvError::Disconnected) => {
+                    self.loading = None;
+                    self.error("Opening stopped unexpectedly; the open case is unchanged");
+                }
+            }
+        }
+    }
+
+    fn dialog_done(
+        &mut self,
+        ctx: &egui::Context,
+        kind: DialogKind,
+        picked: Option<PathBuf>,
+        quick: bool,
+    ) {
+        match picked {
+            Some(path) => self.path_chosen(ctx, kind, path),
+            None if quick => {
+                // No desktop file-chooser answered (no portal): let the user type the path.
+                self.modal = Some(Modal::PathPrompt {
+                    kind,
+                    text: self
+                        .path
+                        .as_ref()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default(),
+                    error: Some(
+                        "No file dialog is available on this desktop: type the path instead."
+                            .to_owned(),
+                    ),
+                });
+            }
+            None => {
+                self.after_save = None;
+                self.info("Cancelled");
+            }
+        }
+    }
+
+    fn path_chosen(&mut self, ctx: &egui::Context, kind: DialogKind, path: PathBuf) {
+        match kind {
+            DialogKind::Open => self.start_loading(ctx, path),
+            DialogKind::SaveAs => {
+                let path = if path.extension().is_none() {
+                    path.with_extension("ron")
+                } else {
+                    path
+                };
+                if self.save_to(&path)
+                    && let Some(next) = self.after_save.take()
+                {
+                    self.perform(ctx, next);
+                }
+            }
+            DialogKind::Font => match fonts::load_cjk_font(&path) {
+                Ok(font) => {
+                    fonts::install_cjk_font(ctx, &font);
+                    self.font_family = Some(format!("{} ({})", font.family, font.path.display()));
+                    self.font_notice = None;
+                    self.settings.cjk_font = Some(path);
+                    self.info("Font installed for CJK names");
+                }
+                Err(e) => {
+                    self.modal = Some(Modal::Settings {
+                        font_text: path.display().to_string(),
+                        font_error: Some(e),
+                    });
+                }
+            },
+        }
+    }
+
+    fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .collect()
+        });
+        let Some(path) = dropped.into_iter().next() else {
+            return;
+        };
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+        {
+            self.guard(ctx, Guarded::OpenPath(path));
+        } else {
+            self.error(format!(
+                "{} is not a case file: Chokepoint opens .ron case files",
+                path.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            ));
+        }
+    }
+
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let name = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
+            || "not saved yet".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let title = format!(
+            "{}{} — {name} — Chokepoint",
+            if self.is_dirty() { "● " } else { "" },
+            self.case.meta.title
+        );
+        if title != self.title_shown {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title_shown = title;
+        }
+    }
+
+    /// The window title as it is now (for tests).
+    pub fn window_title(&self) -> &str {
+        &self.title_shown
+    }
+
+    fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.screenshot else {
+            return;
+        };
+        ctx.request_repaint();
+        if !job.requested && self.frames >= SCREENSHOT_AFTER_FRAMES {
+            job.requested = true;
+            let path = job.path.clone();
+            let done = Arc::clone(&job.done);
+            ctx.request_screenshot(move |image| {
+                let result = write_png(&path, &image);
+                if let Ok(mut slot) = done.lock() {
+                    *slot = Some(result);
+                }
+            });
+        }
+        let finished = job.done.lock().ok().and_then(|mut s| s.take());
+        if let Some(result) = finished {
+            match result {
+                Ok(()) => eprintln!("screenshot saved to {}", job.path.display()),
+                Err(e) => eprintln!("screenshot failed: {e}"),
+            }
+            self.close_confirmed = true;
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// Draws one frame. Public so UI tests can drive the real app.
+    pub fn frame_ui(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.frames += 1;
+        if self.theme_applied != Some(self.settings.theme) {
+            ctx.set_theme(self.settings.theme.preference());
+            self.theme_applied = Some(self.settings.theme);
+        }
+        self.poll_background(&ctx);
+        self.handle_dropped_files(&ctx);
+        if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed {
+            self.commit_pending();
+            if self.is_dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.modal = Some(Modal::ConfirmDiscard(Guarded::Quit));
+            }
+        }
+        let mut commands = if self.modal.is_none() {
+            UiCommand::pressed(&ctx)
+        } else {
+            Vec::new()
+        };
+
+        egui::Panel::top("menu_bar").show(ui, |ui| self.menu_bar_ui(ui, &mut commands));
+        egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
+
+        let mut list_actions = Vec::new();
+        let revision = self.history.revision();
+        egui::Panel::left("item_list")
+            .resizable(true)
+            .default_size(theme::LIST_PANEL_WIDTH)
+            .min_size(220.0)
+            .show(ui, |ui| {
+                self.list.ui(
+                    ui,
+                    &self.case,
+                    revision,
+                    self.selection.as_ref(),
+                    &mut list_actions,
+                );
+            });
+
+        let mut inspector_actions = Vec::new();
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            self.inspector.ui(
+                ui,
+                &self.case,
+                self.selection.as_ref(),
+                &mut inspector_actions,
+            );
+        });
+
+        self.modal_ui(&ctx);
+        Self::file_hover_ui(&ctx);
+
+        // Apply everything the panels asked for, after drawing.
+        for action in inspector_actions {
+            match action {
+                InspectorAction::Apply { label, edit } => {
+                    if let Err(e) = self.history.apply(&mut self.case, &label, edit) {
+                        self.error(format!("{label}: {e}"));
+                        self.inspector.reject(e.to_string());
+                    }
+                }
+                InspectorAction::Select(item) => self.select(Some(item)),
+                InspectorAction::Delete(item) => self.request_delete(item),
+            }
+        }
+        for action in list_actions {
+            match action {
+                ListAction::Select(item) => self.select(Some(item)),
+                ListAction::AddEntity => self.add_entity(),
+                ListAction::AddLink => self.add_link(),
+                ListAction::AddShipment => self.add_shipment(),
+            }
+        }
+        for command in commands {
+            self.run_command(&ctx, command);
+        }
+        self.update_title(&ctx);
+        self.screenshot_step(&ctx);
+    }
+
+    fn menu_bar_ui(&mut self, ui: &mut Ui, commands: &mut Vec<UiCommand>) {
+        let ctx = ui.ctx().clone();
+        let item = |ui: &mut Ui, commands: &mut Vec<UiCommand>, c: UiCommand, enabled: bool| {
+            let button = egui::Button::new(c.label()).shortcut_text(c.shortcut_text(&ctx));
+            if ui.add_enabled(enabled, button).clicked() {
+                commands.push(c);
+            }
+        };
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                item(ui, commands, UiCommand::New, true);
+                item(ui, commands, UiCommand::Open, true);
+                item(ui, commands, UiCommand::OpenByPath, true);
+                ui.menu_button("Open recent", |ui| {
+                    if self.settings.recent.is_empty() {
+                        ui.weak("No recent cases");
+                    }
+                    let mut open = None;
+                    for p in &self.settings.recent {
+                        if ui.button(p.display().to_string()).clicked() {
+                            open = Some(p.clone());
+                        }
+                    }
+                    if let Some(p) = open {
+                        self.guard(&ctx, Guarded::OpenPath(p));
+                    }
+                });
+                ui.separator();
+                item(ui, commands, UiCommand::Save, true);
+                item(ui, commands, UiCommand::SaveAs, true);
+                ui.separator();
+                item(ui, commands, UiCommand::Settings, true);
+                ui.separator();
+                item(ui, commands, UiCommand::Quit, true);
+            });
+            ui.menu_button("Edit", |ui| {
+                let undo = egui::Button::new(match self.history.undo_label() {
+                    Some(l) => format!("Undo {l}"),
+                    None => "Undo".to_owned(),
+                })
+                .shortcut_text(UiCommand::Undo.shortcut_text(&ctx));
+                if ui.add_enabled(self.history.can_undo(), undo).clicked() {
+                    commands.push(UiCommand::Undo);
+                }
+                let redo = egui::Button::new(match self.history.redo_label() {
+                    Some(l) => format!("Redo {l}"),
+                    None => "Redo".to_owned(),
+                })
+                .shortcut_text(UiCommand::Redo.shortcut_text(&ctx));
+                if ui.add_enabled(self.history.can_redo(), redo).clicked() {
+                    commands.push(UiCommand::Redo);
+                }
+                ui.separator();
+                item(ui, commands, UiCommand::AddEntity, true);
+                item(
+                    ui,
+                    commands,
+                    UiCommand::AddLink,
+                    !self.case.entities.is_empty(),
+                );
+                item(ui, commands, UiCommand::AddShipment, true);
+                item(
+                    ui,
+                    commands,
+                    UiCommand::DeleteSelection,
+                    self.selection.is_some(),
+                );
+                ui.separator();
+                item(ui, commands, UiCommand::FindInList, true);
+            });
+            ui.menu_button("View", |ui| {
+                for choice in ThemeChoice::ALL {
+                    ui.radio_value(&mut self.settings.theme, choice, choice.label());
+                }
+                ui.separator();
+                item(ui, commands, UiCommand::ToggleTheme, true);
+                if ui.button("Case details").clicked() {
+                    self.select(None);
+                }
+            });
+            ui.menu_button("Help", |ui| {
+                item(ui, commands, UiCommand::Shortcuts, true);
+            });
+        });
+    }
+
+    fn status_bar_ui(&mut self, ui: &mut Ui) {
+        let dark = ui.visuals().dark_mode;
+        ui.horizontal(|ui| {
+            let (bg, fg) = theme::tlp_colors(self.case.meta.marking);
+            ui.label(
+                RichText::new(format!(" {} ", self.case.meta.marking.label()))
+                    .background_color(bg)
+                    .color(fg)
+                    .strong(),
+            )
+            .on_hover_text(self.case.meta.marking.meaning());
+            ui.separator();
+            ui.label(self.case.counts().to_string());
+            ui.separator();
+            if self.loading.is_some() {
+                ui.spinner();
+                ui.label("Opening…");
+            } else if self.is_dirty() {
+                ui.colored_label(theme::warning_color(dark), "● Unsaved changes");
+            } else if let Some(at) = self.last_saved {
+                ui.label(format!("Saved {} ago", human_duration(at.elapsed())));
+            } else {
+                ui.label("No unsaved changes");
+            }
+            if let Some((message, kind)) = &self.status {
+                ui.separator();
+                let color = match kind {
+                    StatusKind::Error => theme::error_color(dark),
+                    StatusKind::Info => ui.visuals().text_color(),
+                };
+                ui.add(egui::Label::new(RichText::new(message).color(color)).truncate());
+            }
+            if let Some(notice) = &self.font_notice {
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    ui.colored_label(theme::warning_color(dark), format!("⚠ {notice}"));
+                });
+            }
+        });
+    }
+
+    fn file_hover_ui(ctx: &egui::Context) {
+        let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+        if !hovering {
+            return;
+        }
+        let painter = ctx.layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("file_drop"),
+        ));
+        let rect = ctx.content_rect();
+        painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(160));
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "Drop a .ron case file to open it",
+            egui::FontId::proportional(24.0),
+            egui::Color32::WHITE,
+        );
+    }
+
+    fn modal_ui(&mut self, ctx: &egui::Context) {
+        let Some(mut modal) = self.modal.take() else {
+            return;
+        };
+        let mut keep = true;
+        let mut then: Option<FollowUp> = None;
+        let response = egui::Modal::new(egui::Id::unique("chokepoint_modal")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            match &mut modal {
+                Modal::ConfirmDiscard(action) => {
+                    ui.heading("Save changes?");
+                    ui.label(format!(
+                        "“{}” has unsaved changes. Save them before you {}?",
+                        self.case.meta.title,
+                        match action {
+                            Guarded::New => "start a new case",
+                            Guarded::OpenDialog | Guarded::OpenPath(_) => "open another case",
+                            Guarded::Quit => "quit",
+                        }
+                    ));
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        let action = action.clone();
+                        if ui.button("Save").clicked() {
+                            keep = false;
+                            let action2 = action.clone();
+                            then = Some(Box::new(move |app: &mut Self, ctx: &egui::Context| {
+                                if app.path.is_some() {
+                                    if app.save() {
+                                        app.perform(ctx, action2);
+                                    }
+                                } else {
+                                    app.after_save = Some(action2);
+                                    app.spawn_dialog(DialogKind::SaveAs);
+                                }
+                            }));
+                        }
+                        if ui.button("Don't save").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app: &mut Self, ctx: &egui::Context| {
+                                app.perform(ctx, action);
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Modal::PathPrompt { kind, text, error } => {
+                    ui.heading(kind.title());
+                    let r = ui.add(
+                        egui::TextEdit::singleline(text)
+                            .hint_text("/path/to/case.ron")
+                            .desired_width(480.0),
+                    );
+                    r.request_focus();
+                    if let Some(e) = error {
+                        ui.colored_label(theme::warning_color(ui.visuals().dark_mode), e.as_str());
+                    }
+                    ui.horizontal(|ui| {
+                        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                        if (ui.button("OK").clicked() || enter) && !text.trim().is_empty() {
+                            let path = expand_home(text.trim());
+                            let kind = *kind;
+                            if kind == DialogKind::Open && !path.is_file() {
+                                *error = Some(format!("{} is not a file", path.display()));
+                            } else {
+                                keep = false;
+                                then =
+                                    Some(Box::new(move |app: &mut Self, ctx: &egui::Context| {
+                                        app.path_chosen(ctx, kind, path);
+                                    }));
+                            }
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Modal::ConfirmDelete { target, links } => {
+                    ui.heading("Delete entity?");
+                    ui.label(format!(
+                        "Deleting “{}” also deletes its {links} link(s). You can undo this.",
+                        self.case.item_label(target)
+                    ));
+                    ui.horizontal(|ui| {
+                        if ui.button("Delete").clicked() {
+                            keep = false;
+                            let target = target.clone();
+                            then = Some(Box::new(move |app: &mut Self, _: &egui::Context| {
+                                app.delete(&target);
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Modal::Error { title, message } => {
+                    ui.heading(title.as_str());
+                    ui.label(message.as_str());
+                    if ui.button("OK").clicked() {
+                        keep = false;
+                    }
+                }
+                Modal::Settings {
+                    font_text,
+                    font_error,
+                } => {
+                    ui.heading("Settings");
+                    egui::Grid::new("settings_grid")
+                        .num_columns(2)
+                        .spacing([12.0, 8.0])
+                        .show(ui, |ui| {
+                            ui.label("Theme");
+                            ui.horizontal(|ui| {
+                                for choice in ThemeChoice::ALL {
+                                    ui.radio_value(
+                                        &mut self.settings.theme,
+                                        choice,
+                                        choice.label(),
+                                    );
+                                }
+                            });
+                            ui.end_row();
+                            let l = ui.label("Investigator name").id;
+                            ui.text_edit_singleline(&mut self.settings.investigator)
+                                .labelled_by(l);
+                            ui.end_row();
+                            ui.label("Font for CJK names");
+                            ui.vertical(|ui| {
+                                ui.weak(self.font_family.as_deref().unwrap_or("none found"));
+                                ui.horizontal(|ui| {
+                                    ui.add(
+                                        egui::TextEdit::singleline(font_text)
+                                            .hint_text("/path/to/font.ttc")
+                                            .desired_width(300.0),
+                                    );
+                                    if ui.button("Apply").clicked() {
+                                        match fonts::load_cjk_font(&expand_home(font_text.trim())) {
+                                            Ok(font) => {
+                                                fonts::install_cjk_font(ctx, &font);
+                                                self.font_family = Some(format!(
+                                                    "{} ({})",
+                                                    font.family,
+                                                    font.path.display()
+                                                ));
+                                                self.font_notice = None;
+                                                self.settings.cjk_font = Some(font.path);
+                                                *font_error = None;
+                                            }
+                                            Err(e) => *font_error = Some(e),
+                                        }
+                                    }
+                                    if ui.button("Browse…").clicked() {
+                                        keep = false;
+                                        then =
+                                            Some(Box::new(|app: &mut Self, _: &egui::Context| {
+                                                app.spawn_dialog(DialogKind::Font);
+                                            }));
+                                    }
+                                });
+                                if let Some(e) = font_error {
+                                    ui.colored_label(
+                                        theme::error_color(ui.visuals().dark_mode),
+                                        e.as_str(),
+                                    );
+                                }
+                            });
+                            ui.end_row();
+                        });
+                    if ui.button("Close").clicked() {
+                        keep = false;
+                    }
+                }
+                Modal::Shortcuts => {
+                    ui.heading("Keyboard shortcuts");
+                    egui::Grid::new("shortcuts_grid")
+                        .num_columns(2)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for c in UiCommand::ALL {
+                                let text = c.shortcut_text(ctx);
+                                if !text.is_empty() {
+                                    ui.label(c.label());
+                                    ui.monospace(text);
+                                    ui.end_row();
+                                }
+                            }
+                            ui.label("Redo (alternative)");
+                            ui.monospace(ctx.format_shortcut(&egui::KeyboardShortcut::new(
+                                egui::Modifiers::COMMAND,
+                                egui::Key::Y,
+                            )));
+                            ui.end_row();
+                            ui.label("Commit a field");
+                            ui.monospace("Enter / Tab");
+                            ui.end_row();
+                        });
+                    if ui.button("Close").clicked() {
+                        keep = false;
+                    }
+                }
+            }
+        });
+        if response.should_close() {
+            // Escape or a click outside means cancel, for every dialog.
+            keep = false;
+        }
+        if keep {
+            self.modal = Some(modal);
+        }
+        if let Some(f) = then {
+            f(self, ctx);
+        }
+    }
+}
+
+fn human_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if s < 60 {
+        format!("{s} s")
+    } else if s < 3600 {
+        format!("{} min", s / 60)
+    } else {
+        format!("{} h", s / 3600)
+    }
+}
+
+fn expand_home(path: &str) -> PathBuf {
+    if let Some(rest) = path.strip_prefix("~/")
+        && let Some(home) = std::env::var_os("HOME")
+    {
+        return PathBuf::from(home).join(rest);
+    }
+    PathBuf::from(path)
+}
+
+fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
+    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let [w, h] = image.size;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w as u32, h as u32);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    let bytes: Vec<u8> = image.pixels.iter().flat_map(egui::Color32::to_array).collect();
+    writer.write_image_data(&bytes).map_err(|e| e.to_string())
+}
+
+/// Spacing a touch roomier than egui's default, for long forms.
+fn egui_extras_style(ctx: &egui::Context) {
+    ctx.global_style_mut(|style| {
+        style.spacing.item_spacing = egui::vec2(8.0, 5.0);
+        style.spacing.button_padding = egui::vec2(6.0, 3.0);
+    });
+}
+
+impl eframe::App for ChokepointApp {
+    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+        self.frame_ui(ui);
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}

@@ -1,0 +1,12 @@
+//! The eframe application: menus and shortcuts, the item list, the inspector, dialogs, themes
+//! and fonts. Panels read `&Case` and return actions; the app applies them through the edit
+//! path at the end of the frame.
+
+pub mod app;
+pub mod commands;
+pub mod fonts;
+pub mod panels;
+pub mod theme;
+pub mod widgets;
+
+pub use app::{ChokepointApp, Settings, Startup};

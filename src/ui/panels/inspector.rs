@@ -1,0 +1,763 @@
+//! The inspector edits every field of the selected item, or the case details when nothing is
+//! selected. It works on a draft copy and commits the draft through the edit path as one
+//! undoable step when the user finishes typing (Enter, Tab or clicking elsewhere).
+
+use crate::edit::{Edit, Item};
+use crate::model::{
+    CaseMeta, ClaimStatus, Confidence, CountryCode, Entity, EntityKind, Flag, FlagKind, GoodsLine,
+    Identifier, IdentifierScheme, ItemRef, Leg, Link, LinkKind, LinkKindTag, Money, Place,
+    Shipment, ShipmentStatus, Tlp, TransportMode,
+};
+use crate::ui::theme;
+use crate::ui::widgets::{Form, form_grid};
+use egui::{RichText, Ui};
+
+/// What the inspector is editing.
+#[derive(Clone, Debug, PartialEq)]
+enum Subject {
+    Meta(Box<CaseMeta>),
+    Item(Item),
+}
+
+struct Draft {
+    target: Option<ItemRef>,
+    base: Subject,
+    edited: Subject,
+    /// Why the current edited version was refused, so it is not retried every frame.
+    rejected: Option<(Subject, String)>,
+}
+
+/// Inspector state that lives between frames (view state, never saved).
+#[derive(Default)]
+pub struct Inspector {
+    draft: Option<Draft>,
+}
+
+/// What the inspector asks the app to do.
+pub enum InspectorAction {
+    Apply { label: String, edit: Edit },
+    Select(ItemRef),
+    Delete(ItemRef),
+}
+
+fn current_subject(case: &crate::model::Case, target: Option<&ItemRef>) -> Option<Subject> {
+    match target {
+        None => Some(Subject::Meta(Box::new(case.meta.clone()))),
+        Some(t) => case.item(t).map(Subject::Item),
+    }
+}
+
+fn edit_for(subject: &Subject) -> (String, Edit) {
+    match subject {
+        Subject::Meta(m) => ("Edit case details".to_owned(), Edit::SetMeta(m.clone())),
+        Subject::Item(item) => {
+            let label = match item {
+                Item::Entity(e) => format!("Edit {}", e.name),
+                Item::Link(_) => "Edit link".to_owned(),
+                Item::Shipment(s) => format!("Edit shipment {}", s.reference),
+                Item::Evidence(e) => format!("Edit evidence {}", e.title),
+                Item::Note(n) => format!("Edit note {}", n.title),
+                Item::Group(g) => format!("Edit group {}", g.title),
+                Item::View(v) => format!("Edit view {}", v.name),
+            };
+            (label, Edit::Replace(item.clone()))
+        }
+    }
+}
+
+impl Inspector {
+    /// A pending change that has not been committed yet (the user is typing), as an edit.
+    /// Called before save, undo, selection changes and the like so no keystroke is lost.
+    pub fn take_pending(&mut self) -> Option<(String, Edit)> {
+        let draft = self.draft.take()?;
+        (draft.edited != draft.base).then(|| edit_for(&draft.edited))
+    }
+
+    /// Tells the inspector an edit it asked for was refused.
+    pub fn reject(&mut self, message: String) {
+        if let Some(d) = &mut self.draft {
+            d.rejected = Some((d.edited.clone(), message));
+        }
+    }
+
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        case: &crate::model::Case,
+        target: Option<&ItemRef>,
+        actions: &mut Vec<InspectorAction>,
+    ) {
+        let Some(current) = current_subject(case, target) else {
+            ui.label("The selected item no longer exists.");
+            self.draft = None;
+            return;
+        };
+        let stale = self
+            .draft
+            .as_ref()
+            .is_none_or(|d| d.target.as_ref() != target || d.base != current);
+        if stale {
+            self.draft = Some(Draft {
+                target: target.cloned(),
+                base: current.clone(),
+                edited: current,
+                rejected: None,
+            });
+        }
+        let Some(draft) = &mut self.draft else {
+            return;
+        };
+        let dark = ui.visuals().dark_mode;
+        let mut form = Form::new(case, dark);
+
+        if let Some((version, message)) = &draft.rejected
+            && *version == draft.edited
+        {
+            ui.colored_label(
+                theme::error_color(dark),
+                format!("⚠ Not applied: {message}"),
+            );
+        }
+
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| match &mut draft.edited {
+                Subject::Meta(meta) => meta_ui(ui, &mut form, meta),
+                Subject::Item(Item::Entity(e)) => entity_ui(ui, &mut form, e, actions),
+                Subject::Item(Item::Link(l)) => link_ui(ui, &mut form, l, actions),
+                Subject::Item(Item::Shipment(s)) => shipment_ui(ui, &mut form, s, actions),
+                Subject::Item(other) => {
+                    ui.label(format!("{} — edited in its own panel.", other.item_ref()));
+                }
+            });
+
+        for p in &form.problems {
+            ui.colored_label(theme::error_color(dark), p);
+        }
+        let refused_already = draft
+            .rejected
+            .as_ref()
+            .is_some_and(|(v, _)| *v == draft.edited);
+        if draft.edited != draft.base && !form.typing && !refused_already {
+            let (label, edit) = edit_for(&draft.edited);
+            actions.push(InspectorAction::Apply { label, edit });
+        }
+    }
+}
+
+fn heading(ui: &mut Ui, text: &str, sub: &str) {
+    ui.horizontal(|ui| {
+        ui.heading(text);
+        ui.weak(sub);
+    });
+    ui.separator();
+}
+
+/// A section heading; returns its id so the fields under it are labelled by it.
+fn section(ui: &mut Ui, title: &str) -> egui::Id {
+    ui.add_space(8.0);
+    ui.label(RichText::new(title).strong()).id
+}
+
+fn claim_status_row(ui: &mut Ui, form: &mut Form, label: &str, status: &mut ClaimStatus) {
+    form.row(ui, label, |form, ui, label_id| {
+        ui.horizontal(|ui| {
+            egui::ComboBox::from_id_salt(ui.next_auto_id().with(label))
+                .selected_text(
+                    RichText::new(status.label()).color(theme::claim_color(*status, form.dark)),
+                )
+                .show_ui(ui, |ui| {
+                    for s in ClaimStatus::ALL {
+                        ui.selectable_value(status, s, s.label())
+                            .on_hover_text(s.meaning());
+                    }
+                })
+                .response
+                .labelled_by(label_id)
+                .on_hover_text(status.meaning());
+        });
+    });
+}
+
+fn meta_ui(ui: &mut Ui, form: &mut Form, meta: &mut CaseMeta) {
+    heading(ui, "Case", &meta.id);
+    let counts = form.case.counts();
+    ui.weak(counts.to_string());
+    ui.add_space(6.0);
+    form_grid(ui, "meta_form", |ui| {
+        form.text(ui, "Title", &mut meta.title);
+        form.multiline(ui, "Summary", &mut meta.summary);
+        form.choice(ui, "Handling marking", &mut meta.marking, &Tlp::ALL, |t| {
+            t.label().to_owned()
+        });
+        form.comma_list(ui, "Authors", &mut meta.authors);
+        form.comma_list(ui, "Tags", &mut meta.tags);
+        form.row(ui, "Created", |_, ui, _| ui.label(meta.created.to_string()));
+        form.row(ui, "Modified", |_, ui, _| {
+            ui.label(meta.modified.to_string())
+        });
+    });
+    ui.add_space(8.0);
+    ui.weak(meta.marking.meaning());
+    ui.add_space(8.0);
+    ui.weak("Select an entity, link or shipment in the list to inspect and edit it.");
+}
+
+fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<InspectorAction>) {
+    let color = theme::entity_color(e.kind, form.dark);
+    ui.horizontal(|ui| {
+        ui.label(
+            RichText::new(theme::entity_icon(e.kind))
+                .size(22.0)
+                .color(color),
+        );
+        ui.heading(&e.name);
+        ui.weak(e.id.as_str());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("🗑 Delete…").clicked() {
+                actions.push(InspectorAction::Delete(ItemRef::Entity(e.id.clone())));
+            }
+        });
+    });
+    ui.separator();
+    form_grid(ui, "entity_form", |ui| {
+        form.choice(ui, "Kind", &mut e.kind, &EntityKind::ALL, |k| {
+            format!("{} {}", theme::entity_icon(k), k.label())
+        });
+        form.text(ui, "Name", &mut e.name);
+        form.string_list(ui, "Aliases", &mut e.aliases, "+ Alias");
+        form.parsed::<CountryCode>(ui, "Country", "ISO code, e.g. SG", &mut e.country);
+        let (start_label, end_label) = match e.kind {
+            EntityKind::Event => ("Date", "Until"),
+            EntityKind::Person => ("Born", "Died"),
+            _ => ("Founded", "Dissolved"),
+        };
+        form.parsed(ui, start_label, "YYYY-MM-DD", &mut e.start);
+        form.parsed(ui, end_label, "YYYY-MM-DD", &mut e.end);
+        if e.kind == EntityKind::Product || !e.product.is_empty() {
+            form.text(ui, "Model", &mut e.product.model);
+            form.text(ui, "ECCN", &mut e.product.eccn);
+            form.text(ui, "HS code", &mut e.product.hs_code);
+        }
+        if matches!(e.kind, EntityKind::Address | EntityKind::Facility) || !e.address.is_empty() {
+            form.text(ui, "Street", &mut e.address.street);
+            form.text(ui, "City", &mut e.address.city);
+            form.text(ui, "Postcode", &mut e.address.postcode);
+            form.checkbox(ui, "Residential", &mut e.address.residential);
+        }
+        form.comma_list(ui, "Tags", &mut e.tags);
+    });
+
+    let ident_label = section(ui, "Identifiers");
+    let mut remove = None;
+    for (i, ident) in e.identifiers.iter_mut().enumerate() {
+        ui.push_id(("ident", i), |ui| {
+            ui.horizontal(|ui| {
+                scheme_combo(ui, &mut ident.scheme, ident_label);
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut ident.value)
+                            .hint_text("value")
+                            .desired_width(180.0),
+                    )
+                    .labelled_by(ident_label);
+                if r.has_focus() {
+                    form.typing = true;
+                }
+                let label = ui.label("issued by").id;
+                ui.scope(|ui| {
+                    ui.set_max_width(60.0);
+                    form.parsed_inline::<CountryCode>(ui, label, "issuer", "SG", &mut ident.issuer);
+                });
+                if ui
+                    .small_button("🗑")
+                    .on_hover_text("Remove identifier")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            });
+        });
+    }
+    if let Some(i) = remove {
+        e.identifiers.remove(i);
+    }
+    if ui.small_button("+ Identifier").clicked() {
+        e.identifiers.push(Identifier {
+            value: "?".to_owned(),
+            ..Identifier::default()
+        });
+    }
+
+    let flag_label = section(ui, "Flags");
+    let mut remove = None;
+    for (i, flag) in e.flags.iter_mut().enumerate() {
+        ui.push_id(("flag", i), |ui| {
+            ui.horizontal(|ui| {
+                flag_combo(ui, &mut flag.kind, flag_label);
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut flag.detail)
+                            .hint_text("detail, e.g. which list")
+                            .desired_width(200.0),
+                    )
+                    .labelled_by(flag_label);
+                if r.has_focus() {
+                    form.typing = true;
+                }
+                egui::ComboBox::from_id_salt("status")
+                    .selected_text(
+                        RichText::new(flag.status.label())
+                            .color(theme::claim_color(flag.status, form.dark)),
+                    )
+                    .show_ui(ui, |ui| {
+                        for s in ClaimStatus::ALL {
+                            ui.selectable_value(&mut flag.status, s, s.label())
+                                .on_hover_text(s.meaning());
+                        }
+                    })
+                    .response
+                    .labelled_by(flag_label);
+                if ui.small_button("🗑").on_hover_text("Remove flag").clicked() {
+                    remove = Some(i);
+                }
+            });
+        });
+    }
+    if let Some(i) = remove {
+        e.flags.remove(i);
+    }
+    if ui.small_button("+ Flag").clicked() {
+        e.flags.push(Flag::default());
+    }
+
+    let attr_label = section(ui, "Attributes");
+    let mut attrs: Vec<(String, String)> = e.attributes.clone().into_iter().collect();
+    let mut changed = false;
+    let mut remove = None;
+    for (i, (k, v)) in attrs.iter_mut().enumerate() {
+        ui.push_id(("attr", i), |ui| {
+            ui.horizontal(|ui| {
+                let rk = ui
+                    .add(
+                        egui::TextEdit::singleline(k)
+                            .hint_text("name")
+                            .desired_width(140.0),
+                    )
+                    .labelled_by(attr_label);
+                let rv = ui
+                    .add(
+                        egui::TextEdit::singleline(v)
+                            .hint_text("value")
+                            .desired_width(220.0),
+                    )
+                    .labelled_by(attr_label);
+                changed |= rk.changed() || rv.changed();
+                if rk.has_focus() || rv.has_focus() {
+                    form.typing = true;
+                }
+                if ui
+                    .small_button("🗑")
+                    .on_hover_text("Remove attribute")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            });
+        });
+    }
+    if let Some(i) = remove {
+        attrs.remove(i);
+        changed = true;
+    }
+    if ui.small_button("+ Attribute").clicked() {
+        let mut n = 1;
+        while attrs.iter().any(|(k, _)| *k == format!("attribute {n}")) {
+            n += 1;
+        }
+        attrs.push((format!("attribute {n}"), String::new()));
+        changed = true;
+    }
+    if changed {
+        e.attributes = attrs.into_iter().collect();
+    }
+
+    let notes_label = section(ui, "Notes");
+    let r = ui
+        .add(
+            egui::TextEdit::multiline(&mut e.notes)
+                .desired_rows(4)
+                .desired_width(theme::INSPECTOR_FIELD_WIDTH + theme::INSPECTOR_LABEL_WIDTH),
+        )
+        .labelled_by(notes_label);
+    if r.has_focus() {
+        form.typing = true;
+    }
+
+    related_ui(ui, form, &e.id, actions);
+}
+
+fn related_ui(
+    ui: &mut Ui,
+    form: &Form,
+    id: &crate::model::EntityId,
+    actions: &mut Vec<InspectorAction>,
+) {
+    let refs = crate::edit::references_to(form.case, &ItemRef::Entity(id.clone()));
+    if refs.is_empty() {
+        return;
+    }
+    section(ui, &format!("Connected ({})", refs.len()));
+    for r in refs.iter().take(200) {
+        let text = format!("{}: {}", r.kind_word(), form.case.item_label(r));
+        if ui.link(text).clicked() {
+            actions.push(InspectorAction::Select(r.clone()));
+        }
+    }
+}
+
+fn scheme_combo(ui: &mut Ui, scheme: &mut IdentifierScheme, label: egui::Id) {
+    egui::ComboBox::from_id_salt("scheme")
+        .selected_text(scheme.label().to_owned())
+        .width(130.0)
+        .show_ui(ui, |ui| {
+            for s in IdentifierScheme::COMMON {
+                let label = s.label().to_owned();
+                ui.selectable_value(scheme, s, label);
+            }
+            if ui
+                .selectable_label(matches!(scheme, IdentifierScheme::Other(_)), "Other…")
+                .clicked()
+                && !matches!(scheme, IdentifierScheme::Other(_))
+            {
+                *scheme = IdentifierScheme::Other("Other".to_owned());
+            }
+        })
+        .response
+        .labelled_by(label);
+    if let IdentifierScheme::Other(name) = scheme {
+        ui.add(egui::TextEdit::singleline(name).desired_width(80.0))
+            .labelled_by(label);
+    }
+}
+
+fn flag_combo(ui: &mut Ui, kind: &mut FlagKind, label: egui::Id) {
+    egui::ComboBox::from_id_salt("flag_kind")
+        .selected_text(kind.label().to_owned())
+        .width(140.0)
+        .show_ui(ui, |ui| {
+            for k in FlagKind::COMMON {
+                let label = k.label().to_owned();
+                ui.selectable_value(kind, k, label);
+            }
+            if ui
+                .selectable_label(matches!(kind, FlagKind::Other(_)), "Other…")
+                .clicked()
+                && !matches!(kind, FlagKind::Other(_))
+            {
+                *kind = FlagKind::Other("Other".to_owned());
+            }
+        })
+        .response
+        .labelled_by(label);
+    if let FlagKind::Other(name) = kind {
+        ui.add(egui::TextEdit::singleline(name).desired_width(100.0))
+            .labelled_by(label);
+    }
+}
+
+fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<InspectorAction>) {
+    ui.horizontal(|ui| {
+        ui.heading(l.kind.summary());
+        ui.weak(l.id.as_str());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("🗑 Delete").clicked() {
+                actions.push(InspectorAction::Delete(ItemRef::Link(l.id.clone())));
+            }
+            if ui.button("⇄ Swap direction").clicked() {
+                std::mem::swap(&mut l.from, &mut l.to);
+            }
+        });
+    });
+    ui.separator();
+    form_grid(ui, "link_form", |ui| {
+        let mut tag = l.kind.tag();
+        form.choice(ui, "Kind", &mut tag, &LinkKindTag::ALL, |t| {
+            t.label().to_owned()
+        });
+        if tag != l.kind.tag() {
+            l.kind = tag.default_kind();
+        }
+        match &mut l.kind {
+            LinkKind::Ownership { percent } => form.number(ui, "Share (%)", "0–100", percent),
+            LinkKind::Directorship { role }
+            | LinkKind::Employment { role }
+            | LinkKind::Representation { role } => form.text(ui, "Role", role),
+            LinkKind::Family { relation } => form.text(ui, "Relation", relation),
+            LinkKind::Payment { amount, date } => {
+                let mut value = amount.as_ref().map(|m| m.amount);
+                let mut currency = amount
+                    .as_ref()
+                    .map(|m| m.currency.clone())
+                    .unwrap_or_default();
+                form.number(ui, "Amount", "e.g. 1200000", &mut value);
+                form.text(ui, "Currency", &mut currency);
+                *amount = value.map(|v| Money {
+                    amount: v,
+                    currency: if currency.trim().is_empty() {
+                        "USD".to_owned()
+                    } else {
+                        currency.trim().to_uppercase()
+                    },
+                });
+                form.parsed(ui, "Paid on", "YYYY-MM-DD", date);
+            }
+            LinkKind::Other(name) => form.text(ui, "Kind name", name),
+            _ => {}
+        }
+        let mut from = Some(l.from.clone());
+        form.entity(ui, "From", &mut from, false);
+        if let Some(f) = from {
+            l.from = f;
+        }
+        let mut to = Some(l.to.clone());
+        form.entity(ui, "To", &mut to, false);
+        if let Some(t) = to {
+            l.to = t;
+        }
+        form.parsed(ui, "Start", "YYYY-MM-DD", &mut l.start);
+        form.parsed(ui, "End", "YYYY-MM-DD", &mut l.end);
+        form.choice(ui, "Confidence", &mut l.confidence, &Confidence::ALL, |c| {
+            c.label().to_owned()
+        });
+        claim_status_row(ui, form, "Status", &mut l.status);
+        form.multiline(ui, "Description", &mut l.description);
+    });
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        if ui
+            .link(format!("→ {}", form.case.entity_name(&l.from)))
+            .clicked()
+        {
+            actions.push(InspectorAction::Select(ItemRef::Entity(l.from.clone())));
+        }
+        if ui
+            .link(format!("→ {}", form.case.entity_name(&l.to)))
+            .clicked()
+        {
+            actions.push(InspectorAction::Select(ItemRef::Entity(l.to.clone())));
+        }
+    });
+}
+
+fn place_ui(ui: &mut Ui, form: &mut Form, label: &str, place: &mut Place) {
+    form.row(ui, label, |form, ui, label_id| {
+        ui.horizontal(|ui| {
+            let r = ui
+                .add(
+                    egui::TextEdit::singleline(&mut place.name)
+                        .hint_text("port, airport or city")
+                        .desired_width(170.0),
+                )
+                .labelled_by(label_id);
+            if r.has_focus() {
+                form.typing = true;
+            }
+            ui.scope(|ui| {
+                ui.set_max_width(50.0);
+                form.parsed_inline::<CountryCode>(
+                    ui,
+                    label_id,
+                    &format!("{label} country"),
+                    "CC",
+                    &mut place.country,
+                );
+            });
+        });
+    });
+}
+
+fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec<InspectorAction>) {
+    ui.horizontal(|ui| {
+        ui.heading(format!("🚚 {}", s.reference));
+        ui.weak(s.id.as_str());
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            if ui.button("🗑 Delete").clicked() {
+                actions.push(InspectorAction::Delete(ItemRef::Shipment(s.id.clone())));
+            }
+        });
+    });
+    let case = form.case;
+    ui.weak(format!(
+        "{}   {}",
+        s.route_summary(),
+        s.goods_summary(|id| case.entities.get(id).map(|e| e.name.clone()))
+    ));
+    ui.separator();
+    form_grid(ui, "shipment_form", |ui| {
+        form.text(ui, "Reference", &mut s.reference);
+        form.choice(
+            ui,
+            "Shipment status",
+            &mut s.status,
+            &ShipmentStatus::ALL,
+            |x| x.label().to_owned(),
+        );
+        claim_status_row(ui, form, "Claim", &mut s.claim);
+        form.entity(ui, "Shipper", &mut s.shipper, true);
+        form.entity(ui, "Consignee", &mut s.consignee, true);
+        form.entity(ui, "Notify party", &mut s.notify_party, true);
+        form.entity(ui, "Declared end user", &mut s.declared_end_user, true);
+        form.entity(ui, "Suspected end user", &mut s.suspected_end_user, true);
+    });
+
+    section(ui, "Forwarders");
+    let mut remove = None;
+    for (i, f) in s.forwarders.iter_mut().enumerate() {
+        ui.push_id(("fwd", i), |ui| {
+            ui.horizontal(|ui| {
+                let mut v = Some(f.clone());
+                let label = ui.label(format!("{}.", i + 1)).id;
+                form.entity_inline(ui, label, "forwarder", &mut v, false);
+                if let Some(v) = v {
+                    *f = v;
+                }
+                if ui
+                    .small_button("🗑")
+                    .on_hover_text("Remove forwarder")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            });
+        });
+    }
+    if let Some(i) = remove {
+        s.forwarders.remove(i);
+    }
+    if let Some(first) = case.entities.keys().next()
+        && ui.small_button("+ Forwarder").clicked()
+    {
+        s.forwarders.push(first.clone());
+    }
+
+    section(ui, &format!("Route ({} legs)", s.legs.len()));
+    let mut remove = None;
+    let mut move_up = None;
+    let leg_count = s.legs.len();
+    for (i, leg) in s.legs.iter_mut().enumerate() {
+        ui.push_id(("leg", i), |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.strong(format!("Leg {}", i + 1));
+                    if i > 0 && ui.small_button("⬆").on_hover_text("Move leg up").clicked() {
+                        move_up = Some(i);
+                    }
+                    if leg_count > 1 && ui.small_button("🗑").on_hover_text("Remove leg").clicked()
+                    {
+                        remove = Some(i);
+                    }
+                });
+                form_grid(ui, "leg_form", |ui| {
+                    place_ui(ui, form, "From", &mut leg.from);
+                    place_ui(ui, form, "To", &mut leg.to);
+                    form.parsed(ui, "Departed", "YYYY-MM-DD", &mut leg.departed);
+                    form.parsed(ui, "Arrived", "YYYY-MM-DD", &mut leg.arrived);
+                    form.choice(ui, "Mode", &mut leg.mode, &TransportMode::ALL, |m| {
+                        m.label().to_owned()
+                    });
+                    form.text(ui, "Carrier", &mut leg.carrier);
+                    form.text(ui, "B/L or AWB no.", &mut leg.transport_document);
+                });
+            });
+        });
+    }
+    if let Some(i) = remove {
+        s.legs.remove(i);
+    }
+    if let Some(i) = move_up {
+        s.legs.swap(i - 1, i);
+    }
+    if ui.small_button("+ Leg").clicked() {
+        let from = s.legs.last().map(|l| l.to.clone()).unwrap_or_default();
+        s.legs.push(Leg {
+            from,
+            to: Place {
+                name: "Unknown".to_owned(),
+                ..Place::default()
+            },
+            ..Leg::default()
+        });
+    }
+
+    section(ui, &format!("Goods ({} lines)", s.goods.len()));
+    let mut remove = None;
+    for (i, g) in s.goods.iter_mut().enumerate() {
+        ui.push_id(("goods", i), |ui| {
+            egui::Frame::group(ui.style()).show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.strong(format!("Line {}", i + 1));
+                    if ui
+                        .small_button("🗑")
+                        .on_hover_text("Remove goods line")
+                        .clicked()
+                    {
+                        remove = Some(i);
+                    }
+                });
+                form_grid(ui, "goods_form", |ui| {
+                    form.entity(ui, "Product", &mut g.product, true);
+                    form.text(ui, "Declared description", &mut g.description);
+                    form.number(ui, "Quantity", "e.g. 200", &mut g.quantity);
+                    form.text(ui, "Unit", &mut g.unit);
+                    let mut value = g.value.as_ref().map(|m| m.amount);
+                    let mut currency = g
+                        .value
+                        .as_ref()
+                        .map(|m| m.currency.clone())
+                        .unwrap_or_default();
+                    form.number(ui, "Value", "e.g. 5600000", &mut value);
+                    form.text(ui, "Currency", &mut currency);
+                    g.value = value.map(|v| Money {
+                        amount: v,
+                        currency: if currency.trim().is_empty() {
+                            "USD".to_owned()
+                        } else {
+                            currency.trim().to_uppercase()
+                        },
+                    });
+                    form.text(ui, "HS code (declared)", &mut g.hs_code);
+                    form.text(ui, "ECCN", &mut g.eccn);
+                    form.parsed::<CountryCode>(ui, "Declared origin", "CC", &mut g.origin);
+                });
+            });
+        });
+    }
+    if let Some(i) = remove {
+        s.goods.remove(i);
+    }
+    if ui.small_button("+ Goods line").clicked() {
+        s.goods.push(GoodsLine::default());
+    }
+
+    let notes_label = section(ui, "Notes");
+    let r = ui
+        .add(
+            egui::TextEdit::multiline(&mut s.notes)
+                .desired_rows(3)
+                .desired_width(theme::INSPECTOR_FIELD_WIDTH + theme::INSPECTOR_LABEL_WIDTH),
+        )
+        .labelled_by(notes_label);
+    if r.has_focus() {
+        form.typing = true;
+    }
+    ui.add_space(6.0);
+    for (role, id) in s.parties() {
+        if ui
+            .link(format!("{role}: {}", case.entity_name(id)))
+            .clicked()
+        {
+            actions.push(InspectorAction::Select(ItemRef::Entity(id.clone())));
+        }
+    }
+}

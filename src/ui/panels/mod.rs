@@ -1,0 +1,4 @@
+//! Panels read the case and return actions; they never change it themselves.
+
+pub mod inspector;
+pub mod list;
