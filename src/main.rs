@@ -1,6 +1,7 @@
 //! The `chokepoint` binary: the GUI, and the CLI subcommands beside it.
 
 use chokepoint::model::{Case, Timestamp};
+use chokepoint::ui::theme::ThemeChoice;
 use chokepoint::ui::{ChokepointApp, Startup};
 use std::path::PathBuf;
 
@@ -8,7 +9,8 @@ const HELP: &str = "Chokepoint: an offline investigation workbench for export-co
 
 usage:
   chokepoint [FILE.ron]                          open the GUI (on the bundled seed case by default)
-  chokepoint --screenshot OUT.png [--size WxH] [FILE.ron]
+  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark]
+                    [--select ID] [FILE.ron]
                                                  render the GUI, save a PNG of the window, exit
   chokepoint check FILE...                       validate case files (exit 1 if any is invalid)
   chokepoint generate --entities N [--seed S] -o FILE
@@ -38,6 +40,8 @@ fn run_gui(args: &[String]) -> i32 {
     let mut screenshot = None;
     let mut size = [1440.0, 900.0];
     let mut file = None;
+    let mut theme = None;
+    let mut select = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -49,6 +53,15 @@ fn run_gui(args: &[String]) -> i32 {
                 Some(s) => size = s,
                 None => return usage_error("--size needs WxH, e.g. 1600x1000"),
             },
+            "--select" => match it.next() {
+                Some(id) => select = Some(id.clone()),
+                None => return usage_error("--select needs an item id"),
+            },
+            "--theme" => match it.next().map(String::as_str) {
+                Some("light") => theme = Some(ThemeChoice::Light),
+                Some("dark") => theme = Some(ThemeChoice::Dark),
+                _ => return usage_error("--theme needs light or dark"),
+            },
             other if other.starts_with('-') => {
                 return usage_error(&format!("unknown option {other}"));
             }
@@ -56,48 +69,41 @@ fn run_gui(args: &[String]) -> i32 {
         }
     }
 
-    let startup = match file {
+    let mut startup = Startup {
+        case: Case::new_untitled(Timestamp::now()),
+        path: None,
+        message: None,
+        error: None,
+        screenshot,
+        theme,
+        select,
+    };
+    match file {
         Some(path) => match chokepoint::io::load_case(&path) {
-            Ok(case) => Startup {
-                case,
-                path: Some(path),
-                message: None,
-                error: None,
-                screenshot,
-            },
+            Ok(case) => {
+                startup.case = case;
+                startup.path = Some(path);
+            }
             Err(e) => {
                 eprintln!("{e}");
-                Startup {
-                    case: Case::new_untitled(Timestamp::now()),
-                    path: None,
-                    message: None,
-                    error: Some(format!("Could not open {e}")),
-                    screenshot,
-                }
+                startup.error = Some(format!("Could not open {e}"));
             }
         },
         None => match chokepoint::seed_case() {
-            Ok(case) => Startup {
-                case,
-                path: None,
-                message: Some(
+            Ok(case) => {
+                startup.case = case;
+                startup.message = Some(
                     "Opened the bundled sample case: use Save as… to keep your changes".to_owned(),
-                ),
-                error: None,
-                screenshot,
-            },
-            Err(e) => Startup {
-                case: Case::new_untitled(Timestamp::now()),
-                path: None,
-                message: None,
-                error: Some(format!(
+                );
+            }
+            Err(e) => {
+                startup.error = Some(format!(
                     "The bundled sample case could not be read: {}",
                     e.message
-                )),
-                screenshot,
-            },
+                ));
+            }
         },
-    };
+    }
 
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

@@ -23,12 +23,27 @@ fn sample_cases() -> Vec<PathBuf> {
 fn check_passes_on_every_sample_case() {
     let files = sample_cases();
     assert!(!files.is_empty());
-    let out = chokepoint().arg("check").args(&files).output().expect("runs");
+    let out = chokepoint()
+        .arg("check")
+        .args(&files)
+        .output()
+        .expect("runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(stdout.lines().count(), files.len(), "one summary line per file");
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        stdout.lines().count(),
+        files.len(),
+        "one summary line per file"
+    );
     for line in stdout.lines() {
-        assert!(line.contains(": ok: ") && line.contains("entities") && line.contains("shipments"), "{line}");
+        assert!(
+            line.contains(": ok: ") && line.contains("entities") && line.contains("shipments"),
+            "{line}"
+        );
     }
 }
 
@@ -43,7 +58,12 @@ fn check_reports_file_line_and_column_and_fails() {
     )
     .expect("write");
     std::fs::write(&bad, "(\n  format_version: 2,\n  meta: (title: 5),\n)\n").expect("write");
-    let out = chokepoint().arg("check").arg(&good).arg(&bad).output().expect("runs");
+    let out = chokepoint()
+        .arg("check")
+        .arg(&good)
+        .arg(&bad)
+        .output()
+        .expect("runs");
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     let expected = format!("{}:3:", bad.display());
@@ -53,7 +73,10 @@ fn check_reports_file_line_and_column_and_fails() {
 
 #[test]
 fn check_missing_file_is_a_clear_error() {
-    let out = chokepoint().args(["check", "/no/such/case.ron"]).output().expect("runs");
+    let out = chokepoint()
+        .args(["check", "/no/such/case.ron"])
+        .output()
+        .expect("runs");
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("/no/such/case.ron: no such file"));
 }
@@ -69,7 +92,11 @@ fn generate_writes_a_valid_deterministic_case() {
             .arg(path)
             .output()
             .expect("runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
     let case = chokepoint::io::load_case(&a).expect("loads");
@@ -82,7 +109,10 @@ fn generate_writes_a_valid_deterministic_case() {
 
 #[test]
 fn usage_errors_exit_with_two() {
-    let out = chokepoint().args(["generate", "--entities"]).output().expect("runs");
+    let out = chokepoint()
+        .args(["generate", "--entities"])
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(2));
     let out = chokepoint().arg("check").output().expect("runs");
     assert_eq!(out.status.code(), Some(2));

@@ -17,6 +17,8 @@ fn seed_app(harness_ctx: &egui::Context) -> ChokepointApp {
             message: None,
             error: None,
             screenshot: None,
+            theme: None,
+            select: None,
         },
         Settings::default(),
         true,
@@ -148,4 +150,170 @@ fn filter_box_narrows_the_list() {
     harness.run();
     assert!(harness.query_by_label_contains("Su Di").is_none());
     assert!(harness.query_by_label_contains("No match").is_some());
+}
+
+fn app_at(ctx: &egui::Context, path: &std::path::Path) -> ChokepointApp {
+    let case = chokepoint::seed_case().expect("seed");
+    ChokepointApp::new(
+        ctx,
+        Startup {
+            case,
+            path: Some(path.to_owned()),
+            message: None,
+            error: None,
+            screenshot: None,
+            theme: None,
+            select: None,
+        },
+        Settings::default(),
+        false,
+    )
+}
+
+fn harness_at(path: &std::path::Path) -> Harness<'static, ChokepointApp> {
+    let path = path.to_owned();
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| app_at(&cc.egui_ctx, &path))
+}
+
+fn rename_su_di(harness: &mut Harness<'static, ChokepointApp>, new_name: &str) {
+    harness.get_by_label_contains("Su Di").click();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Name")
+        .focus();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(Role::TextInput, "Name")
+        .type_text(new_name);
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+}
+
+#[test]
+fn save_then_reopen_finds_the_change() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("case.ron");
+    let mut harness = harness_at(&path);
+    harness.run();
+    rename_su_di(&mut harness, "Su Di renamed");
+    assert!(harness.state().history.is_dirty());
+    assert!(
+        harness.state().window_title().starts_with('●'),
+        "title marks unsaved changes"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run();
+    assert!(!harness.state().history.is_dirty());
+    assert!(!harness.state().window_title().starts_with('●'));
+    let on_disk = chokepoint::io::load_case(&path).expect("saved file loads");
+    assert_eq!(on_disk.entities[&su_di()].name, "Su Di renamed");
+
+    // Reopen in a fresh app: the change is there.
+    let mut fresh = harness_at(&dir.path().join("other.ron"));
+    fresh.run();
+    fresh.state_mut().open_now(&path).expect("reopens");
+    fresh.run();
+    assert_eq!(fresh.state().case.entities[&su_di()].name, "Su Di renamed");
+    assert!(fresh.query_by_label_contains("Su Di renamed").is_some());
+}
+
+#[test]
+fn failed_save_keeps_the_case_open_and_unsaved() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("missing-folder").join("case.ron");
+    let mut harness = harness_at(&path);
+    harness.run();
+    rename_su_di(&mut harness, "Changed");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run();
+    assert!(harness.query_by_label("Could not save").is_some());
+    assert!(harness.state().history.is_dirty(), "still unsaved");
+    assert_eq!(harness.state().case.entities[&su_di()].name, "Changed");
+    assert!(!path.exists());
+}
+
+#[test]
+fn new_asks_before_discarding_unsaved_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut harness = harness_at(&dir.path().join("case.ron"));
+    harness.run();
+    rename_su_di(&mut harness, "Unsaved name");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.run();
+    assert!(harness.query_by_label("Save changes?").is_some());
+    harness
+        .get_by_role_and_label(Role::Button, "Cancel")
+        .click();
+    harness.run();
+    assert!(harness.query_by_label("Save changes?").is_none());
+    assert_eq!(harness.state().case.entities[&su_di()].name, "Unsaved name");
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::N);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::Button, "Don't save")
+        .click();
+    harness.run();
+    assert!(harness.state().case.entities.is_empty(), "a new empty case");
+    assert!(harness.state().path.is_none());
+}
+
+#[derive(Debug)]
+struct Dropped(std::path::PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropping_a_case_file_opens_it_and_a_broken_one_changes_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let other = dir.path().join("other.ron");
+    let mut case = chokepoint::model::Case::default();
+    case.meta.title = "Dropped case".to_owned();
+    chokepoint::io::save_case(&other, &case).expect("save");
+    let broken = dir.path().join("broken.ron");
+    std::fs::write(&broken, "(format_version: 2, meta: (title: ").expect("write");
+
+    let mut harness = harness_at(&dir.path().join("case.ron"));
+    harness.run();
+    let before = harness.state().case.clone();
+
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(broken.clone())));
+    for _ in 0..200 {
+        harness.step();
+        if harness.query_by_label("Could not open the case").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert!(harness.query_by_label("Could not open the case").is_some());
+    assert_eq!(harness.state().case, before, "the open case is untouched");
+    harness.get_by_role_and_label(Role::Button, "OK").click();
+    harness.run();
+
+    harness
+        .input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(other.clone())));
+    for _ in 0..200 {
+        harness.step();
+        if harness.state().path.as_deref() == Some(other.as_path()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(harness.state().case.meta.title, "Dropped case");
 }

@@ -186,19 +186,56 @@ pub(crate) fn ron_options() -> ron::Options {
 }
 
 pub(crate) fn ron_error(text: &str, e: &ron::error::SpannedError) -> ParseError {
-    let mut line = e.span.start.line.max(1);
-    let mut col = e.span.start.col.max(1);
-    // ron reports the end of input for truncation; make that explicit.
-    let message = match &e.code {
-        ron::Error::Eof => {
-            let (l, c) = line_col(text, text.len());
-            line = l;
-            col = c;
-            "the file ends too early (is it truncated?)".to_owned()
-        }
-        other => other.to_string(),
-    };
+    let line = e.span.start.line.max(1);
+    let col = e.span.start.col.max(1);
+    if matches!(e.code, ron::Error::Eof) {
+        let trimmed = text.trim_end();
+        let (end_line, end_col) = line_col(trimmed, trimmed.len());
+        return ParseError::at(
+            end_line,
+            end_col,
+            "the file ends too early (is it truncated?)",
+        );
+    }
+    let mut message = e.code.to_string();
+    if ends_unclosed(text) {
+        message.push_str(": the file ends too early (is it truncated?)");
+    }
     ParseError::at(line, col, message)
+}
+
+/// Whether the text ends inside a string or with brackets still open: the sign of a file cut
+/// short, whatever error the parser met first.
+fn ends_unclosed(text: &str) -> bool {
+    let mut depth: i64 = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            '/' if chars.peek() == Some(&'/') => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    in_string || depth > 0
 }
 
 /// 1-based line and column (in characters) of byte offset `at` in `text`.

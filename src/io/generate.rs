@@ -274,7 +274,7 @@ pub fn generate_case(entities: usize, seed: u64) -> Result<Case, crate::edit::Ed
         }
         stops.push((*rng.pick(&["CN", "HK", "MY", "SG", "AE"])).to_owned());
         let year = 2023 + rng.below(3) as i32;
-        let month = 1 + rng.below(8) as u8; // up to 3 legs, so arrival stays within the year
+        let month = 1 + rng.below(10) as u8; // up to 3 legs, so every leg stays within the year
         let legs = stops
             .windows(2)
             .enumerate()
@@ -289,15 +289,17 @@ pub fn generate_case(entities: usize, seed: u64) -> Result<Case, crate::edit::Ed
                     country: w[1].parse().ok(),
                     entity: None,
                 },
+                // Each leg departs early in its month and arrives later that month, so legs
+                // follow each other in time.
                 departed: Some(PartialDate::ymd(
                     year,
                     month + i as u8,
-                    1 + rng.below(28) as u8,
+                    1 + rng.below(10) as u8,
                 )),
                 arrived: Some(PartialDate::ymd(
                     year,
-                    month + i as u8 + 1,
-                    1 + rng.below(28) as u8,
+                    month + i as u8,
+                    15 + rng.below(14) as u8,
                 )),
                 carrier: (*rng.pick(&["Strait Express Air", "Pacific Line", "Oriental Courier"]))
                     .to_owned(),

@@ -45,8 +45,6 @@ pub enum LinkKind {
     Other(String),
 }
 
-
-
 /// Fieldless mirror of [`LinkKind`] for pickers and filters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LinkKindTag {

@@ -46,6 +46,10 @@ pub struct Startup {
     pub error: Option<String>,
     /// Take a screenshot after a few frames, save it here and exit.
     pub screenshot: Option<PathBuf>,
+    /// A theme for this run only (e.g. for screenshots), not saved in preferences.
+    pub theme: Option<ThemeChoice>,
+    /// The id of an entity, link or shipment to select at start.
+    pub select: Option<String>,
 }
 
 /// Actions that would discard unsaved changes, held while the user decides.
@@ -135,6 +139,7 @@ pub struct ChokepointApp {
     frames: u64,
     title_shown: String,
     theme_applied: Option<ThemeChoice>,
+    theme_override: Option<ThemeChoice>,
 }
 
 impl ChokepointApp {
@@ -176,9 +181,14 @@ impl ChokepointApp {
             frames: 0,
             title_shown: String::new(),
             theme_applied: None,
+            theme_override: startup.theme,
         };
         if let Some(p) = app.path.clone() {
             app.remember_recent(&p);
+        }
+        if let Some(id) = startup.select {
+            let found = app.find_item(&id);
+            app.select(found);
         }
         if discover_fonts {
             app.load_fonts(ctx);
@@ -209,6 +219,16 @@ impl ChokepointApp {
                 );
             }
         }
+    }
+
+    /// The entity, link or shipment with this id, if any.
+    pub fn find_item(&self, id: &str) -> Option<ItemRef> {
+        let candidates = [
+            ItemRef::Entity(id.into()),
+            ItemRef::Link(id.into()),
+            ItemRef::Shipment(id.into()),
+        ];
+        candidates.into_iter().find(|c| self.case.contains(c))
     }
 
     fn is_dirty(&self) -> bool {
@@ -295,6 +315,7 @@ impl ChokepointApp {
             }
             UiCommand::FindInList => self.list.focus_filter = true,
             UiCommand::ToggleTheme => {
+                self.theme_override = None;
                 self.settings.theme = if ctx.theme() == egui::Theme::Dark {
                     ThemeChoice::Light
                 } else {
@@ -768,9 +789,10 @@ impl ChokepointApp {
     pub fn frame_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.frames += 1;
-        if self.theme_applied != Some(self.settings.theme) {
-            ctx.set_theme(self.settings.theme.preference());
-            self.theme_applied = Some(self.settings.theme);
+        let theme = self.theme_override.unwrap_or(self.settings.theme);
+        if self.theme_applied != Some(theme) {
+            ctx.set_theme(theme.preference());
+            self.theme_applied = Some(theme);
         }
         self.poll_background(&ctx);
         self.handle_dropped_files(&ctx);
@@ -919,7 +941,12 @@ impl ChokepointApp {
             });
             ui.menu_button("View", |ui| {
                 for choice in ThemeChoice::ALL {
-                    ui.radio_value(&mut self.settings.theme, choice, choice.label());
+                    if ui
+                        .radio_value(&mut self.settings.theme, choice, choice.label())
+                        .clicked()
+                    {
+                        self.theme_override = None;
+                    }
                 }
                 ui.separator();
                 item(ui, commands, UiCommand::ToggleTheme, true);
@@ -1238,7 +1265,11 @@ fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
     encoder.set_color(png::ColorType::Rgba);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
-    let bytes: Vec<u8> = image.pixels.iter().flat_map(egui::Color32::to_array).collect();
+    let bytes: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(egui::Color32::to_array)
+        .collect();
     writer.write_image_data(&bytes).map_err(|e| e.to_string())
 }
 

@@ -153,6 +153,14 @@ fn heading(ui: &mut Ui, text: &str, sub: &str) {
     ui.separator();
 }
 
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// A section heading; returns its id so the fields under it are labelled by it.
 fn section(ui: &mut Ui, title: &str) -> egui::Id {
     ui.add_space(8.0);
@@ -641,7 +649,7 @@ fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec
         s.forwarders.push(first.clone());
     }
 
-    section(ui, &format!("Route ({} legs)", s.legs.len()));
+    section(ui, &format!("Route ({})", plural(s.legs.len(), "leg")));
     let mut remove = None;
     let mut move_up = None;
     let leg_count = s.legs.len();
@@ -690,7 +698,7 @@ fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec
         });
     }
 
-    section(ui, &format!("Goods ({} lines)", s.goods.len()));
+    section(ui, &format!("Goods ({})", plural(s.goods.len(), "line")));
     let mut remove = None;
     for (i, g) in s.goods.iter_mut().enumerate() {
         ui.push_id(("goods", i), |ui| {
