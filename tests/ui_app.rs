@@ -317,3 +317,70 @@ fn dropping_a_case_file_opens_it_and_a_broken_one_changes_nothing() {
     }
     assert_eq!(harness.state().case.meta.title, "Dropped case");
 }
+
+#[test]
+fn open_by_path_opens_a_case_and_refuses_a_missing_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let other = dir.path().join("typed.ron");
+    let mut case = chokepoint::model::Case::default();
+    case.meta.title = "Typed path case".to_owned();
+    chokepoint::io::save_case(&other, &case).expect("save");
+
+    let mut harness = harness_at(&dir.path().join("case.ron"));
+    harness.run();
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Open by path").click();
+    harness.run();
+    let field = || Role::TextInput;
+    harness
+        .get_by_role_and_label(field(), "Open case by path")
+        .type_text("/no/such/file.ron");
+    harness.get_by_role_and_label(Role::Button, "OK").click();
+    harness.run();
+    assert!(harness.query_by_label_contains("is not a file").is_some());
+
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness
+        .get_by_role_and_label(field(), "Open case by path")
+        .type_text(other.to_str().expect("utf-8 path"));
+    harness.get_by_role_and_label(Role::Button, "OK").click();
+    for _ in 0..200 {
+        harness.step();
+        if harness.state().path.as_deref() == Some(other.as_path()) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(harness.state().case.meta.title, "Typed path case");
+}
+
+#[test]
+fn settings_refuse_a_font_without_cjk_glyphs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let latin = dir.path().join("latin.ttf");
+    let fonts = egui::FontDefinitions::default();
+    let data = fonts.font_data.values().next().expect("egui bundles fonts");
+    std::fs::write(&latin, data.font.as_ref().as_ref()).expect("write");
+
+    let mut harness = harness_at(&dir.path().join("case.ron"));
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Comma);
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Font for CJK names")
+        .focus();
+    harness.run();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Font for CJK names")
+        .type_text(latin.to_str().expect("utf-8 path"));
+    harness.run();
+    harness.get_by_role_and_label(Role::Button, "Apply").click();
+    harness.run();
+    assert!(
+        harness
+            .query_by_label_contains("no Chinese glyphs")
+            .is_some()
+    );
+    assert_eq!(harness.state().settings.cjk_font, None);
+}

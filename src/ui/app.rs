@@ -1069,12 +1069,18 @@ impl ChokepointApp {
                     });
                 }
                 Modal::PathPrompt { kind, text, error } => {
-                    ui.heading(kind.title());
-                    let r = ui.add(
-                        egui::TextEdit::singleline(text)
-                            .hint_text("/path/to/case.ron")
-                            .desired_width(480.0),
-                    );
+                    let heading = ui.heading(kind.title()).id;
+                    let r = ui
+                        .add(
+                            egui::TextEdit::singleline(text)
+                                .hint_text(if *kind == DialogKind::Font {
+                                    "/path/to/font.ttc"
+                                } else {
+                                    "/path/to/case.ron"
+                                })
+                                .desired_width(480.0),
+                        )
+                        .labelled_by(heading);
                     r.request_focus();
                     if let Some(e) = error {
                         ui.colored_label(theme::warning_color(ui.visuals().dark_mode), e.as_str());
@@ -1149,7 +1155,7 @@ impl ChokepointApp {
                             ui.text_edit_singleline(&mut self.settings.investigator)
                                 .labelled_by(l);
                             ui.end_row();
-                            ui.label("Font for CJK names");
+                            let font_label = ui.label("Font for CJK names").id;
                             ui.vertical(|ui| {
                                 ui.weak(self.font_family.as_deref().unwrap_or("none found"));
                                 ui.horizontal(|ui| {
@@ -1157,7 +1163,8 @@ impl ChokepointApp {
                                         egui::TextEdit::singleline(font_text)
                                             .hint_text("/path/to/font.ttc")
                                             .desired_width(300.0),
-                                    );
+                                    )
+                                    .labelled_by(font_label);
                                     if ui.button("Apply").clicked() {
                                         match fonts::load_cjk_font(&expand_home(font_text.trim())) {
                                             Ok(font) => {

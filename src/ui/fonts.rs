@@ -167,6 +167,33 @@ mod tests {
     use super::*;
 
     #[test]
+    fn noto_cjk_collection_gives_the_simplified_chinese_face() {
+        // Installed by .ci/run (Debian fonts-noto-cjk); elsewhere there is nothing to check.
+        let path = Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+        if !path.is_file() {
+            eprintln!("skipped: {} not installed", path.display());
+            return;
+        }
+        let font = load_cjk_font(path).expect("Noto CJK loads");
+        assert!(font.family.contains("SC"), "{}", font.family);
+        let found = find_cjk_font(None).expect("discovery finds it");
+        assert_eq!(found.path, path);
+    }
+
+    #[test]
+    fn a_chosen_font_that_is_not_cjk_is_refused_with_a_reason() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("latin.ttf");
+        let fonts = egui::FontDefinitions::default();
+        let data = fonts.font_data.values().next().expect("egui bundles fonts");
+        std::fs::write(&path, data.font.as_ref().as_ref()).expect("write");
+        let err = load_cjk_font(&path).expect_err("no CJK glyphs");
+        assert!(err.contains("no Chinese glyphs"), "{err}");
+        let missing = load_cjk_font(&dir.path().join("missing.ttf")).expect_err("missing");
+        assert!(missing.contains("no such file"), "{missing}");
+    }
+
+    #[test]
     fn garbage_is_not_a_font() {
         assert!(cjk_face(b"definitely not a font").is_err());
         assert!(cjk_face(&[]).is_err());
