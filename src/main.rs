@@ -77,12 +77,14 @@ fn run_gui(args: &[String]) -> i32 {
         screenshot,
         theme,
         select,
+        stamp: None,
     };
     match file {
-        Some(path) => match chokepoint::io::load_case(&path) {
-            Ok(case) => {
+        Some(path) => match chokepoint::io::load_case_stamped(&path) {
+            Ok((case, stamp)) => {
                 startup.case = case;
                 startup.path = Some(path);
+                startup.stamp = stamp;
             }
             Err(e) => {
                 eprintln!("{e}");

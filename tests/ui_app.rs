@@ -19,6 +19,7 @@ fn seed_app(harness_ctx: &egui::Context) -> ChokepointApp {
             screenshot: None,
             theme: None,
             select: None,
+            stamp: None,
         },
         Settings::default(),
         true,
@@ -164,6 +165,7 @@ fn app_at(ctx: &egui::Context, path: &std::path::Path) -> ChokepointApp {
             screenshot: None,
             theme: None,
             select: None,
+            stamp: None,
         },
         Settings::default(),
         false,
@@ -383,4 +385,131 @@ fn settings_refuse_a_font_without_cjk_glyphs() {
             .is_some()
     );
     assert_eq!(harness.state().settings.cjk_font, None);
+}
+
+/// An app on a saved case file, with the stamp of what it read (as `chokepoint FILE` does).
+fn harness_on_file(path: &std::path::Path) -> Harness<'static, ChokepointApp> {
+    let path = path.to_owned();
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .allow_missing_glyphs()
+        .build_eframe(move |cc| {
+            let (case, stamp) = chokepoint::io::load_case_stamped(&path).expect("loads");
+            ChokepointApp::new(
+                &cc.egui_ctx,
+                Startup {
+                    case,
+                    path: Some(path.clone()),
+                    message: None,
+                    error: None,
+                    screenshot: None,
+                    theme: None,
+                    select: None,
+                    stamp,
+                },
+                Settings::default(),
+                false,
+            )
+        })
+}
+
+fn wait_for(harness: &mut Harness<'static, ChokepointApp>, done: impl Fn(&ChokepointApp) -> bool) {
+    for _ in 0..400 {
+        harness.step();
+        if done(harness.state()) {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    panic!("timed out waiting");
+}
+
+#[test]
+fn autosave_on_focus_loss_then_recover_after_a_crash() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("case.ron");
+    chokepoint::io::save_case(&path, &chokepoint::seed_case().expect("seed")).expect("save");
+
+    let mut harness = harness_on_file(&path);
+    harness.run();
+    let recovery = harness.state().recovery_path().expect("recovery path");
+    assert!(!recovery.exists());
+    rename_su_di(&mut harness, "Autosaved name");
+    harness.event(egui::Event::WindowFocused(false));
+    wait_for(&mut harness, |app| !app.autosave_pending());
+    assert!(recovery.exists(), "unsaved changes were autosaved");
+    let on_disk = chokepoint::io::load_case(&path).expect("case file");
+    assert_eq!(
+        on_disk.entities[&su_di()].name,
+        "Su Di",
+        "the case file itself is untouched"
+    );
+    // The app "crashes": dropped without a clean exit.
+    drop(harness);
+
+    let mut harness = harness_on_file(&path);
+    harness.run();
+    assert!(harness.query_by_label("Recover unsaved changes?").is_some());
+    harness
+        .get_by_role_and_label(Role::Button, "Restore")
+        .click();
+    harness.run();
+    assert_eq!(
+        harness.state().case.entities[&su_di()].name,
+        "Autosaved name"
+    );
+    assert!(
+        harness.state().history.is_dirty(),
+        "restored changes still need saving"
+    );
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run();
+    assert!(!recovery.exists(), "saving removes the recovery file");
+    let on_disk = chokepoint::io::load_case(&path).expect("case file");
+    assert_eq!(on_disk.entities[&su_di()].name, "Autosaved name");
+}
+
+#[test]
+fn saving_over_a_file_changed_on_disk_offers_merge() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("case.ron");
+    chokepoint::io::save_case(&path, &chokepoint::seed_case().expect("seed")).expect("save");
+    let mut harness = harness_on_file(&path);
+    harness.run();
+
+    // A colleague's copy of Chokepoint (or a sync tool) saves a change to the same file.
+    let mut theirs = chokepoint::io::load_case(&path).expect("load");
+    theirs.meta.title = "Title from a colleague".to_owned();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    chokepoint::io::save_case(&path, &theirs).expect("their save");
+
+    rename_su_di(&mut harness, "Our name");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run();
+    assert!(harness.query_by_label("The file changed on disk").is_some());
+    let still_theirs = chokepoint::io::load_case(&path).expect("load");
+    assert_eq!(
+        still_theirs.meta.title, "Title from a colleague",
+        "nothing overwritten"
+    );
+
+    harness
+        .get_by_role_and_label(Role::Button, "Merge their changes")
+        .click();
+    harness.run();
+    assert_eq!(harness.state().case.meta.title, "Title from a colleague");
+    assert_eq!(harness.state().case.entities[&su_di()].name, "Our name");
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    harness.run();
+    assert!(harness.query_by_label("The file changed on disk").is_none());
+    let merged = chokepoint::io::load_case(&path).expect("load");
+    assert_eq!(merged.meta.title, "Title from a colleague");
+    assert_eq!(merged.entities[&su_di()].name, "Our name");
+    // The merge is one undo step.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    harness.run();
+    assert_eq!(
+        harness.state().case.meta.title,
+        chokepoint::seed_case().expect("seed").meta.title
+    );
 }

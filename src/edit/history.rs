@@ -124,6 +124,12 @@ impl History {
         self.saved_state != Some(self.state)
     }
 
+    /// Records that the case as it is now is not what is on disk (e.g. restored from an
+    /// autosave), so it counts as unsaved until saved.
+    pub fn mark_unsaved(&mut self) {
+        self.saved_state = None;
+    }
+
     /// Records that the case as it is now has been saved.
     pub fn mark_saved(&mut self) {
         self.saved_state = Some(self.state);

@@ -3,9 +3,11 @@
 //! the CLI, importers, layouts and tests all go through here, so nothing bypasses validation.
 
 mod history;
+mod merge;
 mod validate;
 
 pub use history::History;
+pub use merge::{MergeConflict, MergePlan, plan_merge};
 pub use validate::{
     MAX_LIST_LEN, MAX_TEXT_LEN, ValidationError, check_case, is_safe_relative_path, references_to,
 };

@@ -65,7 +65,7 @@ impl fmt::Display for LoadError {
 /// A failed save. The file on disk is as it was before the save began.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveError {
-    #[error("could not write {}: {source}", path.display())]
+    #[error("could not write {}: {}", path.display(), describe_io_error(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -122,6 +122,10 @@ fn too_large(len: u64) -> ParseError {
 /// Plain words for the I/O errors users meet.
 pub fn describe_io_error(e: &std::io::Error) -> String {
     use std::io::ErrorKind;
+    if e.get_ref().is_some() {
+        // Our own errors already say it in words.
+        return e.to_string();
+    }
     match e.kind() {
         ErrorKind::NotFound => "no such file or folder".to_owned(),
         ErrorKind::PermissionDenied => "permission denied".to_owned(),
@@ -282,6 +286,61 @@ pub fn case_to_ron(case: &Case) -> Result<String, SaveError> {
     Ok(text)
 }
 
+/// What a case file on disk looked like when we last read or wrote it, to notice when another
+/// program (a second Chokepoint, a sync tool) changed it behind our back.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileStamp {
+    pub len: u64,
+    pub modified: Option<std::time::SystemTime>,
+    /// Hash of the content, to tell a real change from a mere touch.
+    pub content_hash: u64,
+}
+
+impl FileStamp {
+    pub fn of_bytes(bytes: &[u8], meta: &fs::Metadata) -> Self {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        Self {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+            content_hash: hasher.finish(),
+        }
+    }
+
+    /// The stamp of the file at `path` now, or `None` if it cannot be read.
+    pub fn read(path: &Path) -> Option<Self> {
+        let meta = fs::metadata(path).ok()?;
+        let bytes = fs::read(path).ok()?;
+        Some(Self::of_bytes(&bytes, &meta))
+    }
+
+    /// Whether the file at `path` still has this content. Cheap when size and time agree.
+    pub fn still_matches(&self, path: &Path) -> bool {
+        let Ok(meta) = fs::metadata(path) else {
+            return false;
+        };
+        if meta.len() == self.len && meta.modified().ok() == self.modified {
+            return true;
+        }
+        Self::read(path).is_some_and(|now| now.content_hash == self.content_hash)
+    }
+}
+
+/// Loads a case and returns the stamp of the bytes it was read from.
+pub fn load_case_stamped(path: &Path) -> Result<(Case, Option<FileStamp>), LoadError> {
+    let fail = |error| LoadError {
+        path: path.to_owned(),
+        error,
+    };
+    let bytes = read_limited(path).map_err(fail)?;
+    let stamp = fs::metadata(path)
+        .ok()
+        .map(|meta| FileStamp::of_bytes(&bytes, &meta));
+    let case = parse_case_bytes(&bytes).map_err(fail)?;
+    Ok((case, stamp))
+}
+
 /// Path of the backup kept beside `path` when it is overwritten.
 pub fn backup_path(path: &Path) -> PathBuf {
     let mut name = path
@@ -302,6 +361,60 @@ pub fn save_case(path: &Path, case: &Case) -> Result<(), SaveError> {
 
 /// Writes `bytes` to `path` atomically, keeping the previous version as a backup.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    write_atomic_via(&RealDisk, path, bytes, true)
+}
+
+/// Where the bytes of a save go. The real disk, or in tests a disk that fails on purpose
+/// (full, read-only) to prove a failed save loses nothing.
+pub trait Disk {
+    /// Creates `path`, writes all of `bytes`, flushes and syncs it to stable storage.
+    fn write_synced(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()>;
+}
+
+/// The machine's file system.
+pub struct RealDisk;
+
+impl Disk for RealDisk {
+    fn write_synced(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        write_and_sync(path, bytes)
+    }
+}
+
+/// A disk that accepts `capacity` bytes of a file and then fails with `error` (e.g.
+/// `StorageFull`, `PermissionDenied`), leaving the partial file behind as a real disk would.
+pub struct FailingDisk {
+    pub capacity: usize,
+    pub error: std::io::ErrorKind,
+}
+
+impl Disk for FailingDisk {
+    fn write_synced(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        if self.error == std::io::ErrorKind::PermissionDenied {
+            return Err(self.error.into());
+        }
+        let mut file = fs::File::create(path)?;
+        file.write_all(&bytes[..self.capacity.min(bytes.len())])?;
+        if self.capacity < bytes.len() {
+            return Err(self.error.into());
+        }
+        file.sync_all()
+    }
+}
+
+/// Saves a case through `disk`; see [`save_case`].
+pub fn save_case_via(disk: &dyn Disk, path: &Path, case: &Case) -> Result<(), SaveError> {
+    let text = case_to_ron(case)?;
+    write_atomic_via(disk, path, text.as_bytes(), true)
+}
+
+/// Writes `bytes` to `path` atomically through `disk`, keeping the previous version as
+/// `path.bak` when `backup` is set.
+pub fn write_atomic_via(
+    disk: &dyn Disk,
+    path: &Path,
+    bytes: &[u8],
+    backup: bool,
+) -> Result<(), SaveError> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
@@ -323,8 +436,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         .to_string_lossy()
         .into_owned();
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = write_and_sync(&tmp, bytes).and_then(|()| {
-        if path.exists() {
+    let result = disk.write_synced(&tmp, bytes).and_then(|()| {
+        if backup && path.exists() {
             keep_backup(path)?;
         }
         fs::rename(&tmp, path)?;

@@ -5,6 +5,7 @@ pub mod generate;
 mod migrate;
 
 pub use case_file::{
-    LoadError, MAX_CASE_FILE_BYTES, ParseError, SaveError, backup_path, case_to_ron,
-    describe_io_error, load_case, parse_case, parse_case_bytes, save_case, write_atomic,
+    Disk, FailingDisk, FileStamp, LoadError, MAX_CASE_FILE_BYTES, ParseError, RealDisk, SaveError,
+    backup_path, case_to_ron, describe_io_error, load_case, load_case_stamped, parse_case,
+    parse_case_bytes, save_case, save_case_via, write_atomic, write_atomic_via,
 };

@@ -8,8 +8,11 @@ use super::fonts;
 use super::panels::inspector::{Inspector, InspectorAction};
 use super::panels::list::{ItemList, ListAction, ListTab};
 use super::theme::{self, ThemeChoice};
-use crate::edit::{Edit, History, references_to};
-use crate::io::{LoadError, load_case, save_case};
+use crate::edit::{Edit, History, plan_merge, references_to};
+use crate::io::{
+    FileStamp, LoadError, RealDisk, case_to_ron, load_case, load_case_stamped, write_atomic,
+    write_atomic_via,
+};
 use crate::model::{
     Case, Entity, EntityKind, ItemRef, Leg, Link, LinkKind, Place, Shipment, Timestamp,
 };
@@ -21,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Preferences, kept in eframe storage (not in the case).
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     pub theme: ThemeChoice,
@@ -30,7 +33,24 @@ pub struct Settings {
     pub cjk_font: Option<PathBuf>,
     /// The investigator's name, for the custody log and new notes.
     pub investigator: String,
+    /// Seconds between autosaves of unsaved changes to a recovery file; 0 turns autosave off.
+    pub autosave_seconds: u64,
 }
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            theme: ThemeChoice::default(),
+            recent: Vec::new(),
+            cjk_font: None,
+            investigator: String::new(),
+            autosave_seconds: DEFAULT_AUTOSAVE_SECONDS,
+        }
+    }
+}
+
+/// Autosave interval for new installations.
+pub const DEFAULT_AUTOSAVE_SECONDS: u64 = 60;
 
 const SETTINGS_KEY: &str = "chokepoint-settings";
 const MAX_RECENT: usize = 10;
@@ -50,6 +70,8 @@ pub struct Startup {
     pub theme: Option<ThemeChoice>,
     /// The id of an entity, link or shipment to select at start.
     pub select: Option<String>,
+    /// What the case file looked like when it was read, to notice changes by other programs.
+    pub stamp: Option<FileStamp>,
 }
 
 /// Actions that would discard unsaved changes, held while the user decides.
@@ -98,7 +120,18 @@ enum Modal {
         font_error: Option<String>,
     },
     Shortcuts,
+    /// The case file changed on disk since it was opened or saved.
+    Conflict {
+        path: PathBuf,
+    },
+    /// A recovery file from a session that did not end cleanly.
+    Restore {
+        recovery: PathBuf,
+        saved: String,
+    },
 }
+
+type LoadResult = Result<(Case, Option<FileStamp>), LoadError>;
 
 /// What to do after a dialog button was pressed, run once the dialog is closed.
 type FollowUp = Box<dyn FnOnce(&mut ChokepointApp, &egui::Context)>;
@@ -130,7 +163,13 @@ pub struct ChokepointApp {
     last_saved: Option<Instant>,
     modal: Option<Modal>,
     dialog: Option<(DialogKind, Instant, Receiver<Option<PathBuf>>)>,
-    loading: Option<(PathBuf, Receiver<Result<Case, LoadError>>)>,
+    loading: Option<(PathBuf, Receiver<LoadResult>)>,
+    /// The file as last read or written, for conflict detection and three-way merge.
+    disk_stamp: Option<FileStamp>,
+    disk_base: Option<Case>,
+    last_autosave: Instant,
+    autosaved_revision: u64,
+    autosave_job: Option<Receiver<Result<(), String>>>,
     after_save: Option<Guarded>,
     font_notice: Option<String>,
     font_family: Option<String>,
@@ -157,7 +196,7 @@ impl ChokepointApp {
             (None, None) => None,
         };
         let mut app = Self {
-            case: startup.case,
+            case: startup.case.clone(),
             history: History::default(),
             path: startup.path,
             selection: None,
@@ -169,6 +208,11 @@ impl ChokepointApp {
             modal: None,
             dialog: None,
             loading: None,
+            disk_base: startup.stamp.as_ref().map(|_| startup.case.clone()),
+            disk_stamp: startup.stamp,
+            last_autosave: Instant::now(),
+            autosaved_revision: 0,
+            autosave_job: None,
             after_save: None,
             font_notice: None,
             font_family: None,
@@ -190,6 +234,7 @@ impl ChokepointApp {
             let found = app.find_item(&id);
             app.select(found);
         }
+        app.offer_recovery();
         if discover_fonts {
             app.load_fonts(ctx);
         }
@@ -380,6 +425,11 @@ impl ChokepointApp {
     }
 
     fn replace_case(&mut self, case: Case, path: Option<PathBuf>) {
+        // The changes in the old document were saved or knowingly discarded.
+        self.remove_recovery_file();
+        self.disk_stamp = None;
+        self.disk_base = None;
+        self.autosaved_revision = 0;
         self.history = History::default();
         self.case = case;
         self.path = path;
@@ -395,7 +445,7 @@ impl ChokepointApp {
         let ctx = ctx.clone();
         let p = path.clone();
         std::thread::spawn(move || {
-            let _ = tx.send(load_case(&p));
+            let _ = tx.send(load_case_stamped(&p));
             ctx.request_repaint();
         });
         self.info(format!("Opening {}…", path.display()));
@@ -404,14 +454,17 @@ impl ChokepointApp {
 
     /// Opens a case file and waits for it (CLI-like paths and tests).
     pub fn open_now(&mut self, path: &Path) -> Result<(), LoadError> {
-        let case = load_case(path)?;
-        self.finish_open(path, case);
+        let (case, stamp) = load_case_stamped(path)?;
+        self.finish_open(path, case, stamp);
         Ok(())
     }
 
-    fn finish_open(&mut self, path: &Path, case: Case) {
+    fn finish_open(&mut self, path: &Path, case: Case, stamp: Option<FileStamp>) {
         let counts = case.counts();
         self.replace_case(case, Some(path.to_owned()));
+        self.disk_base = stamp.as_ref().map(|_| self.case.clone());
+        self.disk_stamp = stamp;
+        self.offer_recovery();
         self.remember_recent(path);
         self.info(format!("Opened {} ({counts})", path.display()));
     }
@@ -463,15 +516,41 @@ impl ChokepointApp {
         }
     }
 
-    /// Saves to `path`. On failure the open case and the file on disk are both unchanged.
+    /// Saves to `path`. On failure the open case and the file on disk are both unchanged. If
+    /// the file changed on disk since we read it, nothing is overwritten: the user chooses.
     pub fn save_to(&mut self, path: &Path) -> bool {
+        let same_file = self.path.as_deref() == Some(path);
+        if same_file
+            && let Some(stamp) = &self.disk_stamp
+            && path.exists()
+            && !stamp.still_matches(path)
+        {
+            self.modal = Some(Modal::Conflict {
+                path: path.to_owned(),
+            });
+            self.error("The file changed on disk: not saved yet");
+            return false;
+        }
+        self.write_case_to(path)
+    }
+
+    fn write_case_to(&mut self, path: &Path) -> bool {
         let mut to_write = self.case.clone();
         to_write.meta.modified = Timestamp::now();
-        match save_case(path, &to_write) {
-            Ok(()) => {
+        let written = case_to_ron(&to_write).and_then(|text| {
+            write_atomic(path, text.as_bytes())?;
+            Ok(text)
+        });
+        match written {
+            Ok(text) => {
                 self.case.meta.modified = to_write.meta.modified;
                 self.history.mark_saved();
+                self.remove_recovery_file();
                 self.path = Some(path.to_owned());
+                self.disk_stamp = std::fs::metadata(path)
+                    .ok()
+                    .map(|meta| FileStamp::of_bytes(text.as_bytes(), &meta));
+                self.disk_base = Some(self.case.clone());
                 self.remember_recent(path);
                 self.last_saved = Some(Instant::now());
                 self.info(format!("Saved {}", path.display()));
@@ -488,6 +567,186 @@ impl ChokepointApp {
                 false
             }
         }
+    }
+
+    /// Merges what another program saved into the open case (three-way, item by item), as
+    /// one undoable step. Where both changed the same item, ours is kept and reported.
+    pub fn merge_from_disk(&mut self, path: &Path) {
+        let (theirs, stamp) = match load_case_stamped(path) {
+            Ok(x) => x,
+            Err(e) => {
+                self.modal = Some(Modal::Error {
+                    title: "Could not read the file on disk".to_owned(),
+                    message: e.to_string(),
+                });
+                return;
+            }
+        };
+        let base = self.disk_base.clone().unwrap_or_else(|| self.case.clone());
+        let plan = plan_merge(&base, &self.case, &theirs);
+        match self
+            .history
+            .apply(&mut self.case, "Merge changes from disk", plan.edit)
+        {
+            Ok(()) => {
+                self.disk_stamp = stamp;
+                self.disk_base = Some(theirs);
+                let mut message = format!(
+                    "Merged {} change(s) from disk; save to keep the result",
+                    plan.taken_from_theirs
+                );
+                if !plan.conflicts.is_empty() {
+                    let names: Vec<&str> = plan
+                        .conflicts
+                        .iter()
+                        .take(5)
+                        .map(|c| c.label.as_str())
+                        .collect();
+                    message = format!(
+                        "{message}. {} item(s) changed on both sides kept your version: {}",
+                        plan.conflicts.len(),
+                        names.join(", ")
+                    );
+                }
+                self.info(message);
+            }
+            Err(e) => {
+                self.modal = Some(Modal::Error {
+                    title: "Could not merge automatically".to_owned(),
+                    message: format!(
+                        "{e}\n\nYour case is unchanged. Use Save as… to keep both versions."
+                    ),
+                });
+            }
+        }
+    }
+
+    // ---- autosave and recovery -----------------------------------------------------------------
+
+    /// Where unsaved changes are autosaved: beside the case file, or in the app's data folder
+    /// for a case that was never saved.
+    pub fn recovery_path(&self) -> Option<PathBuf> {
+        match &self.path {
+            Some(path) => {
+                let name = path.file_name()?.to_string_lossy().into_owned();
+                Some(path.with_file_name(format!(".{name}.recovery")))
+            }
+            None => eframe::storage_dir("chokepoint").map(|d| d.join("unsaved-case.ron.recovery")),
+        }
+    }
+
+    fn remove_recovery_file(&mut self) {
+        if let Some(p) = self.recovery_path() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
+    /// After opening, offers a recovery file newer than the case file (left by a crash).
+    fn offer_recovery(&mut self) {
+        let Some(recovery) = self.recovery_path() else {
+            return;
+        };
+        let Ok(recovered_at) = std::fs::metadata(&recovery).and_then(|m| m.modified()) else {
+            return;
+        };
+        let case_time = self
+            .path
+            .as_ref()
+            .and_then(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        if case_time.is_some_and(|t| t > recovered_at) {
+            return; // Saved after the autosave: nothing newer to recover.
+        }
+        let secs = recovered_at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let ago = recovered_at.elapsed().unwrap_or_default();
+        self.modal = Some(Modal::Restore {
+            recovery,
+            saved: format!(
+                "at {} ({} ago)",
+                Timestamp::from_unix(i64::try_from(secs).unwrap_or(0)),
+                human_duration(ago)
+            ),
+        });
+    }
+
+    fn restore_recovery(&mut self, recovery: &Path) {
+        match load_case(recovery) {
+            Ok(case) => {
+                // Same document, newer content: keep the path and the disk stamp, mark unsaved.
+                self.case = case;
+                self.history = History::default();
+                self.history.mark_unsaved();
+                self.selection = None;
+                self.inspector = Inspector::default();
+                self.info("Restored unsaved changes from the recovery file: save to keep them");
+            }
+            Err(e) => {
+                self.modal = Some(Modal::Error {
+                    title: "Could not restore".to_owned(),
+                    message: format!("{e}\n\nThe recovery file was left in place."),
+                });
+            }
+        }
+    }
+
+    /// Writes unsaved changes to the recovery file every few seconds and when the window loses
+    /// focus, on a background thread so the UI never waits for the disk.
+    pub fn autosave_step(&mut self, ctx: &egui::Context) {
+        if let Some(rx) = &self.autosave_job {
+            match rx.try_recv() {
+                Ok(Ok(())) | Err(TryRecvError::Disconnected) => self.autosave_job = None,
+                Ok(Err(e)) => {
+                    self.autosave_job = None;
+                    self.error(format!("Autosave failed: {e}"));
+                }
+                Err(TryRecvError::Empty) => return,
+            }
+        }
+        let interval = self.settings.autosave_seconds;
+        if interval == 0 || !self.is_dirty() || self.history.revision() == self.autosaved_revision {
+            return;
+        }
+        let focus_lost = ctx.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::WindowFocused(false)))
+        });
+        let due = Duration::from_secs(interval);
+        let elapsed = self.last_autosave.elapsed();
+        if !focus_lost && elapsed < due {
+            ctx.request_repaint_after(due.saturating_sub(elapsed));
+            return;
+        }
+        self.autosave_now(ctx);
+    }
+
+    /// Starts an autosave now. Returns at once; the file is written on a background thread.
+    pub fn autosave_now(&mut self, ctx: &egui::Context) {
+        let Some(recovery) = self.recovery_path() else {
+            return;
+        };
+        if let Some(dir) = recovery.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let case = self.case.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let ctx = ctx.clone();
+        std::thread::spawn(move || {
+            let result = case_to_ron(&case)
+                .and_then(|text| write_atomic_via(&RealDisk, &recovery, text.as_bytes(), false))
+                .map_err(|e| e.to_string());
+            let _ = tx.send(result);
+            ctx.request_repaint();
+        });
+        self.autosave_job = Some(rx);
+        self.autosaved_revision = self.history.revision();
+        self.last_autosave = Instant::now();
+    }
+
+    /// Whether an autosave is still being written (for tests).
+    pub fn autosave_pending(&self) -> bool {
+        self.autosave_job.is_some()
     }
 
     fn add_entity(&mut self) {
@@ -625,10 +884,10 @@ impl ChokepointApp {
         }
         if let Some((path, rx)) = &self.loading {
             match rx.try_recv() {
-                Ok(Ok(case)) => {
+                Ok(Ok((case, stamp))) => {
                     let path = path.clone();
                     self.loading = None;
-                    self.finish_open(&path, case);
+                    self.finish_open(&path, case, stamp);
                 }
                 Ok(Err(e)) => {
                     self.loading = None;
@@ -865,6 +1124,7 @@ impl ChokepointApp {
         for command in commands {
             self.run_command(&ctx, command);
         }
+        self.autosave_step(&ctx);
         self.update_title(&ctx);
         self.screenshot_step(&ctx);
     }
@@ -1151,7 +1411,19 @@ impl ChokepointApp {
                                 }
                             });
                             ui.end_row();
-                            let l = ui.label("Investigator name").id;
+                            let autosave = ui.label("Autosave every").id;
+                        ui.horizontal(|ui| {
+                            ui.add(
+                                egui::DragValue::new(&mut self.settings.autosave_seconds)
+                                    .range(0..=3600)
+                                    .suffix(" s"),
+                            )
+                            .labelled_by(autosave)
+                            .on_hover_text("Unsaved changes go to a recovery file beside the case; 0 turns autosave off");
+                            ui.weak("(0 = off)");
+                        });
+                        ui.end_row();
+                        let l = ui.label("Investigator name").id;
                             ui.text_edit_singleline(&mut self.settings.investigator)
                                 .labelled_by(l);
                             ui.end_row();
@@ -1201,6 +1473,82 @@ impl ChokepointApp {
                     if ui.button("Close").clicked() {
                         keep = false;
                     }
+                }
+                Modal::Conflict { path } => {
+                    ui.heading("The file changed on disk");
+                    ui.label(format!(
+                        "{} was changed by another program since you opened or saved it. Saving now would overwrite those changes.",
+                        path.display()
+                    ));
+                    ui.add_space(6.0);
+                    ui.horizontal_wrapped(|ui| {
+                        let path = path.clone();
+                        if ui
+                            .button("Merge their changes")
+                            .on_hover_text("Take what only they changed; where both of you changed an item, keep yours")
+                            .clicked()
+                        {
+                            keep = false;
+                            let p = path.clone();
+                            then = Some(Box::new(move |app: &mut Self, _: &egui::Context| {
+                                app.merge_from_disk(&p);
+                            }));
+                        }
+                        if ui
+                            .button("Reload from disk")
+                            .on_hover_text("Discard your unsaved changes and open their version")
+                            .clicked()
+                        {
+                            keep = false;
+                            let p = path.clone();
+                            then = Some(Box::new(move |app: &mut Self, ctx: &egui::Context| {
+                                app.start_loading(ctx, p);
+                            }));
+                        }
+                        if ui.button("Save as…").clicked() {
+                            keep = false;
+                            then = Some(Box::new(|app: &mut Self, _: &egui::Context| {
+                                app.spawn_dialog(DialogKind::SaveAs);
+                            }));
+                        }
+                        if ui
+                            .button("Overwrite")
+                            .on_hover_text("Replace their version with yours (theirs is kept as the .bak backup)")
+                            .clicked()
+                        {
+                            keep = false;
+                            then = Some(Box::new(move |app: &mut Self, _: &egui::Context| {
+                                app.write_case_to(&path);
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
+                Modal::Restore { recovery, saved } => {
+                    ui.heading("Recover unsaved changes?");
+                    ui.label(format!(
+                        "Chokepoint did not close cleanly last time. Unsaved changes to “{}” were autosaved {saved}.",
+                        self.case.meta.title
+                    ));
+                    ui.horizontal(|ui| {
+                        let recovery = recovery.clone();
+                        if ui.button("Restore").clicked() {
+                            keep = false;
+                            let r = recovery.clone();
+                            then = Some(Box::new(move |app: &mut Self, _: &egui::Context| {
+                                app.restore_recovery(&r);
+                            }));
+                        }
+                        if ui.button("Discard them").clicked() {
+                            keep = false;
+                            then = Some(Box::new(move |app: &mut Self, _: &egui::Context| {
+                                let _ = std::fs::remove_file(&recovery);
+                                app.info("Discarded the recovered changes");
+                            }));
+                        }
+                    });
                 }
                 Modal::Shortcuts => {
                     ui.heading("Keyboard shortcuts");
@@ -1295,5 +1643,10 @@ impl eframe::App for ChokepointApp {
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
         eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+
+    fn on_exit(&mut self) {
+        // A clean exit: the user saved or chose to discard, so nothing is left to recover.
+        self.remove_recovery_file();
     }
 }

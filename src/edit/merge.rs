@@ -1,0 +1,162 @@
+//! Three-way merge of two versions of a case that started from the same base, item by item:
+//! what only one side changed is taken from that side; where both changed the same item
+//! differently, ours is kept and the conflict reported. The result is an edit, so a merge is one
+//! undoable step and passes the same validation as every other change.
+
+use super::{Edit, Item};
+use crate::model::{Case, ItemRef};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// An item both sides changed differently; our version was kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MergeConflict {
+    pub item: ItemRef,
+    pub label: String,
+}
+
+/// What a merge produced: the edit that turns `ours` into the merged case, and the conflicts.
+#[derive(Debug)]
+pub struct MergePlan {
+    pub edit: Edit,
+    pub conflicts: Vec<MergeConflict>,
+    /// How many items were taken from their side.
+    pub taken_from_theirs: usize,
+}
+
+fn items(case: &Case) -> BTreeMap<ItemRef, Item> {
+    let mut out = BTreeMap::new();
+    for e in case.entities.values() {
+        out.insert(ItemRef::Entity(e.id.clone()), Item::from(e.clone()));
+    }
+    for l in case.links.values() {
+        out.insert(ItemRef::Link(l.id.clone()), Item::from(l.clone()));
+    }
+    for s in case.shipments.values() {
+        out.insert(ItemRef::Shipment(s.id.clone()), Item::from(s.clone()));
+    }
+    for e in case.evidence.values() {
+        out.insert(ItemRef::Evidence(e.id.clone()), Item::from(e.clone()));
+    }
+    for n in case.notes.values() {
+        out.insert(ItemRef::Note(n.id.clone()), Item::from(n.clone()));
+    }
+    for g in case.groups.values() {
+        out.insert(ItemRef::Group(g.id.clone()), Item::from(g.clone()));
+    }
+    for v in &case.views {
+        out.insert(ItemRef::View(v.id.clone()), Item::from(v.clone()));
+    }
+    out
+}
+
+/// Plans the merge of `theirs` into `ours`, both descended from `base`.
+pub fn plan_merge(base: &Case, ours: &Case, theirs: &Case) -> MergePlan {
+    let (b, o, t) = (items(base), items(ours), items(theirs));
+    let keys: BTreeSet<&ItemRef> = b.keys().chain(o.keys()).chain(t.keys()).collect();
+    let mut inserts = Vec::new();
+    let mut replaces = Vec::new();
+    let mut removes = Vec::new();
+    let mut conflicts = Vec::new();
+    let mut taken = 0;
+    for key in keys {
+        let (bv, ov, tv) = (b.get(key), o.get(key), t.get(key));
+        if ov == tv || tv == bv {
+            continue; // Same on both sides, or they did not touch it: ours stands.
+        }
+        if ov == bv {
+            // Only they changed it: take theirs.
+            taken += 1;
+            match (ov, tv) {
+                (None, Some(item)) => inserts.push(Edit::Insert(item.clone())),
+                (Some(_), Some(item)) => replaces.push(Edit::Replace(item.clone())),
+                (Some(_), None) => removes.push(Edit::Remove(key.clone())),
+                (None, None) => {}
+            }
+            continue;
+        }
+        conflicts.push(MergeConflict {
+            item: key.clone(),
+            label: ours.item_label(key),
+        });
+    }
+    // Inserts first (so new references resolve), removals last (after what referred to them).
+    let mut edits = inserts;
+    edits.append(&mut replaces);
+    edits.append(&mut removes);
+    if base.meta != theirs.meta && base.meta == ours.meta {
+        edits.push(Edit::SetMeta(Box::new(theirs.meta.clone())));
+    }
+    let moved: Vec<_> = theirs
+        .positions
+        .iter()
+        .filter(|(id, p)| {
+            base.positions.get(*id) != Some(*p)
+                && base.positions.get(*id) == ours.positions.get(*id)
+        })
+        .map(|(id, p)| (id.clone(), Some(*p)))
+        .collect();
+    if !moved.is_empty() {
+        edits.push(Edit::SetPositions(moved));
+    }
+    MergePlan {
+        edit: Edit::Batch(edits),
+        conflicts,
+        taken_from_theirs: taken,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Entity, EntityKind, Link, LinkKind};
+
+    fn base() -> Case {
+        let mut c = Case::default();
+        for (id, name) in [("e-a", "A"), ("e-b", "B"), ("e-c", "C")] {
+            c.entities
+                .insert(id.into(), Entity::new(id, EntityKind::Company, name));
+        }
+        c
+    }
+
+    #[test]
+    fn non_overlapping_changes_merge_and_conflicts_keep_ours() {
+        let base = base();
+        let mut ours = base.clone();
+        ours.entities.get_mut(&"e-a".into()).expect("a").name = "A ours".into();
+        ours.entities.get_mut(&"e-c".into()).expect("c").name = "C ours".into();
+        let mut theirs = base.clone();
+        theirs.entities.get_mut(&"e-b".into()).expect("b").name = "B theirs".into();
+        theirs.entities.get_mut(&"e-c".into()).expect("c").name = "C theirs".into();
+        theirs
+            .entities
+            .insert("e-d".into(), Entity::new("e-d", EntityKind::Person, "D"));
+        theirs.links.insert(
+            "l-1".into(),
+            Link::new("l-1", LinkKind::Associate, "e-d", "e-a"),
+        );
+
+        let plan = plan_merge(&base, &ours, &theirs);
+        assert_eq!(plan.conflicts.len(), 1);
+        assert_eq!(plan.conflicts[0].item, ItemRef::Entity("e-c".into()));
+        let mut merged = ours.clone();
+        merged.apply(plan.edit).expect("merge applies");
+        assert_eq!(merged.entities[&"e-a".into()].name, "A ours");
+        assert_eq!(merged.entities[&"e-b".into()].name, "B theirs");
+        assert_eq!(merged.entities[&"e-c".into()].name, "C ours");
+        assert!(merged.entities.contains_key(&"e-d".into()));
+        assert!(merged.links.contains_key(&"l-1".into()));
+    }
+
+    #[test]
+    fn their_removal_is_taken_when_we_did_not_touch_it() {
+        let base = base();
+        let ours = base.clone();
+        let mut theirs = base.clone();
+        theirs.entities.remove(&"e-b".into());
+        let plan = plan_merge(&base, &ours, &theirs);
+        let mut merged = ours;
+        merged.apply(plan.edit).expect("applies");
+        assert!(!merged.entities.contains_key(&"e-b".into()));
+    }
+}
