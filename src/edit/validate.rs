@@ -29,6 +29,12 @@ pub enum ValidationError {
     EmptyRoute(String),
     #[error("cannot remove {item}: {} still refer to it ({})", by.len(), list_refs(by))]
     StillReferenced { item: ItemRef, by: Vec<ItemRef> },
+    #[error("the case has {count} {what}; Chokepoint opens cases with at most {limit}")]
+    TooMany {
+        what: &'static str,
+        count: usize,
+        limit: usize,
+    },
     #[error("{item}: {field} {message}")]
     InvalidField {
         item: ItemRef,
@@ -377,9 +383,34 @@ pub fn references_to(case: &Case, target: &ItemRef) -> Vec<ItemRef> {
     by
 }
 
+/// Most items of one kind in a case; far beyond real cases, well within memory.
+pub const MAX_ITEMS_PER_KIND: usize = 2_000_000;
+
 /// Checks a whole case, as after loading a file: every item, and that map keys match ids.
 pub fn check_case(case: &Case) -> Vec<ValidationError> {
     let mut errors = Vec::new();
+    let counts = [
+        ("entities", case.entities.len()),
+        ("links", case.links.len()),
+        ("shipments", case.shipments.len()),
+        ("evidence items", case.evidence.len()),
+        ("notes", case.notes.len()),
+        ("groups", case.groups.len()),
+        ("saved views", case.views.len()),
+        ("custody entries", case.custody.len()),
+    ];
+    for (what, n) in counts {
+        if n > MAX_ITEMS_PER_KIND {
+            errors.push(ValidationError::TooMany {
+                what,
+                count: n,
+                limit: MAX_ITEMS_PER_KIND,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return errors;
+    }
     let mut collect = |r: Result<(), Vec<ValidationError>>| {
         if let Err(mut e) = r {
             errors.append(&mut e);

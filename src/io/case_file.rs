@@ -259,7 +259,7 @@ fn locate_error(text: &str, error: &crate::edit::ValidationError) -> (usize, usi
         | V::StillReferenced { item, .. }
         | V::DuplicateId(item)
         | V::Missing(item) => Some(item),
-        V::EmptyRoute(_) => None,
+        V::EmptyRoute(_) | V::TooMany { .. } => None,
     };
     let id = match (error, item) {
         (V::EmptyRoute(id), _) => id.clone(),
@@ -463,10 +463,13 @@ fn keep_backup(path: &Path) -> std::io::Result<()> {
     let backup = backup_path(path);
     let staged = backup.with_extension("bak.tmp");
     let _ = fs::remove_file(&staged);
-    if fs::hard_link(path, &staged).is_err() {
-        fs::copy(path, &staged)?;
-    }
-    fs::rename(&staged, &backup)
+    fs::hard_link(path, &staged)
+        .or_else(|_| fs::copy(path, &staged).map(drop))
+        .and_then(|()| fs::rename(&staged, &backup))
+        .inspect_err(|_| {
+            // Never leave a stray staged copy beside the case after a failed save.
+            let _ = fs::remove_file(&staged);
+        })
 }
 
 #[cfg(unix)]

@@ -132,6 +132,14 @@ mod v1 {
         .transpose()
     }
 
+    /// Version 1 kept items in plain lists; a repeated id must not silently drop an item.
+    fn duplicate(kind: &str, id: &str) -> ParseError {
+        ParseError {
+            location: None,
+            message: format!("duplicate {kind} id \"{id}\""),
+        }
+    }
+
     impl Case {
         pub fn migrate(self) -> Result<CurrentCase, ParseError> {
             let mut case = CurrentCase {
@@ -167,7 +175,10 @@ mod v1 {
                 if let Some(k) = unknown {
                     entity.attributes.insert("v1 kind".to_owned(), k);
                 }
-                case.entities.insert(entity.id.clone(), entity);
+                let id = entity.id.clone();
+                if case.entities.insert(id.clone(), entity).is_some() {
+                    return Err(duplicate("entity", id.as_str()));
+                }
             }
             for l in self.links {
                 let kind = match l.kind.to_ascii_lowercase().as_str() {
@@ -199,7 +210,10 @@ mod v1 {
                 link.description = l.note;
                 // Version 1 had no claim status: everything in it is an allegation.
                 link.status = ClaimStatus::Alleged;
-                case.links.insert(LinkId(link.id.0.clone()), link);
+                let id = link.id.clone();
+                if case.links.insert(LinkId(id.0.clone()), link).is_some() {
+                    return Err(duplicate("link", id.as_str()));
+                }
             }
             for s in self.shipments {
                 let what = format!("shipment {}", s.id);
@@ -256,7 +270,10 @@ mod v1 {
                     },
                     ..Shipment::default()
                 };
-                case.shipments.insert(shipment.id.clone(), shipment);
+                let id = shipment.id.clone();
+                if case.shipments.insert(id.clone(), shipment).is_some() {
+                    return Err(duplicate("shipment", id.as_str()));
+                }
             }
             Ok(case)
         }
