@@ -153,31 +153,47 @@ fn filter_box_narrows_the_list() {
     assert!(harness.query_by_label_contains("No match").is_some());
 }
 
-fn app_at(ctx: &egui::Context, path: &std::path::Path) -> ChokepointApp {
-    let case = chokepoint::seed_case().expect("seed");
-    ChokepointApp::new(
-        ctx,
-        Startup {
-            case,
-            path: Some(path.to_owned()),
-            message: None,
-            error: None,
-            screenshot: None,
-            theme: None,
-            select: None,
-            stamp: None,
-        },
-        Settings::default(),
-        false,
-    )
-}
-
+/// An app on the seed case that believes it lives at `path` (the file need not exist).
 fn harness_at(path: &std::path::Path) -> Harness<'static, ChokepointApp> {
     let path = path.to_owned();
+    harness_with(move || {
+        (
+            chokepoint::seed_case().expect("seed"),
+            Some(path.clone()),
+            None,
+        )
+    })
+}
+
+/// A harness over the real app, opened on what `open` returns: case, path and disk stamp.
+fn harness_with(
+    open: impl Fn() -> (
+        chokepoint::model::Case,
+        Option<std::path::PathBuf>,
+        Option<chokepoint::io::FileStamp>,
+    ) + 'static,
+) -> Harness<'static, ChokepointApp> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .allow_missing_glyphs()
-        .build_eframe(move |cc| app_at(&cc.egui_ctx, &path))
+        .build_eframe(move |cc| {
+            let (case, path, stamp) = open();
+            ChokepointApp::new(
+                &cc.egui_ctx,
+                Startup {
+                    case,
+                    path,
+                    message: None,
+                    error: None,
+                    screenshot: None,
+                    theme: None,
+                    select: None,
+                    stamp,
+                },
+                Settings::default(),
+                false,
+            )
+        })
 }
 
 fn rename_su_di(harness: &mut Harness<'static, ChokepointApp>, new_name: &str) {
@@ -390,27 +406,10 @@ fn settings_refuse_a_font_without_cjk_glyphs() {
 /// An app on a saved case file, with the stamp of what it read (as `chokepoint FILE` does).
 fn harness_on_file(path: &std::path::Path) -> Harness<'static, ChokepointApp> {
     let path = path.to_owned();
-    Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .allow_missing_glyphs()
-        .build_eframe(move |cc| {
-            let (case, stamp) = chokepoint::io::load_case_stamped(&path).expect("loads");
-            ChokepointApp::new(
-                &cc.egui_ctx,
-                Startup {
-                    case,
-                    path: Some(path.clone()),
-                    message: None,
-                    error: None,
-                    screenshot: None,
-                    theme: None,
-                    select: None,
-                    stamp,
-                },
-                Settings::default(),
-                false,
-            )
-        })
+    harness_with(move || {
+        let (case, stamp) = chokepoint::io::load_case_stamped(&path).expect("loads");
+        (case, Some(path.clone()), stamp)
+    })
 }
 
 fn wait_for(harness: &mut Harness<'static, ChokepointApp>, done: impl Fn(&ChokepointApp) -> bool) {

@@ -261,7 +261,7 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
     for (i, ident) in e.identifiers.iter_mut().enumerate() {
         ui.push_id(("ident", i), |ui| {
             ui.horizontal(|ui| {
-                scheme_combo(ui, &mut ident.scheme, ident_label);
+                open_choice_combo(ui, "scheme", &mut ident.scheme, ident_label);
                 let r = ui
                     .add(
                         egui::TextEdit::singleline(&mut ident.value)
@@ -302,7 +302,7 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
     for (i, flag) in e.flags.iter_mut().enumerate() {
         ui.push_id(("flag", i), |ui| {
             ui.horizontal(|ui| {
-                flag_combo(ui, &mut flag.kind, flag_label);
+                open_choice_combo(ui, "flag_kind", &mut flag.kind, flag_label);
                 let r = ui
                     .add(
                         egui::TextEdit::singleline(&mut flag.detail)
@@ -424,54 +424,89 @@ fn related_ui(
     }
 }
 
-fn scheme_combo(ui: &mut Ui, scheme: &mut IdentifierScheme, label: egui::Id) {
-    egui::ComboBox::from_id_salt("scheme")
-        .selected_text(scheme.label().to_owned())
-        .width(130.0)
+/// A choice from common values, or "Other…" with a name the investigator types.
+trait OpenChoice: Sized + Clone + PartialEq {
+    fn common() -> Vec<Self>;
+    fn text(&self) -> &str;
+    fn other(name: &str) -> Self;
+    fn other_name(&mut self) -> Option<&mut String>;
+}
+
+impl OpenChoice for IdentifierScheme {
+    fn common() -> Vec<Self> {
+        IdentifierScheme::COMMON.to_vec()
+    }
+    fn text(&self) -> &str {
+        self.label()
+    }
+    fn other(name: &str) -> Self {
+        IdentifierScheme::Other(name.to_owned())
+    }
+    fn other_name(&mut self) -> Option<&mut String> {
+        match self {
+            IdentifierScheme::Other(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl OpenChoice for FlagKind {
+    fn common() -> Vec<Self> {
+        FlagKind::COMMON.to_vec()
+    }
+    fn text(&self) -> &str {
+        self.label()
+    }
+    fn other(name: &str) -> Self {
+        FlagKind::Other(name.to_owned())
+    }
+    fn other_name(&mut self) -> Option<&mut String> {
+        match self {
+            FlagKind::Other(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+fn open_choice_combo<T: OpenChoice>(ui: &mut Ui, salt: &str, value: &mut T, label: egui::Id) {
+    egui::ComboBox::from_id_salt(salt)
+        .selected_text(value.text().to_owned())
+        .width(140.0)
         .show_ui(ui, |ui| {
-            for s in IdentifierScheme::COMMON {
-                let label = s.label().to_owned();
-                ui.selectable_value(scheme, s, label);
+            for option in T::common() {
+                let text = option.text().to_owned();
+                ui.selectable_value(value, option, text);
             }
-            if ui
-                .selectable_label(matches!(scheme, IdentifierScheme::Other(_)), "Other…")
-                .clicked()
-                && !matches!(scheme, IdentifierScheme::Other(_))
-            {
-                *scheme = IdentifierScheme::Other("Other".to_owned());
+            let is_other = value.other_name().is_some();
+            if ui.selectable_label(is_other, "Other…").clicked() && !is_other {
+                *value = T::other("Other");
             }
         })
         .response
         .labelled_by(label);
-    if let IdentifierScheme::Other(name) = scheme {
-        ui.add(egui::TextEdit::singleline(name).desired_width(80.0))
+    if let Some(name) = value.other_name() {
+        ui.add(egui::TextEdit::singleline(name).desired_width(100.0))
             .labelled_by(label);
     }
 }
 
-fn flag_combo(ui: &mut Ui, kind: &mut FlagKind, label: egui::Id) {
-    egui::ComboBox::from_id_salt("flag_kind")
-        .selected_text(kind.label().to_owned())
-        .width(140.0)
-        .show_ui(ui, |ui| {
-            for k in FlagKind::COMMON {
-                let label = k.label().to_owned();
-                ui.selectable_value(kind, k, label);
-            }
-            if ui
-                .selectable_label(matches!(kind, FlagKind::Other(_)), "Other…")
-                .clicked()
-                && !matches!(kind, FlagKind::Other(_))
-            {
-                *kind = FlagKind::Other("Other".to_owned());
-            }
-        })
-        .response
-        .labelled_by(label);
-    if let FlagKind::Other(name) = kind {
-        ui.add(egui::TextEdit::singleline(name).desired_width(100.0))
-            .labelled_by(label);
-    }
+/// Amount and currency of an optional sum of money; clearing the amount clears the sum.
+fn money_fields(ui: &mut Ui, form: &mut Form, label: &str, hint: &str, money: &mut Option<Money>) {
+    let mut amount = money.as_ref().map(|m| m.amount);
+    let mut currency = money
+        .as_ref()
+        .map(|m| m.currency.clone())
+        .unwrap_or_default();
+    form.number(ui, label, hint, &mut amount);
+    form.text(ui, "Currency", &mut currency);
+    *money = amount.map(|amount| Money {
+        amount,
+        currency: if currency.trim().is_empty() {
+            "USD".to_owned()
+        } else {
+            currency.trim().to_uppercase()
+        },
+    });
 }
 
 fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<InspectorAction>) {
@@ -503,21 +538,7 @@ fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<Inspect
             | LinkKind::Representation { role } => form.text(ui, "Role", role),
             LinkKind::Family { relation } => form.text(ui, "Relation", relation),
             LinkKind::Payment { amount, date } => {
-                let mut value = amount.as_ref().map(|m| m.amount);
-                let mut currency = amount
-                    .as_ref()
-                    .map(|m| m.currency.clone())
-                    .unwrap_or_default();
-                form.number(ui, "Amount", "e.g. 1200000", &mut value);
-                form.text(ui, "Currency", &mut currency);
-                *amount = value.map(|v| Money {
-                    amount: v,
-                    currency: if currency.trim().is_empty() {
-                        "USD".to_owned()
-                    } else {
-                        currency.trim().to_uppercase()
-                    },
-                });
+                money_fields(ui, form, "Amount", "e.g. 1200000", amount);
                 form.parsed(ui, "Paid on", "YYYY-MM-DD", date);
             }
             LinkKind::Other(name) => form.text(ui, "Kind name", name),
@@ -718,22 +739,7 @@ fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec
                     form.text(ui, "Declared description", &mut g.description);
                     form.number(ui, "Quantity", "e.g. 200", &mut g.quantity);
                     form.text(ui, "Unit", &mut g.unit);
-                    let mut value = g.value.as_ref().map(|m| m.amount);
-                    let mut currency = g
-                        .value
-                        .as_ref()
-                        .map(|m| m.currency.clone())
-                        .unwrap_or_default();
-                    form.number(ui, "Value", "e.g. 5600000", &mut value);
-                    form.text(ui, "Currency", &mut currency);
-                    g.value = value.map(|v| Money {
-                        amount: v,
-                        currency: if currency.trim().is_empty() {
-                            "USD".to_owned()
-                        } else {
-                            currency.trim().to_uppercase()
-                        },
-                    });
+                    money_fields(ui, form, "Value", "e.g. 5600000", &mut g.value);
                     form.text(ui, "HS code (declared)", &mut g.hs_code);
                     form.text(ui, "ECCN", &mut g.eccn);
                     form.parsed::<CountryCode>(ui, "Declared origin", "CC", &mut g.origin);
