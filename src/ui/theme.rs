@@ -76,10 +76,10 @@ pub fn entity_icon(kind: EntityKind) -> &'static str {
     match kind {
         EntityKind::Person => "👤",
         EntityKind::Company => "🏢",
-        EntityKind::Organization => "🏛",
+        EntityKind::Organization => "🏦",
         EntityKind::Address => "📍",
         EntityKind::Product => "📦",
-        EntityKind::Jurisdiction => "🏳",
+        EntityKind::Jurisdiction => "🌍",
         EntityKind::Facility => "🏭",
         EntityKind::Vessel => "🚢",
         EntityKind::Aircraft => "✈",
@@ -146,4 +146,27 @@ pub fn warning_color(dark: bool) -> Color32 {
         Color32::from_rgb(180, 83, 9),
         Color32::from_rgb(251, 191, 36),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use skrifa::MetadataProvider;
+
+    /// Every icon we draw must exist in one of egui's bundled fonts, or it renders as a box.
+    #[test]
+    fn every_entity_icon_has_a_glyph_in_the_bundled_fonts() {
+        let defs = egui::FontDefinitions::default();
+        let fonts: Vec<_> = defs.font_data.values().map(|d| d.font.clone()).collect();
+        for kind in EntityKind::ALL {
+            let icon = entity_icon(kind);
+            for c in icon.chars().filter(|c| *c != '\u{fe0f}') {
+                let found = fonts.iter().any(|bytes| {
+                    skrifa::FontRef::new(bytes.as_ref().as_ref())
+                        .is_ok_and(|f| f.charmap().map(c).is_some())
+                });
+                assert!(found, "{kind:?}: {c:?} ({:X}) has no glyph", c as u32);
+            }
+        }
+    }
 }
