@@ -2,13 +2,17 @@
 //! reaches restricted end users.
 //!
 //! - [`model`]: the case, plain data.
+//! - [`analysis`]: graph measures, flows, red flags and name screening.
+//! - [`layout`]: automatic layouts for the canvas.
 //! - [`edit`]: the one path for every change, with validation and undo.
 //! - [`io`]: RON case files (versioned, atomic), and the synthetic case generator.
 //! - [`ui`]: the eframe application.
 
+pub mod analysis;
 pub mod cli;
 pub mod edit;
 pub mod io;
+pub mod layout;
 pub mod model;
 pub mod ui;
 

@@ -36,6 +36,16 @@ fn harness() -> Harness<'static, ChokepointApp> {
     builder.build_eframe(|cc| seed_app(&cc.egui_ctx))
 }
 
+/// The list row (left panel) whose label contains `text`; the canvas has a node of the same name.
+fn list_row<'a>(
+    harness: &'a Harness<'static, ChokepointApp>,
+    text: &'a str,
+) -> Option<egui_kittest::Node<'a>> {
+    harness
+        .query_all_by_label_contains(text)
+        .find(|n| n.rect().center().x < chokepoint::ui::theme::LIST_PANEL_WIDTH)
+}
+
 fn su_di() -> EntityId {
     EntityId::from("e-su-di")
 }
@@ -48,7 +58,9 @@ fn select_rename_undo_redo_in_the_inspector() {
     assert_eq!(original, "Su Di");
 
     // Select the entity in the list.
-    harness.get_by_label_contains("Su Di").click();
+    list_row(&harness, "Su Di")
+        .expect("Su Di in the list")
+        .click();
     harness.run();
     assert_eq!(harness.state().selection, Some(ItemRef::Entity(su_di())));
 
@@ -95,7 +107,9 @@ fn select_rename_undo_redo_in_the_inspector() {
 fn invalid_input_is_refused_with_a_message_and_nothing_changes() {
     let mut harness = harness();
     harness.run();
-    harness.get_by_label_contains("Su Di").click();
+    list_row(&harness, "Su Di")
+        .expect("Su Di in the list")
+        .click();
     harness.run();
     let before = harness.state().case.clone();
     // An empty name is refused by validation.
@@ -140,7 +154,7 @@ fn adding_an_entity_then_undo_removes_it() {
 fn filter_box_narrows_the_list() {
     let mut harness = harness();
     harness.run();
-    assert!(harness.query_by_label_contains("Su Di").is_some());
+    assert!(list_row(&harness, "Su Di").is_some());
     harness
         .get_by_role_and_label(Role::TextInput, "Filter")
         .focus();
@@ -149,7 +163,7 @@ fn filter_box_narrows_the_list() {
         .get_by_role_and_label(Role::TextInput, "Filter")
         .type_text("zzzz-no-such");
     harness.run();
-    assert!(harness.query_by_label_contains("Su Di").is_none());
+    assert!(list_row(&harness, "Su Di").is_none());
     assert!(harness.query_by_label_contains("No match").is_some());
 }
 
@@ -197,7 +211,9 @@ fn harness_with(
 }
 
 fn rename_su_di(harness: &mut Harness<'static, ChokepointApp>, new_name: &str) {
-    harness.get_by_label_contains("Su Di").click();
+    list_row(harness, "Su Di")
+        .expect("Su Di in the list")
+        .click();
     harness.run();
     harness
         .get_by_role_and_label(Role::TextInput, "Name")
@@ -236,7 +252,7 @@ fn save_then_reopen_finds_the_change() {
     fresh.state_mut().open_now(&path).expect("reopens");
     fresh.run();
     assert_eq!(fresh.state().case.entities[&su_di()].name, "Su Di renamed");
-    assert!(fresh.query_by_label_contains("Su Di renamed").is_some());
+    assert!(list_row(&fresh, "Su Di renamed").is_some());
 }
 
 #[test]

@@ -98,6 +98,27 @@ pub fn plan_merge(base: &Case, ours: &Case, theirs: &Case) -> MergePlan {
     if !moved.is_empty() {
         edits.push(Edit::SetPositions(moved));
     }
+    // Dismissals only they added, changed or withdrew are taken from their side.
+    let dismissed = |case: &Case, key: &str| case.dismissal(key).cloned();
+    let keys: BTreeSet<&str> = base
+        .dismissals
+        .iter()
+        .chain(&theirs.dismissals)
+        .map(|d| d.finding.as_str())
+        .collect();
+    for key in keys {
+        let (b, o, t) = (
+            dismissed(base, key),
+            dismissed(ours, key),
+            dismissed(theirs, key),
+        );
+        if t != b && o == b && !(o.is_none() && t.is_none()) {
+            edits.push(Edit::SetDismissal {
+                finding: key.to_owned(),
+                dismissal: t.map(Box::new),
+            });
+        }
+    }
     MergePlan {
         edit: Edit::Batch(edits),
         conflicts,

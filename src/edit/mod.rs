@@ -9,12 +9,13 @@ mod validate;
 pub use history::History;
 pub use merge::{MergeConflict, MergePlan, plan_merge};
 pub use validate::{
-    MAX_LIST_LEN, MAX_TEXT_LEN, ValidationError, check_case, is_safe_relative_path, references_to,
+    MAX_LIST_LEN, MAX_TEXT_LEN, ValidationError, check_case, check_dismissal,
+    is_safe_relative_path, references_to,
 };
 
 use crate::model::{
-    Case, CaseMeta, Entity, EntityId, Evidence, Group, ItemRef, Link, NodePosition, Note,
-    SavedView, Shipment, ViewId,
+    Case, CaseMeta, Dismissal, Entity, EntityId, Evidence, Group, ItemRef, Link, NodePosition,
+    Note, SavedView, Shipment, ViewId,
 };
 
 /// Any item that lives in a case under its own id.
@@ -94,6 +95,12 @@ pub enum Edit {
     SetPositions(Vec<(EntityId, Option<NodePosition>)>),
     /// Move a saved view to `index` in presentation order.
     MoveView { id: ViewId, index: usize },
+    /// Dismiss the red-flag finding with key `finding` (Some, with the reason), or restore it
+    /// (None). Replacing an existing dismissal changes its reason.
+    SetDismissal {
+        finding: String,
+        dismissal: Option<Box<Dismissal>>,
+    },
     /// Several edits applied as one step (an import, a layout, a cascade delete). All or none.
     Batch(Vec<Edit>),
 }
@@ -125,6 +132,62 @@ impl Edit {
             Edit::Batch(edits)
         }
     }
+
+    /// Removes several items at once (a canvas selection) as one step: links touching removed
+    /// entities go with them, groups lose removed members once, and each item is removed once.
+    /// Items that other, surviving items still name make the edit fail validation, so nothing
+    /// is removed silently.
+    pub fn remove_many(case: &Case, items: &[ItemRef]) -> Edit {
+        let removing: std::collections::BTreeSet<&ItemRef> = items.iter().collect();
+        let entities: std::collections::BTreeSet<&EntityId> = items
+            .iter()
+            .filter_map(|i| match i {
+                ItemRef::Entity(id) => Some(id),
+                _ => None,
+            })
+            .collect();
+        let mut links: Vec<ItemRef> = case
+            .links
+            .values()
+            .filter(|l| entities.contains(&l.from) || entities.contains(&l.to))
+            .map(|l| ItemRef::Link(l.id.clone()))
+            .collect();
+        links.extend(
+            items
+                .iter()
+                .filter(|i| matches!(i, ItemRef::Link(_)))
+                .cloned(),
+        );
+        links.sort();
+        links.dedup();
+        let mut edits: Vec<Edit> = links.into_iter().map(Edit::Remove).collect();
+        for g in case.groups.values() {
+            if removing.contains(&ItemRef::Group(g.id.clone())) {
+                continue;
+            }
+            if g.members.iter().any(|m| entities.contains(m)) {
+                let mut g = g.clone();
+                g.members.retain(|m| !entities.contains(m));
+                edits.push(Edit::Replace(g.into()));
+            }
+        }
+        // Items that refer to others first (groups, notes, evidence, shipments), entities last.
+        let rank = |i: &ItemRef| match i {
+            ItemRef::Link(_) => 0,
+            ItemRef::View(_) | ItemRef::Group(_) | ItemRef::Note(_) => 1,
+            ItemRef::Evidence(_) => 2,
+            ItemRef::Shipment(_) => 3,
+            ItemRef::Entity(_) => 4,
+        };
+        let mut rest: Vec<&ItemRef> = removing
+            .iter()
+            .copied()
+            .filter(|i| !matches!(i, ItemRef::Link(_)))
+            .collect();
+        rest.sort_by_key(|i| rank(i));
+        edits.extend(rest.into_iter().cloned().map(Edit::Remove));
+        Edit::Batch(edits)
+    }
 }
 
 /// Why an edit was refused. The case is unchanged when this is returned.
@@ -152,6 +215,7 @@ impl Case {
             }
             Edit::SetPositions(moves) => self.set_positions(moves),
             Edit::MoveView { id, index } => self.move_view(&id, index),
+            Edit::SetDismissal { finding, dismissal } => self.set_dismissal(finding, dismissal),
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for edit in edits {
@@ -264,6 +328,50 @@ impl Case {
         })
     }
 
+    fn set_dismissal(
+        &mut self,
+        finding: String,
+        dismissal: Option<Box<Dismissal>>,
+    ) -> Result<Edit, EditError> {
+        if let Some(d) = &dismissal {
+            validate::check_dismissal(d).map_err(EditError)?;
+            if d.finding != finding {
+                return Err(EditError::one(ValidationError::Dismissal {
+                    finding,
+                    message: format!("names another finding (\"{}\")", d.finding),
+                }));
+            }
+        }
+        // Kept in key order, so the file diffs well and lookups stay simple.
+        let slot = self
+            .dismissals
+            .binary_search_by(|d| d.finding.as_str().cmp(&finding));
+        let old = match (slot, dismissal) {
+            (Ok(i), Some(d)) => Some(std::mem::replace(&mut self.dismissals[i], *d)),
+            (Ok(i), None) => Some(self.dismissals.remove(i)),
+            (Err(i), Some(d)) => {
+                if self.dismissals.len() >= MAX_LIST_LEN {
+                    return Err(EditError::one(ValidationError::Dismissal {
+                        finding,
+                        message: format!("cannot be added: the case has {MAX_LIST_LEN} dismissals"),
+                    }));
+                }
+                self.dismissals.insert(i, *d);
+                None
+            }
+            (Err(_), None) => {
+                return Err(EditError::one(ValidationError::Dismissal {
+                    finding,
+                    message: "is not dismissed".to_owned(),
+                }));
+            }
+        };
+        Ok(Edit::SetDismissal {
+            finding,
+            dismissal: old.map(Box::new),
+        })
+    }
+
     fn set_positions(
         &mut self,
         moves: Vec<(EntityId, Option<NodePosition>)>,
@@ -350,5 +458,143 @@ impl Case {
                 .cloned()
                 .map(Item::from),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dismissal(key: &str, reason: &str) -> Option<Box<Dismissal>> {
+        Some(Box::new(Dismissal {
+            finding: key.to_owned(),
+            reason: reason.to_owned(),
+            ..Dismissal::default()
+        }))
+    }
+
+    #[test]
+    fn dismissals_are_set_changed_and_undone() {
+        let mut case = Case::default();
+        let original = case.clone();
+        let set = |key: &str, reason: &str| Edit::SetDismissal {
+            finding: key.to_owned(),
+            dismissal: dismissal(key, reason),
+        };
+        let undo_b = case
+            .apply(set("rule-b:shipment=s-1", "known broker"))
+            .expect("set");
+        let undo_a = case
+            .apply(set("rule-a:entity=e-1", "same company"))
+            .expect("set");
+        // Kept in key order.
+        let keys: Vec<&str> = case.dismissals.iter().map(|d| d.finding.as_str()).collect();
+        assert_eq!(keys, ["rule-a:entity=e-1", "rule-b:shipment=s-1"]);
+        assert_eq!(
+            case.dismissal("rule-b:shipment=s-1")
+                .map(|d| d.reason.as_str()),
+            Some("known broker")
+        );
+
+        // Changing the reason, then undoing, gives the old reason back.
+        let undo_change = case
+            .apply(set("rule-b:shipment=s-1", "licensed broker"))
+            .expect("change");
+        assert_eq!(case.dismissals[1].reason, "licensed broker");
+        case.apply(undo_change).expect("undo change");
+        assert_eq!(case.dismissals[1].reason, "known broker");
+
+        // Restoring a finding, and undoing that.
+        let undo_restore = case
+            .apply(Edit::SetDismissal {
+                finding: "rule-a:entity=e-1".into(),
+                dismissal: None,
+            })
+            .expect("restore");
+        assert!(case.dismissal("rule-a:entity=e-1").is_none());
+        case.apply(undo_restore).expect("undo restore");
+        assert!(case.dismissal("rule-a:entity=e-1").is_some());
+
+        case.apply(undo_a).expect("undo a");
+        case.apply(undo_b).expect("undo b");
+        assert_eq!(case, original);
+    }
+
+    #[test]
+    fn bad_dismissals_are_refused_and_leave_the_case_unchanged() {
+        let mut case = Case::default();
+        let before = case.clone();
+        let refused = [
+            Edit::SetDismissal {
+                finding: "rule:shipment=s-1".into(),
+                dismissal: dismissal("rule:shipment=s-1", "  "),
+            },
+            Edit::SetDismissal {
+                finding: String::new(),
+                dismissal: dismissal("", "why"),
+            },
+            Edit::SetDismissal {
+                finding: "rule:shipment=s-1".into(),
+                dismissal: dismissal("rule:shipment=s-2", "why"),
+            },
+            Edit::SetDismissal {
+                finding: "rule:shipment=s-1".into(),
+                dismissal: None,
+            },
+        ];
+        for edit in refused {
+            let err = case.apply(edit.clone()).expect_err("refused");
+            assert!(err.to_string().contains("dismissal of finding"), "{err}");
+            assert_eq!(case, before, "{edit:?}");
+        }
+        // A batch that fails part-way rolls its dismissals back too.
+        let batch = Edit::Batch(vec![
+            Edit::SetDismissal {
+                finding: "ok".into(),
+                dismissal: dismissal("ok", "fine"),
+            },
+            Edit::Remove(ItemRef::Entity("e-missing".into())),
+        ]);
+        assert!(case.apply(batch).is_err());
+        assert_eq!(case, before);
+    }
+
+    #[test]
+    fn loaded_cases_with_duplicate_or_empty_dismissals_are_invalid() {
+        let mut case = Case::default();
+        case.dismissals.push(Dismissal {
+            finding: "k".into(),
+            reason: "r".into(),
+            ..Dismissal::default()
+        });
+        assert!(check_case(&case).is_empty());
+        case.dismissals.push(case.dismissals[0].clone());
+        assert_eq!(check_case(&case).len(), 1);
+        case.dismissals[1].finding = "k2".into();
+        case.dismissals[1].reason.clear();
+        assert_eq!(check_case(&case).len(), 1);
+    }
+
+    #[test]
+    fn merge_takes_dismissals_only_they_changed() {
+        let base = Case::default();
+        let mut ours = base.clone();
+        let mut theirs = base.clone();
+        let d = |key: &str, reason: &str| Dismissal {
+            finding: key.into(),
+            reason: reason.into(),
+            ..Dismissal::default()
+        };
+        theirs.dismissals.push(d("theirs", "their reason"));
+        ours.dismissals.push(d("ours", "our reason"));
+        let plan = plan_merge(&base, &ours, &theirs);
+        let mut merged = ours.clone();
+        merged.apply(plan.edit).expect("merge");
+        let keys: Vec<&str> = merged
+            .dismissals
+            .iter()
+            .map(|d| d.finding.as_str())
+            .collect();
+        assert_eq!(keys, ["ours", "theirs"]);
     }
 }

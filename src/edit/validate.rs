@@ -2,8 +2,8 @@
 //! required fields are present and numbers are sane. Used by every edit and by the loader.
 
 use crate::model::{
-    Case, Entity, Evidence, Group, ItemRef, Link, LinkKind, MAX_ID_LEN, Note, SavedView, Shipment,
-    is_valid_id,
+    Case, Dismissal, Entity, Evidence, Group, ItemRef, Link, LinkKind, MAX_ID_LEN, Note, SavedView,
+    Shipment, is_valid_id,
 };
 use std::fmt;
 
@@ -41,6 +41,8 @@ pub enum ValidationError {
         field: String,
         message: String,
     },
+    #[error("dismissal of finding \"{finding}\" {message}")]
+    Dismissal { finding: String, message: String },
 }
 
 fn list_refs(refs: &[ItemRef]) -> String {
@@ -322,6 +324,41 @@ pub fn check_view(case: &Case, v: &SavedView) -> Result<(), Vec<ValidationError>
     c.finish()
 }
 
+/// Longest finding key we accept: keys name a rule and a few item ids.
+const MAX_FINDING_KEY_LEN: usize = 1024;
+
+pub fn check_dismissal(d: &Dismissal) -> Result<(), Vec<ValidationError>> {
+    let shown: String = d.finding.chars().take(80).collect();
+    let mut errors = Vec::new();
+    let mut fail = |message: String| {
+        errors.push(ValidationError::Dismissal {
+            finding: shown.clone(),
+            message,
+        });
+    };
+    if d.finding.trim().is_empty() || d.finding.len() > MAX_FINDING_KEY_LEN {
+        fail(format!(
+            "needs a finding key of 1 to {MAX_FINDING_KEY_LEN} bytes"
+        ));
+    }
+    if d.reason.trim().is_empty() {
+        fail("needs a reason".to_owned());
+    }
+    for (field, text) in [("reason", &d.reason), ("author", &d.author)] {
+        if text.len() > MAX_TEXT_LEN {
+            fail(format!(
+                "has a {field} of {} bytes; the limit is {MAX_TEXT_LEN}",
+                text.len()
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
 /// Whether `path` is relative, uses `/` separators, and never climbs out of the case folder.
 pub fn is_safe_relative_path(path: &str) -> bool {
     !path.is_empty()
@@ -398,6 +435,7 @@ pub fn check_case(case: &Case) -> Vec<ValidationError> {
         ("groups", case.groups.len()),
         ("saved views", case.views.len()),
         ("custody entries", case.custody.len()),
+        ("dismissals", case.dismissals.len()),
     ];
     for (what, n) in counts {
         if n > MAX_ITEMS_PER_KIND {
@@ -442,6 +480,16 @@ pub fn check_case(case: &Case) -> Vec<ValidationError> {
             ))]));
         }
         collect(check_view(case, v));
+    }
+    let mut seen_findings = std::collections::BTreeSet::new();
+    for d in &case.dismissals {
+        if !seen_findings.insert(d.finding.as_str()) {
+            collect(Err(vec![ValidationError::Dismissal {
+                finding: d.finding.chars().take(80).collect(),
+                message: "appears twice".to_owned(),
+            }]));
+        }
+        collect(check_dismissal(d));
     }
     for (id, p) in &case.positions {
         if !case.entities.contains_key(id) {

@@ -109,6 +109,22 @@ pub struct SavedView {
     pub time_to: Option<PartialDate>,
 }
 
+/// An investigator's decision that a red-flag finding does not apply here, with the reason.
+/// Findings are recomputed from the case (see `analysis::rules`); a dismissal names one by its
+/// stable key, so it survives re-evaluation and outlives edits to the items involved.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Dismissal {
+    /// The finding's key, e.g. `"payer-country-differs:shipment=s-hx-23-0917"`.
+    pub finding: String,
+    /// Why the finding does not apply, in plain words.
+    pub reason: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub author: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<Timestamp>,
+}
+
 /// A whole investigation case.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -136,6 +152,9 @@ pub struct Case {
     /// Append-only record of who added, changed or removed evidence.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub custody: Vec<CustodyEntry>,
+    /// Dismissed red-flag findings, in key order; changed only through `Edit::SetDismissal`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dismissals: Vec<Dismissal>,
 }
 
 impl Default for Case {
@@ -155,6 +174,7 @@ impl Default for Case {
             views: Vec::new(),
             positions: BTreeMap::new(),
             custody: Vec::new(),
+            dismissals: Vec::new(),
         }
     }
 }
@@ -268,6 +288,11 @@ impl Case {
         ShipmentId(Self::fresh_id(ShipmentId::PREFIX, name, |id| {
             self.shipments.contains_key(&ShipmentId::from(id))
         }))
+    }
+
+    /// The dismissal of the finding with key `finding`, if it was dismissed.
+    pub fn dismissal(&self, finding: &str) -> Option<&Dismissal> {
+        self.dismissals.iter().find(|d| d.finding == finding)
     }
 
     /// Counts for status lines and `chokepoint check`.

@@ -10,7 +10,8 @@ mod link;
 mod shipment;
 
 pub use case::{
-    Camera, Case, CaseCounts, CaseMeta, FORMAT_VERSION, Group, HasId, NodePosition, Note, SavedView,
+    Camera, Case, CaseCounts, CaseMeta, Dismissal, FORMAT_VERSION, Group, HasId, NodePosition,
+    Note, SavedView,
 };
 pub use common::{
     CanvasPoint, ClaimStatus, Confidence, CountryCode, CountryCodeError, DateError, Money,

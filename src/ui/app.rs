@@ -3,6 +3,7 @@
 //! Each frame: collect background results (file dialogs, loads), turn shortcuts into commands,
 //! draw panels (which only return actions), then apply the actions through the edit path.
 
+use super::canvas::{Canvas, CanvasAction};
 use super::commands::UiCommand;
 use super::fonts;
 use super::panels::inspector::{Inspector, InspectorAction};
@@ -108,7 +109,7 @@ enum Modal {
         error: Option<String>,
     },
     ConfirmDelete {
-        target: ItemRef,
+        targets: Vec<ItemRef>,
         links: usize,
     },
     Error {
@@ -159,6 +160,7 @@ pub struct ChokepointApp {
     pub settings: Settings,
     list: ItemList,
     inspector: Inspector,
+    pub canvas: Canvas,
     status: Option<(String, StatusKind)>,
     last_saved: Option<Instant>,
     modal: Option<Modal>,
@@ -203,6 +205,7 @@ impl ChokepointApp {
             settings,
             list: ItemList::default(),
             inspector: Inspector::default(),
+            canvas: Canvas::default(),
             status,
             last_saved: None,
             modal: None,
@@ -276,6 +279,11 @@ impl ChokepointApp {
         candidates.into_iter().find(|c| self.case.contains(c))
     }
 
+    /// The message in the status bar, if any (for tests and the screenshot tool).
+    pub fn status_message(&self) -> Option<&str> {
+        self.status.as_ref().map(|(m, _)| m.as_str())
+    }
+
     fn is_dirty(&self) -> bool {
         self.history.is_dirty()
     }
@@ -313,7 +321,17 @@ impl ChokepointApp {
         }
     }
 
+    /// Selects one item everywhere: list, inspector and canvas (which centres it if off screen).
     fn select(&mut self, item: Option<ItemRef>) {
+        self.canvas.select_only(item.as_ref());
+        if let Some(i) = &item {
+            self.canvas.reveal_later(i.clone());
+        }
+        self.focus(item);
+    }
+
+    /// Shows `item` in the inspector and the list, leaving the canvas's multiple selection be.
+    fn focus(&mut self, item: Option<ItemRef>) {
         if self.selection != item {
             self.commit_pending();
             if let Some(i) = &item {
@@ -354,11 +372,18 @@ impl ChokepointApp {
             UiCommand::AddLink => self.add_link(),
             UiCommand::AddShipment => self.add_shipment(),
             UiCommand::DeleteSelection => {
-                if let Some(target) = self.selection.clone() {
-                    self.request_delete(target);
+                let mut targets: Vec<ItemRef> = self.canvas.selected.iter().cloned().collect();
+                if let Some(primary) = &self.selection
+                    && !targets.contains(primary)
+                {
+                    targets.push(primary.clone());
+                }
+                if !targets.is_empty() {
+                    self.request_delete(targets);
                 }
             }
             UiCommand::FindInList => self.list.focus_filter = true,
+            UiCommand::FindOnCanvas => self.canvas.open_search(),
             UiCommand::ToggleTheme => {
                 self.theme_override = None;
                 self.settings.theme = if ctx.theme() == egui::Theme::Dark {
@@ -436,6 +461,7 @@ impl ChokepointApp {
         self.selection = None;
         self.inspector = Inspector::default();
         self.list = ItemList::default();
+        self.canvas.reset();
         self.last_saved = None;
     }
 
@@ -813,53 +839,84 @@ impl ChokepointApp {
         }
     }
 
-    fn request_delete(&mut self, target: ItemRef) {
+    /// Deletes items after checking what depends on them: links go along (with a
+    /// confirmation), anything else that names a deleted entity must be changed first.
+    fn request_delete(&mut self, targets: Vec<ItemRef>) {
         self.commit_pending();
-        if let ItemRef::Entity(id) = &target {
-            let refs = references_to(&self.case, &target);
-            let blocking: Vec<&ItemRef> = refs
-                .iter()
-                .filter(|r| !matches!(r, ItemRef::Link(_) | ItemRef::Group(_)))
-                .collect();
-            if !blocking.is_empty() {
-                let names: Vec<String> = blocking
-                    .iter()
-                    .take(8)
-                    .map(|r| format!("• {}: {}", r.kind_word(), self.case.item_label(r)))
-                    .collect();
-                self.modal = Some(Modal::Error {
-                    title: "Cannot delete yet".to_owned(),
-                    message: format!(
-                        "{} is still named by {} item(s):\n{}\n\nChange or delete those first.",
-                        self.case.entity_name(id),
-                        blocking.len(),
-                        names.join("\n")
-                    ),
-                });
-                return;
-            }
-            let links = refs
-                .iter()
-                .filter(|r| matches!(r, ItemRef::Link(_)))
-                .count();
-            if links > 0 {
-                self.modal = Some(Modal::ConfirmDelete { target, links });
-                return;
+        let removing: std::collections::BTreeSet<&ItemRef> = targets.iter().collect();
+        let mut blocking: Vec<(ItemRef, ItemRef)> = Vec::new();
+        let mut links = std::collections::BTreeSet::new();
+        for target in targets.iter().filter(|t| matches!(t, ItemRef::Entity(_))) {
+            for by in references_to(&self.case, target) {
+                match &by {
+                    ItemRef::Link(_) => {
+                        if !removing.contains(&by) {
+                            links.insert(by);
+                        }
+                    }
+                    ItemRef::Group(_) => {}
+                    _ if removing.contains(&by) => {}
+                    _ => blocking.push((target.clone(), by)),
+                }
             }
         }
-        self.delete(&target);
+        // Links that go along must not be needed by anything that stays (evidence citing them).
+        for link in &links {
+            for by in references_to(&self.case, link) {
+                if !removing.contains(&by) {
+                    blocking.push((link.clone(), by));
+                }
+            }
+        }
+        if !blocking.is_empty() {
+            let names: Vec<String> = blocking
+                .iter()
+                .take(8)
+                .map(|(t, r)| {
+                    format!(
+                        "• {} is named by {}: {}",
+                        self.case.item_label(t),
+                        r.kind_word(),
+                        self.case.item_label(r)
+                    )
+                })
+                .collect();
+            self.modal = Some(Modal::Error {
+                title: "Cannot delete yet".to_owned(),
+                message: format!(
+                    "{} reference(s) still need the items you are deleting:\n{}\n\nChange or \
+                     delete those first.",
+                    blocking.len(),
+                    names.join("\n")
+                ),
+            });
+            return;
+        }
+        if !links.is_empty() {
+            self.modal = Some(Modal::ConfirmDelete {
+                targets,
+                links: links.len(),
+            });
+            return;
+        }
+        self.delete(&targets);
     }
 
-    fn delete(&mut self, target: &ItemRef) {
-        let label = format!("Delete {}", self.case.item_label(target));
-        let edit = match target {
-            ItemRef::Entity(id) => Edit::remove_entity_cascade(&self.case, id),
-            other => Edit::Remove(other.clone()),
+    fn delete(&mut self, targets: &[ItemRef]) {
+        let label = match targets {
+            [one] => format!("Delete {}", self.case.item_label(one)),
+            many => format!("Delete {} items", many.len()),
+        };
+        let edit = match targets {
+            [ItemRef::Entity(id)] => Edit::remove_entity_cascade(&self.case, id),
+            [other] => Edit::Remove(other.clone()),
+            many => Edit::remove_many(&self.case, many),
         };
         if self.apply_edit(&label, edit) {
-            if self.selection.as_ref() == Some(target) {
+            if self.selection.as_ref().is_some_and(|s| targets.contains(s)) {
                 self.selection = None;
             }
+            self.canvas.selected.retain(|s| !targets.contains(s));
             self.info(format!("{label} (Ctrl+Z to undo)"));
         }
     }
@@ -1088,14 +1145,27 @@ impl ChokepointApp {
             });
 
         let mut inspector_actions = Vec::new();
-        egui::CentralPanel::default_margins().show(ui, |ui| {
-            self.inspector.ui(
-                ui,
-                &self.case,
-                self.selection.as_ref(),
-                &mut inspector_actions,
-            );
-        });
+        egui::Panel::right("inspector")
+            .resizable(true)
+            .default_size(theme::INSPECTOR_PANEL_WIDTH)
+            .min_size(280.0)
+            .show(ui, |ui| {
+                self.inspector.ui(
+                    ui,
+                    &self.case,
+                    self.selection.as_ref(),
+                    &mut inspector_actions,
+                );
+            });
+
+        let mut canvas_actions = Vec::new();
+        let keys = self.modal.is_none();
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                self.canvas
+                    .ui(ui, &self.case, revision, keys, &mut canvas_actions);
+            });
 
         self.modal_ui(&ctx);
         Self::file_hover_ui(&ctx);
@@ -1110,7 +1180,24 @@ impl ChokepointApp {
                     }
                 }
                 InspectorAction::Select(item) => self.select(Some(item)),
-                InspectorAction::Delete(item) => self.request_delete(item),
+                InspectorAction::Delete(item) => self.request_delete(vec![item]),
+            }
+        }
+        for action in canvas_actions {
+            match action {
+                CanvasAction::Apply {
+                    label,
+                    edit,
+                    select,
+                } => {
+                    if self.apply_edit(&label, edit) && select.is_some() {
+                        self.select(select);
+                    }
+                }
+                CanvasAction::Focus(item) => self.focus(item),
+                CanvasAction::Delete(items) => self.request_delete(items),
+                CanvasAction::Info(m) => self.info(m),
+                CanvasAction::Error(m) => self.error(m),
             }
         }
         for action in list_actions {
@@ -1365,18 +1452,25 @@ impl ChokepointApp {
                         }
                     });
                 }
-                Modal::ConfirmDelete { target, links } => {
-                    ui.heading("Delete entity?");
+                Modal::ConfirmDelete { targets, links } => {
+                    let what = match targets.as_slice() {
+                        [one] => format!("“{}”", self.case.item_label(one)),
+                        many => format!("{} items", many.len()),
+                    };
+                    ui.heading(if targets.len() == 1 {
+                        "Delete entity?"
+                    } else {
+                        "Delete items?"
+                    });
                     ui.label(format!(
-                        "Deleting “{}” also deletes its {links} link(s). You can undo this.",
-                        self.case.item_label(target)
+                        "Deleting {what} also deletes {links} link(s). You can undo this."
                     ));
                     ui.horizontal(|ui| {
                         if ui.button("Delete").clicked() {
                             keep = false;
-                            let target = target.clone();
+                            let targets = targets.clone();
                             then = Some(Box::new(move |app: &mut Self, _: &egui::Context| {
-                                app.delete(&target);
+                                app.delete(&targets);
                             }));
                         }
                         if ui.button("Cancel").clicked() {

@@ -18,13 +18,14 @@ pub enum UiCommand {
     AddShipment,
     DeleteSelection,
     FindInList,
+    FindOnCanvas,
     ToggleTheme,
     Settings,
     Shortcuts,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 16] = [
+    pub const ALL: [UiCommand; 17] = [
         UiCommand::New,
         UiCommand::Open,
         UiCommand::OpenByPath,
@@ -38,6 +39,7 @@ impl UiCommand {
         UiCommand::AddShipment,
         UiCommand::DeleteSelection,
         UiCommand::FindInList,
+        UiCommand::FindOnCanvas,
         UiCommand::ToggleTheme,
         UiCommand::Settings,
         UiCommand::Shortcuts,
@@ -58,7 +60,8 @@ impl UiCommand {
             UiCommand::AddLink => "Add link",
             UiCommand::AddShipment => "Add shipment",
             UiCommand::DeleteSelection => "Delete selected",
-            UiCommand::FindInList => "Find in list",
+            UiCommand::FindInList => "Filter the list",
+            UiCommand::FindOnCanvas => "Find on canvas…",
             UiCommand::ToggleTheme => "Toggle light/dark theme",
             UiCommand::Settings => "Settings…",
             UiCommand::Shortcuts => "Keyboard shortcuts…",
@@ -81,7 +84,8 @@ impl UiCommand {
             UiCommand::AddLink => (cmd, Key::L),
             UiCommand::AddShipment => (cmd_shift, Key::E),
             UiCommand::DeleteSelection => (Modifiers::NONE, Key::Delete),
-            UiCommand::FindInList => (cmd, Key::F),
+            UiCommand::FindInList => (cmd_shift, Key::F),
+            UiCommand::FindOnCanvas => (cmd, Key::F),
             UiCommand::ToggleTheme => (cmd_shift, Key::T),
             UiCommand::Settings => (cmd, Key::Comma),
             UiCommand::OpenByPath | UiCommand::Shortcuts => return None,

@@ -3,6 +3,7 @@
 //! path at the end of the frame.
 
 pub mod app;
+pub mod canvas;
 pub mod commands;
 pub mod fonts;
 pub mod panels;

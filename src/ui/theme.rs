@@ -35,14 +35,16 @@ impl ThemeChoice {
 }
 
 /// Width of the item list panel, in points.
-pub const LIST_PANEL_WIDTH: f32 = 340.0;
+pub const LIST_PANEL_WIDTH: f32 = 290.0;
 /// Height of one row in the item list.
 pub const LIST_ROW_HEIGHT: f32 = 22.0;
 /// Width of a text field in the inspector (fixed: a grid column that grows with its contents
 /// would never settle).
-pub const INSPECTOR_FIELD_WIDTH: f32 = 460.0;
+/// Default width of the inspector panel on the right.
+pub const INSPECTOR_PANEL_WIDTH: f32 = 410.0;
+pub const INSPECTOR_FIELD_WIDTH: f32 = 250.0;
 /// Width of the label column in the inspector.
-pub const INSPECTOR_LABEL_WIDTH: f32 = 150.0;
+pub const INSPECTOR_LABEL_WIDTH: f32 = 120.0;
 
 fn pick(dark: bool, light: Color32, dark_c: Color32) -> Color32 {
     if dark { dark_c } else { light }
@@ -87,6 +89,164 @@ pub fn entity_icon(kind: EntityKind) -> &'static str {
         EntityKind::Website => "🌐",
         EntityKind::Event => "📅",
     }
+}
+
+/// The outline drawn for a kind of entity on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NodeShape {
+    Circle,
+    RoundedSquare,
+    Hexagon,
+    Diamond,
+}
+
+pub fn entity_shape(kind: EntityKind) -> NodeShape {
+    match kind {
+        EntityKind::Person => NodeShape::Circle,
+        EntityKind::Company
+        | EntityKind::Organization
+        | EntityKind::Account
+        | EntityKind::Website => NodeShape::RoundedSquare,
+        EntityKind::Product | EntityKind::Vessel | EntityKind::Aircraft => NodeShape::Hexagon,
+        EntityKind::Address
+        | EntityKind::Facility
+        | EntityKind::Jurisdiction
+        | EntityKind::Event => NodeShape::Diamond,
+    }
+}
+
+/// Canvas text sizes in canvas units (they scale with zoom).
+pub const CANVAS_LABEL_SIZE: f32 = 13.0;
+pub const CANVAS_EDGE_LABEL_SIZE: f32 = 11.0;
+/// Below this on-screen size (points) text is not drawn: level of detail.
+pub const CANVAS_MIN_TEXT_PX: f32 = 7.5;
+/// While few nodes are on screen, nodes, labels and badges keep at least these sizes (points)
+/// however far the user zooms out, so a small case stays readable at any zoom.
+pub const CANVAS_SPARSE_NODE_PX: f32 = 11.0;
+pub const CANVAS_SPARSE_LABEL_PX: f32 = 10.5;
+pub const CANVAS_SPARSE_BADGE_PX: f32 = 8.5;
+/// At most this many nodes on screen count as sparse.
+pub const CANVAS_SPARSE_LIMIT: usize = 300;
+/// Radius of the link handle beside a node, in points.
+pub const CANVAS_HANDLE_RADIUS: f32 = 7.0;
+/// Glyphs the canvas draws besides the entity icons.
+pub const PIN_GLYPH: &str = "📌";
+pub const EVIDENCE_GLYPH: &str = "📎";
+pub const SHIPMENT_GLYPH: &str = "🚚";
+
+pub fn canvas_background(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(248, 250, 252),
+        Color32::from_rgb(17, 24, 39),
+    )
+}
+
+pub fn canvas_grid_color(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(226, 232, 240),
+        Color32::from_rgb(31, 41, 55),
+    )
+}
+
+pub fn edge_color(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(100, 116, 139),
+        Color32::from_rgb(148, 163, 184),
+    )
+}
+
+/// Shipment routes: a warm colour that stands apart from links and entity kinds.
+pub fn route_color(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgba_unmultiplied(234, 88, 12, 200),
+        Color32::from_rgba_unmultiplied(251, 146, 60, 200),
+    )
+}
+
+pub fn label_background(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgba_unmultiplied(248, 250, 252, 215),
+        Color32::from_rgba_unmultiplied(17, 24, 39, 215),
+    )
+}
+
+pub fn label_text(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(15, 23, 42),
+        Color32::from_rgb(226, 232, 240),
+    )
+}
+
+/// Selection ring and box-select outline.
+pub fn selection_color(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(37, 99, 235),
+        Color32::from_rgb(96, 165, 250),
+    )
+}
+
+/// Search hits and found paths.
+pub fn highlight_color(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(202, 138, 4),
+        Color32::from_rgb(250, 204, 21),
+    )
+}
+
+pub fn flag_badge_color(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(220, 38, 38),
+        Color32::from_rgb(239, 68, 68),
+    )
+}
+
+pub fn note_fill(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(254, 249, 195),
+        Color32::from_rgb(113, 93, 20),
+    )
+}
+
+pub fn note_text(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(66, 32, 6),
+        Color32::from_rgb(254, 249, 195),
+    )
+}
+
+pub fn group_fill(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgba_unmultiplied(99, 102, 241, 18),
+        Color32::from_rgba_unmultiplied(129, 140, 248, 26),
+    )
+}
+
+pub fn group_stroke(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(129, 140, 248),
+        Color32::from_rgb(99, 102, 241),
+    )
+}
+
+pub fn map_land(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(203, 213, 225),
+        Color32::from_rgb(55, 65, 81),
+    )
 }
 
 /// Background colour of a handling-marking badge; text on it is black except on RED.
@@ -158,14 +318,15 @@ mod tests {
     fn every_entity_icon_has_a_glyph_in_the_bundled_fonts() {
         let defs = egui::FontDefinitions::default();
         let fonts: Vec<_> = defs.font_data.values().map(|d| d.font.clone()).collect();
-        for kind in EntityKind::ALL {
-            let icon = entity_icon(kind);
+        let icons = EntityKind::ALL.map(entity_icon);
+        let others = [PIN_GLYPH, EVIDENCE_GLYPH, SHIPMENT_GLYPH];
+        for icon in icons.iter().chain(others.iter()) {
             for c in icon.chars().filter(|c| *c != '\u{fe0f}') {
                 let found = fonts.iter().any(|bytes| {
                     skrifa::FontRef::new(bytes.as_ref().as_ref())
                         .is_ok_and(|f| f.charmap().map(c).is_some())
                 });
-                assert!(found, "{kind:?}: {c:?} ({:X}) has no glyph", c as u32);
+                assert!(found, "{icon}: {c:?} ({:X}) has no glyph", c as u32);
             }
         }
     }

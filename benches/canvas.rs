@@ -1,0 +1,72 @@
+//! Canvas frame cost: CPU time to run one egui frame of the canvas (hit testing, culling, level
+//! of detail, painting) and tessellate its shapes, on generated cases of 1k, 10k and 100k
+//! entities, fully zoomed out (the whole case fitted) and zoomed in (100 %) on its middle.
+//! The scene is built once (it is cached on the case revision); this measures steady frames.
+//!
+//! Run with `cargo bench --bench canvas`. Targets on 2 cores: 10k nodes + 20k edges within
+//! 8 ms a frame, 100k + 200k within 50 ms.
+
+#![allow(clippy::unwrap_used)]
+
+use chokepoint::io::generate::generate_case;
+use chokepoint::model::Case;
+use chokepoint::ui::canvas::Canvas;
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use egui::{Pos2, RawInput, Rect, vec2};
+use std::hint::black_box;
+use std::time::Duration;
+
+const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+
+fn raw_input() -> RawInput {
+    RawInput {
+        screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0))),
+        ..RawInput::default()
+    }
+}
+
+/// One frame: run the canvas UI and tessellate what it painted.
+fn frame(ctx: &egui::Context, canvas: &mut Canvas, case: &Case) -> usize {
+    let mut actions = Vec::new();
+    let output = ctx.run_ui(raw_input(), |ui| {
+        canvas.ui(ui, case, 1, false, &mut actions);
+    });
+    let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
+    primitives.len()
+}
+
+fn canvas_frames(c: &mut Criterion) {
+    let mut group = c.benchmark_group("canvas_frame");
+    for n in SIZES {
+        let case = generate_case(n, 1).unwrap();
+        eprintln!("{n} entities: {}", case.counts());
+        if n >= 100_000 {
+            group
+                .sample_size(10)
+                .sampling_mode(SamplingMode::Flat)
+                .measurement_time(Duration::from_secs(8));
+        } else {
+            group
+                .sample_size(30)
+                .measurement_time(Duration::from_secs(4));
+        }
+        for zoomed_in in [false, true] {
+            let ctx = egui::Context::default();
+            let mut canvas = Canvas::default();
+            // Two frames: the first builds the scene and fits the case into view.
+            frame(&ctx, &mut canvas, &case);
+            frame(&ctx, &mut canvas, &case);
+            if zoomed_in {
+                canvas.zoom = 1.0;
+            }
+            let label = if zoomed_in { "zoomed_in" } else { "zoomed_out" };
+            group.bench_function(BenchmarkId::new(label, n), |b| {
+                b.iter(|| black_box(frame(&ctx, &mut canvas, &case)));
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, canvas_frames);
+criterion_main!(benches);

@@ -1,0 +1,1294 @@
+//! Painting the canvas, with culling and level of detail: far out, nodes become dots and edges
+//! hairlines batched into single meshes; labels and badges appear as the user zooms in.
+
+use super::scene::SceneNode;
+use super::{Canvas, Gesture, Hit, PendingPick, Picker, geometry, title_rect};
+use crate::model::{Case, ClaimStatus, EntityKind, ItemRef, LinkKindTag};
+use crate::ui::theme::{self, NodeShape};
+use egui::{
+    Align2, Color32, FontId, Mesh, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, Ui, Vec2, pos2,
+    vec2,
+};
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Below this on-screen node radius (points) nodes are drawn as dots in one mesh.
+const DOT_RADIUS_PX: f32 = 4.0;
+/// Above this many edges on screen, edge labels are left out.
+const EDGE_LABEL_LIMIT: usize = 400;
+/// Above this many edges and routes, alleged claims are drawn faint instead of dashed.
+const DASH_LIMIT: usize = 800;
+/// Above this many shipment routes, routes are drawn as coarser curves without arrowheads.
+const ROUTE_DETAIL_LIMIT: usize = 300;
+
+struct Style {
+    dark: bool,
+    edge: Color32,
+    route: Color32,
+    selection: Color32,
+    highlight: Color32,
+    label_bg: Color32,
+    label_text: Color32,
+}
+
+impl Canvas {
+    #[allow(clippy::too_many_lines)]
+    pub(super) fn draw(&self, ui: &Ui, painter: &Painter, rect: Rect) {
+        let dark = ui.visuals().dark_mode;
+        let style = Style {
+            dark,
+            edge: theme::edge_color(dark),
+            route: theme::route_color(dark),
+            selection: theme::selection_color(dark),
+            highlight: theme::highlight_color(dark),
+            label_bg: theme::label_background(dark),
+            label_text: theme::label_text(dark),
+        };
+        painter.rect_filled(rect, 0.0, theme::canvas_background(dark));
+        let painter = painter.with_clip_rect(rect);
+        self.draw_grid(&painter, rect, dark);
+        if self.show_map {
+            self.draw_map(&painter, rect, dark);
+        }
+        let view = self.visible_canvas_rect(rect).expand(60.0 / self.zoom);
+        let dots = self.node_radius_px(super::scene::NODE_RADIUS) < DOT_RADIUS_PX;
+
+        for g in &self.scene.groups {
+            if !g.rect.intersects(view) {
+                continue;
+            }
+            let selected = self.selected.contains(&ItemRef::Group(g.id.clone()));
+            let r = Rect::from_min_max(
+                self.screen_from_canvas(rect, g.rect.min),
+                self.screen_from_canvas(rect, g.rect.max),
+            );
+            let stroke_color = if selected {
+                style.selection
+            } else {
+                theme::group_stroke(dark)
+            };
+            painter.rect(
+                r,
+                8.0,
+                theme::group_fill(dark),
+                Stroke::new(if selected { 2.5 } else { 1.2 }, stroke_color),
+                StrokeKind::Inside,
+            );
+            let tab = title_rect(g.rect);
+            let tab = Rect::from_min_max(
+                self.screen_from_canvas(rect, tab.min),
+                self.screen_from_canvas(rect, tab.max),
+            );
+            let size = theme::CANVAS_LABEL_SIZE * self.zoom;
+            if size >= theme::CANVAS_MIN_TEXT_PX {
+                painter.text(
+                    tab.left_center() + vec2(8.0, 0.0),
+                    Align2::LEFT_CENTER,
+                    format!("▾ {}", g.title),
+                    FontId::proportional(size.min(22.0)),
+                    stroke_color,
+                );
+            }
+        }
+
+        // Edges.
+        let mut edge_mesh = Mesh::default();
+        let visible_edges: Vec<usize> = (0..self.scene.edges.len())
+            .filter(|&i| {
+                let e = &self.scene.edges[i];
+                let (a, b) = (self.node_pos(e.from), self.node_pos(e.to));
+                Rect::from_two_pos(a, b)
+                    .expand(e.bend.abs() * 2.0 + 60.0)
+                    .intersects(view)
+            })
+            .collect();
+        // Dashes for alleged claims only while the screen is not crowded with lines.
+        let detailed = visible_edges.len() + self.scene.routes.len() <= DASH_LIMIT;
+        let edge_labels = !dots
+            && visible_edges.len() <= EDGE_LABEL_LIMIT
+            && theme::CANVAS_EDGE_LABEL_SIZE * self.zoom >= theme::CANVAS_MIN_TEXT_PX;
+        let mut seen_hairlines: HashSet<u64, BuildHasherDefault<PixelPairHasher>> =
+            HashSet::default();
+        // Looking items up costs an id clone each: skip it when nothing is marked.
+        let any_marked = !self.selected.is_empty() || !self.highlighted.is_empty();
+        if dots {
+            edge_mesh.reserve_vertices(visible_edges.len() * 4);
+            edge_mesh.reserve_triangles(visible_edges.len() * 2);
+        }
+        for &i in &visible_edges {
+            let e = &self.scene.edges[i];
+            let (selected, highlighted) = if any_marked {
+                let item = ItemRef::Link(e.link.clone());
+                (
+                    self.selected.contains(&item),
+                    self.highlighted.contains(&item),
+                )
+            } else {
+                (false, false)
+            };
+            let hovered = self.hover == Some(Hit::Edge(i));
+            if dots && !selected && !highlighted {
+                let a = self.screen_from_canvas(rect, self.node_pos(e.from));
+                let b = self.screen_from_canvas(rect, self.node_pos(e.to));
+                // Many edges collapse onto the same screen pixels when zoomed far out.
+                if seen_hairlines.insert(pixel_pair_key(a, b)) {
+                    hairline(&mut edge_mesh, a, b, 1.0, style.edge.gamma_multiply(0.55));
+                }
+                continue;
+            }
+            let color = if selected {
+                style.selection
+            } else if highlighted {
+                style.highlight
+            } else if hovered {
+                style.label_text
+            } else {
+                style.edge
+            };
+            let width = if selected || highlighted { 3.0 } else { 1.6 };
+            let points: Vec<Pos2> = self
+                .edge_points(i)
+                .into_iter()
+                .map(|p| self.screen_from_canvas(rect, p))
+                .collect();
+            let to_r = self.node_radius_px(self.scene.nodes[e.to].radius) + 2.0;
+            let from_r = self.node_radius_px(self.scene.nodes[e.from].radius) + 2.0;
+            let points = if e.from == e.to {
+                points
+            } else {
+                geometry::trim(&points, from_r, if e.directed { to_r + 2.0 } else { to_r })
+            };
+            stroke_polyline(
+                &painter,
+                &points,
+                Stroke::new(width, color),
+                e.status,
+                detailed || selected || highlighted,
+            );
+            if e.directed && e.from != e.to {
+                arrow_head(&painter, &points, color, 5.0 + width);
+            }
+            if edge_labels || selected || hovered {
+                let (mid, _) = geometry::midpoint(&points);
+                text_with_background(
+                    &painter,
+                    mid,
+                    Align2::CENTER_CENTER,
+                    &e.label,
+                    (theme::CANVAS_EDGE_LABEL_SIZE * self.zoom).clamp(9.0, 18.0),
+                    &style,
+                    color,
+                );
+            }
+        }
+        if !edge_mesh.is_empty() {
+            painter.add(Shape::mesh(edge_mesh));
+        }
+
+        // Shipment routes: smooth curves with arrowheads and labels while there are few of
+        // them on screen; otherwise coarse curves batched into one mesh, labels left out.
+        let route_detail = self.scene.routes.len() <= ROUTE_DETAIL_LIMIT;
+        let mut route_mesh = Mesh::default();
+        let mut labels: Vec<(Pos2, usize, Color32)> = Vec::new();
+        let node_px = self.node_radius_px(super::scene::NODE_RADIUS);
+        for (i, r) in self.scene.routes.iter().enumerate() {
+            if dots && !any_marked {
+                // Far out, a route is a chain of straight hairlines, deduplicated like edges.
+                for w in r.stops.windows(2) {
+                    let a = self.screen_from_canvas(rect, self.node_pos(w[0]));
+                    let b = self.screen_from_canvas(rect, self.node_pos(w[1]));
+                    let key = pixel_pair_key(a, b);
+                    if Rect::from_two_pos(a, b).intersects(rect) && seen_hairlines.insert(key) {
+                        hairline(&mut route_mesh, a, b, 1.0, style.route);
+                    }
+                }
+                continue;
+            }
+            let segments = self.route_segments_in(i, Some(view), if route_detail { 16 } else { 4 });
+            if segments.is_empty() {
+                continue;
+            }
+            let (selected, highlighted) = if any_marked {
+                let item = ItemRef::Shipment(r.shipment.clone());
+                (
+                    self.selected.contains(&item),
+                    self.highlighted.contains(&item),
+                )
+            } else {
+                (false, false)
+            };
+            let hovered = self.hover == Some(Hit::Route(i));
+            let color = if selected {
+                style.selection
+            } else if highlighted {
+                style.highlight
+            } else {
+                style.route
+            };
+            let width = (r.width * self.zoom).max(1.5) + if hovered { 1.5 } else { 0.0 };
+            let emphasised = selected || highlighted || hovered;
+            let mut longest: Option<(f32, Pos2)> = None;
+            for seg in segments {
+                let pts: Vec<Pos2> = seg
+                    .iter()
+                    .map(|p| self.screen_from_canvas(rect, *p))
+                    .collect();
+                let pts = geometry::trim(&pts, node_px + 3.0, node_px + 6.0);
+                if route_detail || emphasised {
+                    stroke_polyline(
+                        &painter,
+                        &pts,
+                        Stroke::new(width, color),
+                        r.status,
+                        detailed || emphasised,
+                    );
+                    arrow_head(&painter, &pts, color, 6.0 + width * 1.2);
+                } else {
+                    for w in pts.windows(2) {
+                        hairline(&mut route_mesh, w[0], w[1], width.min(3.0), color);
+                    }
+                }
+                let len: f32 = pts.windows(2).map(|w| w[0].distance(w[1])).sum();
+                if longest.is_none_or(|(l, _)| l < len) {
+                    longest = Some((len, geometry::midpoint(&pts).0));
+                }
+            }
+            if let Some((_, mid)) = longest {
+                labels.push((mid, i, color));
+            }
+        }
+        if !route_mesh.is_empty() {
+            painter.add(Shape::mesh(route_mesh));
+        }
+        let route_labels = !dots
+            && labels.len() <= EDGE_LABEL_LIMIT
+            && (self.sparse || theme::CANVAS_EDGE_LABEL_SIZE * self.zoom >= 9.0);
+        for (mid, i, color) in labels {
+            let r = &self.scene.routes[i];
+            let emphasised = self.hover == Some(Hit::Route(i))
+                || (any_marked
+                    && self
+                        .selected
+                        .contains(&ItemRef::Shipment(r.shipment.clone())));
+            if route_labels || emphasised {
+                text_with_background(
+                    &painter,
+                    mid,
+                    Align2::CENTER_CENTER,
+                    &format!("{} {}", theme::SHIPMENT_GLYPH, truncate(&r.label, 48)),
+                    (theme::CANVAS_EDGE_LABEL_SIZE * self.zoom).clamp(9.5, 18.0),
+                    &style,
+                    color,
+                );
+            }
+        }
+
+        // Nodes.
+        let visible = self.scene.grid.query_rect(&self.scene.nodes, view);
+        let moving: Option<&HashSet<usize>> = match &self.gesture {
+            Gesture::Move { nodes, .. } => Some(nodes),
+            _ => None,
+        };
+        let mut draw_order = visible;
+        if let Some(m) = moving {
+            // Moved nodes may have left the indexed area; draw them whatever their old place.
+            draw_order.extend(m.iter().copied());
+            draw_order.sort_unstable();
+            draw_order.dedup();
+        }
+        if dots {
+            let mut mesh = Mesh::default();
+            mesh.reserve_vertices(draw_order.len() * 4);
+            mesh.reserve_triangles(draw_order.len() * 2);
+            for &i in &draw_order {
+                let n = &self.scene.nodes[i];
+                let c = self.screen_from_canvas(rect, self.node_pos(i));
+                let s = (n.radius * self.zoom).max(1.5);
+                let selected = any_marked && self.selected.contains(&n.item);
+                let color = if selected {
+                    style.selection
+                } else {
+                    theme::entity_color(n.kind, dark)
+                };
+                mesh.add_colored_rect(Rect::from_center_size(c, Vec2::splat(2.0 * s)), color);
+            }
+            painter.add(Shape::mesh(mesh));
+        } else {
+            for &i in &draw_order {
+                self.draw_node(&painter, rect, i, &style);
+            }
+        }
+
+        // Sticky notes.
+        for (i, note) in self.scene.notes.iter().enumerate() {
+            let mut r = note.rect;
+            if let Gesture::MoveNote { index, delta } = &self.gesture
+                && *index == i
+            {
+                r = r.translate(*delta);
+            }
+            if !r.intersects(view) {
+                continue;
+            }
+            let selected = self.selected.contains(&ItemRef::Note(note.id.clone()));
+            let sr = Rect::from_min_max(
+                self.screen_from_canvas(rect, r.min),
+                self.screen_from_canvas(rect, r.max),
+            );
+            painter.rect(
+                sr,
+                4.0,
+                theme::note_fill(dark),
+                Stroke::new(
+                    if selected { 2.5 } else { 0.8 },
+                    if selected {
+                        style.selection
+                    } else {
+                        theme::note_text(dark).gamma_multiply(0.4)
+                    },
+                ),
+                StrokeKind::Inside,
+            );
+            let size = if self.sparse {
+                (12.0 * self.zoom).max(theme::CANVAS_SPARSE_BADGE_PX)
+            } else {
+                12.0 * self.zoom
+            };
+            if size >= theme::CANVAS_MIN_TEXT_PX {
+                let inner = sr.shrink(6.0 * self.zoom);
+                let text = format!("{}\n{}", note.title, note.body);
+                let galley = painter.layout(
+                    text,
+                    FontId::proportional(size.min(24.0)),
+                    theme::note_text(dark),
+                    inner.width(),
+                );
+                painter.with_clip_rect(inner.intersect(rect)).galley(
+                    inner.min,
+                    galley,
+                    theme::note_text(dark),
+                );
+            }
+        }
+
+        // Gesture overlays.
+        match &self.gesture {
+            Gesture::BoxSelect { from, to, .. } => {
+                let r = Rect::from_two_pos(
+                    self.screen_from_canvas(rect, *from),
+                    self.screen_from_canvas(rect, *to),
+                );
+                painter.rect(
+                    r,
+                    0.0,
+                    style.selection.gamma_multiply(0.12),
+                    Stroke::new(1.0, style.selection),
+                    StrokeKind::Inside,
+                );
+            }
+            Gesture::Connect { from, to } => {
+                let a = self.screen_from_canvas(rect, self.node_pos(*from));
+                let b = self.screen_from_canvas(rect, *to);
+                let points = [a, b];
+                painter.add(Shape::dashed_line(
+                    &points,
+                    Stroke::new(2.0, style.selection),
+                    8.0,
+                    5.0,
+                ));
+                arrow_head(&painter, &points, style.selection, 10.0);
+            }
+            _ => {}
+        }
+        if let Some(i) = self.handle_node()
+            && matches!(self.gesture, Gesture::None)
+        {
+            let c = self.handle_screen_pos(rect, i);
+            let hovered = self.hover == Some(Hit::Handle(i));
+            painter.circle(
+                c,
+                theme::CANVAS_HANDLE_RADIUS,
+                if hovered {
+                    style.selection
+                } else {
+                    theme::canvas_background(dark)
+                },
+                Stroke::new(1.5, style.selection),
+            );
+            painter.text(
+                c,
+                Align2::CENTER_CENTER,
+                "+",
+                FontId::proportional(12.0),
+                if hovered {
+                    Color32::WHITE
+                } else {
+                    style.selection
+                },
+            );
+        }
+        if self.scene.nodes.is_empty() && self.scene.notes.is_empty() {
+            painter.text(
+                rect.center(),
+                Align2::CENTER_CENTER,
+                "Double-click to add an entity, or drop a case file here",
+                FontId::proportional(16.0),
+                ui.visuals().weak_text_color(),
+            );
+        }
+    }
+
+    fn draw_grid(&self, painter: &Painter, rect: Rect, dark: bool) {
+        // A faint grid that scales with zoom, skipped when it would be too dense.
+        let step = 100.0 * self.zoom;
+        if step < 18.0 {
+            return;
+        }
+        let color = theme::canvas_grid_color(dark);
+        let origin = self.screen_from_canvas(rect, Pos2::ZERO);
+        let mut x = rect.left() + (origin.x - rect.left()).rem_euclid(step);
+        while x < rect.right() {
+            painter.vline(x, rect.y_range(), Stroke::new(1.0, color));
+            x += step;
+        }
+        let mut y = rect.top() + (origin.y - rect.top()).rem_euclid(step);
+        while y < rect.bottom() {
+            painter.hline(rect.x_range(), y, Stroke::new(1.0, color));
+            y += step;
+        }
+    }
+
+    fn draw_map(&self, painter: &Painter, rect: Rect, dark: bool) {
+        let stroke = Stroke::new(1.0, theme::map_land(dark));
+        let view = self.visible_canvas_rect(rect);
+        for line in crate::layout::geo::world_outline() {
+            let bbox = line.iter().fold(Rect::NOTHING, |acc, p| {
+                acc.union(Rect::from_pos(pos2(p.x, p.y)))
+            });
+            if !bbox.intersects(view) {
+                continue;
+            }
+            let pts: Vec<Pos2> = line
+                .iter()
+                .map(|p| self.screen_from_canvas(rect, pos2(p.x, p.y)))
+                .collect();
+            painter.add(Shape::line(pts, stroke));
+        }
+    }
+
+    fn draw_node(&self, painter: &Painter, rect: Rect, i: usize, style: &Style) {
+        let n: &SceneNode = &self.scene.nodes[i];
+        let c = self.screen_from_canvas(rect, self.node_pos(i));
+        let r = self.node_radius_px(n.radius);
+        let selected = self.selected.contains(&n.item);
+        let highlighted = self.highlighted.contains(&n.item);
+        let hovered = matches!(&self.hover, Some(Hit::Node(h) | Hit::Handle(h)) if *h == i);
+        let fill = theme::entity_color(n.kind, style.dark);
+        let is_group = matches!(n.item, ItemRef::Group(_));
+        if selected || highlighted || hovered {
+            let ring = if selected {
+                style.selection
+            } else if highlighted {
+                style.highlight
+            } else {
+                style.selection.gamma_multiply(0.5)
+            };
+            painter.circle_stroke(
+                c,
+                r + 5.0,
+                Stroke::new(if hovered && !selected { 2.0 } else { 3.0 }, ring),
+            );
+        }
+        let outline = Stroke::new(1.5, theme::canvas_background(style.dark));
+        if is_group {
+            painter.rect(
+                Rect::from_center_size(c, Vec2::splat(2.0 * r)),
+                r * 0.25,
+                theme::group_stroke(style.dark),
+                outline,
+                StrokeKind::Outside,
+            );
+            // Stacked look: a second card behind.
+            painter.rect_stroke(
+                Rect::from_center_size(c + vec2(4.0, -4.0), Vec2::splat(2.0 * r)),
+                r * 0.25,
+                Stroke::new(1.5, theme::group_stroke(style.dark)),
+                StrokeKind::Outside,
+            );
+        } else {
+            match theme::entity_shape(n.kind) {
+                NodeShape::Circle => {
+                    painter.circle(c, r, fill, outline);
+                }
+                NodeShape::RoundedSquare => {
+                    painter.rect(
+                        Rect::from_center_size(c, Vec2::splat(1.8 * r)),
+                        r * 0.3,
+                        fill,
+                        outline,
+                        StrokeKind::Outside,
+                    );
+                }
+                NodeShape::Hexagon => {
+                    let pts: Vec<Pos2> = (0..6)
+                        .map(|k| {
+                            #[allow(clippy::cast_precision_loss)]
+                            let a = std::f32::consts::FRAC_PI_3 * k as f32;
+                            c + vec2(a.cos(), a.sin()) * r * 1.05
+                        })
+                        .collect();
+                    painter.add(Shape::convex_polygon(pts, fill, outline));
+                }
+                NodeShape::Diamond => {
+                    let d = r * 1.15;
+                    let pts = vec![
+                        c + vec2(0.0, -d),
+                        c + vec2(d, 0.0),
+                        c + vec2(0.0, d),
+                        c + vec2(-d, 0.0),
+                    ];
+                    painter.add(Shape::convex_polygon(pts, fill, outline));
+                }
+            }
+        }
+        let icon_size = r * 0.95;
+        if icon_size >= 6.0 {
+            let icon = if is_group {
+                "▦"
+            } else {
+                theme::entity_icon(n.kind)
+            };
+            let icon_color = if style.dark {
+                Color32::from_rgb(17, 24, 39)
+            } else {
+                Color32::WHITE
+            };
+            painter.text(
+                c,
+                Align2::CENTER_CENTER,
+                icon,
+                FontId::proportional(icon_size),
+                icon_color,
+            );
+        }
+        let label_size = if self.sparse {
+            (theme::CANVAS_LABEL_SIZE * self.zoom).max(theme::CANVAS_SPARSE_LABEL_PX)
+        } else {
+            theme::CANVAS_LABEL_SIZE * self.zoom
+        };
+        if label_size >= theme::CANVAS_MIN_TEXT_PX || selected || hovered || highlighted {
+            text_with_background(
+                painter,
+                c + vec2(0.0, r + 5.0),
+                Align2::CENTER_TOP,
+                &truncate(&n.label, 32),
+                label_size.clamp(10.0, 24.0),
+                style,
+                style.label_text,
+            );
+        }
+        let badge_size = if self.sparse {
+            (10.0 * self.zoom).max(theme::CANVAS_SPARSE_BADGE_PX)
+        } else {
+            10.0 * self.zoom
+        };
+        if badge_size >= 6.5 {
+            let badge_size = badge_size.min(16.0);
+            if let Some(first) = n.flags.first() {
+                let text = if n.flags.len() > 1 {
+                    format!("{first} +{}", n.flags.len() - 1)
+                } else {
+                    first.clone()
+                };
+                badge(
+                    painter,
+                    c + vec2(r * 0.7, -r * 0.95),
+                    &text,
+                    badge_size,
+                    theme::flag_badge_color(style.dark),
+                    Color32::WHITE,
+                );
+            }
+            if n.evidence > 0 {
+                badge(
+                    painter,
+                    c + vec2(r * 0.8, r * 0.75),
+                    &format!("{} {}", theme::EVIDENCE_GLYPH, n.evidence),
+                    badge_size,
+                    style.label_bg,
+                    style.label_text,
+                );
+            }
+            if n.pinned {
+                painter.text(
+                    c + vec2(-r * 0.9, -r * 0.9),
+                    Align2::CENTER_CENTER,
+                    theme::PIN_GLYPH,
+                    FontId::proportional(badge_size * 1.2),
+                    style.label_text,
+                );
+            }
+        }
+    }
+
+    // ---- popups ---------------------------------------------------------------------------------
+
+    pub(super) fn context_menu_ui(
+        &mut self,
+        response: &egui::Response,
+        case: &Case,
+        actions: &mut Vec<super::CanvasAction>,
+    ) {
+        use super::CanvasAction;
+        let Some((hit, at)) = self.context.clone() else {
+            return;
+        };
+        let now = response.ctx.input(|i| i.time);
+        let mut close = false;
+        let shown = response.context_menu(|ui| {
+            ui.set_min_width(200.0);
+            let item = hit.as_ref().map(|h| self.item_of_hit(h));
+            match &item {
+                Some(ItemRef::Entity(id)) => {
+                    let id = id.clone();
+                    ui.label(egui::RichText::new(case.entity_name(&id)).strong());
+                    if ui.button("Edit in inspector").clicked() {
+                        actions.push(CanvasAction::Focus(Some(ItemRef::Entity(id.clone()))));
+                        close = true;
+                    }
+                    if ui
+                        .button("Link or ship to…")
+                        .on_hover_text(
+                            "Then click the other entity; or drag the + handle beside the node",
+                        )
+                        .clicked()
+                    {
+                        self.pick = Some(PendingPick::Link(id.clone()));
+                        close = true;
+                    }
+                    let pinned = case.positions.get(&id).is_some_and(|p| p.pinned);
+                    if ui
+                        .button(if pinned {
+                            "Unpin"
+                        } else {
+                            "Pin (layouts leave it put)"
+                        })
+                        .clicked()
+                    {
+                        actions.push(self.pin_action(case, !pinned));
+                        close = true;
+                    }
+                    if ui.button("Hide").clicked() {
+                        for item in &self.selected {
+                            if let ItemRef::Entity(e) = item {
+                                self.filters.hidden.insert(e.clone());
+                            }
+                        }
+                        self.filters.hidden.insert(id.clone());
+                        close = true;
+                    }
+                    ui.horizontal(|ui| {
+                        if ui.button("Show neighbours").clicked() {
+                            let around = Canvas::neighbourhood(case, &id, self.hops);
+                            for n in &around {
+                                self.filters.hidden.remove(n);
+                            }
+                            self.selected = around.into_iter().map(ItemRef::Entity).collect();
+                            close = true;
+                        }
+                        ui.add(
+                            egui::DragValue::new(&mut self.hops)
+                                .range(1..=5)
+                                .suffix(" hop(s)"),
+                        );
+                    });
+                    if ui.button("Find paths to…").clicked() {
+                        self.pick = Some(PendingPick::Path(id.clone()));
+                        close = true;
+                    }
+                    if self.selected.len() > 1 && ui.button("Group selected").clicked() {
+                        let members: Vec<_> = self
+                            .selected
+                            .iter()
+                            .filter_map(|i| match i {
+                                ItemRef::Entity(e) => Some(e.clone()),
+                                _ => None,
+                            })
+                            .collect();
+                        let (edit, group) = super::new_group_edit(case, members);
+                        actions.push(CanvasAction::Apply {
+                            label: "Group entities".into(),
+                            edit,
+                            select: Some(group),
+                        });
+                        close = true;
+                    }
+                    ui.separator();
+                    if ui.button("Delete").clicked() {
+                        actions.push(CanvasAction::Delete(
+                            self.selected.iter().cloned().collect(),
+                        ));
+                        close = true;
+                    }
+                }
+                Some(ItemRef::Group(g)) => {
+                    if let Some(group) = case.groups.get(g) {
+                        ui.label(egui::RichText::new(&group.title).strong());
+                        if ui
+                            .button(if group.collapsed {
+                                "Expand"
+                            } else {
+                                "Collapse"
+                            })
+                            .clicked()
+                        {
+                            actions.push(super::toggle_group(group));
+                            close = true;
+                        }
+                        if ui.button("Ungroup").clicked() {
+                            actions.push(CanvasAction::Delete(vec![ItemRef::Group(g.clone())]));
+                            close = true;
+                        }
+                    }
+                }
+                Some(other) => {
+                    ui.label(egui::RichText::new(case.item_label(other)).strong());
+                    if ui.button("Edit in inspector").clicked() {
+                        actions.push(CanvasAction::Focus(Some(other.clone())));
+                        close = true;
+                    }
+                    if ui.button("Delete").clicked() {
+                        actions.push(CanvasAction::Delete(vec![other.clone()]));
+                        close = true;
+                    }
+                }
+                None => {
+                    ui.menu_button("Add entity here", |ui| {
+                        for kind in EntityKind::ALL {
+                            if ui
+                                .button(format!("{} {}", theme::entity_icon(kind), kind.label()))
+                                .clicked()
+                            {
+                                let (edit, id) = super::new_entity_edit(case, kind, at);
+                                actions.push(CanvasAction::Apply {
+                                    label: format!("Add {}", kind.label().to_lowercase()),
+                                    edit,
+                                    select: Some(ItemRef::Entity(id)),
+                                });
+                                close = true;
+                            }
+                        }
+                    });
+                    if ui.button("Add note here").clicked() {
+                        let (edit, id) = super::new_note_edit(case, at, "");
+                        actions.push(CanvasAction::Apply {
+                            label: "Add note".into(),
+                            edit,
+                            select: Some(id),
+                        });
+                        close = true;
+                    }
+                    if ui.button("Paste").on_hover_text("Ctrl+V").clicked() {
+                        ui.ctx()
+                            .send_viewport_cmd(egui::ViewportCommand::RequestPaste);
+                        close = true;
+                    }
+                    ui.separator();
+                    if ui.button("Fit all").clicked() {
+                        self.fit_all(now, true);
+                        close = true;
+                    }
+                    if ui.button("Select all").clicked() {
+                        self.selected = self.scene.nodes.iter().map(|n| n.item.clone()).collect();
+                        close = true;
+                    }
+                }
+            }
+            if close {
+                ui.close();
+            }
+        });
+        if shown.is_none() {
+            self.context = None;
+        }
+    }
+
+    fn pin_action(&self, case: &Case, pin: bool) -> super::CanvasAction {
+        let moves = self
+            .selected
+            .iter()
+            .filter_map(|i| match i {
+                ItemRef::Entity(id) => {
+                    let p = self.scene.entity_positions.get(id)?;
+                    Some((
+                        id.clone(),
+                        Some(crate::model::NodePosition {
+                            x: p.x,
+                            y: p.y,
+                            pinned: pin,
+                        }),
+                    ))
+                }
+                _ => None,
+            })
+            .collect::<Vec<_>>();
+        let _ = case;
+        super::CanvasAction::Apply {
+            label: if pin { "Pin" } else { "Unpin" }.to_owned(),
+            edit: crate::edit::Edit::SetPositions(moves),
+            select: None,
+        }
+    }
+
+    pub(super) fn picker_ui(
+        &mut self,
+        ui: &Ui,
+        case: &Case,
+        actions: &mut Vec<super::CanvasAction>,
+    ) {
+        use super::CanvasAction;
+        let Some(picker) = self.picker.clone() else {
+            return;
+        };
+        let screen = match &picker {
+            Picker::NewEntity { screen, .. } | Picker::Connect { screen, .. } => *screen,
+        };
+        let mut done = false;
+        let area = egui::Area::new(ui.scope_id().with("canvas_picker"))
+            .order(egui::Order::Foreground)
+            .fixed_pos(screen)
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.set_max_width(220.0);
+                    match &picker {
+                        Picker::NewEntity { at, .. } => {
+                            ui.label(egui::RichText::new("New entity").strong());
+                            for kind in EntityKind::ALL {
+                                if ui
+                                    .button(format!(
+                                        "{} {}",
+                                        theme::entity_icon(kind),
+                                        kind.label()
+                                    ))
+                                    .clicked()
+                                {
+                                    let (edit, id) = super::new_entity_edit(case, kind, *at);
+                                    actions.push(CanvasAction::Apply {
+                                        label: format!("Add {}", kind.label().to_lowercase()),
+                                        edit,
+                                        select: Some(ItemRef::Entity(id)),
+                                    });
+                                    done = true;
+                                }
+                            }
+                        }
+                        Picker::Connect { from, to, .. } => {
+                            ui.label(
+                                egui::RichText::new(format!(
+                                    "{} → {}",
+                                    case.entity_name(from),
+                                    case.entity_name(to)
+                                ))
+                                .strong(),
+                            );
+                            if ui
+                                .button(format!("{} Shipment", theme::SHIPMENT_GLYPH))
+                                .clicked()
+                            {
+                                let (edit, item) = super::new_shipment_edit(case, from, to);
+                                actions.push(CanvasAction::Apply {
+                                    label: "Add shipment".into(),
+                                    edit,
+                                    select: Some(item),
+                                });
+                                done = true;
+                            }
+                            ui.separator();
+                            for tag in LinkKindTag::ALL {
+                                if ui.button(tag.label()).clicked() {
+                                    let (edit, item) = super::new_link_edit(case, tag, from, to);
+                                    actions.push(CanvasAction::Apply {
+                                        label: format!("Add link ({})", tag.label()),
+                                        edit,
+                                        select: Some(item),
+                                    });
+                                    done = true;
+                                }
+                            }
+                        }
+                    }
+                    ui.separator();
+                    if ui.button("Cancel").clicked() {
+                        done = true;
+                    }
+                });
+            });
+        let clicked_elsewhere = ui.input(|i| i.pointer.any_pressed())
+            && ui
+                .input(|i| i.pointer.interact_pos())
+                .is_some_and(|p| !area.response.rect.contains(p));
+        if done || clicked_elsewhere || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
+            self.picker = None;
+        }
+    }
+
+    pub(super) fn search_ui(
+        &mut self,
+        ui: &Ui,
+        rect: Rect,
+        case: &Case,
+        actions: &mut Vec<super::CanvasAction>,
+    ) {
+        if !self.search.open {
+            return;
+        }
+        let now = ui.input(|i| i.time);
+        let mut go: Option<isize> = None;
+        let mut close = false;
+        egui::Area::new(ui.scope_id().with("canvas_search"))
+            .order(egui::Order::Foreground)
+            .fixed_pos(rect.right_top() + vec2(-340.0, 8.0))
+            .show(ui.ctx(), |ui| {
+                egui::Frame::popup(ui.style()).show(ui, |ui| {
+                    ui.horizontal(|ui| {
+                        let edit = egui::TextEdit::singleline(&mut self.search.text)
+                            .hint_text("Name, alias or identifier")
+                            .desired_width(200.0);
+                        let response = ui.add(edit).labelled_by(ui.label("Find").id);
+                        if self.search.focus {
+                            response.request_focus();
+                            self.search.focus = false;
+                        }
+                        if response.changed() {
+                            let q = self.search.text.to_lowercase();
+                            self.search.hits = if q.trim().is_empty() {
+                                Vec::new()
+                            } else {
+                                case.entities
+                                    .values()
+                                    .filter(|e| e.matches(q.trim()))
+                                    .map(|e| e.id.clone())
+                                    .collect()
+                            };
+                            self.search.at = 0;
+                            go = Some(0);
+                        }
+                        if response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
+                            go = Some(1);
+                            response.request_focus();
+                        }
+                        if ui.small_button("▲").on_hover_text("Previous hit").clicked() {
+                            go = Some(-1);
+                        }
+                        if ui.small_button("▼").on_hover_text("Next hit").clicked() {
+                            go = Some(1);
+                        }
+                        if ui.small_button("✖").on_hover_text("Close (Esc)").clicked()
+                            || ui.input(|i| i.key_pressed(egui::Key::Escape))
+                        {
+                            close = true;
+                        }
+                    });
+                    let n = self.search.hits.len();
+                    ui.label(if self.search.text.trim().is_empty() {
+                        String::new()
+                    } else if n == 0 {
+                        "No match".to_owned()
+                    } else {
+                        format!("{} of {n}", self.search.at + 1)
+                    });
+                });
+            });
+        if let Some(step) = go
+            && !self.search.hits.is_empty()
+        {
+            let n = self.search.hits.len();
+            #[allow(clippy::cast_possible_wrap, clippy::cast_sign_loss)]
+            {
+                self.search.at = (self.search.at as isize + step).rem_euclid(n as isize) as usize;
+            }
+            let id = self.search.hits[self.search.at].clone();
+            let item = ItemRef::Entity(id.clone());
+            self.highlighted = self
+                .search
+                .hits
+                .iter()
+                .cloned()
+                .map(ItemRef::Entity)
+                .collect();
+            if self.filters.hidden.remove(&id) {
+                // Shown again so the hit can be centred.
+            }
+            if let Some(i) = self.scene.node_of(&id) {
+                let p = self.scene.nodes[i].pos;
+                self.move_camera(now, p, self.zoom.max(0.8), true);
+            }
+            self.selected = [item.clone()].into();
+            self.primary = Some(item.clone());
+            actions.push(super::CanvasAction::Focus(Some(item)));
+        }
+        if close {
+            self.search.open = false;
+            self.highlighted.clear();
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Draws a claim's line: dashed when alleged, dotted when disputed or refuted. Dashes cost a
+/// shape each, so on crowded screens (`detailed` false) those lines are drawn solid and faint.
+fn stroke_polyline(
+    painter: &Painter,
+    points: &[Pos2],
+    stroke: Stroke,
+    status: ClaimStatus,
+    detailed: bool,
+) {
+    if points.len() < 2 {
+        return;
+    }
+    if !detailed {
+        let faint = matches!(
+            status,
+            ClaimStatus::Alleged | ClaimStatus::Disputed | ClaimStatus::Refuted
+        );
+        let color = if faint {
+            stroke.color.gamma_multiply(0.55)
+        } else {
+            stroke.color
+        };
+        painter.add(Shape::line(
+            points.to_vec(),
+            Stroke::new(stroke.width, color),
+        ));
+        return;
+    }
+    match status {
+        // What is only alleged is drawn dashed; what is disputed or refuted, dotted.
+        ClaimStatus::Alleged => {
+            painter.extend(Shape::dashed_line(points, stroke, 9.0, 5.0));
+        }
+        ClaimStatus::Disputed | ClaimStatus::Refuted => {
+            painter.extend(Shape::dashed_line(points, stroke, 2.5, 4.0));
+        }
+        _ => {
+            painter.add(Shape::line(points.to_vec(), stroke));
+        }
+    }
+}
+
+fn arrow_head(painter: &Painter, points: &[Pos2], color: Color32, size: f32) {
+    let n = points.len();
+    if n < 2 {
+        return;
+    }
+    let tip = points[n - 1];
+    let dir = (tip - points[n - 2]).normalized();
+    if !dir.x.is_finite() {
+        return;
+    }
+    let normal = vec2(-dir.y, dir.x);
+    let base = tip - dir * size;
+    painter.add(Shape::convex_polygon(
+        vec![tip, base + normal * size * 0.5, base - normal * size * 0.5],
+        color,
+        Stroke::NONE,
+    ));
+}
+
+fn hairline(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
+    let d = b - a;
+    let len = d.length();
+    if len < 0.5 {
+        return;
+    }
+    let n = vec2(-d.y, d.x) / len * (width / 2.0);
+    let base = u32::try_from(mesh.vertices.len()).unwrap_or(u32::MAX);
+    mesh.colored_vertex(a + n, color);
+    mesh.colored_vertex(a - n, color);
+    mesh.colored_vertex(b - n, color);
+    mesh.colored_vertex(b + n, color);
+    mesh.add_triangle(base, base + 1, base + 2);
+    mesh.add_triangle(base, base + 2, base + 3);
+}
+
+fn text_with_background(
+    painter: &Painter,
+    pos: Pos2,
+    align: Align2,
+    text: &str,
+    size: f32,
+    style: &Style,
+    color: Color32,
+) {
+    let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(size), color);
+    let r = align.anchor_size(pos, galley.size());
+    painter.rect_filled(r.expand2(vec2(3.0, 1.0)), 3.0, style.label_bg);
+    painter.galley(r.min, galley, color);
+}
+
+fn badge(painter: &Painter, pos: Pos2, text: &str, size: f32, fill: Color32, color: Color32) {
+    let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(size), color);
+    let r = Align2::CENTER_CENTER.anchor_size(pos, galley.size());
+    painter.rect_filled(r.expand2(vec2(4.0, 1.0)), size * 0.6, fill);
+    painter.galley(r.min, galley, color);
+}
+
+impl Canvas {
+    /// Key facts about what the pointer rests on.
+    pub(super) fn tooltip_ui(&self, response: &egui::Response, case: &Case) {
+        if !matches!(self.gesture, Gesture::None) || self.picker.is_some() {
+            return;
+        }
+        let Some(hit) = &self.hover else {
+            return;
+        };
+        let item = self.item_of_hit(hit);
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.set_max_width(320.0);
+            match &item {
+                ItemRef::Entity(id) => {
+                    let Some(e) = case.entities.get(id) else {
+                        return;
+                    };
+                    ui.strong(format!("{} {}", theme::entity_icon(e.kind), e.name));
+                    let mut line = e.kind.label().to_owned();
+                    if let Some(c) = &e.country {
+                        line = format!("{line} · {c}");
+                    }
+                    ui.label(line);
+                    if !e.aliases.is_empty() {
+                        ui.label(format!("Also: {}", e.aliases.join(", ")));
+                    }
+                    if !e.product.eccn.is_empty() || !e.product.hs_code.is_empty() {
+                        ui.label(format!(
+                            "ECCN {} · HS {}",
+                            if e.product.eccn.is_empty() {
+                                "?"
+                            } else {
+                                &e.product.eccn
+                            },
+                            if e.product.hs_code.is_empty() {
+                                "?"
+                            } else {
+                                &e.product.hs_code
+                            }
+                        ));
+                    }
+                    for ident in e.identifiers.iter().take(3) {
+                        ui.label(format!("{}: {}", ident.scheme.label(), ident.value));
+                    }
+                    for flag in &e.flags {
+                        ui.colored_label(
+                            theme::flag_badge_color(ui.visuals().dark_mode),
+                            format!("⚑ {} ({})", flag.kind.label(), flag.status.label()),
+                        );
+                    }
+                    let links = case
+                        .links
+                        .values()
+                        .filter(|l| &l.from == id || &l.to == id)
+                        .count();
+                    let shipments = case
+                        .shipments
+                        .values()
+                        .filter(|s| s.parties().iter().any(|(_, p)| *p == id))
+                        .count();
+                    let evidence = self
+                        .scene
+                        .node_of(id)
+                        .map_or(0, |i| self.scene.nodes[i].evidence);
+                    ui.weak(format!(
+                        "{links} link(s) · {shipments} shipment(s) · {evidence} evidence item(s)"
+                    ));
+                }
+                ItemRef::Link(id) => {
+                    let Some(l) = case.links.get(id) else {
+                        return;
+                    };
+                    ui.strong(l.kind.summary());
+                    ui.label(format!(
+                        "{} → {}",
+                        case.entity_name(&l.from),
+                        case.entity_name(&l.to)
+                    ));
+                    ui.label(format!(
+                        "{} · confidence {}",
+                        l.status.label(),
+                        l.confidence.label()
+                    ));
+                    if !l.description.is_empty() {
+                        ui.label(&l.description);
+                    }
+                }
+                ItemRef::Shipment(id) => {
+                    let Some(s) = case.shipments.get(id) else {
+                        return;
+                    };
+                    ui.strong(format!("{} {}", theme::SHIPMENT_GLYPH, s.reference));
+                    ui.label(s.route_summary());
+                    let goods = s.goods_summary(|p| case.entities.get(p).map(|e| e.name.clone()));
+                    if !goods.is_empty() {
+                        ui.label(goods);
+                    }
+                    ui.label(format!("{} · {}", s.status.label(), s.claim.label()));
+                }
+                ItemRef::Group(id) => {
+                    if let Some(g) = case.groups.get(id) {
+                        ui.strong(&g.title);
+                        ui.label(format!(
+                            "{} member(s) · double-click to {}",
+                            g.members.len(),
+                            if g.collapsed { "expand" } else { "collapse" }
+                        ));
+                    }
+                }
+                ItemRef::Note(id) => {
+                    if let Some(n) = case.notes.get(id) {
+                        ui.strong(&n.title);
+                        ui.label(&n.body);
+                    }
+                }
+                _ => {}
+            }
+        });
+    }
+}
+
+/// Two screen points rounded to 2-pixel cells, packed in one key: far out, many edges fall on
+/// the same cells and are drawn once.
+fn pixel_pair_key(a: Pos2, b: Pos2) -> u64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let cell = |v: f32| u64::from(((v / 2.0) as i32).clamp(-32_768, 32_767) as i16 as u16);
+    (cell(a.x) << 48) | (cell(a.y) << 32) | (cell(b.x) << 16) | cell(b.y)
+}
+
+/// A multiplicative hash for [`pixel_pair_key`]s: hundreds of thousands of lookups a frame,
+/// where `SipHash`'s protection against crafted keys buys nothing.
+#[derive(Default)]
+struct PixelPairHasher(u64);
+
+impl Hasher for PixelPairHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (v ^ (v >> 29)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}

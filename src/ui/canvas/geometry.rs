@@ -1,0 +1,152 @@
+//! Curve geometry shared by drawing and hit testing: edges and routes are quadratic curves in
+//! canvas space, flattened to polylines.
+
+use egui::{Pos2, Vec2, pos2, vec2};
+
+/// Control point of a curve from `a` to `b` whose apex sits `bend` units to the left of the
+/// chord (a quadratic's apex is half-way to its control point, hence the factor 2).
+pub fn control_point(a: Pos2, b: Pos2, bend: f32) -> Pos2 {
+    let mid = a.lerp(b, 0.5);
+    let d = b - a;
+    let len = d.length();
+    if len < 1e-3 || bend == 0.0 {
+        return mid;
+    }
+    let normal = vec2(-d.y, d.x) / len;
+    mid + normal * (2.0 * bend)
+}
+
+pub fn quadratic(a: Pos2, c: Pos2, b: Pos2, t: f32) -> Pos2 {
+    let u = 1.0 - t;
+    pos2(
+        u * u * a.x + 2.0 * u * t * c.x + t * t * b.x,
+        u * u * a.y + 2.0 * u * t * c.y + t * t * b.y,
+    )
+}
+
+/// Points along the curve; `segments` of 1 gives the straight chord.
+pub fn flatten(a: Pos2, c: Pos2, b: Pos2, segments: usize) -> Vec<Pos2> {
+    let segments = segments.max(1);
+    (0..=segments)
+        .map(|i| {
+            #[allow(clippy::cast_precision_loss)]
+            let t = i as f32 / segments as f32;
+            quadratic(a, c, b, t)
+        })
+        .collect()
+}
+
+/// A self-loop above a node: a teardrop through two control points.
+pub fn self_loop(centre: Pos2, radius: f32, size: f32) -> Vec<Pos2> {
+    let reach = radius * (2.2 + size);
+    let start = centre + vec2(-radius * 0.6, -radius * 0.8);
+    let end = centre + vec2(radius * 0.6, -radius * 0.8);
+    let c1 = centre + vec2(-reach, -reach * 1.3);
+    let c2 = centre + vec2(reach, -reach * 1.3);
+    (0..=16)
+        .map(|i| {
+            #[allow(clippy::cast_precision_loss)]
+            let t = i as f32 / 16.0;
+            let u = 1.0 - t;
+            let p = start.to_vec2() * (u * u * u)
+                + c1.to_vec2() * (3.0 * u * u * t)
+                + c2.to_vec2() * (3.0 * u * t * t)
+                + end.to_vec2() * (t * t * t);
+            p.to_pos2()
+        })
+        .collect()
+}
+
+/// Trims a polyline so it starts `from_trim` and ends `to_trim` units inside its ends (so
+/// arrows stop at node outlines). Returns the input unchanged when it is too short.
+pub fn trim(points: &[Pos2], from_trim: f32, to_trim: f32) -> Vec<Pos2> {
+    let total: f32 = points.windows(2).map(|w| w[0].distance(w[1])).sum();
+    if total <= from_trim + to_trim + 1.0 {
+        return points.to_vec();
+    }
+    let mut out = Vec::with_capacity(points.len());
+    let end_at = total - to_trim;
+    let mut walked = 0.0;
+    for w in points.windows(2) {
+        let seg = w[0].distance(w[1]);
+        let (s0, s1) = (walked, walked + seg);
+        walked = s1;
+        if s1 < from_trim || s0 > end_at || seg <= 0.0 {
+            continue;
+        }
+        let t0 = ((from_trim - s0) / seg).clamp(0.0, 1.0);
+        let t1 = ((end_at - s0) / seg).clamp(0.0, 1.0);
+        let p0 = w[0].lerp(w[1], t0);
+        let p1 = w[0].lerp(w[1], t1);
+        if out.last() != Some(&p0) {
+            out.push(p0);
+        }
+        out.push(p1);
+    }
+    out
+}
+
+/// Distance from `p` to a polyline.
+pub fn distance_to_polyline(p: Pos2, points: &[Pos2]) -> f32 {
+    if points.len() == 1 {
+        return p.distance(points[0]);
+    }
+    points
+        .windows(2)
+        .map(|w| distance_to_segment(p, w[0], w[1]))
+        .fold(f32::INFINITY, f32::min)
+}
+
+pub fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
+    let ab = b - a;
+    let len_sq = ab.length_sq();
+    if len_sq <= f32::EPSILON {
+        return p.distance(a);
+    }
+    let t = ((p - a).dot(ab) / len_sq).clamp(0.0, 1.0);
+    p.distance(a + ab * t)
+}
+
+/// Point half-way along a polyline, with the direction there.
+pub fn midpoint(points: &[Pos2]) -> (Pos2, Vec2) {
+    let total: f32 = points.windows(2).map(|w| w[0].distance(w[1])).sum();
+    let mut walked = 0.0;
+    for w in points.windows(2) {
+        let seg = w[0].distance(w[1]);
+        if walked + seg >= total / 2.0 && seg > 0.0 {
+            let t = (total / 2.0 - walked) / seg;
+            return (w[0].lerp(w[1], t), (w[1] - w[0]) / seg);
+        }
+        walked += seg;
+    }
+    (points.first().copied().unwrap_or(Pos2::ZERO), Vec2::X)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bend_puts_the_apex_at_the_given_distance() {
+        let a = pos2(0.0, 0.0);
+        let b = pos2(100.0, 0.0);
+        let c = control_point(a, b, 20.0);
+        let apex = quadratic(a, c, b, 0.5);
+        assert!((apex.distance(pos2(50.0, 0.0)) - 20.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn trim_shortens_both_ends() {
+        let line = flatten(pos2(0.0, 0.0), pos2(50.0, 0.0), pos2(100.0, 0.0), 4);
+        let t = trim(&line, 10.0, 20.0);
+        assert!((t[0].x - 10.0).abs() < 1e-3);
+        assert!((t.last().expect("points").x - 80.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn distances() {
+        let line = [pos2(0.0, 0.0), pos2(10.0, 0.0)];
+        assert!((distance_to_polyline(pos2(5.0, 3.0), &line) - 3.0).abs() < 1e-5);
+        assert!((distance_to_polyline(pos2(13.0, 4.0), &line) - 5.0).abs() < 1e-5);
+    }
+}

@@ -1,0 +1,636 @@
+//! The canvas scene: geometry derived from the case (node places, edges with their fan-out,
+//! shipment routes, groups, sticky notes) plus a spatial index for hit tests. Never saved;
+//! rebuilt when the case revision or the view filters change.
+
+use crate::model::{
+    Case, ClaimStatus, EntityId, EntityKind, GroupId, ItemRef, LinkId, NoteId, ShipmentId,
+};
+use egui::{Pos2, Rect, Vec2, pos2, vec2};
+use std::collections::{BTreeSet, HashMap};
+
+/// Radius of an entity node, in canvas units.
+pub const NODE_RADIUS: f32 = 22.0;
+/// Radius of a collapsed group's node.
+pub const GROUP_NODE_RADIUS: f32 = 30.0;
+/// Spacing of the default places given to entities the user never placed.
+const DEFAULT_SPACING: f32 = 150.0;
+/// Side of a spatial-index cell, in canvas units.
+const CELL: f32 = 256.0;
+/// Size of a sticky note on the canvas.
+pub const NOTE_SIZE: Vec2 = vec2(170.0, 96.0);
+
+/// What the view hides; part of the scene key so a filter change rebuilds the scene.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filters {
+    pub hidden_kinds: BTreeSet<EntityKind>,
+    pub hidden_tags: BTreeSet<String>,
+    pub hidden: BTreeSet<EntityId>,
+}
+
+impl Filters {
+    pub fn is_empty(&self) -> bool {
+        self.hidden_kinds.is_empty() && self.hidden_tags.is_empty() && self.hidden.is_empty()
+    }
+
+    fn hides(&self, e: &crate::model::Entity) -> bool {
+        self.hidden_kinds.contains(&e.kind)
+            || self.hidden.contains(&e.id)
+            || e.tags.iter().any(|t| self.hidden_tags.contains(t))
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SceneNode {
+    /// The entity, or the collapsed group standing in for its members.
+    pub item: ItemRef,
+    pub pos: Pos2,
+    pub radius: f32,
+    pub kind: EntityKind,
+    pub label: String,
+    pub flags: Vec<String>,
+    pub evidence: usize,
+    pub pinned: bool,
+    /// Entities inside a collapsed group node.
+    pub members: Vec<EntityId>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SceneEdge {
+    pub link: LinkId,
+    pub from: usize,
+    pub to: usize,
+    pub label: String,
+    pub directed: bool,
+    pub status: ClaimStatus,
+    /// Sideways offset of the curve's control point, in canvas units (0 = straight).
+    pub bend: f32,
+}
+
+#[derive(Clone, Debug)]
+pub struct SceneRoute {
+    pub shipment: ShipmentId,
+    /// Stops in order (node indices), at least two.
+    pub stops: Vec<usize>,
+    pub label: String,
+    /// Stroke width in canvas units, scaled by quantity or value.
+    pub width: f32,
+    pub status: ClaimStatus,
+    pub bend: f32,
+}
+
+#[derive(Clone, Debug)]
+pub struct SceneGroup {
+    pub id: GroupId,
+    pub title: String,
+    pub rect: Rect,
+    pub members: Vec<EntityId>,
+    pub collapsed: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct SceneNote {
+    pub id: NoteId,
+    pub rect: Rect,
+    pub title: String,
+    pub body: String,
+}
+
+/// A uniform grid over node centres: hit tests and culling without scanning every node.
+#[derive(Clone, Debug, Default)]
+pub struct SpatialGrid {
+    cells: HashMap<(i32, i32), Vec<u32>>,
+    max_radius: f32,
+}
+
+fn cell_of(p: Pos2) -> (i32, i32) {
+    // Saturating float-to-int casts: absurd coordinates land in the outermost cells.
+    #[allow(clippy::cast_possible_truncation)]
+    ((p.x / CELL).floor() as i32, (p.y / CELL).floor() as i32)
+}
+
+impl SpatialGrid {
+    pub fn build(nodes: &[SceneNode]) -> Self {
+        let mut grid = Self::default();
+        for (i, n) in nodes.iter().enumerate() {
+            let Ok(i) = u32::try_from(i) else { break };
+            grid.cells.entry(cell_of(n.pos)).or_default().push(i);
+            grid.max_radius = grid.max_radius.max(n.radius);
+        }
+        grid
+    }
+
+    /// Indices of nodes whose disc touches `rect`, in index order.
+    pub fn query_rect(&self, nodes: &[SceneNode], rect: Rect) -> Vec<usize> {
+        let grown = rect.expand(self.max_radius);
+        let (x0, y0) = cell_of(grown.min);
+        let (x1, y1) = cell_of(grown.max);
+        let mut out = Vec::new();
+        let cells = (i64::from(x1) - i64::from(x0) + 1) * (i64::from(y1) - i64::from(y0) + 1);
+        if cells > i64::try_from(self.cells.len()).unwrap_or(i64::MAX) {
+            // A huge window over a sparse grid: walking the occupied cells is cheaper.
+            for (&(cx, cy), list) in &self.cells {
+                if (x0..=x1).contains(&cx) && (y0..=y1).contains(&cy) {
+                    out.extend(list.iter().map(|&i| i as usize));
+                }
+            }
+        } else {
+            for cx in x0..=x1 {
+                for cy in y0..=y1 {
+                    if let Some(list) = self.cells.get(&(cx, cy)) {
+                        out.extend(list.iter().map(|&i| i as usize));
+                    }
+                }
+            }
+        }
+        out.retain(|&i| disc_touches_rect(nodes[i].pos, nodes[i].radius, rect));
+        out.sort_unstable();
+        out
+    }
+
+    /// The node under `p` (within its radius plus `slack`); the nearest wins.
+    pub fn hit(&self, nodes: &[SceneNode], p: Pos2, slack: f32) -> Option<usize> {
+        let reach = self.max_radius + slack;
+        let probe = Rect::from_center_size(p, Vec2::splat(2.0 * reach));
+        let (x0, y0) = cell_of(probe.min);
+        let (x1, y1) = cell_of(probe.max);
+        let mut best: Option<(f32, usize)> = None;
+        for cx in x0..=x1 {
+            for cy in y0..=y1 {
+                for &i in self.cells.get(&(cx, cy)).into_iter().flatten() {
+                    let n = &nodes[i as usize];
+                    let d = n.pos.distance(p);
+                    if d <= n.radius + slack
+                        && best.is_none_or(|(bd, bi)| (d, i as usize) < (bd, bi))
+                    {
+                        best = Some((d, i as usize));
+                    }
+                }
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+}
+
+pub fn disc_touches_rect(c: Pos2, r: f32, rect: Rect) -> bool {
+    let nearest = pos2(
+        c.x.clamp(rect.min.x, rect.max.x),
+        c.y.clamp(rect.min.y, rect.max.y),
+    );
+    nearest.distance_sq(c) <= r * r
+}
+
+/// Everything the canvas draws, derived from the case.
+#[derive(Clone, Debug, Default)]
+pub struct Scene {
+    pub nodes: Vec<SceneNode>,
+    pub index: HashMap<ItemRef, usize>,
+    pub edges: Vec<SceneEdge>,
+    pub routes: Vec<SceneRoute>,
+    pub groups: Vec<SceneGroup>,
+    pub notes: Vec<SceneNote>,
+    pub grid: SpatialGrid,
+    /// Bounds of nodes, groups and notes; None for an empty canvas.
+    pub bounds: Option<Rect>,
+    /// Entities hidden by the filters, for the "n hidden" hint.
+    pub hidden_count: usize,
+    /// Own position of every shown entity, members of collapsed groups included.
+    pub entity_positions: HashMap<EntityId, Pos2>,
+}
+
+/// Where an entity with no saved position is drawn: a deterministic grid below the placed ones.
+fn default_positions(case: &Case) -> HashMap<EntityId, Pos2> {
+    let placed_bottom = case
+        .positions
+        .values()
+        .map(|p| p.y)
+        .filter(|y| y.is_finite())
+        .fold(f32::NEG_INFINITY, f32::max);
+    let top = if placed_bottom.is_finite() {
+        placed_bottom + DEFAULT_SPACING * 1.5
+    } else {
+        0.0
+    };
+    let unplaced: Vec<&EntityId> = case
+        .entities
+        .keys()
+        .filter(|id| !case.positions.contains_key(*id))
+        .collect();
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
+    let columns = ((unplaced.len() as f32).sqrt().ceil() as usize).max(1);
+    unplaced
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| {
+            #[allow(clippy::cast_precision_loss)]
+            let p = pos2(
+                (i % columns) as f32 * DEFAULT_SPACING,
+                top + (i / columns) as f32 * DEFAULT_SPACING,
+            );
+            (id.clone(), p)
+        })
+        .collect()
+}
+
+/// A stroke width for a shipment: 2 units for nothing stated, growing with the log of quantity.
+fn route_width(quantity: f64, value: f64) -> f32 {
+    let measure = if quantity > 0.0 {
+        quantity
+    } else {
+        value / 25_000.0
+    };
+    #[allow(clippy::cast_possible_truncation)]
+    let w = if measure > 0.0 {
+        2.0 + (measure.log10().max(0.0) * 2.5) as f32
+    } else {
+        2.0
+    };
+    w.clamp(2.0, 14.0)
+}
+
+impl Scene {
+    pub fn build(case: &Case, filters: &Filters) -> Self {
+        let defaults = default_positions(case);
+        let mut scene = Scene::default();
+        // Evidence per item: counted once per evidence item, whatever the number of claims.
+        let mut evidence_count: HashMap<&ItemRef, usize> = HashMap::new();
+        for ev in case.evidence.values() {
+            let targets: BTreeSet<&ItemRef> = ev
+                .supports
+                .iter()
+                .filter_map(|s| s.target.as_ref())
+                .collect();
+            for t in targets {
+                *evidence_count.entry(t).or_default() += 1;
+            }
+        }
+        // Collapsed groups stand in for their members.
+        let mut collapsed_into: HashMap<&EntityId, usize> = HashMap::new();
+        for g in case.groups.values().filter(|g| g.collapsed) {
+            let visible: Vec<&EntityId> = g
+                .members
+                .iter()
+                .filter(|m| case.entities.get(*m).is_some_and(|e| !filters.hides(e)))
+                .filter(|m| !collapsed_into.contains_key(m))
+                .collect();
+            if visible.is_empty() {
+                continue;
+            }
+            let mut sum = Vec2::ZERO;
+            for m in &visible {
+                sum += node_position(case, &defaults, m).to_vec2();
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let centre = (sum / visible.len() as f32).to_pos2();
+            let index = scene.nodes.len();
+            for m in &visible {
+                collapsed_into.insert(m, index);
+            }
+            let item = ItemRef::Group(g.id.clone());
+            scene.index.insert(item.clone(), index);
+            scene.nodes.push(SceneNode {
+                item,
+                pos: centre,
+                radius: GROUP_NODE_RADIUS,
+                kind: EntityKind::Organization,
+                label: format!("{} ({})", g.title, visible.len()),
+                flags: Vec::new(),
+                evidence: 0,
+                pinned: false,
+                members: visible.into_iter().cloned().collect(),
+            });
+        }
+        for e in case.entities.values() {
+            if filters.hides(e) {
+                scene.hidden_count += 1;
+                continue;
+            }
+            let item = ItemRef::Entity(e.id.clone());
+            scene
+                .entity_positions
+                .insert(e.id.clone(), node_position(case, &defaults, &e.id));
+            if let Some(&group_node) = collapsed_into.get(&e.id) {
+                scene.index.insert(item, group_node);
+                continue;
+            }
+            let index = scene.nodes.len();
+            scene.nodes.push(SceneNode {
+                pos: node_position(case, &defaults, &e.id),
+                radius: NODE_RADIUS,
+                kind: e.kind,
+                label: e.name.clone(),
+                flags: e.flags.iter().map(|f| f.kind.label().to_owned()).collect(),
+                evidence: evidence_count.get(&item).copied().unwrap_or(0),
+                pinned: case.positions.get(&e.id).is_some_and(|p| p.pinned),
+                members: Vec::new(),
+                item: item.clone(),
+            });
+            scene.index.insert(item, index);
+        }
+        scene.build_edges(case);
+        scene.build_routes(case);
+        scene.build_groups(case, filters);
+        scene.notes = case
+            .notes
+            .values()
+            .filter_map(|n| {
+                let p = n.canvas?;
+                (p.x.is_finite() && p.y.is_finite()).then(|| SceneNote {
+                    id: n.id.clone(),
+                    rect: Rect::from_min_size(pos2(p.x, p.y), NOTE_SIZE),
+                    title: n.title.clone(),
+                    body: n.body.clone(),
+                })
+            })
+            .collect();
+        scene.grid = SpatialGrid::build(&scene.nodes);
+        scene.bounds = scene.compute_bounds();
+        scene
+    }
+
+    /// Index of the node drawn for an entity (its own or its collapsed group's).
+    pub fn node_of(&self, id: &EntityId) -> Option<usize> {
+        self.index.get(&ItemRef::Entity(id.clone())).copied()
+    }
+
+    fn build_edges(&mut self, case: &Case) {
+        // Fan out parallel edges: count links per unordered node pair first.
+        let mut per_pair: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        for link in case.links.values() {
+            let (Some(a), Some(b)) = (self.node_of(&link.from), self.node_of(&link.to)) else {
+                continue;
+            };
+            if a == b && link.from != link.to {
+                continue; // both ends inside one collapsed group
+            }
+            let index = self.edges.len();
+            self.edges.push(SceneEdge {
+                link: link.id.clone(),
+                from: a,
+                to: b,
+                label: link.kind.summary(),
+                directed: link.kind.is_directed(),
+                status: link.status,
+                bend: 0.0,
+            });
+            per_pair
+                .entry((a.min(b), a.max(b)))
+                .or_default()
+                .push(index);
+        }
+        for ((lo, _), list) in per_pair {
+            #[allow(clippy::cast_precision_loss)]
+            let mid = (list.len() as f32 - 1.0) / 2.0;
+            for (k, &edge) in list.iter().enumerate() {
+                #[allow(clippy::cast_precision_loss)]
+                let offset = (k as f32 - mid) * 34.0;
+                // Bends are measured relative to the lo→hi direction, so flip reversed edges.
+                let e = &mut self.edges[edge];
+                e.bend = if e.from == lo { offset } else { -offset };
+                if e.from == e.to {
+                    #[allow(clippy::cast_precision_loss)]
+                    let loop_size = 1.0 + k as f32 * 0.35;
+                    e.bend = loop_size;
+                }
+            }
+        }
+    }
+
+    fn build_routes(&mut self, case: &Case) {
+        let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
+        for s in case.shipments.values() {
+            let mut stops: Vec<usize> = Vec::new();
+            let mut push = |i: Option<usize>| {
+                if let Some(i) = i
+                    && stops.last() != Some(&i)
+                {
+                    stops.push(i);
+                }
+            };
+            push(s.shipper.as_ref().and_then(|e| self.node_of(e)));
+            for f in &s.forwarders {
+                push(self.node_of(f));
+            }
+            for leg in &s.legs {
+                push(leg.from.entity.as_ref().and_then(|e| self.node_of(e)));
+                push(leg.to.entity.as_ref().and_then(|e| self.node_of(e)));
+            }
+            push(s.consignee.as_ref().and_then(|e| self.node_of(e)));
+            push(s.suspected_end_user.as_ref().and_then(|e| self.node_of(e)));
+            if stops.len() < 2 {
+                continue;
+            }
+            let key = (stops[0].min(stops[1]), stops[0].max(stops[1]));
+            let nth = per_pair.entry(key).or_default();
+            #[allow(clippy::cast_precision_loss)]
+            let bend = 46.0 + *nth as f32 * 22.0;
+            *nth += 1;
+            let value: f64 = s
+                .goods
+                .iter()
+                .filter_map(|g| g.value.as_ref().map(|v| v.amount))
+                .sum();
+            self.routes.push(SceneRoute {
+                shipment: s.id.clone(),
+                stops,
+                label: {
+                    let goods = s.goods_summary(|p| case.entities.get(p).map(|e| e.name.clone()));
+                    if goods.is_empty() {
+                        s.reference.clone()
+                    } else {
+                        goods
+                    }
+                },
+                width: route_width(s.total_quantity(), value),
+                status: s.claim,
+                bend,
+            });
+        }
+    }
+
+    fn build_groups(&mut self, case: &Case, filters: &Filters) {
+        for g in case.groups.values() {
+            if g.collapsed {
+                continue;
+            }
+            let mut rect: Option<Rect> = None;
+            for m in &g.members {
+                if case.entities.get(m).is_none_or(|e| filters.hides(e)) {
+                    continue;
+                }
+                if let Some(i) = self.node_of(m) {
+                    let n = &self.nodes[i];
+                    let r = Rect::from_center_size(n.pos, Vec2::splat(n.radius * 2.0));
+                    rect = Some(rect.map_or(r, |acc| acc.union(r)));
+                }
+            }
+            if let Some(r) = rect {
+                self.groups.push(SceneGroup {
+                    id: g.id.clone(),
+                    title: g.title.clone(),
+                    // Room for labels below the nodes and the title tab above.
+                    rect: Rect::from_min_max(r.min - vec2(28.0, 40.0), r.max + vec2(28.0, 40.0)),
+                    members: g.members.clone(),
+                    collapsed: false,
+                });
+            }
+        }
+    }
+
+    fn compute_bounds(&self) -> Option<Rect> {
+        let mut bounds: Option<Rect> = None;
+        let mut add = |r: Rect| bounds = Some(bounds.map_or(r, |b| b.union(r)));
+        for n in &self.nodes {
+            add(Rect::from_center_size(n.pos, Vec2::splat(n.radius * 2.0))
+                .expand2(vec2(40.0, 24.0)));
+        }
+        for g in &self.groups {
+            add(g.rect);
+        }
+        for n in &self.notes {
+            add(n.rect);
+        }
+        bounds
+    }
+
+    /// Entities whose node lies inside `rect` (members of collapsed groups included).
+    pub fn entities_in(&self, rect: Rect) -> Vec<ItemRef> {
+        let mut out = Vec::new();
+        for i in self.grid.query_rect(&self.nodes, rect) {
+            let n = &self.nodes[i];
+            if !rect.contains(n.pos) {
+                continue;
+            }
+            if n.members.is_empty() {
+                out.push(n.item.clone());
+            } else {
+                out.extend(n.members.iter().cloned().map(ItemRef::Entity));
+            }
+        }
+        out
+    }
+}
+
+fn node_position(case: &Case, defaults: &HashMap<EntityId, Pos2>, id: &EntityId) -> Pos2 {
+    match case.positions.get(id) {
+        Some(p) if p.x.is_finite() && p.y.is_finite() => pos2(p.x, p.y),
+        _ => defaults.get(id).copied().unwrap_or(Pos2::ZERO),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn node_at(x: f32, y: f32, r: f32) -> SceneNode {
+        SceneNode {
+            item: ItemRef::Entity(EntityId::new("e")),
+            pos: pos2(x, y),
+            radius: r,
+            kind: EntityKind::Company,
+            label: String::new(),
+            flags: Vec::new(),
+            evidence: 0,
+            pinned: false,
+            members: Vec::new(),
+        }
+    }
+
+    fn brute_hit(nodes: &[SceneNode], p: Pos2, slack: f32) -> Option<usize> {
+        nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.pos.distance(p) <= n.radius + slack)
+            .min_by(|(ia, a), (ib, b)| {
+                (a.pos.distance(p), *ia)
+                    .partial_cmp(&(b.pos.distance(p), *ib))
+                    .expect("finite")
+            })
+            .map(|(i, _)| i)
+    }
+
+    proptest! {
+        #[test]
+        fn grid_hits_agree_with_brute_force(
+            pts in prop::collection::vec((-3000.0f32..3000.0, -3000.0f32..3000.0, 5.0f32..40.0), 0..200),
+            probes in prop::collection::vec((-3100.0f32..3100.0, -3100.0f32..3100.0), 1..40),
+            rect in (-3000.0f32..3000.0, -3000.0f32..3000.0, 0.0f32..2500.0, 0.0f32..2500.0),
+        ) {
+            let nodes: Vec<SceneNode> = pts.iter().map(|&(x, y, r)| node_at(x, y, r)).collect();
+            let grid = SpatialGrid::build(&nodes);
+            for &(x, y) in &probes {
+                let p = pos2(x, y);
+                prop_assert_eq!(grid.hit(&nodes, p, 4.0), brute_hit(&nodes, p, 4.0));
+            }
+            let r = Rect::from_min_size(pos2(rect.0, rect.1), vec2(rect.2, rect.3));
+            let brute: Vec<usize> = nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| disc_touches_rect(n.pos, n.radius, r))
+                .map(|(i, _)| i)
+                .collect();
+            prop_assert_eq!(grid.query_rect(&nodes, r), brute);
+        }
+    }
+
+    #[test]
+    fn seed_case_scene_has_nodes_edges_and_routes() {
+        let case = crate::seed_case().expect("seed");
+        let scene = Scene::build(&case, &Filters::default());
+        assert_eq!(scene.nodes.len(), case.entities.len());
+        assert_eq!(scene.edges.len(), case.links.len());
+        assert!(!scene.routes.is_empty());
+        assert!(scene.routes.iter().all(|r| r.stops.len() >= 2));
+        assert!(scene.bounds.is_some());
+    }
+
+    #[test]
+    fn hidden_kinds_and_collapsed_groups_shrink_the_scene() {
+        let mut case = crate::seed_case().expect("seed");
+        let filters = Filters {
+            hidden_kinds: [EntityKind::Jurisdiction].into(),
+            ..Filters::default()
+        };
+        let scene = Scene::build(&case, &filters);
+        let jurisdictions = case
+            .entities
+            .values()
+            .filter(|e| e.kind == EntityKind::Jurisdiction)
+            .count();
+        assert!(jurisdictions > 0);
+        assert_eq!(scene.nodes.len(), case.entities.len() - jurisdictions);
+        assert_eq!(scene.hidden_count, jurisdictions);
+
+        let members: Vec<EntityId> = case.entities.keys().take(3).cloned().collect();
+        case.groups.insert(
+            GroupId::new("g-x"),
+            crate::model::Group {
+                id: GroupId::new("g-x"),
+                title: "X".into(),
+                members: members.clone(),
+                collapsed: true,
+            },
+        );
+        let scene = Scene::build(&case, &Filters::default());
+        assert_eq!(scene.nodes.len(), case.entities.len() - 3 + 1);
+        let g = scene.index[&ItemRef::Group(GroupId::new("g-x"))];
+        for m in &members {
+            assert_eq!(scene.node_of(m), Some(g));
+        }
+    }
+
+    #[test]
+    fn unplaced_entities_get_distinct_places() {
+        let mut case = crate::seed_case().expect("seed");
+        case.positions.clear();
+        let scene = Scene::build(&case, &Filters::default());
+        let mut seen = BTreeSet::new();
+        for n in &scene.nodes {
+            assert!(seen.insert((n.pos.x.to_bits(), n.pos.y.to_bits())));
+        }
+    }
+}
