@@ -1,4 +1,5 @@
-//! Command-line subcommands that share the library with the GUI: `check` and `generate`.
+//! Command-line subcommands that share the library with the GUI: `check`, `generate` and
+//! `findings`.
 //! Each returns the process exit code and writes its report to the given streams.
 
 use crate::io::{generate::generate_case, load_case, save_case};
@@ -80,6 +81,206 @@ pub fn generate(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
             1
         }
     }
+}
+
+/// `chokepoint findings FILE [--list CSV]... [--rules RON] [--threshold T] [--json]`: red-flag
+/// findings and screening hits for one case, as plain text or JSON. Without `--list` the case
+/// is screened against the bundled demonstration list. Exit code 0 whatever is found, 1 when the
+/// case, a list or the rules file cannot be read, 2 for usage errors.
+pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use crate::analysis::{ScreeningList, rules::RuleSet, screening};
+    let usage = "usage: chokepoint findings FILE [--list CSV]... [--rules RULES.ron] [--threshold 0.88] [--json]";
+    let mut file: Option<PathBuf> = None;
+    let mut lists: Vec<PathBuf> = Vec::new();
+    let mut rules_file: Option<PathBuf> = None;
+    let mut threshold = screening::DEFAULT_THRESHOLD;
+    let mut json = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let ok = match arg.as_str() {
+            "--json" => {
+                json = true;
+                true
+            }
+            "--list" => it.next().map(|v| lists.push(PathBuf::from(v))).is_some(),
+            "--rules" => it
+                .next()
+                .map(|v| rules_file = Some(PathBuf::from(v)))
+                .is_some(),
+            "--threshold" => it
+                .next()
+                .and_then(|v| v.parse::<f64>().ok())
+                .filter(|t| (0.5..=1.0).contains(t))
+                .map(|t| threshold = t)
+                .is_some(),
+            other if !other.starts_with('-') && file.is_none() => {
+                file = Some(PathBuf::from(other));
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            let _ = writeln!(err, "chokepoint findings: bad argument {arg}\n{usage}");
+            return 2;
+        }
+    }
+    let Some(file) = file else {
+        let _ = writeln!(err, "{usage}");
+        return 2;
+    };
+    let case = match load_case(&file) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return 1;
+        }
+    };
+    let mut rules = match RuleSet::builtin() {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = writeln!(err, "chokepoint findings: built-in rules: {e}");
+            return 1;
+        }
+    };
+    if let Some(path) = &rules_file
+        && let Err(e) = rules.extend_from_file(path)
+    {
+        let _ = writeln!(err, "chokepoint findings: {e}");
+        return 1;
+    }
+    let mut loaded = Vec::new();
+    if lists.is_empty() {
+        match ScreeningList::demo() {
+            Ok(l) => loaded.push(l),
+            Err(e) => {
+                let _ = writeln!(err, "chokepoint findings: {e}");
+                return 1;
+            }
+        }
+    }
+    for path in &lists {
+        match ScreeningList::from_file(path) {
+            Ok(l) => loaded.push(l),
+            Err(e) => {
+                let _ = writeln!(err, "chokepoint findings: {e}");
+                return 1;
+            }
+        }
+    }
+    let mut hits = Vec::new();
+    for list in &loaded {
+        hits.extend(crate::analysis::screen(&case, list, threshold));
+    }
+    let found = crate::analysis::all_findings(&case, &rules, &hits);
+    let written = if json {
+        write_findings_json(out, &file, &loaded, &found, &hits)
+    } else {
+        write_findings_text(out, &case, &file, &loaded, &found, &hits)
+    };
+    if let Err(e) = written {
+        let _ = writeln!(err, "chokepoint findings: could not write the report: {e}");
+        return 1;
+    }
+    0
+}
+
+fn write_findings_text(
+    out: &mut dyn Write,
+    case: &crate::model::Case,
+    file: &Path,
+    lists: &[crate::analysis::ScreeningList],
+    found: &[crate::analysis::Finding],
+    hits: &[crate::analysis::ScreeningHit],
+) -> std::io::Result<()> {
+    let open = found.iter().filter(|f| f.dismissed.is_none()).count();
+    writeln!(out, "{}: {}", file.display(), case.meta.title)?;
+    writeln!(
+        out,
+        "{} findings ({open} open, {} dismissed); {} screening hits",
+        found.len(),
+        found.len() - open,
+        hits.len()
+    )?;
+    for l in lists {
+        writeln!(
+            out,
+            "screened against: {} ({} entries, {} names)",
+            l.label,
+            l.entries.len(),
+            l.name_count()
+        )?;
+    }
+    for (i, f) in found.iter().enumerate() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}. [{}] {}{}",
+            i + 1,
+            f.severity.label().to_uppercase(),
+            f.title,
+            if f.dismissed.is_some() {
+                " (dismissed)"
+            } else {
+                ""
+            }
+        )?;
+        writeln!(out, "   {}", f.explanation)?;
+        let items: Vec<String> = f.items.iter().map(ToString::to_string).collect();
+        writeln!(out, "   items: {}", items.join(", "))?;
+        if !f.evidence.is_empty() {
+            let evidence: Vec<String> = f
+                .evidence
+                .iter()
+                .map(|id| {
+                    case.evidence.get(id).map_or_else(
+                        || id.to_string(),
+                        |e| format!("{} [{}] {}", e.id, e.grade(), e.title),
+                    )
+                })
+                .collect();
+            writeln!(out, "   evidence: {}", evidence.join("; "))?;
+        }
+        if let Some(reason) = &f.dismissed {
+            writeln!(out, "   dismissed: {reason}")?;
+        }
+        writeln!(out, "   key: {}", f.key)?;
+    }
+    Ok(())
+}
+
+fn write_findings_json(
+    out: &mut dyn Write,
+    file: &Path,
+    lists: &[crate::analysis::ScreeningList],
+    found: &[crate::analysis::Finding],
+    hits: &[crate::analysis::ScreeningHit],
+) -> std::io::Result<()> {
+    #[derive(serde::Serialize)]
+    struct ListInfo<'a> {
+        label: &'a str,
+        entries: usize,
+    }
+    #[derive(serde::Serialize)]
+    struct Report<'a> {
+        file: String,
+        lists: Vec<ListInfo<'a>>,
+        findings: &'a [crate::analysis::Finding],
+        screening_hits: &'a [crate::analysis::ScreeningHit],
+    }
+    let report = Report {
+        file: file.display().to_string(),
+        lists: lists
+            .iter()
+            .map(|l| ListInfo {
+                label: &l.label,
+                entries: l.entries.len(),
+            })
+            .collect(),
+        findings: found,
+        screening_hits: hits,
+    };
+    serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
+    writeln!(out)
 }
 
 /// Parses `WxH` (e.g. `1600x1000`).

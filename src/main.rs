@@ -15,6 +15,10 @@ usage:
   chokepoint check FILE...                       validate case files (exit 1 if any is invalid)
   chokepoint generate --entities N [--seed S] -o FILE
                                                  write a synthetic case for benchmarks
+  chokepoint findings FILE [--list CSV]... [--rules RULES.ron] [--threshold T] [--json]
+                                                 print red-flag findings and screening hits
+                                                 (screens against the demonstration list
+                                                 unless --list is given)
 ";
 
 fn main() {
@@ -27,6 +31,7 @@ fn main() {
             chokepoint::cli::check(&files, &mut out, &mut err)
         }
         Some("generate") => chokepoint::cli::generate(&args[1..], &mut out, &mut err),
+        Some("findings") => chokepoint::cli::findings(&args[1..], &mut out, &mut err),
         Some("-h" | "--help" | "help") => {
             print!("{HELP}");
             0

@@ -1,0 +1,37 @@
+//! Analysis: pure functions over `&Case`. Graph measures (petgraph), flows, the red-flag rules
+//! engine and offline name screening. Nothing here draws or touches files the user did not name.
+//!
+//! - [`graph`]: `CaseGraph::build(&case)` (cache it by history revision), then paths,
+//!   components, degree / betweenness / `PageRank`, common neighbours; `trace_downstream`.
+//! - [`flows`]: quantities and values by route (origin → transit → destination) and by party,
+//!   each currency and unit kept apart; monthly totals for the timeline.
+//! - [`rules`]: `RuleSet::builtin()` (+ `extend_from_file` for a user's rules) and
+//!   `evaluate(&case, &rules)` → findings with explanations, items and evidence.
+//! - [`screening`]: `ScreeningList::demo()` / `from_file(csv)`, `screen(&case, &list,
+//!   threshold)` → hits, `screening_findings` turns them into findings.
+//! - [`names`]: the name normalisation and similarity screening rests on.
+
+pub mod flows;
+pub mod graph;
+pub mod names;
+pub mod rules;
+pub mod screening;
+
+pub use graph::{CaseGraph, Centrality, Path, Reach, ranked, trace_downstream};
+pub use rules::{Finding, RuleSet, Severity, evaluate};
+pub use screening::{ScreeningHit, ScreeningList, screen, screening_findings};
+
+/// Rule findings and screening findings together, most severe first (rule findings before
+/// screening findings of the same severity), as the findings panel and `chokepoint findings`
+/// show them.
+pub fn all_findings(
+    case: &crate::model::Case,
+    rules: &RuleSet,
+    hits: &[ScreeningHit],
+) -> Vec<Finding> {
+    let mut out = evaluate(case, rules);
+    out.extend(screening_findings(case, hits));
+    // Stable sort: within a severity, rule order and then screening order are kept.
+    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out
+}
