@@ -362,6 +362,8 @@ impl Canvas {
             self.selected.retain(|i| case.contains(i));
             self.highlighted.retain(|i| case.contains(i));
         }
+        // No gap between the toolbar and the drawing area (it would show the window behind).
+        ui.spacing_mut().item_spacing.y = 0.0;
         self.toolbar_ui(ui, case, actions);
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
         let rect = response.rect;
