@@ -9,7 +9,7 @@ const HELP: &str = "Chokepoint: an offline investigation workbench for export-co
 
 usage:
   chokepoint [FILE.ron]                          open the GUI (on the bundled seed case by default)
-  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark]
+  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only]
                     [--select ID] [FILE.ron]
                                                  render the GUI, save a PNG of the window, exit
   chokepoint check FILE...                       validate case files (exit 1 if any is invalid)
@@ -47,6 +47,7 @@ fn run_gui(args: &[String]) -> i32 {
     let mut file = None;
     let mut theme = None;
     let mut select = None;
+    let mut canvas_only = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -67,6 +68,7 @@ fn run_gui(args: &[String]) -> i32 {
                 Some("dark") => theme = Some(ThemeChoice::Dark),
                 _ => return usage_error("--theme needs light or dark"),
             },
+            "--canvas-only" => canvas_only = true,
             other if other.starts_with('-') => {
                 return usage_error(&format!("unknown option {other}"));
             }
@@ -83,6 +85,7 @@ fn run_gui(args: &[String]) -> i32 {
         theme,
         select,
         stamp: None,
+        canvas_only,
     };
     match file {
         Some(path) => match chokepoint::io::load_case_stamped(&path) {

@@ -28,6 +28,7 @@ fn harness() -> Harness<'static, ChokepointApp> {
                     theme: None,
                     select: None,
                     stamp: None,
+                    canvas_only: false,
                 },
                 Settings::default(),
                 false,
@@ -349,4 +350,27 @@ fn layout_runs_off_thread_and_is_one_undo_step() {
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
     h.run();
     assert_eq!(h.state().case.positions, before);
+}
+
+#[test]
+fn f11_gives_the_canvas_the_whole_window_and_back() {
+    let mut h = ready();
+    assert!(
+        h.query_by_role_and_label(Role::Button, "+ Entity")
+            .is_some()
+    );
+    let width_before = h.state().canvas.visible_canvas_rect_width();
+    h.key_press(egui::Key::F11);
+    h.run();
+    assert!(
+        h.query_by_role_and_label(Role::Button, "+ Entity")
+            .is_none()
+    );
+    assert!(h.state().canvas.visible_canvas_rect_width() > width_before);
+    h.key_press(egui::Key::F11);
+    h.run();
+    assert!(
+        h.query_by_role_and_label(Role::Button, "+ Entity")
+            .is_some()
+    );
 }

@@ -36,6 +36,8 @@ pub struct Settings {
     pub investigator: String,
     /// Seconds between autosaves of unsaved changes to a recovery file; 0 turns autosave off.
     pub autosave_seconds: u64,
+    /// Hide the list and the inspector so the graph has the whole window (F11).
+    pub canvas_only: bool,
 }
 
 impl Default for Settings {
@@ -46,6 +48,7 @@ impl Default for Settings {
             cjk_font: None,
             investigator: String::new(),
             autosave_seconds: DEFAULT_AUTOSAVE_SECONDS,
+            canvas_only: false,
         }
     }
 }
@@ -73,6 +76,8 @@ pub struct Startup {
     pub select: Option<String>,
     /// What the case file looked like when it was read, to notice changes by other programs.
     pub stamp: Option<FileStamp>,
+    /// Hide the side panels for this run only (screenshots of the graph).
+    pub canvas_only: bool,
 }
 
 /// Actions that would discard unsaved changes, held while the user decides.
@@ -181,6 +186,7 @@ pub struct ChokepointApp {
     title_shown: String,
     theme_applied: Option<ThemeChoice>,
     theme_override: Option<ThemeChoice>,
+    canvas_only_override: bool,
 }
 
 impl ChokepointApp {
@@ -229,6 +235,7 @@ impl ChokepointApp {
             title_shown: String::new(),
             theme_applied: None,
             theme_override: startup.theme,
+            canvas_only_override: startup.canvas_only,
         };
         if let Some(p) = app.path.clone() {
             app.remember_recent(&p);
@@ -384,6 +391,12 @@ impl ChokepointApp {
             }
             UiCommand::FindInList => self.list.focus_filter = true,
             UiCommand::FindOnCanvas => self.canvas.open_search(),
+            UiCommand::CanvasOnly => {
+                self.settings.canvas_only =
+                    !(self.settings.canvas_only || self.canvas_only_override);
+                self.canvas_only_override = false;
+                self.canvas.request_fit();
+            }
             UiCommand::ToggleTheme => {
                 self.theme_override = None;
                 self.settings.theme = if ctx.theme() == egui::Theme::Dark {
@@ -1130,34 +1143,37 @@ impl ChokepointApp {
 
         let mut list_actions = Vec::new();
         let revision = self.history.revision();
-        egui::Panel::left("item_list")
-            .resizable(true)
-            .default_size(theme::LIST_PANEL_WIDTH)
-            .min_size(220.0)
-            .show(ui, |ui| {
-                self.list.ui(
-                    ui,
-                    &self.case,
-                    revision,
-                    self.selection.as_ref(),
-                    &mut list_actions,
-                );
-            });
-
+        let side_panels = !(self.settings.canvas_only || self.canvas_only_override);
+        if side_panels {
+            egui::Panel::left("item_list")
+                .resizable(true)
+                .default_size(theme::LIST_PANEL_WIDTH)
+                .min_size(220.0)
+                .show(ui, |ui| {
+                    self.list.ui(
+                        ui,
+                        &self.case,
+                        revision,
+                        self.selection.as_ref(),
+                        &mut list_actions,
+                    );
+                });
+        }
         let mut inspector_actions = Vec::new();
-        egui::Panel::right("inspector")
-            .resizable(true)
-            .default_size(theme::INSPECTOR_PANEL_WIDTH)
-            .min_size(280.0)
-            .show(ui, |ui| {
-                self.inspector.ui(
-                    ui,
-                    &self.case,
-                    self.selection.as_ref(),
-                    &mut inspector_actions,
-                );
-            });
-
+        if side_panels {
+            egui::Panel::right("inspector")
+                .resizable(true)
+                .default_size(theme::INSPECTOR_PANEL_WIDTH)
+                .min_size(280.0)
+                .show(ui, |ui| {
+                    self.inspector.ui(
+                        ui,
+                        &self.case,
+                        self.selection.as_ref(),
+                        &mut inspector_actions,
+                    );
+                });
+        }
         let mut canvas_actions = Vec::new();
         let keys = self.modal.is_none();
         egui::CentralPanel::default()
@@ -1285,6 +1301,7 @@ impl ChokepointApp {
                 );
                 ui.separator();
                 item(ui, commands, UiCommand::FindInList, true);
+                item(ui, commands, UiCommand::FindOnCanvas, true);
             });
             ui.menu_button("View", |ui| {
                 for choice in ThemeChoice::ALL {
@@ -1297,6 +1314,7 @@ impl ChokepointApp {
                 }
                 ui.separator();
                 item(ui, commands, UiCommand::ToggleTheme, true);
+                item(ui, commands, UiCommand::CanvasOnly, true);
                 if ui.button("Case details").clicked() {
                     self.select(None);
                 }

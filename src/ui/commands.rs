@@ -19,13 +19,14 @@ pub enum UiCommand {
     DeleteSelection,
     FindInList,
     FindOnCanvas,
+    CanvasOnly,
     ToggleTheme,
     Settings,
     Shortcuts,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 17] = [
+    pub const ALL: [UiCommand; 18] = [
         UiCommand::New,
         UiCommand::Open,
         UiCommand::OpenByPath,
@@ -40,6 +41,7 @@ impl UiCommand {
         UiCommand::DeleteSelection,
         UiCommand::FindInList,
         UiCommand::FindOnCanvas,
+        UiCommand::CanvasOnly,
         UiCommand::ToggleTheme,
         UiCommand::Settings,
         UiCommand::Shortcuts,
@@ -62,6 +64,7 @@ impl UiCommand {
             UiCommand::DeleteSelection => "Delete selected",
             UiCommand::FindInList => "Filter the list",
             UiCommand::FindOnCanvas => "Find on canvas…",
+            UiCommand::CanvasOnly => "Canvas only (hide side panels)",
             UiCommand::ToggleTheme => "Toggle light/dark theme",
             UiCommand::Settings => "Settings…",
             UiCommand::Shortcuts => "Keyboard shortcuts…",
@@ -86,6 +89,7 @@ impl UiCommand {
             UiCommand::DeleteSelection => (Modifiers::NONE, Key::Delete),
             UiCommand::FindInList => (cmd_shift, Key::F),
             UiCommand::FindOnCanvas => (cmd, Key::F),
+            UiCommand::CanvasOnly => (Modifiers::NONE, Key::F11),
             UiCommand::ToggleTheme => (cmd_shift, Key::T),
             UiCommand::Settings => (cmd, Key::Comma),
             UiCommand::OpenByPath | UiCommand::Shortcuts => return None,

@@ -133,6 +133,7 @@ pub const CANVAS_HANDLE_RADIUS: f32 = 7.0;
 pub const PIN_GLYPH: &str = "📌";
 pub const EVIDENCE_GLYPH: &str = "📎";
 pub const SHIPMENT_GLYPH: &str = "🚚";
+pub const GROUP_GLYPH: &str = "📁";
 
 pub fn canvas_background(dark: bool) -> Color32 {
     pick(
@@ -319,7 +320,15 @@ mod tests {
         let defs = egui::FontDefinitions::default();
         let fonts: Vec<_> = defs.font_data.values().map(|d| d.font.clone()).collect();
         let icons = EntityKind::ALL.map(entity_icon);
-        let others = [PIN_GLYPH, EVIDENCE_GLYPH, SHIPMENT_GLYPH];
+        let others = [
+            PIN_GLYPH,
+            EVIDENCE_GLYPH,
+            SHIPMENT_GLYPH,
+            GROUP_GLYPH,
+            "▲",
+            "▼",
+            "✖",
+        ];
         for icon in icons.iter().chain(others.iter()) {
             for c in icon.chars().filter(|c| *c != '\u{fe0f}') {
                 let found = fonts.iter().any(|bytes| {

@@ -79,12 +79,16 @@ impl Canvas {
                 self.screen_from_canvas(rect, tab.min),
                 self.screen_from_canvas(rect, tab.max),
             );
-            let size = theme::CANVAS_LABEL_SIZE * self.zoom;
+            let size = if self.sparse {
+                (theme::CANVAS_LABEL_SIZE * self.zoom).max(theme::CANVAS_SPARSE_LABEL_PX)
+            } else {
+                theme::CANVAS_LABEL_SIZE * self.zoom
+            };
             if size >= theme::CANVAS_MIN_TEXT_PX {
                 painter.text(
                     tab.left_center() + vec2(8.0, 0.0),
                     Align2::LEFT_CENTER,
-                    format!("▾ {}", g.title),
+                    g.title.clone(),
                     FontId::proportional(size.min(22.0)),
                     stroke_color,
                 );
@@ -554,7 +558,7 @@ impl Canvas {
         let icon_size = r * 0.95;
         if icon_size >= 6.0 {
             let icon = if is_group {
-                "▦"
+                theme::GROUP_GLYPH
             } else {
                 theme::entity_icon(n.kind)
             };

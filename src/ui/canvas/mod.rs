@@ -205,6 +205,11 @@ impl Canvas {
         Some(self.screen_from_canvas(self.last_rect, self.node_pos(i)))
     }
 
+    /// Width of the drawing area on screen in the last frame, in points.
+    pub fn visible_canvas_rect_width(&self) -> f32 {
+        self.last_rect.width()
+    }
+
     pub fn scene(&self) -> &Scene {
         &self.scene
     }
