@@ -1,5 +1,5 @@
 //! Helper for `benches/compare_betweenness.py`: generates a synthetic case, writes the simple
-//! undirected graph Chokepoint's measures run on as GraphML (nodes `n0`, `n1` ... in node-index
+//! undirected graph Chokepoint's measures run on as `GraphML` (nodes `n0`, `n1` ... in node-index
 //! order, each with its entity id), times Chokepoint's own betweenness on it (best of
 //! `--repeat` runs, all cores), and writes the values, one per line in node order, so the
 //! script can check igraph and networkx agree.
@@ -72,7 +72,10 @@ fn main() {
         result = g.betweenness_by_index();
         best = best.min(t.elapsed().as_secs_f64());
     }
-    let text: String = result.iter().map(|x| format!("{x}\n")).collect();
+    let mut text = String::new();
+    for x in &result {
+        let _ = writeln!(text, "{x}");
+    }
     std::fs::write(&values, text).expect("write values");
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     println!(

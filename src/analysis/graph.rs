@@ -338,7 +338,7 @@ impl CaseGraph {
                 }
                 Some(w) => {
                     // Going to w makes depth + 1 hops; w needs at least to_target[w] more.
-                    let fits = u64::from(to_target[w]) + depth as u64 + 1 <= max_hops as u64;
+                    let fits = u64::from(to_target[w]) + (depth as u64) < max_hops as u64;
                     if !on_path[w] && fits {
                         on_path[w] = true;
                         stack.push(w);

@@ -32,6 +32,6 @@ pub fn all_findings(
     let mut out = evaluate(case, rules);
     out.extend(screening_findings(case, hits));
     // Stable sort: within a severity, rule order and then screening order are kept.
-    out.sort_by(|a, b| b.severity.cmp(&a.severity));
+    out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }

@@ -562,6 +562,9 @@ impl Fact {
 
 type Outcome = Option<Vec<Fact>>;
 
+/// An ownership link to an entity: the link, the owner and the share in percent.
+type OwnerLink<'a> = (&'a crate::model::Link, &'a EntityId, Option<f64>);
+
 /// Facts about the case computed once per evaluation.
 struct Derived<'a> {
     forwarders: BTreeSet<&'a EntityId>,
@@ -573,7 +576,7 @@ struct Derived<'a> {
     /// entity → (link, target) it is located at.
     located_at: HashMap<&'a EntityId, Vec<(&'a crate::model::Link, &'a EntityId)>>,
     /// owned entity → (link, owner, percent).
-    owners: HashMap<&'a EntityId, Vec<(&'a crate::model::Link, &'a EntityId, Option<f64>)>>,
+    owners: HashMap<&'a EntityId, Vec<OwnerLink<'a>>>,
     /// entity → ownership / directorship links to it (new control).
     control_links: HashMap<&'a EntityId, Vec<&'a crate::model::Link>>,
     /// payee → payment links to it.
@@ -790,7 +793,7 @@ fn median(values: &mut [f64]) -> Option<f64> {
     }
     values.sort_by(f64::total_cmp);
     let mid = values.len() / 2;
-    Some(if values.len() % 2 == 0 {
+    Some(if values.len().is_multiple_of(2) {
         f64::midpoint(values[mid - 1], values[mid])
     } else {
         values[mid]
@@ -917,7 +920,7 @@ impl<'a> Eval<'a> {
                 Some(_) => None,
                 None => Some(Vec::new()),
             },
-            Condition::EvidenceMentions(words) => self.evidence_mentions(subject.item(), words),
+            Condition::EvidenceMentions(words) => self.evidence_mentions(&subject.item(), words),
             Condition::Party { roles, test } => {
                 let Subject::Shipment(s) = subject else {
                     return None;
@@ -1108,15 +1111,15 @@ impl<'a> Eval<'a> {
         }
     }
 
-    fn evidence_mentions(&self, subject: ItemRef, words: &[String]) -> Outcome {
+    fn evidence_mentions(&self, subject: &ItemRef, words: &[String]) -> Outcome {
         let words = lower_words(words);
         let mut facts = Vec::new();
-        for ev in self.d.evidence_for.get(&subject).into_iter().flatten() {
+        for ev in self.d.evidence_for.get(subject).into_iter().flatten() {
             // Only what the evidence says about this subject: an interview that mentions
             // relabelling of one shipment says nothing of the others it covers.
             let mut texts = Vec::new();
             for s in &ev.supports {
-                if s.target.as_ref() == Some(&subject) {
+                if s.target.as_ref() == Some(subject) {
                     texts.push(&s.claim);
                     texts.push(&s.excerpt);
                 }

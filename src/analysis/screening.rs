@@ -15,6 +15,7 @@ use super::rules::{Finding, Severity, evidence_for_items};
 use crate::model::{Case, ClaimStatus, EntityId, EntityKind, Flag, FlagKind, ItemRef};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 /// The demonstration list shipped with Chokepoint (CSL columns).
 pub const DEMO_LIST_CSV: &str = include_str!("../../assets/screening/demo_list.csv");
@@ -329,16 +330,15 @@ impl ScreeningList {
                 let name_id = list.names.len() as u32;
                 let mut tokens = Vec::with_capacity(keys.len());
                 for k in &keys {
-                    let id = match list.vocab.get(k) {
-                        Some(&id) => id,
-                        None => {
-                            let id = list.keys.len() as u32;
-                            list.vocab.insert(k.clone(), id);
-                            list.keys.push(k.clone());
-                            list.postings.push(Vec::new());
-                            df.push(0);
-                            id
-                        }
+                    let id = if let Some(&id) = list.vocab.get(k) {
+                        id
+                    } else {
+                        let id = list.keys.len() as u32;
+                        list.vocab.insert(k.clone(), id);
+                        list.keys.push(k.clone());
+                        list.postings.push(Vec::new());
+                        df.push(0);
+                        id
                     };
                     if !tokens.contains(&id) {
                         tokens.push(id);
@@ -585,24 +585,28 @@ fn score_words(q: &Query, cand: &[(&str, f64, u32)]) -> f64 {
     // Two adjacent words on one side matching one word on the other.
     for i in 0..q.words.len().saturating_sub(1) {
         let joined = format!("{}{}", q.words[i].key, q.words[i + 1].key);
-        if let Some(j) = cand.iter().position(|c| c.0 == joined) {
-            if !c_used[j] && !q_used[i] && !q_used[i + 1] {
-                q_used[i] = true;
-                q_used[i + 1] = true;
-                c_used[j] = true;
-                matched += f64::midpoint(q.words[i].weight + q.words[i + 1].weight, cand[j].1);
-            }
+        if let Some(j) = cand.iter().position(|c| c.0 == joined)
+            && !c_used[j]
+            && !q_used[i]
+            && !q_used[i + 1]
+        {
+            q_used[i] = true;
+            q_used[i + 1] = true;
+            c_used[j] = true;
+            matched += f64::midpoint(q.words[i].weight + q.words[i + 1].weight, cand[j].1);
         }
     }
     for j in 0..cand.len().saturating_sub(1) {
         let joined = format!("{}{}", cand[j].0, cand[j + 1].0);
-        if let Some(i) = q.words.iter().position(|w| w.key == joined) {
-            if !q_used[i] && !c_used[j] && !c_used[j + 1] {
-                q_used[i] = true;
-                c_used[j] = true;
-                c_used[j + 1] = true;
-                matched += f64::midpoint(q.words[i].weight, cand[j].1 + cand[j + 1].1);
-            }
+        if let Some(i) = q.words.iter().position(|w| w.key == joined)
+            && !q_used[i]
+            && !c_used[j]
+            && !c_used[j + 1]
+        {
+            q_used[i] = true;
+            c_used[j] = true;
+            c_used[j + 1] = true;
+            matched += f64::midpoint(q.words[i].weight, cand[j].1 + cand[j + 1].1);
         }
     }
     // Greedy one-to-one matching, most similar pairs first.
@@ -760,7 +764,7 @@ pub fn screening_findings(case: &Case, hits: &[ScreeningHit]) -> Vec<Finding> {
                 h.score * 100.0
             );
             if !h.entry.programs.is_empty() {
-                explanation.push_str(&format!(" Programs: {}.", h.entry.programs));
+                let _ = write!(explanation, " Programs: {}.", h.entry.programs);
             }
             explanation.push_str(
                 " Confirm with dates of birth, addresses or identifiers before relying on it.",

@@ -465,12 +465,12 @@ impl Case {
 mod tests {
     use super::*;
 
-    fn dismissal(key: &str, reason: &str) -> Option<Box<Dismissal>> {
-        Some(Box::new(Dismissal {
+    fn dismissal(key: &str, reason: &str) -> Dismissal {
+        Dismissal {
             finding: key.to_owned(),
             reason: reason.to_owned(),
             ..Dismissal::default()
-        }))
+        }
     }
 
     #[test]
@@ -479,7 +479,7 @@ mod tests {
         let original = case.clone();
         let set = |key: &str, reason: &str| Edit::SetDismissal {
             finding: key.to_owned(),
-            dismissal: dismissal(key, reason),
+            dismissal: Some(Box::new(dismissal(key, reason))),
         };
         let undo_b = case
             .apply(set("rule-b:shipment=s-1", "known broker"))
@@ -527,15 +527,15 @@ mod tests {
         let refused = [
             Edit::SetDismissal {
                 finding: "rule:shipment=s-1".into(),
-                dismissal: dismissal("rule:shipment=s-1", "  "),
+                dismissal: Some(Box::new(dismissal("rule:shipment=s-1", "  "))),
             },
             Edit::SetDismissal {
                 finding: String::new(),
-                dismissal: dismissal("", "why"),
+                dismissal: Some(Box::new(dismissal("", "why"))),
             },
             Edit::SetDismissal {
                 finding: "rule:shipment=s-1".into(),
-                dismissal: dismissal("rule:shipment=s-2", "why"),
+                dismissal: Some(Box::new(dismissal("rule:shipment=s-2", "why"))),
             },
             Edit::SetDismissal {
                 finding: "rule:shipment=s-1".into(),
@@ -551,7 +551,7 @@ mod tests {
         let batch = Edit::Batch(vec![
             Edit::SetDismissal {
                 finding: "ok".into(),
-                dismissal: dismissal("ok", "fine"),
+                dismissal: Some(Box::new(dismissal("ok", "fine"))),
             },
             Edit::Remove(ItemRef::Entity("e-missing".into())),
         ]);

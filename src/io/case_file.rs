@@ -262,7 +262,7 @@ fn locate_error(text: &str, error: &crate::edit::ValidationError) -> (usize, usi
         V::EmptyRoute(_) | V::TooMany { .. } | V::Dismissal { .. } => None,
     };
     let id = match (error, item) {
-        (V::EmptyRoute(id), _) | (V::Dismissal { finding: id, .. }, _) => id.clone(),
+        (V::EmptyRoute(id) | V::Dismissal { finding: id, .. }, _) => id.clone(),
         (_, Some(item)) => item.id_str().to_owned(),
         _ => String::new(),
     };
