@@ -18,6 +18,8 @@ const DOT_RADIUS_PX: f32 = 4.0;
 const EDGE_LABEL_LIMIT: usize = 400;
 /// Above this many edges and routes, alleged claims are drawn faint instead of dashed.
 const DASH_LIMIT: usize = 800;
+/// Above this many edges on screen, edges are drawn as hairlines without arrowheads.
+const DENSE_EDGE_LIMIT: usize = 1_500;
 /// Above this many shipment routes, routes are drawn as coarser curves without arrowheads.
 const ROUTE_DETAIL_LIMIT: usize = 300;
 
@@ -115,7 +117,10 @@ impl Canvas {
             HashSet::default();
         // Looking items up costs an id clone each: skip it when nothing is marked.
         let any_marked = !self.selected.is_empty() || !self.highlighted.is_empty();
-        if dots {
+        // Dense edges (far out, or thousands crossing the view) are simplified to hairlines
+        // batched in one mesh; the marked ones keep their full drawing.
+        let hairlines = dots || visible_edges.len() > DENSE_EDGE_LIMIT;
+        if hairlines {
             edge_mesh.reserve_vertices(visible_edges.len() * 4);
             edge_mesh.reserve_triangles(visible_edges.len() * 2);
         }
@@ -131,7 +136,7 @@ impl Canvas {
                 (false, false)
             };
             let hovered = self.hover == Some(Hit::Edge(i));
-            if dots && !selected && !highlighted {
+            if hairlines && !selected && !highlighted && self.hover != Some(Hit::Edge(i)) {
                 let a = self.screen_from_canvas(rect, self.node_pos(e.from));
                 let b = self.screen_from_canvas(rect, self.node_pos(e.to));
                 // Many edges collapse onto the same screen pixels when zoomed far out.
