@@ -1,5 +1,5 @@
-//! Command-line subcommands that share the library with the GUI: `check`, `generate` and
-//! `findings`.
+//! Command-line subcommands that share the library with the GUI: `check`, `generate`,
+//! `findings` and `export`.
 //! Each returns the process exit code and writes its report to the given streams.
 
 use crate::io::{generate::generate_case, load_case, save_case};
@@ -281,6 +281,87 @@ fn write_findings_json(
     };
     serde_json::to_writer_pretty(&mut *out, &report).map_err(std::io::Error::other)?;
     writeln!(out)
+}
+
+/// Usage line of [`export`].
+pub const EXPORT_USAGE: &str = "usage: chokepoint export --format graphml|gexf|csv CASE -o OUT";
+
+/// `chokepoint export --format graphml|gexf|csv CASE -o OUT`: writes the case for other tools.
+/// For `csv`, OUT is a prefix: `OUT_entities.csv`, `OUT_links.csv` and `OUT_shipments.csv` are
+/// written. Each file is written atomically (a temporary file renamed into place). Exit code 0
+/// on success, 1 when the case cannot be read or a file cannot be written, 2 for usage errors
+/// (an unknown format among them).
+pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    use crate::io::export;
+    let mut format: Option<String> = None;
+    let mut case_path: Option<PathBuf> = None;
+    let mut output: Option<PathBuf> = None;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let ok = match arg.as_str() {
+            "--format" | "-f" => it.next().map(|v| format = Some(v.clone())).is_some(),
+            "-o" | "--output" => it.next().map(|v| output = Some(PathBuf::from(v))).is_some(),
+            other if !other.starts_with('-') && case_path.is_none() => {
+                case_path = Some(PathBuf::from(other));
+                true
+            }
+            _ => false,
+        };
+        if !ok {
+            let _ = writeln!(err, "chokepoint export: bad argument {arg}\n{EXPORT_USAGE}");
+            return 2;
+        }
+    }
+    let (Some(format), Some(case_path), Some(output)) = (format, case_path, output) else {
+        let _ = writeln!(err, "{EXPORT_USAGE}");
+        return 2;
+    };
+    if !matches!(format.as_str(), "graphml" | "gexf" | "csv") {
+        let _ = writeln!(
+            err,
+            "chokepoint export: unknown format \"{format}\" (expected graphml, gexf or csv)\n{EXPORT_USAGE}"
+        );
+        return 2;
+    }
+    let case = match load_case(&case_path) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = writeln!(err, "chokepoint export: {e}");
+            return 1;
+        }
+    };
+    let files: Vec<(PathBuf, String)> = match format.as_str() {
+        "graphml" => vec![(output, export::graphml::write(&case))],
+        "gexf" => vec![(output, export::gexf::write(&case))],
+        _ => {
+            let with_suffix = |suffix: &str| {
+                let mut name = output.clone().into_os_string();
+                name.push(suffix);
+                PathBuf::from(name)
+            };
+            vec![
+                (with_suffix("_entities.csv"), export::csv::entities(&case)),
+                (with_suffix("_links.csv"), export::csv::links(&case)),
+                (with_suffix("_shipments.csv"), export::csv::shipments(&case)),
+            ]
+        }
+    };
+    for (path, text) in &files {
+        // An export is derived data: no backup of a previous export is kept.
+        if let Err(e) =
+            crate::io::write_atomic_via(&crate::io::RealDisk, path, text.as_bytes(), false)
+        {
+            let _ = writeln!(err, "chokepoint export: {e}");
+            return 1;
+        }
+        let _ = writeln!(
+            out,
+            "{}: {format} export of {}",
+            path.display(),
+            case.counts()
+        );
+    }
+    0
 }
 
 /// Parses `WxH` (e.g. `1600x1000`).

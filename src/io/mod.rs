@@ -1,6 +1,8 @@
-//! Reading and writing case files, and generating synthetic cases.
+//! Reading and writing case files, exporting cases for other tools, and generating synthetic
+//! cases.
 
 pub mod case_file;
+pub mod export;
 pub mod generate;
 mod migrate;
 

