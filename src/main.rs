@@ -9,7 +9,7 @@ const HELP: &str = "Chokepoint: an offline investigation workbench for export-co
 
 usage:
   chokepoint [FILE.ron]                          open the GUI (on the bundled seed case by default)
-  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only]
+  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only] [--findings]
                     [--select ID] [FILE.ron]
                                                  render the GUI, save a PNG of the window, exit
   chokepoint check FILE...                       validate case files (exit 1 if any is invalid)
@@ -19,6 +19,11 @@ usage:
                                                  print red-flag findings and screening hits
                                                  (screens against the demonstration list
                                                  unless --list is given)
+  chokepoint export --format graphml|gexf|csv FILE -o OUT
+                                                 export the case for Gephi, yEd, networkx or a
+                                                 spreadsheet; for csv, OUT is a prefix and
+                                                 OUT_entities.csv, OUT_links.csv and
+                                                 OUT_shipments.csv are written
 ";
 
 fn main() {
@@ -32,6 +37,7 @@ fn main() {
         }
         Some("generate") => chokepoint::cli::generate(&args[1..], &mut out, &mut err),
         Some("findings") => chokepoint::cli::findings(&args[1..], &mut out, &mut err),
+        Some("export") => chokepoint::cli::export(&args[1..], &mut out, &mut err),
         Some("-h" | "--help" | "help") => {
             print!("{HELP}");
             0
@@ -48,6 +54,7 @@ fn run_gui(args: &[String]) -> i32 {
     let mut theme = None;
     let mut select = None;
     let mut canvas_only = false;
+    let mut show_findings = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -69,6 +76,7 @@ fn run_gui(args: &[String]) -> i32 {
                 _ => return usage_error("--theme needs light or dark"),
             },
             "--canvas-only" => canvas_only = true,
+            "--findings" => show_findings = true,
             other if other.starts_with('-') => {
                 return usage_error(&format!("unknown option {other}"));
             }
@@ -86,6 +94,7 @@ fn run_gui(args: &[String]) -> i32 {
         select,
         stamp: None,
         canvas_only,
+        show_findings,
     };
     match file {
         Some(path) => match chokepoint::io::load_case_stamped(&path) {

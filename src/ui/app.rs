@@ -6,6 +6,7 @@
 use super::canvas::{Canvas, CanvasAction};
 use super::commands::UiCommand;
 use super::fonts;
+use super::panels::findings::{FindingsAction, FindingsPanel};
 use super::panels::inspector::{Inspector, InspectorAction};
 use super::panels::list::{ItemList, ListAction, ListTab};
 use super::theme::{self, ThemeChoice};
@@ -78,6 +79,15 @@ pub struct Startup {
     pub stamp: Option<FileStamp>,
     /// Hide the side panels for this run only (screenshots of the graph).
     pub canvas_only: bool,
+    /// Open with the findings panel showing instead of the inspector.
+    pub show_findings: bool,
+}
+
+/// What the panel on the right shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RightTab {
+    Inspector,
+    Findings,
 }
 
 /// Actions that would discard unsaved changes, held while the user decides.
@@ -166,6 +176,8 @@ pub struct ChokepointApp {
     list: ItemList,
     inspector: Inspector,
     pub canvas: Canvas,
+    findings: FindingsPanel,
+    pub right_tab: RightTab,
     status: Option<(String, StatusKind)>,
     last_saved: Option<Instant>,
     modal: Option<Modal>,
@@ -212,6 +224,12 @@ impl ChokepointApp {
             list: ItemList::default(),
             inspector: Inspector::default(),
             canvas: Canvas::default(),
+            findings: FindingsPanel::default(),
+            right_tab: if startup.show_findings {
+                RightTab::Findings
+            } else {
+                RightTab::Inspector
+            },
             status,
             last_saved: None,
             modal: None,
@@ -1160,18 +1178,37 @@ impl ChokepointApp {
                 });
         }
         let mut inspector_actions = Vec::new();
+        let mut findings_actions = Vec::new();
         if side_panels {
             egui::Panel::right("inspector")
                 .resizable(true)
                 .default_size(theme::INSPECTOR_PANEL_WIDTH)
                 .min_size(280.0)
                 .show(ui, |ui| {
-                    self.inspector.ui(
-                        ui,
-                        &self.case,
-                        self.selection.as_ref(),
-                        &mut inspector_actions,
-                    );
+                    ui.horizontal(|ui| {
+                        ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
+                        let findings = match self.findings.open_count(revision) {
+                            Some(n) => format!("Findings ({n})"),
+                            None => "Findings".to_owned(),
+                        };
+                        ui.selectable_value(&mut self.right_tab, RightTab::Findings, findings);
+                    });
+                    ui.separator();
+                    match self.right_tab {
+                        RightTab::Inspector => self.inspector.ui(
+                            ui,
+                            &self.case,
+                            self.selection.as_ref(),
+                            &mut inspector_actions,
+                        ),
+                        RightTab::Findings => self.findings.ui(
+                            ui,
+                            &self.case,
+                            revision,
+                            &self.settings.investigator,
+                            &mut findings_actions,
+                        ),
+                    }
                 });
         }
         let mut canvas_actions = Vec::new();
@@ -1197,6 +1234,23 @@ impl ChokepointApp {
                 }
                 InspectorAction::Select(item) => self.select(Some(item)),
                 InspectorAction::Delete(item) => self.request_delete(vec![item]),
+            }
+        }
+        for action in findings_actions {
+            match action {
+                FindingsAction::Apply { label, edit } => {
+                    self.apply_edit(&label, edit);
+                }
+                FindingsAction::Show(items) => {
+                    let first = items.first().cloned();
+                    self.canvas.selected = items.iter().cloned().collect();
+                    self.canvas.highlighted = items.into_iter().collect();
+                    self.canvas.primary = first.clone();
+                    if let Some(item) = &first {
+                        self.canvas.reveal_later(item.clone());
+                    }
+                    self.focus(first);
+                }
             }
         }
         for action in canvas_actions {

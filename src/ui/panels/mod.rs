@@ -1,4 +1,5 @@
 //! Panels read the case and return actions; they never change it themselves.
 
+pub mod findings;
 pub mod inspector;
 pub mod list;

@@ -1,0 +1,282 @@
+//! The findings panel: red-flag rule hits and screening hits, most severe first, each with its
+//! explanation in plain words, the items it rests on (click to show them on the canvas) and the
+//! evidence behind them. A finding can be dismissed with a reason, saved in the case through the
+//! edit path, and restored. Findings are computed off the UI thread and cached per revision.
+
+use crate::analysis::{self, Finding, RuleSet, ScreeningList, Severity};
+use crate::edit::Edit;
+use crate::model::{Case, Dismissal, ItemRef, Timestamp};
+use crate::ui::theme;
+use egui::{Color32, RichText, Ui};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError, channel};
+
+pub enum FindingsAction {
+    Apply {
+        label: String,
+        edit: Edit,
+    },
+    /// Select these items and show them on the canvas (the first one centred).
+    Show(Vec<ItemRef>),
+}
+
+/// Rules and the screening list, loaded once and shared with worker threads.
+struct Inputs {
+    rules: RuleSet,
+    list: Option<ScreeningList>,
+}
+
+#[derive(Default)]
+pub struct FindingsPanel {
+    inputs: Option<Result<Arc<Inputs>, String>>,
+    findings: Option<(u64, Vec<Finding>)>,
+    job: Option<(u64, Receiver<Vec<Finding>>)>,
+    show_dismissed: bool,
+    /// The finding being dismissed and the reason typed so far.
+    dismissing: Option<(String, String)>,
+}
+
+fn severity_color(severity: Severity, dark: bool) -> Color32 {
+    match severity {
+        Severity::Critical | Severity::High => theme::error_color(dark),
+        Severity::Medium => theme::warning_color(dark),
+        Severity::Low | Severity::Info => theme::edge_color(dark),
+    }
+}
+
+impl FindingsPanel {
+    /// Number of findings not dismissed, once computed for `revision`.
+    pub fn open_count(&self, revision: u64) -> Option<usize> {
+        self.findings
+            .as_ref()
+            .filter(|(r, _)| *r == revision)
+            .map(|(_, f)| f.iter().filter(|f| f.dismissed.is_none()).count())
+    }
+
+    fn inputs(&mut self) -> Result<Arc<Inputs>, String> {
+        self.inputs
+            .get_or_insert_with(|| {
+                let rules = RuleSet::builtin().map_err(|e| format!("built-in rules: {e}"))?;
+                // The demonstration list ships with the app; a failure to read it leaves
+                // screening out rather than the rules.
+                let list = ScreeningList::demo().ok();
+                Ok(Arc::new(Inputs { rules, list }))
+            })
+            .clone()
+    }
+
+    /// Starts computing findings for `revision` unless they are current or on their way.
+    fn refresh(&mut self, ctx: &egui::Context, case: &Case, revision: u64) {
+        if let Some((r, rx)) = &self.job {
+            match rx.try_recv() {
+                Ok(findings) => {
+                    self.findings = Some((*r, findings));
+                    self.job = None;
+                }
+                Err(TryRecvError::Empty) => {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(50));
+                }
+                Err(TryRecvError::Disconnected) => self.job = None,
+            }
+        }
+        let current = self.findings.as_ref().is_some_and(|(r, _)| *r == revision);
+        let pending = self.job.as_ref().is_some_and(|(r, _)| *r == revision);
+        if current || pending {
+            return;
+        }
+        let Ok(inputs) = self.inputs() else {
+            return;
+        };
+        let case = case.clone();
+        let (tx, rx) = channel();
+        let ctx = ctx.clone();
+        let spawned = std::thread::Builder::new()
+            .name("findings".into())
+            .spawn(move || {
+                let hits = inputs.list.as_ref().map_or_else(Vec::new, |list| {
+                    analysis::screen(&case, list, analysis::screening::DEFAULT_THRESHOLD)
+                });
+                let _ = tx.send(analysis::all_findings(&case, &inputs.rules, &hits));
+                ctx.request_repaint();
+            });
+        if spawned.is_ok() {
+            self.job = Some((revision, rx));
+        }
+    }
+
+    #[allow(clippy::too_many_lines)]
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        case: &Case,
+        revision: u64,
+        investigator: &str,
+        actions: &mut Vec<FindingsAction>,
+    ) {
+        self.refresh(ui.ctx(), case, revision);
+        let dark = ui.visuals().dark_mode;
+        if let Some(Err(e)) = &self.inputs {
+            ui.colored_label(theme::error_color(dark), e);
+        }
+        ui.horizontal(|ui| {
+            ui.heading("Findings");
+            if self.job.is_some() {
+                ui.spinner();
+            }
+        });
+        ui.weak(
+            "Red-flag rules (assets/rules.ron) and name screening against the demonstration list.",
+        );
+        let Some((computed_for, findings)) = &self.findings else {
+            ui.label("Checking the case…");
+            return;
+        };
+        if *computed_for != revision {
+            ui.weak("Updating for the latest changes…");
+        }
+        let dismissed = findings.iter().filter(|f| f.dismissed.is_some()).count();
+        ui.horizontal(|ui| {
+            ui.label(format!(
+                "{} open, {dismissed} dismissed",
+                findings.len() - dismissed
+            ));
+            ui.checkbox(&mut self.show_dismissed, "Show dismissed");
+        });
+        ui.separator();
+        if findings.is_empty() {
+            ui.label("No red flags found in this case.");
+            return;
+        }
+        let findings = findings.clone();
+        egui::ScrollArea::vertical()
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for f in &findings {
+                    if f.dismissed.is_some() && !self.show_dismissed {
+                        continue;
+                    }
+                    self.finding_ui(ui, case, f, investigator, dark, actions);
+                    ui.separator();
+                }
+            });
+    }
+
+    fn finding_ui(
+        &mut self,
+        ui: &mut Ui,
+        case: &Case,
+        f: &Finding,
+        investigator: &str,
+        dark: bool,
+        actions: &mut Vec<FindingsAction>,
+    ) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(
+                RichText::new(f.severity.label())
+                    .strong()
+                    .color(severity_color(f.severity, dark)),
+            );
+            let title = RichText::new(&f.title).strong();
+            ui.label(if f.dismissed.is_some() {
+                title.strikethrough()
+            } else {
+                title
+            });
+        });
+        ui.label(&f.explanation);
+        ui.horizontal_wrapped(|ui| {
+            ui.weak("Involves:");
+            for item in &f.items {
+                if case.contains(item)
+                    && ui
+                        .link(case.item_label(item))
+                        .on_hover_text("Show on the canvas")
+                        .clicked()
+                {
+                    actions.push(FindingsAction::Show(vec![item.clone()]));
+                }
+            }
+            if f.items.len() > 1 && ui.small_button("Show all").clicked() {
+                actions.push(FindingsAction::Show(f.items.clone()));
+            }
+        });
+        if f.evidence.is_empty() {
+            ui.weak("No evidence linked to these items yet.");
+        } else {
+            ui.horizontal_wrapped(|ui| {
+                ui.weak("Evidence:");
+                for ev in &f.evidence {
+                    if let Some(e) = case.evidence.get(ev) {
+                        ui.label(format!(
+                            "{} ({}{})",
+                            e.title,
+                            e.reliability.letter(),
+                            e.credibility.digit()
+                        ));
+                    }
+                }
+            });
+        }
+        match (&f.dismissed, &mut self.dismissing) {
+            (Some(reason), _) => {
+                ui.horizontal_wrapped(|ui| {
+                    ui.weak(format!("Dismissed: {reason}"));
+                    if ui.small_button("Restore").clicked() {
+                        actions.push(FindingsAction::Apply {
+                            label: format!("Restore finding {}", f.title),
+                            edit: Edit::SetDismissal {
+                                finding: f.key.clone(),
+                                dismissal: None,
+                            },
+                        });
+                    }
+                });
+            }
+            (None, Some((key, reason))) if *key == f.key => {
+                let mut done = false;
+                ui.horizontal(|ui| {
+                    let field = egui::TextEdit::singleline(reason)
+                        .hint_text("Why this does not apply")
+                        .desired_width(220.0);
+                    let label = ui.label("Reason");
+                    let response = ui.add(field).labelled_by(label.id);
+                    let enter =
+                        response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    let ok = !reason.trim().is_empty();
+                    if (ui.add_enabled(ok, egui::Button::new("Dismiss")).clicked() || enter) && ok {
+                        actions.push(FindingsAction::Apply {
+                            label: format!("Dismiss finding {}", f.title),
+                            edit: Edit::SetDismissal {
+                                finding: f.key.clone(),
+                                dismissal: Some(Box::new(Dismissal {
+                                    finding: f.key.clone(),
+                                    reason: reason.trim().to_owned(),
+                                    author: investigator.to_owned(),
+                                    at: Some(Timestamp::now()),
+                                })),
+                            },
+                        });
+                        done = true;
+                    }
+                    if ui.button("Cancel").clicked() {
+                        done = true;
+                    }
+                });
+                if done {
+                    self.dismissing = None;
+                }
+            }
+            (None, _) => {
+                if ui
+                    .small_button("Dismiss…")
+                    .on_hover_text(
+                        "Record why this finding does not apply; it is saved in the case",
+                    )
+                    .clicked()
+                {
+                    self.dismissing = Some((f.key.clone(), String::new()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+//! The findings panel through the real app: findings appear for the training case, a click shows
+//! the items on the canvas, and dismissing with a reason is saved in the case and undoable.
+
+use chokepoint::model::ItemRef;
+use chokepoint::ui::app::RightTab;
+use chokepoint::ui::{ChokepointApp, Settings, Startup};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+fn harness() -> Harness<'static, ChokepointApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_max_steps(400)
+        .allow_missing_glyphs()
+        .build_eframe(|cc| {
+            let case = chokepoint::io::load_case(std::path::Path::new(
+                "sample_cases/training_strait_networks.ron",
+            ))
+            .expect("training case");
+            ChokepointApp::new(
+                &cc.egui_ctx,
+                Startup {
+                    case,
+                    path: None,
+                    message: None,
+                    error: None,
+                    screenshot: None,
+                    theme: None,
+                    select: None,
+                    stamp: None,
+                    canvas_only: false,
+                    show_findings: false,
+                },
+                Settings::default(),
+                false,
+            )
+        })
+}
+
+/// Opens the findings tab and waits for the background evaluation.
+fn open_findings(h: &mut Harness<'static, ChokepointApp>) {
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Findings").click();
+    for _ in 0..300 {
+        h.step();
+        if h.query_by_label_contains("open, ").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    assert_eq!(h.state().right_tab, RightTab::Findings);
+}
+
+#[test]
+fn findings_are_listed_and_show_their_items() {
+    let mut h = harness();
+    open_findings(&mut h);
+    assert!(
+        !h.query_all_by_label_contains("3A090/4A090 item routed to a D:5 or Macau party")
+            .collect::<Vec<_>>()
+            .is_empty()
+    );
+    // The first "Show all" belongs to the most severe finding; it selects its items.
+    h.query_all_by_role_and_label(Role::Button, "Show all")
+        .next()
+        .expect("a finding with several items")
+        .click();
+    h.run();
+    let app = h.state();
+    assert!(app.canvas.selected.len() > 1);
+    assert!(matches!(app.selection, Some(ItemRef::Shipment(_))));
+}
+
+#[test]
+fn dismissing_a_finding_needs_a_reason_is_saved_and_undoable() {
+    let mut h = harness();
+    open_findings(&mut h);
+    assert!(h.state().case.dismissals.is_empty());
+    h.query_all_by_role_and_label(Role::Button, "Dismiss…")
+        .next()
+        .expect("a finding to dismiss")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Reason").focus();
+    h.get_by_role_and_label(Role::TextInput, "Reason")
+        .type_text("Licence on file for this shipment");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Dismiss").click();
+    h.run();
+    let dismissals = &h.state().case.dismissals;
+    assert_eq!(dismissals.len(), 1);
+    assert_eq!(dismissals[0].reason, "Licence on file for this shipment");
+    // The panel catches up with the new revision and counts it as dismissed.
+    for _ in 0..300 {
+        h.step();
+        if h.query_by_label_contains("1 dismissed").is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(h.query_by_label_contains("1 dismissed").is_some());
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert!(h.state().case.dismissals.is_empty());
+}
