@@ -106,3 +106,45 @@ fn dismissing_a_finding_needs_a_reason_is_saved_and_undoable() {
     h.run();
     assert!(h.state().case.dismissals.is_empty());
 }
+
+#[test]
+fn a_screening_hit_can_become_a_listed_flag() {
+    let mut h = harness();
+    open_findings(&mut h);
+    let flags_before: usize = h
+        .state()
+        .case
+        .entities
+        .values()
+        .map(|e| e.flags.len())
+        .sum();
+    // Screening findings come after the critical rule findings: scroll down to the first.
+    h.query_all_by_role_and_label(Role::Button, "Flag as listed")
+        .next()
+        .expect("the training case has screening hits")
+        .scroll_to_me();
+    h.run();
+    h.query_all_by_role_and_label(Role::Button, "Flag as listed")
+        .next()
+        .expect("still there")
+        .click();
+    h.run();
+    let flags_after: usize = h
+        .state()
+        .case
+        .entities
+        .values()
+        .map(|e| e.flags.len())
+        .sum();
+    assert_eq!(flags_after, flags_before + 1);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    let flags_undone: usize = h
+        .state()
+        .case
+        .entities
+        .values()
+        .map(|e| e.flags.len())
+        .sum();
+    assert_eq!(flags_undone, flags_before);
+}

@@ -3,7 +3,7 @@
 //! evidence behind them. A finding can be dismissed with a reason, saved in the case through the
 //! edit path, and restored. Findings are computed off the UI thread and cached per revision.
 
-use crate::analysis::{self, Finding, RuleSet, ScreeningList, Severity};
+use crate::analysis::{self, Finding, RuleSet, ScreeningHit, ScreeningList, Severity};
 use crate::edit::Edit;
 use crate::model::{Case, Dismissal, ItemRef, Timestamp};
 use crate::ui::theme;
@@ -30,7 +30,9 @@ struct Inputs {
 pub struct FindingsPanel {
     inputs: Option<Result<Arc<Inputs>, String>>,
     findings: Option<(u64, Vec<Finding>)>,
-    job: Option<(u64, Receiver<Vec<Finding>>)>,
+    /// Screening hits of the same evaluation, by finding key, to offer their flags.
+    hits: Vec<ScreeningHit>,
+    job: Option<(u64, Receiver<(Vec<Finding>, Vec<ScreeningHit>)>)>,
     show_dismissed: bool,
     /// The finding being dismissed and the reason typed so far.
     dismissing: Option<(String, String)>,
@@ -69,8 +71,9 @@ impl FindingsPanel {
     fn refresh(&mut self, ctx: &egui::Context, case: &Case, revision: u64) {
         if let Some((r, rx)) = &self.job {
             match rx.try_recv() {
-                Ok(findings) => {
+                Ok((findings, hits)) => {
                     self.findings = Some((*r, findings));
+                    self.hits = hits;
                     self.job = None;
                 }
                 Err(TryRecvError::Empty) => {
@@ -96,7 +99,8 @@ impl FindingsPanel {
                 let hits = inputs.list.as_ref().map_or_else(Vec::new, |list| {
                     analysis::screen(&case, list, analysis::screening::DEFAULT_THRESHOLD)
                 });
-                let _ = tx.send(analysis::all_findings(&case, &inputs.rules, &hits));
+                let findings = analysis::all_findings(&case, &inputs.rules, &hits);
+                let _ = tx.send((findings, hits));
                 ctx.request_repaint();
             });
         if spawned.is_ok() {
@@ -216,6 +220,32 @@ impl FindingsPanel {
                     }
                 }
             });
+        }
+        if let Some(hit) = self.hits.iter().find(|h| h.finding_key() == f.key)
+            && let Some(entity) = case.entities.get(&hit.entity)
+        {
+            let flag = hit.to_flag();
+            let flagged = entity.flags.iter().any(|x| x.detail == flag.detail);
+            if flagged {
+                ui.weak(format!(
+                    "{} carries the Listed flag for this entry.",
+                    entity.name
+                ));
+            } else if ui
+                .small_button("Flag as listed")
+                .on_hover_text(format!(
+                    "Adds the flag \u{201c}{}\u{201d} to {}",
+                    flag.detail, entity.name
+                ))
+                .clicked()
+            {
+                let mut changed = entity.clone();
+                changed.flags.push(flag);
+                actions.push(FindingsAction::Apply {
+                    label: format!("Flag {} as listed", entity.name),
+                    edit: Edit::Replace(changed.into()),
+                });
+            }
         }
         match (&f.dismissed, &mut self.dismissing) {
             (Some(reason), _) => {
