@@ -375,3 +375,24 @@ fn f11_gives_the_canvas_the_whole_window_and_back() {
             .is_some()
     );
 }
+
+#[test]
+fn nodes_can_be_sized_by_degree_from_the_show_menu() {
+    let mut h = ready();
+    let before = h.state().canvas.scene().grid_max_radius();
+    h.get_by_role_and_label(Role::Button, "Show").click();
+    h.run();
+    h.get_by_role_and_label(Role::RadioButton, "Degree (number of connections)")
+        .click();
+    h.run();
+    let after = h.state().canvas.scene().grid_max_radius();
+    assert!(after > before, "{before} → {after}");
+    // Su Di, the hub of the seed case, is now the biggest node.
+    let su_di = h
+        .state()
+        .canvas
+        .scene()
+        .node_of(&id("e-su-di"))
+        .expect("drawn");
+    assert!((h.state().canvas.scene().nodes[su_di].radius - after).abs() < 1e-3);
+}

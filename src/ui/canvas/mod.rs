@@ -131,7 +131,7 @@ pub struct Canvas {
     /// Draw the world outline behind the graph (after a geographic layout).
     pub show_map: bool,
     scene: Scene,
-    scene_key: Option<(u64, Filters)>,
+    scene_key: Option<(u64, Filters, SizeBy)>,
     gesture: Gesture,
     hover: Option<Hit>,
     context: Option<(Option<Hit>, Pos2)>,
@@ -146,6 +146,8 @@ pub struct Canvas {
     hops: usize,
     pub layout: Option<LayoutRun>,
     pending_reveal: Option<ItemRef>,
+    /// Node sizes follow this measure (view state, not saved).
+    pub size_by: SizeBy,
     /// Whether few enough nodes are on screen to keep them at a readable minimum size.
     sparse: bool,
 }
@@ -175,6 +177,7 @@ impl Default for Canvas {
             hops: 1,
             layout: None,
             pending_reveal: None,
+            size_by: SizeBy::Uniform,
             sparse: true,
         }
     }
@@ -359,9 +362,17 @@ impl Canvas {
         keys: bool,
         actions: &mut Vec<CanvasAction>,
     ) {
-        let key = (revision, self.filters.clone());
+        if self.size_by == SizeBy::Betweenness && case.entities.len() > SizeBy::BETWEENNESS_LIMIT {
+            self.size_by = SizeBy::Uniform;
+            actions.push(CanvasAction::Info(format!(
+                "Betweenness sizing is offered up to {} entities; use `chokepoint` analysis for larger cases",
+                SizeBy::BETWEENNESS_LIMIT
+            )));
+        }
+        let key = (revision, self.filters.clone(), self.size_by);
         if self.scene_key.as_ref() != Some(&key) {
-            self.scene = Scene::build(case, &self.filters);
+            let measure = self.size_by.measure(case);
+            self.scene = Scene::build_sized(case, &self.filters, measure.as_ref());
             self.scene_key = Some(key);
             // Selected items that no longer exist leave the selection.
             self.selected.retain(|i| case.contains(i));
@@ -537,6 +548,11 @@ impl Canvas {
                     }
                 }
             }
+        }
+        ui.separator();
+        ui.label("Node size");
+        for size in SizeBy::ALL {
+            ui.radio_value(&mut self.size_by, size, size.label());
         }
         ui.separator();
         ui.checkbox(&mut self.show_map, "World map behind the graph");
@@ -1353,6 +1369,54 @@ fn toggle_group(group: &Group) -> CanvasAction {
 /// The title tab drawn above a group's box (canvas units).
 pub fn title_rect(group: Rect) -> Rect {
     Rect::from_min_size(group.min, vec2(group.width().min(260.0), 26.0))
+}
+
+/// A graph measure that node sizes can follow.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SizeBy {
+    #[default]
+    Uniform,
+    Degree,
+    Betweenness,
+    PageRank,
+}
+
+impl SizeBy {
+    pub const ALL: [SizeBy; 4] = [
+        SizeBy::Uniform,
+        SizeBy::Degree,
+        SizeBy::Betweenness,
+        SizeBy::PageRank,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            SizeBy::Uniform => "Same size",
+            SizeBy::Degree => "Degree (number of connections)",
+            SizeBy::Betweenness => "Betweenness (brokers between groups)",
+            SizeBy::PageRank => "PageRank (connected to the well connected)",
+        }
+    }
+
+    /// Exact betweenness is quadratic-ish; beyond this many entities it is left to the CLI.
+    pub const BETWEENNESS_LIMIT: usize = 3_000;
+
+    fn measure(self, case: &Case) -> Option<std::collections::BTreeMap<EntityId, f64>> {
+        let graph = || crate::analysis::CaseGraph::build(case);
+        match self {
+            SizeBy::Uniform => None,
+            #[allow(clippy::cast_precision_loss)]
+            SizeBy::Degree => Some(
+                graph()
+                    .degree()
+                    .into_iter()
+                    .map(|(k, v)| (k, v as f64))
+                    .collect(),
+            ),
+            SizeBy::Betweenness => Some(graph().betweenness()),
+            SizeBy::PageRank => Some(graph().pagerank()),
+        }
+    }
 }
 
 /// What Ctrl+C puts on the clipboard: entities, the links among them, and their places.

@@ -251,8 +251,29 @@ fn route_width(quantity: f64, value: f64) -> f32 {
     w.clamp(2.0, 14.0)
 }
 
+/// Node radius when nodes are sized by a measure: `NODE_RADIUS` at the median-ish low end,
+/// up to twice that for the highest value (square-root scale, so areas track the measure).
+pub fn sized_radius(value: f64, max: f64) -> f32 {
+    if max <= 0.0 || !value.is_finite() {
+        return NODE_RADIUS;
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let t = (value / max).clamp(0.0, 1.0).sqrt() as f32;
+    NODE_RADIUS * (0.75 + 1.25 * t)
+}
+
 impl Scene {
     pub fn build(case: &Case, filters: &Filters) -> Self {
+        Self::build_sized(case, filters, None)
+    }
+
+    /// Builds the scene with node radii from `measure` (e.g. betweenness), when given.
+    pub fn build_sized(
+        case: &Case,
+        filters: &Filters,
+        measure: Option<&std::collections::BTreeMap<EntityId, f64>>,
+    ) -> Self {
+        let max = measure.map_or(0.0, |m| m.values().copied().fold(0.0, f64::max));
         let defaults = default_positions(case);
         let mut scene = Scene::default();
         // Evidence per item: counted once per evidence item, whatever the number of claims.
@@ -319,7 +340,9 @@ impl Scene {
             let index = scene.nodes.len();
             scene.nodes.push(SceneNode {
                 pos: node_position(case, &defaults, &e.id),
-                radius: NODE_RADIUS,
+                radius: measure.map_or(NODE_RADIUS, |m| {
+                    sized_radius(m.get(&e.id).copied().unwrap_or(0.0), max)
+                }),
                 kind: e.kind,
                 label: e.name.clone(),
                 flags: e.flags.iter().map(|f| f.kind.label().to_owned()).collect(),
@@ -349,6 +372,11 @@ impl Scene {
         scene.grid = SpatialGrid::build(&scene.nodes);
         scene.bounds = scene.compute_bounds();
         scene
+    }
+
+    /// Radius of the biggest node (canvas units).
+    pub fn grid_max_radius(&self) -> f32 {
+        self.grid.max_radius
     }
 
     /// Index of the node drawn for an entity (its own or its collapsed group's).
@@ -621,6 +649,36 @@ mod tests {
         for m in &members {
             assert_eq!(scene.node_of(m), Some(g));
         }
+    }
+
+    #[test]
+    fn sizing_by_a_measure_makes_the_top_node_biggest() {
+        let case = crate::seed_case().expect("seed");
+        let degree: std::collections::BTreeMap<EntityId, f64> =
+            crate::analysis::CaseGraph::build(&case)
+                .degree()
+                .into_iter()
+                .map(|(k, v)| (k, f64::from(u32::try_from(v).expect("small"))))
+                .collect();
+        let top = degree
+            .iter()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(k, _)| k.clone())
+            .expect("entities");
+        let scene = Scene::build_sized(&case, &Filters::default(), Some(&degree));
+        let biggest = scene
+            .nodes
+            .iter()
+            .max_by(|a, b| a.radius.total_cmp(&b.radius))
+            .expect("nodes");
+        assert_eq!(biggest.item, ItemRef::Entity(top));
+        assert!((biggest.radius - 2.0 * NODE_RADIUS).abs() < 1e-3);
+        assert!(
+            scene
+                .nodes
+                .iter()
+                .all(|n| n.radius >= 0.75 * NODE_RADIUS - 1e-3)
+        );
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub enum FindingsAction {
     Show(Vec<ItemRef>),
 }
 
+/// What a background evaluation sends back: findings and the screening hits among them.
+type Evaluation = (Vec<Finding>, Vec<ScreeningHit>);
+
 /// Rules and the screening list, loaded once and shared with worker threads.
 struct Inputs {
     rules: RuleSet,
@@ -32,7 +35,7 @@ pub struct FindingsPanel {
     findings: Option<(u64, Vec<Finding>)>,
     /// Screening hits of the same evaluation, by finding key, to offer their flags.
     hits: Vec<ScreeningHit>,
-    job: Option<(u64, Receiver<(Vec<Finding>, Vec<ScreeningHit>)>)>,
+    job: Option<(u64, Receiver<Evaluation>)>,
     show_dismissed: bool,
     /// The finding being dismissed and the reason typed so far.
     dismissing: Option<(String, String)>,
