@@ -418,8 +418,11 @@ impl Canvas {
         }
 
         let view = self.visible_canvas_rect(rect);
-        self.sparse = self.scene.grid.query_rect(&self.scene.nodes, view).len()
-            <= crate::ui::theme::CANVAS_SPARSE_LIMIT;
+        self.sparse = self.scene.grid.count_at_most(
+            &self.scene.nodes,
+            view,
+            crate::ui::theme::CANVAS_SPARSE_LIMIT + 1,
+        ) <= crate::ui::theme::CANVAS_SPARSE_LIMIT;
         self.handle_input(ui, &response, case, keys, actions);
         self.draw(ui, &painter, rect);
         self.accessibility_ui(ui, rect, case);
@@ -1289,10 +1292,15 @@ impl Canvas {
                 .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, label.clone()));
         }
         let view = self.visible_canvas_rect(rect);
-        let visible = self.scene.grid.query_rect(&self.scene.nodes, view);
-        if visible.len() > ACCESSIBLE_NODE_LIMIT {
+        if self
+            .scene
+            .grid
+            .count_at_most(&self.scene.nodes, view, ACCESSIBLE_NODE_LIMIT + 1)
+            > ACCESSIBLE_NODE_LIMIT
+        {
             return;
         }
+        let visible = self.scene.grid.query_rect(&self.scene.nodes, view);
         for i in visible {
             let node = &self.scene.nodes[i];
             let c = self.screen_from_canvas(rect, self.node_pos(i));

@@ -147,6 +147,29 @@ impl SpatialGrid {
         out
     }
 
+    /// How many nodes touch `rect`, counting no further than `cap` (cheap "are there many?").
+    pub fn count_at_most(&self, nodes: &[SceneNode], rect: Rect, cap: usize) -> usize {
+        let grown = rect.expand(self.max_radius);
+        let (x0, y0) = cell_of(grown.min);
+        let (x1, y1) = cell_of(grown.max);
+        let mut count = 0;
+        for (&(cx, cy), list) in &self.cells {
+            if !((x0..=x1).contains(&cx) && (y0..=y1).contains(&cy)) {
+                continue;
+            }
+            for &i in list {
+                let n = &nodes[i as usize];
+                if disc_touches_rect(n.pos, n.radius, rect) {
+                    count += 1;
+                    if count >= cap {
+                        return count;
+                    }
+                }
+            }
+        }
+        count
+    }
+
     /// The node under `p` (within its radius plus `slack`); the nearest wins.
     pub fn hit(&self, nodes: &[SceneNode], p: Pos2, slack: f32) -> Option<usize> {
         let reach = self.max_radius + slack;
@@ -601,6 +624,7 @@ mod tests {
                 .filter(|(_, n)| disc_touches_rect(n.pos, n.radius, r))
                 .map(|(i, _)| i)
                 .collect();
+            prop_assert_eq!(grid.count_at_most(&nodes, r, 7), brute.len().min(7));
             prop_assert_eq!(grid.query_rect(&nodes, r), brute);
         }
     }
