@@ -292,7 +292,13 @@ impl Canvas {
         }
 
         // Nodes.
-        let visible = self.scene.grid.query_rect(&self.scene.nodes, view);
+        // With the whole case in view (the usual far-out picture), every node is visible: skip
+        // the index query and its sort.
+        let visible = if self.scene.bounds.is_some_and(|b| view.contains_rect(b)) {
+            (0..self.scene.nodes.len()).collect()
+        } else {
+            self.scene.grid.query_rect(&self.scene.nodes, view)
+        };
         let moving: Option<&HashSet<usize>> = match &self.gesture {
             Gesture::Move { nodes, .. } => Some(nodes),
             _ => None,
