@@ -2,14 +2,14 @@
 
 use chokepoint::model::{Case, Timestamp};
 use chokepoint::ui::theme::ThemeChoice;
-use chokepoint::ui::{ChokepointApp, Startup};
+use chokepoint::ui::{ChokepointApp, RightTab, Startup};
 use std::path::PathBuf;
 
 const HELP: &str = "Chokepoint: an offline investigation workbench for export-control cases.
 
 usage:
   chokepoint [FILE.ron]                          open the GUI (on the bundled seed case by default)
-  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only] [--findings]
+  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only] [--tab findings|flows]
                     [--select ID] [FILE.ron]
                                                  render the GUI, save a PNG of the window, exit
   chokepoint check FILE...                       validate case files (exit 1 if any is invalid)
@@ -54,7 +54,7 @@ fn run_gui(args: &[String]) -> i32 {
     let mut theme = None;
     let mut select = None;
     let mut canvas_only = false;
-    let mut show_findings = false;
+    let mut tab = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -76,7 +76,12 @@ fn run_gui(args: &[String]) -> i32 {
                 _ => return usage_error("--theme needs light or dark"),
             },
             "--canvas-only" => canvas_only = true,
-            "--findings" => show_findings = true,
+            "--tab" => match it.next().map(String::as_str) {
+                Some("inspector") => tab = Some(RightTab::Inspector),
+                Some("findings") => tab = Some(RightTab::Findings),
+                Some("flows") => tab = Some(RightTab::Flows),
+                _ => return usage_error("--tab needs inspector, findings or flows"),
+            },
             other if other.starts_with('-') => {
                 return usage_error(&format!("unknown option {other}"));
             }
@@ -94,7 +99,7 @@ fn run_gui(args: &[String]) -> i32 {
         select,
         stamp: None,
         canvas_only,
-        show_findings,
+        tab,
     };
     match file {
         Some(path) => match chokepoint::io::load_case_stamped(&path) {

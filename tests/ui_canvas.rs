@@ -29,7 +29,7 @@ fn harness() -> Harness<'static, ChokepointApp> {
                     select: None,
                     stamp: None,
                     canvas_only: false,
-                    show_findings: false,
+                    tab: None,
                 },
                 Settings::default(),
                 false,

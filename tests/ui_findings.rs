@@ -31,7 +31,7 @@ fn harness() -> Harness<'static, ChokepointApp> {
                     select: None,
                     stamp: None,
                     canvas_only: false,
-                    show_findings: false,
+                    tab: None,
                 },
                 Settings::default(),
                 false,
@@ -147,4 +147,24 @@ fn a_screening_hit_can_become_a_listed_flag() {
         .map(|e| e.flags.len())
         .sum();
     assert_eq!(flags_undone, flags_before);
+}
+
+#[test]
+fn flows_tab_sums_routes_and_shows_their_shipments() {
+    let mut h = harness();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Flows").click();
+    h.run();
+    assert_eq!(h.state().right_tab, RightTab::Flows);
+    assert!(h.query_by_label_contains("By route").is_some());
+    // The first link in the panel is the first route; clicking it selects its shipments.
+    let route = h
+        .get_all_by_role(Role::Link)
+        .find(|n| n.rect().center().x > 1000.0)
+        .expect("a route row");
+    route.click();
+    h.run();
+    let selected = &h.state().canvas.selected;
+    assert!(!selected.is_empty());
+    assert!(selected.iter().all(|i| matches!(i, ItemRef::Shipment(_))));
 }

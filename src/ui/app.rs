@@ -7,6 +7,7 @@ use super::canvas::{Canvas, CanvasAction};
 use super::commands::UiCommand;
 use super::fonts;
 use super::panels::findings::{FindingsAction, FindingsPanel};
+use super::panels::flows::{FlowsAction, FlowsPanel};
 use super::panels::inspector::{Inspector, InspectorAction};
 use super::panels::list::{ItemList, ListAction, ListTab};
 use super::theme::{self, ThemeChoice};
@@ -79,8 +80,8 @@ pub struct Startup {
     pub stamp: Option<FileStamp>,
     /// Hide the side panels for this run only (screenshots of the graph).
     pub canvas_only: bool,
-    /// Open with the findings panel showing instead of the inspector.
-    pub show_findings: bool,
+    /// Open with this tab of the right panel showing (the inspector by default).
+    pub tab: Option<RightTab>,
 }
 
 /// What the panel on the right shows.
@@ -88,6 +89,7 @@ pub struct Startup {
 pub enum RightTab {
     Inspector,
     Findings,
+    Flows,
 }
 
 /// Actions that would discard unsaved changes, held while the user decides.
@@ -177,6 +179,7 @@ pub struct ChokepointApp {
     inspector: Inspector,
     pub canvas: Canvas,
     findings: FindingsPanel,
+    flows: FlowsPanel,
     pub right_tab: RightTab,
     status: Option<(String, StatusKind)>,
     last_saved: Option<Instant>,
@@ -225,11 +228,8 @@ impl ChokepointApp {
             inspector: Inspector::default(),
             canvas: Canvas::default(),
             findings: FindingsPanel::default(),
-            right_tab: if startup.show_findings {
-                RightTab::Findings
-            } else {
-                RightTab::Inspector
-            },
+            flows: FlowsPanel::default(),
+            right_tab: startup.tab.unwrap_or(RightTab::Inspector),
             status,
             last_saved: None,
             modal: None,
@@ -353,6 +353,18 @@ impl ChokepointApp {
             self.canvas.reveal_later(i.clone());
         }
         self.focus(item);
+    }
+
+    /// Selects and highlights `items` on the canvas (the first centred, shown in the inspector).
+    fn show_items(&mut self, items: Vec<ItemRef>) {
+        let first = items.first().cloned();
+        self.canvas.selected = items.iter().cloned().collect();
+        self.canvas.highlighted = items.into_iter().collect();
+        self.canvas.primary = first.clone();
+        if let Some(item) = &first {
+            self.canvas.reveal_later(item.clone());
+        }
+        self.focus(first);
     }
 
     /// Shows `item` in the inspector and the list, leaving the canvas's multiple selection be.
@@ -1179,6 +1191,7 @@ impl ChokepointApp {
         }
         let mut inspector_actions = Vec::new();
         let mut findings_actions = Vec::new();
+        let mut flows_actions = Vec::new();
         if side_panels {
             egui::Panel::right("inspector")
                 .resizable(true)
@@ -1192,6 +1205,7 @@ impl ChokepointApp {
                             None => "Findings".to_owned(),
                         };
                         ui.selectable_value(&mut self.right_tab, RightTab::Findings, findings);
+                        ui.selectable_value(&mut self.right_tab, RightTab::Flows, "Flows");
                     });
                     ui.separator();
                     match self.right_tab {
@@ -1208,6 +1222,9 @@ impl ChokepointApp {
                             &self.settings.investigator,
                             &mut findings_actions,
                         ),
+                        RightTab::Flows => {
+                            self.flows.ui(ui, &self.case, revision, &mut flows_actions);
+                        }
                     }
                 });
         }
@@ -1236,21 +1253,18 @@ impl ChokepointApp {
                 InspectorAction::Delete(item) => self.request_delete(vec![item]),
             }
         }
+        let shown = flows_actions
+            .into_iter()
+            .map(|FlowsAction::Show(items)| items);
+        for items in shown {
+            self.show_items(items);
+        }
         for action in findings_actions {
             match action {
                 FindingsAction::Apply { label, edit } => {
                     self.apply_edit(&label, edit);
                 }
-                FindingsAction::Show(items) => {
-                    let first = items.first().cloned();
-                    self.canvas.selected = items.iter().cloned().collect();
-                    self.canvas.highlighted = items.into_iter().collect();
-                    self.canvas.primary = first.clone();
-                    if let Some(item) = &first {
-                        self.canvas.reveal_later(item.clone());
-                    }
-                    self.focus(first);
-                }
+                FindingsAction::Show(items) => self.show_items(items),
             }
         }
         for action in canvas_actions {

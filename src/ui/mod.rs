@@ -10,4 +10,4 @@ pub mod panels;
 pub mod theme;
 pub mod widgets;
 
-pub use app::{ChokepointApp, Settings, Startup};
+pub use app::{ChokepointApp, RightTab, Settings, Startup};
