@@ -90,16 +90,12 @@ fn run_gui(args: &[String]) -> i32 {
     }
 
     let mut startup = Startup {
-        case: Case::new_untitled(Timestamp::now()),
-        path: None,
-        message: None,
-        error: None,
         screenshot,
         theme,
         select,
-        stamp: None,
         canvas_only,
         tab,
+        ..Startup::for_case(Case::new_untitled(Timestamp::now()))
     };
     match file {
         Some(path) => match chokepoint::io::load_case_stamped(&path) {

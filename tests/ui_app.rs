@@ -11,18 +11,7 @@ fn seed_app(harness_ctx: &egui::Context) -> ChokepointApp {
     let case = chokepoint::seed_case().expect("the bundled seed case loads");
     ChokepointApp::new(
         harness_ctx,
-        Startup {
-            case,
-            path: None,
-            message: None,
-            error: None,
-            screenshot: None,
-            theme: None,
-            select: None,
-            stamp: None,
-            canvas_only: false,
-            tab: None,
-        },
+        Startup::for_case(case),
         Settings::default(),
         true,
     )
@@ -197,16 +186,9 @@ fn harness_with(
             ChokepointApp::new(
                 &cc.egui_ctx,
                 Startup {
-                    case,
                     path,
-                    message: None,
-                    error: None,
-                    screenshot: None,
-                    theme: None,
-                    select: None,
                     stamp,
-                    canvas_only: false,
-                    tab: None,
+                    ..Startup::for_case(case)
                 },
                 Settings::default(),
                 false,

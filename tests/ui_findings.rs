@@ -21,18 +21,7 @@ fn harness() -> Harness<'static, ChokepointApp> {
             .expect("training case");
             ChokepointApp::new(
                 &cc.egui_ctx,
-                Startup {
-                    case,
-                    path: None,
-                    message: None,
-                    error: None,
-                    screenshot: None,
-                    theme: None,
-                    select: None,
-                    stamp: None,
-                    canvas_only: false,
-                    tab: None,
-                },
+                Startup::for_case(case),
                 Settings::default(),
                 false,
             )

@@ -84,6 +84,24 @@ pub struct Startup {
     pub tab: Option<RightTab>,
 }
 
+impl Startup {
+    /// Opening `case` with nothing else asked for: no file behind it, no message, default view.
+    pub fn for_case(case: Case) -> Self {
+        Self {
+            case,
+            path: None,
+            message: None,
+            error: None,
+            screenshot: None,
+            theme: None,
+            select: None,
+            stamp: None,
+            canvas_only: false,
+            tab: None,
+        }
+    }
+}
+
 /// What the panel on the right shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RightTab {
