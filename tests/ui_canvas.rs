@@ -385,3 +385,28 @@ fn nodes_can_be_sized_by_degree_from_the_show_menu() {
         .expect("drawn");
     assert!((h.state().canvas.scene().nodes[su_di].radius - after).abs() < 1e-3);
 }
+
+#[test]
+fn geographic_layout_draws_the_map_and_puts_singapore_at_singapore() {
+    let mut h = ready();
+    h.get_by_role_and_label(Role::Button, "Layout").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Geographic").click();
+    for _ in 0..300 {
+        h.step();
+        if h.state().canvas.layout.is_none() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(h.state().canvas.layout.is_none(), "layout finished");
+    assert!(h.state().canvas.show_map);
+    let sg = h.state().case.positions[&id("e-sg")];
+    let expected = chokepoint::layout::geo::canvas_from_lon_lat(103.8, 1.35);
+    assert!(
+        (sg.x - expected.x).abs() < 60.0 && (sg.y - expected.y).abs() < 60.0,
+        "{sg:?} vs {expected:?}"
+    );
+    // A few more frames with the map drawn behind the graph.
+    h.run();
+}
