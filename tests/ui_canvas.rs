@@ -410,3 +410,42 @@ fn geographic_layout_draws_the_map_and_puts_singapore_at_singapore() {
     // A few more frames with the map drawn behind the graph.
     h.run();
 }
+
+#[test]
+fn undo_while_a_context_menu_is_open_does_not_confuse_the_canvas() {
+    let mut h = ready();
+    // Add an entity (so undo shrinks the scene), then right-click the last node drawn.
+    let spot = empty_spot(&h);
+    double_click(&mut h, spot);
+    h.get_by_role_and_label(Role::Button, "👤 Person").click();
+    h.run();
+    let new_id = match h.state().selection.clone() {
+        Some(ItemRef::Entity(e)) => e,
+        other => panic!("new entity selected, got {other:?}"),
+    };
+    let p = h.state().canvas.node_screen_pos(&new_id).expect("drawn");
+    h.event(Event::PointerMoved(p));
+    h.step();
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Secondary,
+        pressed: true,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    h.event(Event::PointerButton {
+        pos: p,
+        button: PointerButton::Secondary,
+        pressed: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    assert!(h.query_by_label_contains("Find paths to").is_some());
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    h.run();
+    assert!(!h.state().case.entities.contains_key(&new_id));
+    // The menu named a node by its place in the old scene; it closes rather than offer its
+    // actions for whichever entity now sits at that place.
+    assert!(h.query_by_label_contains("Find paths to").is_none());
+}

@@ -377,6 +377,11 @@ impl Canvas {
             // Selected items that no longer exist leave the selection.
             self.selected.retain(|i| case.contains(i));
             self.highlighted.retain(|i| case.contains(i));
+            // Hits and gestures name nodes by their index in the old scene: drop them (an undo
+            // while a context menu is open or a drag is under way must not point elsewhere).
+            self.hover = None;
+            self.context = None;
+            self.gesture = Gesture::None;
         }
         // No gap between the toolbar and the drawing area (it would show the window behind).
         ui.spacing_mut().item_spacing.y = 0.0;
