@@ -689,7 +689,7 @@ impl Canvas {
                         })
                         .clicked()
                     {
-                        actions.push(self.pin_action(case, !pinned));
+                        actions.push(self.pin_action(!pinned));
                         close = true;
                     }
                     if ui.button("Hide").clicked() {
@@ -827,7 +827,7 @@ impl Canvas {
         }
     }
 
-    fn pin_action(&self, case: &Case, pin: bool) -> super::CanvasAction {
+    fn pin_action(&self, pin: bool) -> super::CanvasAction {
         let moves = self
             .selected
             .iter()
@@ -846,7 +846,6 @@ impl Canvas {
                 _ => None,
             })
             .collect::<Vec<_>>();
-        let _ = case;
         super::CanvasAction::Apply {
             label: if pin { "Pin" } else { "Unpin" }.to_owned(),
             edit: crate::edit::Edit::SetPositions(moves),

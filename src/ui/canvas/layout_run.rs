@@ -44,12 +44,7 @@ pub enum Poll {
 }
 
 impl LayoutRun {
-    pub fn start(
-        kind: LayoutKind,
-        case: &Case,
-        only: Option<&BTreeSet<EntityId>>,
-        _now: f64,
-    ) -> Self {
+    pub fn start(kind: LayoutKind, case: &Case, only: Option<&BTreeSet<EntityId>>) -> Self {
         let graph = LayoutGraph::from_case(case, only);
         let origins = graph
             .nodes()
@@ -59,25 +54,17 @@ impl LayoutRun {
         let progress = Arc::new(Progress::new());
         let (tx, rx) = channel();
         let worker_progress = Arc::clone(&progress);
+        let worker_tx = tx.clone();
         let spawned = std::thread::Builder::new()
             .name(format!("layout {}", kind.label()))
             .spawn(move || {
                 let result = layout::compute(kind, &graph, &worker_progress);
-                let _ = tx.send(result);
+                let _ = worker_tx.send(result);
             });
         if spawned.is_err() {
             // Without a thread, compute here: slower to start but still correct.
             let graph = LayoutGraph::from_case(case, only);
-            let (tx, rx2) = channel();
             let _ = tx.send(layout::compute(kind, &graph, &progress));
-            return Self {
-                kind,
-                progress,
-                phase: Phase::Computing(rx2),
-                origins,
-                cancelled: false,
-                t: 0.0,
-            };
         }
         Self {
             kind,
@@ -87,10 +74,6 @@ impl LayoutRun {
             cancelled: false,
             t: 0.0,
         }
-    }
-
-    pub fn kind(&self) -> LayoutKind {
-        self.kind
     }
 
     pub fn cancel(&self) {

@@ -385,7 +385,7 @@ impl Canvas {
         }
         // No gap between the toolbar and the drawing area (it would show the window behind).
         ui.spacing_mut().item_spacing.y = 0.0;
-        self.toolbar_ui(ui, case, actions);
+        self.toolbar_ui(ui, case);
         let (response, painter) = ui.allocate_painter(ui.available_size(), Sense::click_and_drag());
         let rect = response.rect;
         self.last_rect = rect;
@@ -440,24 +440,18 @@ impl Canvas {
         }
     }
 
-    fn toolbar_ui(&mut self, ui: &mut Ui, case: &Case, actions: &mut Vec<CanvasAction>) {
+    fn toolbar_ui(&mut self, ui: &mut Ui, case: &Case) {
         let now = ui.input(|i| i.time);
         let frame = egui::Frame::new()
             .fill(ui.visuals().panel_fill)
             .inner_margin(egui::Margin::symmetric(6, 3));
         frame.show(ui, |ui| {
             ui.set_width(ui.available_width());
-            self.toolbar_row_ui(ui, case, now, actions);
+            self.toolbar_row_ui(ui, case, now);
         });
     }
 
-    fn toolbar_row_ui(
-        &mut self,
-        ui: &mut Ui,
-        case: &Case,
-        now: f64,
-        actions: &mut Vec<CanvasAction>,
-    ) {
+    fn toolbar_row_ui(&mut self, ui: &mut Ui, case: &Case, now: f64) {
         ui.horizontal(|ui| {
             ui.menu_button("Layout", |ui| {
                 let on_selection = self
@@ -473,7 +467,7 @@ impl Canvas {
                 }
                 for kind in crate::layout::LayoutKind::ALL {
                     if ui.button(kind.label()).clicked() {
-                        self.start_layout(kind, case, on_selection, now);
+                        self.start_layout(kind, case, on_selection);
                         ui.close();
                     }
                 }
@@ -525,7 +519,6 @@ impl Canvas {
             if !self.highlighted.is_empty() && ui.button("Clear highlight").clicked() {
                 self.highlighted.clear();
             }
-            let _ = actions;
         });
     }
 
@@ -1253,13 +1246,7 @@ impl Canvas {
         }
     }
 
-    fn start_layout(
-        &mut self,
-        kind: crate::layout::LayoutKind,
-        case: &Case,
-        on_selection: bool,
-        now: f64,
-    ) {
+    fn start_layout(&mut self, kind: crate::layout::LayoutKind, case: &Case, on_selection: bool) {
         if let Some(run) = &self.layout {
             run.cancel();
         }
@@ -1275,7 +1262,7 @@ impl Canvas {
         if kind == crate::layout::LayoutKind::Geographic {
             self.show_map = true;
         }
-        self.layout = Some(LayoutRun::start(kind, case, only.as_ref(), now));
+        self.layout = Some(LayoutRun::start(kind, case, only.as_ref()));
     }
 
     // ---- accessibility -------------------------------------------------------------------------
@@ -1344,16 +1331,8 @@ fn adjacency(case: &Case) -> HashMap<EntityId, Vec<EntityId>> {
         add(&l.from, &l.to);
     }
     for s in case.shipments.values() {
-        let mut stops: Vec<&EntityId> = Vec::new();
-        stops.extend(&s.shipper);
-        stops.extend(&s.forwarders);
-        for leg in &s.legs {
-            stops.extend(&leg.from.entity);
-            stops.extend(&leg.to.entity);
-        }
-        stops.extend(&s.consignee);
-        stops.extend(&s.suspected_end_user);
-        stops.extend(&s.declared_end_user);
+        // Along the drawn route, then on to the declared end user.
+        let stops: Vec<&EntityId> = scene::route_stops(s).chain(&s.declared_end_user).collect();
         for w in stops.windows(2) {
             add(w[0], w[1]);
         }

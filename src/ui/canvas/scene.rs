@@ -3,7 +3,7 @@
 //! rebuilt when the case revision or the view filters change.
 
 use crate::model::{
-    Case, ClaimStatus, EntityId, EntityKind, GroupId, ItemRef, LinkId, NoteId, ShipmentId,
+    Case, ClaimStatus, EntityId, EntityKind, GroupId, ItemRef, LinkId, NoteId, Shipment, ShipmentId,
 };
 use egui::{Pos2, Rect, Vec2, pos2, vec2};
 use std::collections::{BTreeSet, HashMap};
@@ -454,23 +454,11 @@ impl Scene {
         let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
         for s in case.shipments.values() {
             let mut stops: Vec<usize> = Vec::new();
-            let mut push = |i: Option<usize>| {
-                if let Some(i) = i
-                    && stops.last() != Some(&i)
-                {
+            for i in route_stops(s).filter_map(|e| self.node_of(e)) {
+                if stops.last() != Some(&i) {
                     stops.push(i);
                 }
-            };
-            push(s.shipper.as_ref().and_then(|e| self.node_of(e)));
-            for f in &s.forwarders {
-                push(self.node_of(f));
             }
-            for leg in &s.legs {
-                push(leg.from.entity.as_ref().and_then(|e| self.node_of(e)));
-                push(leg.to.entity.as_ref().and_then(|e| self.node_of(e)));
-            }
-            push(s.consignee.as_ref().and_then(|e| self.node_of(e)));
-            push(s.suspected_end_user.as_ref().and_then(|e| self.node_of(e)));
             if stops.len() < 2 {
                 continue;
             }
@@ -563,6 +551,21 @@ impl Scene {
         }
         out
     }
+}
+
+/// The entities a shipment's goods pass, in order: shipper, forwarders, the places of its legs
+/// that are entities, consignee, suspected end user. The canvas draws its route through them.
+pub fn route_stops(s: &Shipment) -> impl Iterator<Item = &EntityId> {
+    s.shipper
+        .iter()
+        .chain(&s.forwarders)
+        .chain(
+            s.legs
+                .iter()
+                .flat_map(|leg| leg.from.entity.iter().chain(leg.to.entity.iter())),
+        )
+        .chain(&s.consignee)
+        .chain(&s.suspected_end_user)
 }
 
 fn node_position(case: &Case, defaults: &HashMap<EntityId, Pos2>, id: &EntityId) -> Pos2 {

@@ -8,6 +8,7 @@ use crate::edit::Edit;
 use crate::model::{Case, Dismissal, ItemRef, Timestamp};
 use crate::ui::theme;
 use egui::{Color32, RichText, Ui};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
@@ -34,7 +35,7 @@ pub struct FindingsPanel {
     inputs: Option<Result<Arc<Inputs>, String>>,
     findings: Option<(u64, Vec<Finding>)>,
     /// Screening hits of the same evaluation, by finding key, to offer their flags.
-    hits: Vec<ScreeningHit>,
+    hits: HashMap<String, ScreeningHit>,
     job: Option<(u64, Receiver<Evaluation>)>,
     show_dismissed: bool,
     /// The finding being dismissed and the reason typed so far.
@@ -76,7 +77,7 @@ impl FindingsPanel {
             match rx.try_recv() {
                 Ok((findings, hits)) => {
                     self.findings = Some((*r, findings));
-                    self.hits = hits;
+                    self.hits = hits.into_iter().map(|h| (h.finding_key(), h)).collect();
                     self.job = None;
                 }
                 Err(TryRecvError::Empty) => {
@@ -134,7 +135,14 @@ impl FindingsPanel {
         ui.weak(
             "Red-flag rules (assets/rules.ron) and name screening against the demonstration list.",
         );
-        let Some((computed_for, findings)) = &self.findings else {
+        let Self {
+            findings,
+            hits,
+            dismissing,
+            show_dismissed,
+            ..
+        } = self;
+        let Some((computed_for, findings)) = findings else {
             ui.label("Checking the case…");
             return;
         };
@@ -147,168 +155,182 @@ impl FindingsPanel {
                 "{} open, {dismissed} dismissed",
                 findings.len() - dismissed
             ));
-            ui.checkbox(&mut self.show_dismissed, "Show dismissed");
+            ui.checkbox(show_dismissed, "Show dismissed");
         });
         ui.separator();
         if findings.is_empty() {
             ui.label("No red flags found in this case.");
             return;
         }
-        let findings = findings.clone();
+        let context = FindingContext {
+            case,
+            hits,
+            investigator,
+            dark,
+        };
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                for f in &findings {
-                    if f.dismissed.is_some() && !self.show_dismissed {
+                for f in findings.iter() {
+                    if f.dismissed.is_some() && !*show_dismissed {
                         continue;
                     }
-                    self.finding_ui(ui, case, f, investigator, dark, actions);
+                    finding_ui(ui, &context, f, dismissing, actions);
                     ui.separator();
                 }
             });
     }
+}
 
-    fn finding_ui(
-        &mut self,
-        ui: &mut Ui,
-        case: &Case,
-        f: &Finding,
-        investigator: &str,
-        dark: bool,
-        actions: &mut Vec<FindingsAction>,
-    ) {
-        ui.horizontal_wrapped(|ui| {
-            ui.label(
-                RichText::new(f.severity.label())
-                    .strong()
-                    .color(severity_color(f.severity, dark)),
-            );
-            let title = RichText::new(&f.title).strong();
-            ui.label(if f.dismissed.is_some() {
-                title.strikethrough()
-            } else {
-                title
-            });
+/// What every finding row reads.
+struct FindingContext<'a> {
+    case: &'a Case,
+    hits: &'a HashMap<String, ScreeningHit>,
+    investigator: &'a str,
+    dark: bool,
+}
+
+fn finding_ui(
+    ui: &mut Ui,
+    context: &FindingContext<'_>,
+    f: &Finding,
+    dismissing: &mut Option<(String, String)>,
+    actions: &mut Vec<FindingsAction>,
+) {
+    let FindingContext {
+        case,
+        hits,
+        investigator,
+        dark,
+    } = *context;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(
+            RichText::new(f.severity.label())
+                .strong()
+                .color(severity_color(f.severity, dark)),
+        );
+        let title = RichText::new(&f.title).strong();
+        ui.label(if f.dismissed.is_some() {
+            title.strikethrough()
+        } else {
+            title
         });
-        ui.label(&f.explanation);
+    });
+    ui.label(&f.explanation);
+    ui.horizontal_wrapped(|ui| {
+        ui.weak("Involves:");
+        for item in &f.items {
+            if case.contains(item)
+                && ui
+                    .link(case.item_label(item))
+                    .on_hover_text("Show on the canvas")
+                    .clicked()
+            {
+                actions.push(FindingsAction::Show(vec![item.clone()]));
+            }
+        }
+        if f.items.len() > 1 && ui.small_button("Show all").clicked() {
+            actions.push(FindingsAction::Show(f.items.clone()));
+        }
+    });
+    if f.evidence.is_empty() {
+        ui.weak("No evidence linked to these items yet.");
+    } else {
         ui.horizontal_wrapped(|ui| {
-            ui.weak("Involves:");
-            for item in &f.items {
-                if case.contains(item)
-                    && ui
-                        .link(case.item_label(item))
-                        .on_hover_text("Show on the canvas")
-                        .clicked()
-                {
-                    actions.push(FindingsAction::Show(vec![item.clone()]));
+            ui.weak("Evidence:");
+            for ev in &f.evidence {
+                if let Some(e) = case.evidence.get(ev) {
+                    ui.label(format!(
+                        "{} ({}{})",
+                        e.title,
+                        e.reliability.letter(),
+                        e.credibility.digit()
+                    ));
                 }
             }
-            if f.items.len() > 1 && ui.small_button("Show all").clicked() {
-                actions.push(FindingsAction::Show(f.items.clone()));
-            }
         });
-        if f.evidence.is_empty() {
-            ui.weak("No evidence linked to these items yet.");
-        } else {
+    }
+    if let Some(hit) = hits.get(&f.key)
+        && let Some(entity) = case.entities.get(&hit.entity)
+    {
+        let flag = hit.to_flag();
+        let flagged = entity.flags.iter().any(|x| x.detail == flag.detail);
+        if flagged {
+            ui.weak(format!(
+                "{} carries the Listed flag for this entry.",
+                entity.name
+            ));
+        } else if ui
+            .small_button("Flag as listed")
+            .on_hover_text(format!(
+                "Adds the flag \u{201c}{}\u{201d} to {}",
+                flag.detail, entity.name
+            ))
+            .clicked()
+        {
+            let mut changed = entity.clone();
+            changed.flags.push(flag);
+            actions.push(FindingsAction::Apply {
+                label: format!("Flag {} as listed", entity.name),
+                edit: Edit::Replace(changed.into()),
+            });
+        }
+    }
+    match (&f.dismissed, &mut *dismissing) {
+        (Some(reason), _) => {
             ui.horizontal_wrapped(|ui| {
-                ui.weak("Evidence:");
-                for ev in &f.evidence {
-                    if let Some(e) = case.evidence.get(ev) {
-                        ui.label(format!(
-                            "{} ({}{})",
-                            e.title,
-                            e.reliability.letter(),
-                            e.credibility.digit()
-                        ));
-                    }
+                ui.weak(format!("Dismissed: {reason}"));
+                if ui.small_button("Restore").clicked() {
+                    actions.push(FindingsAction::Apply {
+                        label: format!("Restore finding {}", f.title),
+                        edit: Edit::SetDismissal {
+                            finding: f.key.clone(),
+                            dismissal: None,
+                        },
+                    });
                 }
             });
         }
-        if let Some(hit) = self.hits.iter().find(|h| h.finding_key() == f.key)
-            && let Some(entity) = case.entities.get(&hit.entity)
-        {
-            let flag = hit.to_flag();
-            let flagged = entity.flags.iter().any(|x| x.detail == flag.detail);
-            if flagged {
-                ui.weak(format!(
-                    "{} carries the Listed flag for this entry.",
-                    entity.name
-                ));
-            } else if ui
-                .small_button("Flag as listed")
-                .on_hover_text(format!(
-                    "Adds the flag \u{201c}{}\u{201d} to {}",
-                    flag.detail, entity.name
-                ))
+        (None, Some((key, reason))) if *key == f.key => {
+            let mut done = false;
+            ui.horizontal(|ui| {
+                let field = egui::TextEdit::singleline(reason)
+                    .hint_text("Why this does not apply")
+                    .desired_width(220.0);
+                let label = ui.label("Reason");
+                let response = ui.add(field).labelled_by(label.id);
+                let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                let ok = !reason.trim().is_empty();
+                if (ui.add_enabled(ok, egui::Button::new("Dismiss")).clicked() || enter) && ok {
+                    actions.push(FindingsAction::Apply {
+                        label: format!("Dismiss finding {}", f.title),
+                        edit: Edit::SetDismissal {
+                            finding: f.key.clone(),
+                            dismissal: Some(Box::new(Dismissal {
+                                finding: f.key.clone(),
+                                reason: reason.trim().to_owned(),
+                                author: investigator.to_owned(),
+                                at: Some(Timestamp::now()),
+                            })),
+                        },
+                    });
+                    done = true;
+                }
+                if ui.button("Cancel").clicked() {
+                    done = true;
+                }
+            });
+            if done {
+                *dismissing = None;
+            }
+        }
+        (None, _) => {
+            if ui
+                .small_button("Dismiss…")
+                .on_hover_text("Record why this finding does not apply; it is saved in the case")
                 .clicked()
             {
-                let mut changed = entity.clone();
-                changed.flags.push(flag);
-                actions.push(FindingsAction::Apply {
-                    label: format!("Flag {} as listed", entity.name),
-                    edit: Edit::Replace(changed.into()),
-                });
-            }
-        }
-        match (&f.dismissed, &mut self.dismissing) {
-            (Some(reason), _) => {
-                ui.horizontal_wrapped(|ui| {
-                    ui.weak(format!("Dismissed: {reason}"));
-                    if ui.small_button("Restore").clicked() {
-                        actions.push(FindingsAction::Apply {
-                            label: format!("Restore finding {}", f.title),
-                            edit: Edit::SetDismissal {
-                                finding: f.key.clone(),
-                                dismissal: None,
-                            },
-                        });
-                    }
-                });
-            }
-            (None, Some((key, reason))) if *key == f.key => {
-                let mut done = false;
-                ui.horizontal(|ui| {
-                    let field = egui::TextEdit::singleline(reason)
-                        .hint_text("Why this does not apply")
-                        .desired_width(220.0);
-                    let label = ui.label("Reason");
-                    let response = ui.add(field).labelled_by(label.id);
-                    let enter =
-                        response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
-                    let ok = !reason.trim().is_empty();
-                    if (ui.add_enabled(ok, egui::Button::new("Dismiss")).clicked() || enter) && ok {
-                        actions.push(FindingsAction::Apply {
-                            label: format!("Dismiss finding {}", f.title),
-                            edit: Edit::SetDismissal {
-                                finding: f.key.clone(),
-                                dismissal: Some(Box::new(Dismissal {
-                                    finding: f.key.clone(),
-                                    reason: reason.trim().to_owned(),
-                                    author: investigator.to_owned(),
-                                    at: Some(Timestamp::now()),
-                                })),
-                            },
-                        });
-                        done = true;
-                    }
-                    if ui.button("Cancel").clicked() {
-                        done = true;
-                    }
-                });
-                if done {
-                    self.dismissing = None;
-                }
-            }
-            (None, _) => {
-                if ui
-                    .small_button("Dismiss…")
-                    .on_hover_text(
-                        "Record why this finding does not apply; it is saved in the case",
-                    )
-                    .clicked()
-                {
-                    self.dismissing = Some((f.key.clone(), String::new()));
-                }
+                *dismissing = Some((f.key.clone(), String::new()));
             }
         }
     }
