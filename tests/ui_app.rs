@@ -7,6 +7,8 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+mod common;
+
 fn seed_app(harness_ctx: &egui::Context) -> ChokepointApp {
     let case = chokepoint::seed_case().expect("the bundled seed case loads");
     ChokepointApp::new(
@@ -415,14 +417,10 @@ fn harness_on_file(path: &std::path::Path) -> Harness<'static, ChokepointApp> {
 }
 
 fn wait_for(harness: &mut Harness<'static, ChokepointApp>, done: impl Fn(&ChokepointApp) -> bool) {
-    for _ in 0..400 {
-        harness.step();
-        if done(harness.state()) {
-            return;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    panic!("timed out waiting");
+    assert!(
+        common::step_until(harness, |h| done(h.state())),
+        "timed out waiting"
+    );
 }
 
 #[test]

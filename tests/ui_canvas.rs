@@ -2,28 +2,16 @@
 //! link two entities by dragging the handle, delete and undo, create an entity by double-click.
 
 use chokepoint::model::{EntityId, ItemRef, LinkKindTag};
-use chokepoint::ui::{ChokepointApp, Settings, Startup};
+use chokepoint::ui::ChokepointApp;
 use egui::accesskit::Role;
 use egui::{Event, Modifiers, PointerButton, Pos2, pos2, vec2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+mod common;
+
 fn harness() -> Harness<'static, ChokepointApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        // Real frame times, so two clicks make a double-click and animations take many frames.
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(400)
-        .allow_missing_glyphs()
-        .build_eframe(|cc| {
-            let case = chokepoint::seed_case().expect("seed");
-            ChokepointApp::new(
-                &cc.egui_ctx,
-                Startup::for_case(case),
-                Settings::default(),
-                false,
-            )
-        })
+    common::realtime_harness(chokepoint::seed_case().expect("seed"))
 }
 
 fn id(s: &str) -> EntityId {
@@ -272,14 +260,7 @@ fn deleting_an_entity_whose_links_are_cited_is_refused_with_reasons() {
 fn deleting_an_unreferenced_entity_and_its_links_then_undo() {
     let mut h = ready();
     // An entity only links name: add one with a link, through the canvas, then delete it.
-    let spot = empty_spot(&h);
-    double_click(&mut h, spot);
-    h.get_by_role_and_label(Role::Button, "👤 Person").click();
-    h.run();
-    let new_id = match h.state().selection.clone() {
-        Some(ItemRef::Entity(e)) => e,
-        other => panic!("new entity selected, got {other:?}"),
-    };
+    let new_id = add_person(&mut h);
     let before = h.state().case.clone();
     h.event(Event::PointerGone);
     h.key_press(egui::Key::Delete);
@@ -288,6 +269,18 @@ fn deleting_an_unreferenced_entity_and_its_links_then_undo() {
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
     h.run();
     assert_eq!(h.state().case, before);
+}
+
+/// Adds a person on an empty spot by double-click and the kind picker; returns its id.
+fn add_person(h: &mut Harness<'static, ChokepointApp>) -> EntityId {
+    let spot = empty_spot(h);
+    double_click(h, spot);
+    h.get_by_role_and_label(Role::Button, "👤 Person").click();
+    h.run();
+    match h.state().selection.clone() {
+        Some(ItemRef::Entity(e)) => e,
+        other => panic!("new entity selected, got {other:?}"),
+    }
 }
 
 fn double_click(h: &mut Harness<'static, ChokepointApp>, at: Pos2) {
@@ -328,13 +321,7 @@ fn layout_runs_off_thread_and_is_one_undo_step() {
     h.get_by_role_and_label(Role::Button, "Grid by kind")
         .click();
     // Let the worker finish and the animation play out.
-    for _ in 0..200 {
-        h.step();
-        if h.state().canvas.layout.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    common::step_until(&mut h, |h| h.state().canvas.layout.is_none());
     assert!(h.state().canvas.layout.is_none(), "layout finished");
     assert_ne!(h.state().case.positions, before);
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
@@ -392,13 +379,7 @@ fn geographic_layout_draws_the_map_and_puts_singapore_at_singapore() {
     h.get_by_role_and_label(Role::Button, "Layout").click();
     h.run();
     h.get_by_role_and_label(Role::Button, "Geographic").click();
-    for _ in 0..300 {
-        h.step();
-        if h.state().canvas.layout.is_none() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    common::step_until(&mut h, |h| h.state().canvas.layout.is_none());
     assert!(h.state().canvas.layout.is_none(), "layout finished");
     assert!(h.state().canvas.show_map);
     let sg = h.state().case.positions[&id("e-sg")];
@@ -415,14 +396,7 @@ fn geographic_layout_draws_the_map_and_puts_singapore_at_singapore() {
 fn undo_while_a_context_menu_is_open_does_not_confuse_the_canvas() {
     let mut h = ready();
     // Add an entity (so undo shrinks the scene), then right-click the last node drawn.
-    let spot = empty_spot(&h);
-    double_click(&mut h, spot);
-    h.get_by_role_and_label(Role::Button, "👤 Person").click();
-    h.run();
-    let new_id = match h.state().selection.clone() {
-        Some(ItemRef::Entity(e)) => e,
-        other => panic!("new entity selected, got {other:?}"),
-    };
+    let new_id = add_person(&mut h);
     let p = h.state().canvas.node_screen_pos(&new_id).expect("drawn");
     h.event(Event::PointerMoved(p));
     h.step();

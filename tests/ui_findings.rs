@@ -2,43 +2,38 @@
 //! the items on the canvas, and dismissing with a reason is saved in the case and undoable.
 
 use chokepoint::model::ItemRef;
+use chokepoint::ui::ChokepointApp;
 use chokepoint::ui::app::RightTab;
-use chokepoint::ui::{ChokepointApp, Settings, Startup};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
+mod common;
+
 fn harness() -> Harness<'static, ChokepointApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(400)
-        .allow_missing_glyphs()
-        .build_eframe(|cc| {
-            let case = chokepoint::io::load_case(std::path::Path::new(
-                "sample_cases/training_strait_networks.ron",
-            ))
-            .expect("training case");
-            ChokepointApp::new(
-                &cc.egui_ctx,
-                Startup::for_case(case),
-                Settings::default(),
-                false,
-            )
-        })
+    common::realtime_harness(
+        chokepoint::io::load_case(std::path::Path::new(
+            "sample_cases/training_strait_networks.ron",
+        ))
+        .expect("training case"),
+    )
+}
+
+/// Flags on all entities of the open case.
+fn flag_count(h: &Harness<'static, ChokepointApp>) -> usize {
+    h.state()
+        .case
+        .entities
+        .values()
+        .map(|e| e.flags.len())
+        .sum()
 }
 
 /// Opens the findings tab and waits for the background evaluation.
 fn open_findings(h: &mut Harness<'static, ChokepointApp>) {
     h.run();
     h.get_by_role_and_label(Role::Button, "Findings").click();
-    for _ in 0..300 {
-        h.step();
-        if h.query_by_label_contains("open, ").is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    common::step_until(h, |h| h.query_by_label_contains("open, ").is_some());
     h.run();
     assert_eq!(h.state().right_tab, RightTab::Findings);
 }
@@ -83,13 +78,9 @@ fn dismissing_a_finding_needs_a_reason_is_saved_and_undoable() {
     assert_eq!(dismissals.len(), 1);
     assert_eq!(dismissals[0].reason, "Licence on file for this shipment");
     // The panel catches up with the new revision and counts it as dismissed.
-    for _ in 0..300 {
-        h.step();
-        if h.query_by_label_contains("1 dismissed").is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    common::step_until(&mut h, |h| {
+        h.query_by_label_contains("1 dismissed").is_some()
+    });
     assert!(h.query_by_label_contains("1 dismissed").is_some());
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
@@ -100,13 +91,7 @@ fn dismissing_a_finding_needs_a_reason_is_saved_and_undoable() {
 fn a_screening_hit_can_become_a_listed_flag() {
     let mut h = harness();
     open_findings(&mut h);
-    let flags_before: usize = h
-        .state()
-        .case
-        .entities
-        .values()
-        .map(|e| e.flags.len())
-        .sum();
+    let flags_before = flag_count(&h);
     // Screening findings come after the critical rule findings: scroll down to the first.
     h.query_all_by_role_and_label(Role::Button, "Flag as listed")
         .next()
@@ -118,23 +103,11 @@ fn a_screening_hit_can_become_a_listed_flag() {
         .expect("still there")
         .click();
     h.run();
-    let flags_after: usize = h
-        .state()
-        .case
-        .entities
-        .values()
-        .map(|e| e.flags.len())
-        .sum();
+    let flags_after = flag_count(&h);
     assert_eq!(flags_after, flags_before + 1);
     h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     h.run();
-    let flags_undone: usize = h
-        .state()
-        .case
-        .entities
-        .values()
-        .map(|e| e.flags.len())
-        .sum();
+    let flags_undone = flag_count(&h);
     assert_eq!(flags_undone, flags_before);
 }
 
