@@ -106,31 +106,12 @@ pub enum Edit {
 }
 
 impl Edit {
-    /// Removes an entity together with everything that would dangle without it: links, its
-    /// and its place in groups (its canvas position goes with the entity); shipments, evidence, notes and views that
-    /// name it must be changed by the user first, so they are reported rather than dropped.
+    /// Removes an entity together with everything that would dangle without it: its links and
+    /// its places in groups (its canvas position goes with the entity); shipments, evidence,
+    /// notes and views that name it must be changed by the user first, so they are reported
+    /// rather than dropped. The one-item case of [`Edit::remove_many`].
     pub fn remove_entity_cascade(case: &Case, id: &EntityId) -> Edit {
-        let target = ItemRef::Entity(id.clone());
-        let mut edits = Vec::new();
-        for by in references_to(case, &target) {
-            match &by {
-                ItemRef::Link(_) => edits.push(Edit::Remove(by)),
-                ItemRef::Group(gid) => {
-                    if let Some(g) = case.groups.get(gid) {
-                        let mut g = g.clone();
-                        g.members.retain(|m| m != id);
-                        edits.push(Edit::Replace(g.into()));
-                    }
-                }
-                _ => {}
-            }
-        }
-        edits.push(Edit::Remove(target));
-        if edits.len() == 1 {
-            edits.pop().unwrap_or(Edit::Batch(Vec::new()))
-        } else {
-            Edit::Batch(edits)
-        }
+        Edit::remove_many(case, &[ItemRef::Entity(id.clone())])
     }
 
     /// Removes several items at once (a canvas selection) as one step: links touching removed
@@ -186,7 +167,11 @@ impl Edit {
             .collect();
         rest.sort_by_key(|i| rank(i));
         edits.extend(rest.into_iter().cloned().map(Edit::Remove));
-        Edit::Batch(edits)
+        if edits.len() == 1 {
+            edits.pop().unwrap_or(Edit::Batch(Vec::new()))
+        } else {
+            Edit::Batch(edits)
+        }
     }
 }
 

@@ -968,11 +968,7 @@ impl ChokepointApp {
             [one] => format!("Delete {}", self.case.item_label(one)),
             many => format!("Delete {} items", many.len()),
         };
-        let edit = match targets {
-            [ItemRef::Entity(id)] => Edit::remove_entity_cascade(&self.case, id),
-            [other] => Edit::Remove(other.clone()),
-            many => Edit::remove_many(&self.case, many),
-        };
+        let edit = Edit::remove_many(&self.case, targets);
         if self.apply_edit(&label, edit) {
             if self.selection.as_ref().is_some_and(|s| targets.contains(s)) {
                 self.selection = None;
