@@ -6,18 +6,66 @@ use crate::io::{generate::generate_case, load_case, save_case};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// `chokepoint check FILE...`: loads and validates each case; one line per file.
-/// Exit code 0 when every file is valid, 1 otherwise, 2 for usage errors.
-pub fn check(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+mod briefing;
+mod bundle;
+mod interop;
+pub use self::bundle::{bundle, unbundle};
+pub use briefing::{MAX_PNG_WIDTH, png_from_svg, report};
+pub use interop::{import, merge};
+
+/// `chokepoint check [--strict] FILE...`: loads and validates each case, one summary line per
+/// file, then verifies each evidence file against its recorded SHA-256, one indented line per
+/// file (ok, missing, modified, unsafe path, unreadable). Exit code 0 when every case is valid
+/// (with `--strict`, also every evidence file intact), 1 otherwise, 2 for usage errors.
+pub fn check(args: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let usage = "usage: chokepoint check [--strict] FILE...";
+    let strict = args.iter().any(|a| a.as_os_str() == "--strict");
+    let files: Vec<&PathBuf> = args
+        .iter()
+        .filter(|a| a.as_os_str() != "--strict")
+        .collect();
+    if let Some(bad) = files.iter().find(|f| f.to_string_lossy().starts_with("--")) {
+        let _ = writeln!(
+            err,
+            "chokepoint check: unknown option {}\n{usage}",
+            bad.display()
+        );
+        return 2;
+    }
     if files.is_empty() {
-        let _ = writeln!(err, "usage: chokepoint check FILE...");
+        let _ = writeln!(err, "{usage}");
         return 2;
     }
     let mut failed = 0;
-    for path in files {
+    let mut damaged = 0;
+    for path in &files {
         match load_case(path) {
             Ok(case) => {
                 let _ = writeln!(out, "{}: ok: {}", path.display(), case.counts());
+                let dir = crate::io::evidence::case_folder(path);
+                let reports = crate::io::evidence::verify_case(&case, &dir);
+                for r in &reports {
+                    let _ = writeln!(
+                        out,
+                        "  evidence {} ({}): {}",
+                        r.evidence,
+                        r.path,
+                        r.status.label()
+                    );
+                }
+                let problems: Vec<_> = reports.iter().filter(|r| !r.status.is_ok()).collect();
+                damaged += problems.len();
+                for r in problems {
+                    let _ = writeln!(
+                        err,
+                        "{}: evidence {} ({}): {}: {}",
+                        path.display(),
+                        r.evidence,
+                        dir.join(&r.path).display(),
+                        r.status.label(),
+                        r.status.explain()
+                    );
+                }
             }
             Err(e) => {
                 failed += 1;
@@ -27,10 +75,19 @@ pub fn check(files: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32
     }
     if failed > 0 {
         let _ = writeln!(err, "{failed} of {} file(s) failed", files.len());
-        1
-    } else {
-        0
     }
+    if damaged > 0 {
+        let _ = writeln!(
+            err,
+            "{damaged} evidence file(s) missing, modified or unsafe{}",
+            if strict {
+                ""
+            } else {
+                " (use --strict to fail on this)"
+            }
+        );
+    }
+    i32::from(failed > 0 || (strict && damaged > 0))
 }
 
 /// `chokepoint generate --entities N --seed S -o FILE`.
@@ -284,7 +341,8 @@ fn write_findings_json(
 }
 
 /// Usage line of [`export`].
-pub const EXPORT_USAGE: &str = "usage: chokepoint export --format graphml|gexf|csv CASE -o OUT";
+pub const EXPORT_USAGE: &str =
+    "usage: chokepoint export --format graphml|gexf|ftm|csv|svg|png CASE -o OUT";
 
 /// `chokepoint export --format graphml|gexf|csv CASE -o OUT`: writes the case for other tools.
 /// For `csv`, OUT is a prefix: `OUT_entities.csv`, `OUT_links.csv` and `OUT_shipments.csv` are
@@ -293,6 +351,12 @@ pub const EXPORT_USAGE: &str = "usage: chokepoint export --format graphml|gexf|c
 /// (an unknown format among them).
 pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     use crate::io::export;
+    if let Some(code) = briefing::export_picture(args, out, err) {
+        return code;
+    }
+    if let Some(code) = interop::export_ftm(args, out, err) {
+        return code;
+    }
     let mut format: Option<String> = None;
     let mut case_path: Option<PathBuf> = None;
     let mut output: Option<PathBuf> = None;

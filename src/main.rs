@@ -9,21 +9,48 @@ const HELP: &str = "Chokepoint: an offline investigation workbench for export-co
 
 usage:
   chokepoint [FILE.ron]                          open the GUI (on the bundled seed case by default)
-  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only] [--tab findings|flows]
+  chokepoint FILE.csv | FILE.ftm.json            open the GUI and import the file (CSV mapping dialog)
+  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only] [--tab findings|flows|evidence|views] [--present]
+                    [--timeline] [--window FROM..TO]
                     [--select ID] [FILE.ron]
                                                  render the GUI, save a PNG of the window, exit
-  chokepoint check FILE...                       validate case files (exit 1 if any is invalid)
+  chokepoint check [--strict] FILE...            validate case files (exit 1 if any is invalid) and
+                                                 verify evidence files against their SHA-256
+                                                 (ok, missing, modified); with --strict any
+                                                 evidence problem also exits 1
   chokepoint generate --entities N [--seed S] -o FILE
                                                  write a synthetic case for benchmarks
   chokepoint findings FILE [--list CSV]... [--rules RULES.ron] [--threshold T] [--json]
                                                  print red-flag findings and screening hits
                                                  (screens against the demonstration list
                                                  unless --list is given)
-  chokepoint export --format graphml|gexf|csv FILE -o OUT
+  chokepoint export --format graphml|gexf|ftm|csv FILE -o OUT
                                                  export the case for Gephi, yEd, networkx or a
                                                  spreadsheet; for csv, OUT is a prefix and
                                                  OUT_entities.csv, OUT_links.csv and
                                                  OUT_shipments.csv are written
+  chokepoint export --format svg|png [--view NAME] [--width W] FILE -o OUT
+                                                 a picture of the whole case or of one saved
+                                                 view (PNG up to 3840 pixels wide, 4K)
+  chokepoint report FILE -o OUT.html [--no-findings]
+                                                 the case report: one self-contained HTML file
+                                                 (views, entities, shipments, evidence, findings)
+  chokepoint import csv INPUT.csv --mapping MAP.ron [--into CASE.ron] -o OUT.ron
+  chokepoint import csv INPUT.csv --guess-mapping MAP.ron
+  chokepoint import ftm INPUT.json [--into CASE.ron] -o OUT.ron
+                                                 import trade records (CSV, by a column
+                                                 mapping) or FollowTheMoney entities, resolving
+                                                 duplicates; prints what was imported
+  chokepoint merge MINE.ron THEIRS.ron -o OUT.ron [--prefer mine|theirs]
+                                                 bring a colleague's copy into mine; prints the
+                                                 conflicts and how they were settled
+  chokepoint bundle CASE.ron -o OUT.cpbundle [--passphrase-file FILE]
+                                                 the case and its evidence files as one file for
+                                                 a colleague; encrypted (age) with the passphrase
+                                                 on the first line of FILE
+  chokepoint unbundle BUNDLE.cpbundle -o DIR [--passphrase-file FILE]
+                                                 extract a bundle into the new folder DIR after
+                                                 checking names, sizes and evidence hashes
 ";
 
 fn main() {
@@ -38,6 +65,11 @@ fn main() {
         Some("generate") => chokepoint::cli::generate(&args[1..], &mut out, &mut err),
         Some("findings") => chokepoint::cli::findings(&args[1..], &mut out, &mut err),
         Some("export") => chokepoint::cli::export(&args[1..], &mut out, &mut err),
+        Some("report") => chokepoint::cli::report(&args[1..], &mut out, &mut err),
+        Some("import") => chokepoint::cli::import(&args[1..], &mut out, &mut err),
+        Some("merge") => chokepoint::cli::merge(&args[1..], &mut out, &mut err),
+        Some("bundle") => chokepoint::cli::bundle(&args[1..], &mut out, &mut err),
+        Some("unbundle") => chokepoint::cli::unbundle(&args[1..], &mut out, &mut err),
         Some("-h" | "--help" | "help") => {
             print!("{HELP}");
             0
@@ -54,7 +86,10 @@ fn run_gui(args: &[String]) -> i32 {
     let mut theme = None;
     let mut select = None;
     let mut canvas_only = false;
+    let mut present = false;
     let mut tab = None;
+    let mut timeline = false;
+    let mut window = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
@@ -76,11 +111,23 @@ fn run_gui(args: &[String]) -> i32 {
                 _ => return usage_error("--theme needs light or dark"),
             },
             "--canvas-only" => canvas_only = true,
+            "--present" => present = true,
+            "--timeline" => timeline = true,
+            "--window" => match it.next().and_then(|w| parse_window(w)) {
+                Some(w) => window = Some(w),
+                None => return usage_error("--window needs FROM..TO dates, e.g. 2024-03..2024-05"),
+            },
             "--tab" => match it.next().map(String::as_str) {
                 Some("inspector") => tab = Some(RightTab::Inspector),
                 Some("findings") => tab = Some(RightTab::Findings),
                 Some("flows") => tab = Some(RightTab::Flows),
-                _ => return usage_error("--tab needs inspector, findings or flows"),
+                Some("views") => tab = Some(RightTab::Views),
+                Some("evidence") => tab = Some(RightTab::Evidence),
+                _ => {
+                    return usage_error(
+                        "--tab needs inspector, findings, flows, evidence or views",
+                    );
+                }
             },
             other if other.starts_with('-') => {
                 return usage_error(&format!("unknown option {other}"));
@@ -95,8 +142,23 @@ fn run_gui(args: &[String]) -> i32 {
         select,
         canvas_only,
         tab,
+        present,
+        timeline,
+        window,
         ..Startup::for_case(Case::new_untitled(Timestamp::now()))
     };
+    // A CSV or FollowTheMoney file opens the import dialog on the sample case.
+    let import_kind =
+        file.as_ref().and_then(
+            |p| match p.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+                "csv" | "tsv" => Some(chokepoint::ui::ImportKind::Csv),
+                "json" | "ftm" | "ndjson" | "jsonl" => Some(chokepoint::ui::ImportKind::Ftm),
+                _ => None,
+            },
+        );
+    if let Some(kind) = import_kind {
+        startup.import = file.take().map(|p| (kind, p));
+    }
     match file {
         Some(path) => match chokepoint::io::load_case_stamped(&path) {
             Ok((case, stamp)) => {
@@ -125,7 +187,11 @@ fn run_gui(args: &[String]) -> i32 {
         },
     }
 
+    // A screenshot run is a throwaway: it must not change the user's saved window, zoom,
+    // recent files or settings.
+    let persist = startup.screenshot.is_none();
     let options = eframe::NativeOptions {
+        persist_window: persist,
         viewport: egui::ViewportBuilder::default()
             .with_title("Chokepoint")
             .with_app_id("chokepoint")
@@ -152,4 +218,14 @@ fn run_gui(args: &[String]) -> i32 {
 fn usage_error(message: &str) -> i32 {
     eprintln!("chokepoint: {message}\n\n{HELP}");
     2
+}
+
+/// `2024-03..2024-05`: from the first day of the first date to the last day of the second.
+fn parse_window(text: &str) -> Option<chokepoint::analysis::timeline::TimeWindow> {
+    use chokepoint::analysis::timeline::{TimeWindow, last_day};
+    use chokepoint::model::PartialDate;
+    let (from, to) = text.split_once("..")?;
+    let from: PartialDate = from.trim().parse().ok()?;
+    let to: PartialDate = to.trim().parse().ok()?;
+    Some(TimeWindow::between(from.days_since_epoch(), last_day(&to)))
 }

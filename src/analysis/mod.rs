@@ -10,12 +10,16 @@
 //! - [`screening`]: `ScreeningList::demo()` / `from_file(csv)`, `screen(&case, &list,
 //!   threshold)` → hits, `screening_findings` turns them into findings.
 //! - [`names`]: the name normalisation and similarity screening rests on.
+//! - [`timeline`]: dated shipments, payments and events in lanes (by route or party), goods
+//!   per month, and what was active in a time window (the canvas hides the rest).
 
 pub mod flows;
 pub mod graph;
 pub mod names;
 pub mod rules;
 pub mod screening;
+pub mod timeline;
+pub mod view_window;
 
 pub use graph::{CaseGraph, Centrality, Path, Reach, ranked, trace_downstream};
 pub use rules::{Finding, RuleSet, Severity, evaluate};

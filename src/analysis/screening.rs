@@ -128,52 +128,6 @@ impl ScreeningHit {
     }
 }
 
-/// Reads CSV text (RFC 4180: quoted fields, doubled quotes, newlines in quotes, CRLF).
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text
-        .strip_prefix('\u{feff}')
-        .unwrap_or(text)
-        .chars()
-        .peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        any = true;
-        if quoted {
-            if c == '"' {
-                if chars.peek() == Some(&'"') {
-                    chars.next();
-                    field.push('"');
-                } else {
-                    quoted = false;
-                }
-            } else {
-                field.push(c);
-            }
-            continue;
-        }
-        match c {
-            '"' if field.is_empty() => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-                any = false;
-            }
-            _ => field.push(c),
-        }
-    }
-    if any {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
 fn find_column(header: &[String], names: &[&str]) -> Option<usize> {
     names
         .iter()
@@ -201,7 +155,7 @@ impl ScreeningList {
             )));
         }
         let bytes = std::fs::read(path).map_err(|e| err(crate::io::describe_io_error(&e)))?;
-        let text = String::from_utf8_lossy(&bytes);
+        let (text, _) = crate::io::tabular::decode(&bytes);
         let label = path
             .file_name()
             .map_or_else(|| origin.clone(), |n| n.to_string_lossy().into_owned());
@@ -223,7 +177,7 @@ impl ScreeningList {
                 "the list is larger than {MAX_LIST_BYTES} bytes"
             )));
         }
-        let mut rows = parse_csv(text).into_iter();
+        let mut rows = crate::io::tabular::parse_delimited(text, ',').into_iter();
         let header: Vec<String> = rows
             .next()
             .ok_or_else(|| err("the file is empty".to_owned()))?
@@ -791,14 +745,6 @@ pub fn screening_findings(case: &Case, hits: &[ScreeningHit]) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_handles_quotes_newlines_and_crlf() {
-        let rows = parse_csv("a,b,c\r\n\"x, y\",\"he said \"\"hi\"\"\",\"two\nlines\"\r\n1,,3");
-        assert_eq!(rows.len(), 3);
-        assert_eq!(rows[1], ["x, y", "he said \"hi\"", "two\nlines"]);
-        assert_eq!(rows[2], ["1", "", "3"]);
-    }
 
     #[test]
     fn generic_csv_with_name_and_aliases_loads() {

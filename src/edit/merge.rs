@@ -119,6 +119,15 @@ pub fn plan_merge(base: &Case, ours: &Case, theirs: &Case) -> MergePlan {
             });
         }
     }
+    // The custody log is append-only on both sides: their entries that ours lacks are appended
+    // after ours, so no one's record of handling evidence is lost.
+    edits.extend(
+        theirs
+            .custody
+            .iter()
+            .filter(|c| !ours.custody.contains(c))
+            .map(|c| Edit::AppendCustody(Box::new(c.clone()))),
+    );
     MergePlan {
         edit: Edit::Batch(edits),
         conflicts,

@@ -2,10 +2,12 @@
 //! and returns its inverse; `History` keeps those inverses for unlimited undo and redo. The UI,
 //! the CLI, importers, layouts and tests all go through here, so nothing bypasses validation.
 
+mod custody;
 mod history;
 mod merge;
 mod validate;
 
+pub use custody::{check_custody_entry, is_sha256_hex};
 pub use history::History;
 pub use merge::{MergeConflict, MergePlan, plan_merge};
 pub use validate::{
@@ -14,8 +16,8 @@ pub use validate::{
 };
 
 use crate::model::{
-    Case, CaseMeta, Dismissal, Entity, EntityId, Evidence, Group, ItemRef, Link, NodePosition,
-    Note, SavedView, Shipment, ViewId,
+    Case, CaseMeta, CustodyEntry, Dismissal, Entity, EntityId, Evidence, Group, ItemRef, Link,
+    NodePosition, Note, SavedView, Shipment, ViewId,
 };
 
 /// Any item that lives in a case under its own id.
@@ -101,6 +103,12 @@ pub enum Edit {
         finding: String,
         dismissal: Option<Box<Dismissal>>,
     },
+    /// Append an entry to the custody log (always batched with the evidence change it
+    /// records; see `edit::custody`).
+    AppendCustody(Box<CustodyEntry>),
+    /// Take back the newest custody entry, which must equal this one: only ever the inverse of
+    /// `AppendCustody`, so the log stays append-only.
+    RetractCustody(Box<CustodyEntry>),
     /// Several edits applied as one step (an import, a layout, a cascade delete). All or none.
     Batch(Vec<Edit>),
 }
@@ -201,6 +209,8 @@ impl Case {
             Edit::SetPositions(moves) => self.set_positions(moves),
             Edit::MoveView { id, index } => self.move_view(&id, index),
             Edit::SetDismissal { finding, dismissal } => self.set_dismissal(finding, dismissal),
+            Edit::AppendCustody(entry) => self.append_custody(*entry),
+            Edit::RetractCustody(entry) => self.retract_custody(*entry),
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for edit in edits {

@@ -491,6 +491,9 @@ pub fn check_case(case: &Case) -> Vec<ValidationError> {
         }
         collect(check_dismissal(d));
     }
+    for entry in &case.custody {
+        collect(super::check_custody_entry(entry));
+    }
     for (id, p) in &case.positions {
         if !case.entities.contains_key(id) {
             errors.push(ValidationError::Missing(ItemRef::Entity(id.clone())));

@@ -1,10 +1,15 @@
 //! Reading and writing case files, exporting cases for other tools, and generating synthetic
 //! cases.
 
+pub mod bundle;
 pub mod case_file;
+pub mod evidence;
 pub mod export;
 pub mod generate;
+pub mod import;
 mod migrate;
+pub mod report;
+pub mod tabular;
 
 pub use case_file::{
     Disk, FailingDisk, FileStamp, LoadError, MAX_CASE_FILE_BYTES, ParseError, RealDisk, SaveError,

@@ -83,6 +83,53 @@ pub fn country_name(code: &CountryCode) -> Option<&'static str> {
     find_country(code).map(|row| row.2)
 }
 
+/// The country a piece of text names: a two-letter code known to the country table, or an
+/// English short name or a common variant ("Singapore", "USA", "Hong Kong SAR", "Korea,
+/// Republic of"), in any case. Used by importers reading free-text country columns.
+pub fn country_from_text(text: &str) -> Option<CountryCode> {
+    let t = text.trim();
+    if t.len() == 2 {
+        let code: CountryCode = t.parse().ok()?;
+        return find_country(&code).map(|_| code);
+    }
+    let folded: String = t
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == ' ')
+        .collect();
+    let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
+    let alias = match folded.as_str() {
+        "usa" | "us" | "united states of america" | "america" => Some("US"),
+        "uk" | "great britain" | "britain" | "england" => Some("GB"),
+        "hong kong sar" | "hong kong china" | "hongkong" => Some("HK"),
+        "macao" | "macau sar" | "macao sar" => Some("MO"),
+        "prc" | "peoples republic of china" | "mainland china" | "china prc" => Some("CN"),
+        "uae" | "emirates" => Some("AE"),
+        "south korea" | "korea republic of" | "republic of korea" | "korea south" => Some("KR"),
+        "north korea" | "dprk" | "korea democratic peoples republic of" => Some("KP"),
+        "russia" | "russian federation" => Some("RU"),
+        "iran" | "iran islamic republic of" => Some("IR"),
+        "taiwan" | "taiwan province of china" | "chinese taipei" => Some("TW"),
+        "vietnam" | "viet nam" => Some("VN"),
+        _ => None,
+    };
+    if let Some(code) = alias {
+        return code.parse().ok();
+    }
+    COUNTRIES
+        .iter()
+        .find(|row| {
+            let name: String = row
+                .2
+                .to_lowercase()
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == ' ')
+                .collect();
+            name.split_whitespace().collect::<Vec<_>>().join(" ") == folded
+        })
+        .and_then(|row| row.0.parse().ok())
+}
+
 fn find_country(
     code: &CountryCode,
 ) -> Option<&'static (&'static str, u16, &'static str, f32, f32)> {

@@ -8,6 +8,7 @@ mod evidence;
 mod ids;
 mod link;
 mod shipment;
+mod view_frame;
 
 pub use case::{
     Camera, Case, CaseCounts, CaseMeta, Dismissal, FORMAT_VERSION, Group, HasId, NodePosition,
@@ -30,3 +31,4 @@ pub use ids::{
 };
 pub use link::{Link, LinkKind, LinkKindTag};
 pub use shipment::{GoodsLine, Leg, Place, Shipment, ShipmentStatus, TransportMode};
+pub use view_frame::FrameRect;

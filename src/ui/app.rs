@@ -6,10 +6,15 @@
 use super::canvas::{Canvas, CanvasAction};
 use super::commands::UiCommand;
 use super::fonts;
+use super::panels::analysis::{AnalysisAction, AnalysisPanel};
+use super::panels::evidence::{EvidencePanel, IntegrityWatch};
 use super::panels::findings::{FindingsAction, FindingsPanel};
 use super::panels::flows::{FlowsAction, FlowsPanel};
 use super::panels::inspector::{Inspector, InspectorAction};
 use super::panels::list::{ItemList, ListAction, ListTab};
+use super::panels::timeline::{TimelineAction, TimelinePanel};
+use super::panels::views::{ViewsAction, ViewsPanel};
+use super::present::Presenter;
 use super::theme::{self, ThemeChoice};
 use crate::edit::{Edit, History, plan_merge, references_to};
 use crate::io::{
@@ -40,6 +45,9 @@ pub struct Settings {
     pub autosave_seconds: u64,
     /// Hide the list and the inspector so the graph has the whole window (F11).
     pub canvas_only: bool,
+    /// The interface zoom before a presentation that has not ended yet; put back at start-up
+    /// if the app was closed while presenting, so the projector scale never sticks.
+    pub zoom_before_presenting: Option<f32>,
 }
 
 impl Default for Settings {
@@ -51,12 +59,21 @@ impl Default for Settings {
             investigator: String::new(),
             autosave_seconds: DEFAULT_AUTOSAVE_SECONDS,
             canvas_only: false,
+            zoom_before_presenting: None,
         }
     }
 }
 
 /// Autosave interval for new installations.
 pub const DEFAULT_AUTOSAVE_SECONDS: u64 = 60;
+
+mod briefing;
+mod bundle;
+mod evidence;
+mod import;
+mod merge;
+
+pub use import::ImportKind;
 
 const SETTINGS_KEY: &str = "chokepoint-settings";
 const MAX_RECENT: usize = 10;
@@ -82,6 +99,14 @@ pub struct Startup {
     pub canvas_only: bool,
     /// Open with this tab of the right panel showing (the inspector by default).
     pub tab: Option<RightTab>,
+    /// Open the timeline below the canvas.
+    pub timeline: bool,
+    /// Show on the canvas only what was active in this window.
+    pub window: Option<crate::analysis::timeline::TimeWindow>,
+    /// Start presenting the case's saved views (screenshots of presentation mode).
+    pub present: bool,
+    /// A CSV or FtM file given on the command line: import it into the case at start.
+    pub import: Option<(ImportKind, PathBuf)>,
 }
 
 impl Startup {
@@ -98,6 +123,10 @@ impl Startup {
             stamp: None,
             canvas_only: false,
             tab: None,
+            timeline: false,
+            window: None,
+            present: false,
+            import: None,
         }
     }
 }
@@ -108,6 +137,8 @@ pub enum RightTab {
     Inspector,
     Findings,
     Flows,
+    Views,
+    Evidence,
 }
 
 /// Actions that would discard unsaved changes, held while the user decides.
@@ -124,6 +155,13 @@ enum DialogKind {
     Open,
     SaveAs,
     Font,
+    ExportReport,
+    ExportImage,
+    AttachEvidence,
+    ImportCsv,
+    ImportFtm,
+    MergeCopy,
+    ExportBundle,
 }
 
 impl DialogKind {
@@ -132,6 +170,13 @@ impl DialogKind {
             DialogKind::Open => "Open case by path",
             DialogKind::SaveAs => "Save case as",
             DialogKind::Font => "Choose a font file",
+            DialogKind::AttachEvidence => "Attach an evidence file",
+            DialogKind::ImportCsv => "Import a CSV file",
+            DialogKind::ImportFtm => "Import a FollowTheMoney file",
+            DialogKind::MergeCopy => "Merge a colleague's copy of the case",
+            DialogKind::ExportBundle => "Export the bundle to",
+            DialogKind::ExportReport => "Export the case report to",
+            DialogKind::ExportImage => "Export the view's picture to",
         }
     }
 }
@@ -197,7 +242,26 @@ pub struct ChokepointApp {
     inspector: Inspector,
     pub canvas: Canvas,
     findings: FindingsPanel,
+    evidence: EvidencePanel,
+    /// Integrity of evidence files, checked off the UI thread.
+    pub integrity: IntegrityWatch,
+    /// The item that files picked in the attach dialog will support.
+    attach_target: Option<ItemRef>,
+    /// A CSV or FtM import in progress (mapping, running, summary).
+    importer: import::ImportState,
+    /// The review of a colleague's copy being merged in.
+    merge_review: Option<Box<merge::MergeReview>>,
+    /// Writing or opening a case bundle.
+    bundle_prompt: Option<Box<bundle::BundlePrompt>>,
     flows: FlowsPanel,
+    analysis: AnalysisPanel,
+    /// The timeline below the canvas (view state: its window lives in the canvas filters).
+    pub timeline: TimelinePanel,
+    views: ViewsPanel,
+    /// Presentation mode, while presenting.
+    pub presenter: Option<Presenter>,
+    /// Start presenting once the first frame has laid out the canvas.
+    present_pending: bool,
     pub right_tab: RightTab,
     status: Option<(String, StatusKind)>,
     last_saved: Option<Instant>,
@@ -246,7 +310,18 @@ impl ChokepointApp {
             inspector: Inspector::default(),
             canvas: Canvas::default(),
             findings: FindingsPanel::default(),
+            evidence: EvidencePanel::default(),
+            integrity: IntegrityWatch::default(),
+            attach_target: None,
+            importer: import::ImportState::default(),
+            merge_review: None,
+            bundle_prompt: None,
             flows: FlowsPanel::default(),
+            analysis: AnalysisPanel::default(),
+            timeline: TimelinePanel::new(startup.timeline),
+            views: ViewsPanel::default(),
+            presenter: None,
+            present_pending: startup.present,
             right_tab: startup.tab.unwrap_or(RightTab::Inspector),
             status,
             last_saved: None,
@@ -276,11 +351,17 @@ impl ChokepointApp {
         if let Some(p) = app.path.clone() {
             app.remember_recent(&p);
         }
+        app.canvas.filters.time_window = startup.window;
         if let Some(id) = startup.select {
+            app.open_view_with_id(&id);
             let found = app.find_item(&id);
             app.select(found);
         }
+        if let Some((kind, path)) = startup.import {
+            app.start_import(kind, path);
+        }
         app.offer_recovery();
+        app.recover_presentation_zoom(ctx);
         if discover_fonts {
             app.load_fonts(ctx);
         }
@@ -312,12 +393,14 @@ impl ChokepointApp {
         }
     }
 
-    /// The entity, link or shipment with this id, if any.
+    /// The entity, link, shipment, evidence item or note with this id, if any.
     pub fn find_item(&self, id: &str) -> Option<ItemRef> {
         let candidates = [
             ItemRef::Entity(id.into()),
             ItemRef::Link(id.into()),
             ItemRef::Shipment(id.into()),
+            ItemRef::Evidence(id.into()),
+            ItemRef::Note(id.into()),
         ];
         candidates.into_iter().find(|c| self.case.contains(c))
     }
@@ -362,6 +445,9 @@ impl ChokepointApp {
         if let Some((label, edit)) = self.inspector.take_pending() {
             self.apply_edit(&label, edit);
         }
+        if let Some((label, edit)) = self.evidence.take_pending(&self.settings.investigator) {
+            self.apply_edit(&label, edit);
+        }
     }
 
     /// Selects one item everywhere: list, inspector and canvas (which centres it if off screen).
@@ -395,6 +481,14 @@ impl ChokepointApp {
                     ItemRef::Shipment(_) => ListTab::Shipments,
                     _ => ListTab::Entities,
                 };
+                // Evidence opens in the locker; other items become its default claim target.
+                match i {
+                    ItemRef::Evidence(_) => self.right_tab = RightTab::Evidence,
+                    ItemRef::Entity(_) | ItemRef::Link(_) | ItemRef::Shipment(_) => {
+                        self.evidence.context = Some(i.clone());
+                    }
+                    _ => {}
+                }
             }
             self.selection = item;
         }
@@ -465,6 +559,15 @@ impl ChokepointApp {
                 });
             }
             UiCommand::Shortcuts => self.modal = Some(Modal::Shortcuts),
+            UiCommand::Timeline => {
+                self.timeline.open = !self.timeline.open;
+                // A closed timeline leaves no hidden time window behind on the canvas.
+                if !self.timeline.open {
+                    self.canvas.filters.time_window = None;
+                }
+            }
+            UiCommand::Present => self.start_presenting(ctx, None),
+            UiCommand::ExportReport => self.export_report_dialog(),
         }
     }
 
@@ -523,11 +626,16 @@ impl ChokepointApp {
         self.inspector = Inspector::default();
         self.list = ItemList::default();
         self.canvas.reset();
+        self.integrity.reset();
         self.last_saved = None;
     }
 
     /// Opens a case file on a background thread; the UI stays responsive on large files.
     pub fn start_loading(&mut self, ctx: &egui::Context, path: PathBuf) {
+        if bundle::is_bundle(&path) {
+            self.start_bundle_open(path);
+            return;
+        }
         let (tx, rx) = std::sync::mpsc::channel();
         let ctx = ctx.clone();
         let p = path.clone();
@@ -567,6 +675,7 @@ impl ChokepointApp {
             .as_ref()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| format!("{}.ron", crate::model::slug(&self.case.meta.title)));
+        let image_name = self.views.export_file_name(&self.case);
         std::thread::spawn(move || {
             let mut dialog = rfd::FileDialog::new();
             if let Some(dir) = start_dir {
@@ -575,7 +684,10 @@ impl ChokepointApp {
             let picked = match kind {
                 DialogKind::Open => dialog
                     .set_title("Open case")
-                    .add_filter("Chokepoint case", &["ron"])
+                    .add_filter(
+                        "Chokepoint case or bundle",
+                        &["ron", bundle::BUNDLE_EXTENSION],
+                    )
                     .pick_file(),
                 DialogKind::SaveAs => dialog
                     .set_title("Save case as")
@@ -586,6 +698,36 @@ impl ChokepointApp {
                     .set_title("Choose a font with Chinese glyphs")
                     .add_filter("Fonts", &["ttf", "otf", "ttc"])
                     .pick_file(),
+                DialogKind::ImportCsv => dialog
+                    .set_title("Import a CSV file")
+                    .add_filter("CSV or tab-separated", &["csv", "tsv", "txt"])
+                    .pick_file(),
+                DialogKind::ExportBundle => dialog
+                    .set_title("Export the case bundle")
+                    .add_filter("Chokepoint bundle", &[bundle::BUNDLE_EXTENSION])
+                    .set_file_name(file_name.replace(".ron", "") + "." + bundle::BUNDLE_EXTENSION)
+                    .save_file(),
+                DialogKind::MergeCopy => dialog
+                    .set_title("Merge a colleague's copy")
+                    .add_filter("Chokepoint case", &["ron"])
+                    .pick_file(),
+                DialogKind::ImportFtm => dialog
+                    .set_title("Import FollowTheMoney entities")
+                    .add_filter("FtM entities", &["json", "ftm", "ndjson", "jsonl"])
+                    .pick_file(),
+                DialogKind::AttachEvidence => {
+                    dialog.set_title("Attach an evidence file").pick_file()
+                }
+                DialogKind::ExportReport => dialog
+                    .set_title("Export the case report")
+                    .add_filter("Web page", &["html"])
+                    .set_file_name(file_name.replace(".ron", "") + "-report.html")
+                    .save_file(),
+                DialogKind::ExportImage => dialog
+                    .set_title("Export the view's picture")
+                    .add_filter("Picture", &["png", "svg"])
+                    .set_file_name(image_name)
+                    .save_file(),
             };
             let _ = tx.send(picked);
         });
@@ -968,7 +1110,7 @@ impl ChokepointApp {
             [one] => format!("Delete {}", self.case.item_label(one)),
             many => format!("Delete {} items", many.len()),
         };
-        let edit = Edit::remove_many(&self.case, targets);
+        let edit = self.with_evidence_custody(Edit::remove_many(&self.case, targets), targets);
         if self.apply_edit(&label, edit) {
             if self.selection.as_ref().is_some_and(|s| targets.contains(s)) {
                 self.selection = None;
@@ -1066,6 +1208,23 @@ impl ChokepointApp {
                     self.perform(ctx, next);
                 }
             }
+            DialogKind::ExportImage => self.export_image_to(&path),
+            DialogKind::ExportReport => {
+                let path = if path.extension().is_none() {
+                    path.with_extension("html")
+                } else {
+                    path
+                };
+                self.export_report_to(&path);
+            }
+            DialogKind::ImportCsv => self.start_import(ImportKind::Csv, path),
+            DialogKind::ImportFtm => self.start_import(ImportKind::Ftm, path),
+            DialogKind::MergeCopy => self.start_merge_review(path),
+            DialogKind::ExportBundle => self.start_bundle_export(path),
+            DialogKind::AttachEvidence => {
+                let target = self.attach_target.take();
+                self.attach_files(&[path], target);
+            }
             DialogKind::Font => match fonts::load_cjk_font(&path) {
                 Ok(font) => {
                     fonts::install_cjk_font(ctx, &font);
@@ -1092,21 +1251,18 @@ impl ChokepointApp {
                 .map(|f| f.path().to_owned())
                 .collect()
         });
-        let Some(path) = dropped.into_iter().next() else {
+        let Some(path) = dropped.first().cloned() else {
             return;
         };
         if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+            || bundle::is_bundle(&path)
         {
             self.guard(ctx, Guarded::OpenPath(path));
         } else {
-            self.error(format!(
-                "{} is not a case file: Chokepoint opens .ron case files",
-                path.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ));
+            // Any other file becomes evidence, copied beside the case and hashed.
+            self.attach_dropped(&dropped);
         }
     }
 
@@ -1136,7 +1292,11 @@ impl ChokepointApp {
             return;
         };
         ctx.request_repaint();
-        if !job.requested && self.frames >= SCREENSHOT_AFTER_FRAMES {
+        if !job.requested
+            && self.frames >= SCREENSHOT_AFTER_FRAMES
+            && !self.present_pending
+            && self.presenter.as_ref().is_none_or(|p| !p.is_moving())
+        {
             job.requested = true;
             let path = job.path.clone();
             let done = Arc::clone(&job.done);
@@ -1154,6 +1314,7 @@ impl ChokepointApp {
                 Err(e) => eprintln!("screenshot failed: {e}"),
             }
             self.close_confirmed = true;
+            self.stop_presenting(ctx);
             ctx.send_viewport_cmd(egui::ViewportCommand::Close);
         }
     }
@@ -1168,13 +1329,24 @@ impl ChokepointApp {
             self.theme_applied = Some(theme);
         }
         self.poll_background(&ctx);
-        self.handle_dropped_files(&ctx);
+        self.import_step(&ctx);
+        self.evidence_step(&ctx);
+        // Presenting never changes the case: files dropped on the window are ignored meanwhile.
+        if self.presenter.is_none() {
+            self.handle_dropped_files(&ctx);
+        }
         if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed {
             self.commit_pending();
             if self.is_dirty() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
                 self.modal = Some(Modal::ConfirmDiscard(Guarded::Quit));
             }
+        }
+        if self.presentation_frame_ui(ui) {
+            self.autosave_step(&ctx);
+            self.update_title(&ctx);
+            self.screenshot_step(&ctx);
+            return;
         }
         let mut commands = if self.modal.is_none() {
             UiCommand::pressed(&ctx)
@@ -1205,7 +1377,10 @@ impl ChokepointApp {
         }
         let mut inspector_actions = Vec::new();
         let mut findings_actions = Vec::new();
+        let mut evidence_actions = Vec::new();
         let mut flows_actions = Vec::new();
+        let mut analysis_actions = Vec::new();
+        let mut views_actions: Vec<ViewsAction> = Vec::new();
         if side_panels {
             egui::Panel::right("inspector")
                 .resizable(true)
@@ -1220,6 +1395,12 @@ impl ChokepointApp {
                         };
                         ui.selectable_value(&mut self.right_tab, RightTab::Findings, findings);
                         ui.selectable_value(&mut self.right_tab, RightTab::Flows, "Flows");
+                        ui.selectable_value(&mut self.right_tab, RightTab::Views, "Views");
+                        let evidence = match self.integrity.problems().len() {
+                            0 => "Evidence".to_owned(),
+                            n => format!("Evidence ⚠{n}"),
+                        };
+                        ui.selectable_value(&mut self.right_tab, RightTab::Evidence, evidence);
                     });
                     ui.separator();
                     match self.right_tab {
@@ -1237,9 +1418,55 @@ impl ChokepointApp {
                             &mut findings_actions,
                         ),
                         RightTab::Flows => {
+                            self.analysis.ui(
+                                ui,
+                                &self.case,
+                                revision,
+                                &self.canvas.selected,
+                                &mut analysis_actions,
+                            );
+                            ui.separator();
                             self.flows.ui(ui, &self.case, revision, &mut flows_actions);
                         }
+                        RightTab::Views => {
+                            self.views
+                                .ui(ui, &self.case, &self.canvas, &mut views_actions);
+                        }
+                        RightTab::Evidence => {
+                            let selected = match &self.selection {
+                                Some(ItemRef::Evidence(id)) => Some(id),
+                                _ => None,
+                            };
+                            let folder = self.case_folder();
+                            self.evidence.ui(
+                                ui,
+                                &self.case,
+                                revision,
+                                selected,
+                                folder.as_deref(),
+                                &self.integrity,
+                                &self.settings.investigator,
+                                &mut evidence_actions,
+                            );
+                        }
                     }
+                });
+        }
+        let mut timeline_actions = Vec::new();
+        if self.timeline.open {
+            egui::Panel::bottom("timeline")
+                .resizable(true)
+                .default_size(theme::TIMELINE_PANEL_HEIGHT)
+                .min_size(140.0)
+                .show(ui, |ui| {
+                    self.timeline.ui(
+                        ui,
+                        &self.case,
+                        revision,
+                        self.canvas.filters.time_window,
+                        self.selection.as_ref(),
+                        &mut timeline_actions,
+                    );
                 });
         }
         let mut canvas_actions = Vec::new();
@@ -1252,6 +1479,9 @@ impl ChokepointApp {
             });
 
         self.modal_ui(&ctx);
+        self.import_ui(&ctx);
+        self.merge_review_ui(&ctx);
+        self.bundle_ui(&ctx);
         Self::file_hover_ui(&ctx);
 
         // Apply everything the panels asked for, after drawing.
@@ -1272,6 +1502,31 @@ impl ChokepointApp {
             .map(|FlowsAction::Show(items)| items);
         for items in shown {
             self.show_items(items);
+        }
+        for action in analysis_actions {
+            match action {
+                AnalysisAction::Highlight(items) => {
+                    if let Some(first) = items.first() {
+                        self.canvas.reveal_later(first.clone());
+                    }
+                    self.canvas.highlighted = items.into_iter().collect();
+                }
+                AnalysisAction::Select(item) => self.select(Some(item)),
+            }
+        }
+        for action in timeline_actions {
+            match action {
+                TimelineAction::Select(item) => {
+                    // The item's details are what the user asked for: show the inspector.
+                    self.right_tab = RightTab::Inspector;
+                    self.select(Some(item));
+                }
+                TimelineAction::Show(items) => self.show_items(items),
+                TimelineAction::Window(window) => self.canvas.filters.time_window = window,
+            }
+        }
+        for action in evidence_actions {
+            self.evidence_action(action);
         }
         for action in findings_actions {
             match action {
@@ -1297,6 +1552,9 @@ impl ChokepointApp {
                 CanvasAction::Info(m) => self.info(m),
                 CanvasAction::Error(m) => self.error(m),
             }
+        }
+        for action in views_actions {
+            self.views_action(&ctx, action);
         }
         for action in list_actions {
             match action {
@@ -1344,6 +1602,24 @@ impl ChokepointApp {
                 ui.separator();
                 item(ui, commands, UiCommand::Save, true);
                 item(ui, commands, UiCommand::SaveAs, true);
+                item(ui, commands, UiCommand::ExportReport, true);
+                ui.separator();
+                if ui.button("Import CSV…").clicked() {
+                    self.import_dialog(ImportKind::Csv);
+                    ui.close();
+                }
+                if ui.button("Import FollowTheMoney…").clicked() {
+                    self.import_dialog(ImportKind::Ftm);
+                    ui.close();
+                }
+                if ui.button("Merge a colleague's copy…").clicked() {
+                    self.merge_dialog();
+                    ui.close();
+                }
+                if ui.button("Export bundle…").clicked() {
+                    self.export_bundle_dialog();
+                    ui.close();
+                }
                 ui.separator();
                 item(ui, commands, UiCommand::Settings, true);
                 ui.separator();
@@ -1397,6 +1673,8 @@ impl ChokepointApp {
                 ui.separator();
                 item(ui, commands, UiCommand::ToggleTheme, true);
                 item(ui, commands, UiCommand::CanvasOnly, true);
+                item(ui, commands, UiCommand::Timeline, true);
+                item(ui, commands, UiCommand::Present, true);
                 if ui.button("Case details").clicked() {
                     self.select(None);
                 }
@@ -1421,6 +1699,7 @@ impl ChokepointApp {
             ui.separator();
             ui.label(self.case.counts().to_string());
             ui.separator();
+            self.evidence_status_ui(ui);
             if self.loading.is_some() {
                 ui.spinner();
                 ui.label("Opening…");
@@ -1461,7 +1740,7 @@ impl ChokepointApp {
         painter.text(
             rect.center(),
             egui::Align2::CENTER_CENTER,
-            "Drop a .ron case file to open it",
+            "Drop a .ron case file to open it, or other files to add them as evidence",
             egui::FontId::proportional(24.0),
             egui::Color32::WHITE,
         );
@@ -1836,7 +2115,14 @@ impl eframe::App for ChokepointApp {
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
-        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+        // Screenshot runs leave the user's preferences as they were.
+        if self.screenshot.is_none() {
+            eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+        }
+    }
+
+    fn persist_egui_memory(&self) -> bool {
+        self.screenshot.is_none()
     }
 
     fn on_exit(&mut self) {

@@ -23,10 +23,13 @@ pub enum UiCommand {
     ToggleTheme,
     Settings,
     Shortcuts,
+    Timeline,
+    Present,
+    ExportReport,
 }
 
 impl UiCommand {
-    pub const ALL: [UiCommand; 18] = [
+    pub const ALL: [UiCommand; 21] = [
         UiCommand::New,
         UiCommand::Open,
         UiCommand::OpenByPath,
@@ -45,6 +48,9 @@ impl UiCommand {
         UiCommand::ToggleTheme,
         UiCommand::Settings,
         UiCommand::Shortcuts,
+        UiCommand::Timeline,
+        UiCommand::Present,
+        UiCommand::ExportReport,
     ];
 
     /// Menu text; ends in `…` when the command opens a dialog.
@@ -68,6 +74,9 @@ impl UiCommand {
             UiCommand::ToggleTheme => "Toggle light/dark theme",
             UiCommand::Settings => "Settings…",
             UiCommand::Shortcuts => "Keyboard shortcuts…",
+            UiCommand::Timeline => "Timeline",
+            UiCommand::Present => "Present saved views",
+            UiCommand::ExportReport => "Export report…",
         }
     }
 
@@ -92,7 +101,9 @@ impl UiCommand {
             UiCommand::CanvasOnly => (Modifiers::NONE, Key::F11),
             UiCommand::ToggleTheme => (cmd_shift, Key::T),
             UiCommand::Settings => (cmd, Key::Comma),
-            UiCommand::OpenByPath | UiCommand::Shortcuts => return None,
+            UiCommand::Timeline => (cmd, Key::T),
+            UiCommand::Present => (Modifiers::NONE, Key::F5),
+            UiCommand::OpenByPath | UiCommand::Shortcuts | UiCommand::ExportReport => return None,
         };
         Some(KeyboardShortcut::new(key.0, key.1))
     }

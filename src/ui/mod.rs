@@ -7,7 +7,8 @@ pub mod canvas;
 pub mod commands;
 pub mod fonts;
 pub mod panels;
+pub mod present;
 pub mod theme;
 pub mod widgets;
 
-pub use app::{ChokepointApp, RightTab, Settings, Startup};
+pub use app::{ChokepointApp, ImportKind, RightTab, Settings, Startup};

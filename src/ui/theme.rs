@@ -1,7 +1,7 @@
 //! Colours and sizes, in one place. Everything the UI paints takes its colours from here, picked
 //! for both light and dark themes.
 
-use crate::model::{ClaimStatus, EntityKind, Tlp};
+use crate::model::{ClaimStatus, EntityKind, SourceReliability, Tlp};
 use egui::Color32;
 use serde::{Deserialize, Serialize};
 
@@ -113,6 +113,42 @@ pub fn entity_shape(kind: EntityKind) -> NodeShape {
         | EntityKind::Jurisdiction
         | EntityKind::Event => NodeShape::Diamond,
     }
+}
+
+/// Size of a saved view's thumbnail in the views panel, in points (16:9, like a view's frame).
+pub const VIEW_THUMBNAIL_SIZE: egui::Vec2 = egui::vec2(128.0, 72.0);
+
+/// Presentation mode scales the whole interface by this much (text and strokes for a
+/// projector at the back of a room).
+pub const PRESENT_SCALE: f32 = 1.35;
+/// Presentation overlays, in points (before the scale above).
+pub const PRESENT_BANNER_HEIGHT: f32 = 24.0;
+pub const PRESENT_BANNER_TEXT: f32 = 14.0;
+pub const PRESENT_TITLE_TEXT: f32 = 22.0;
+pub const PRESENT_CAPTION_TEXT: f32 = 15.0;
+pub const PRESENT_HINT_TEXT: f32 = 10.0;
+pub const PRESENT_MARGIN: f32 = 28.0;
+pub const PRESENT_PADDING: f32 = 12.0;
+pub const PRESENT_POINTER_RADIUS: f32 = 16.0;
+/// Width kept free at the right of the caption band for the slide counter and key hint.
+pub const PRESENT_COUNTER_WIDTH: f32 = 230.0;
+
+/// Background of the caption band at the foot of a presentation slide.
+pub fn present_caption_fill(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgba_unmultiplied(248, 250, 252, 235),
+        Color32::from_rgba_unmultiplied(17, 24, 39, 235),
+    )
+}
+
+/// The presenter's pointer.
+pub fn present_pointer(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(220, 38, 38),
+        Color32::from_rgb(248, 113, 113),
+    )
 }
 
 /// Canvas text sizes in canvas units (they scale with zoom).
@@ -291,6 +327,86 @@ pub fn claim_color(status: ClaimStatus, dark: bool) -> Color32 {
     }
 }
 
+// ---- timeline and charts ------------------------------------------------------------------
+
+/// Height of the timeline panel below the canvas when it first opens.
+pub const TIMELINE_PANEL_HEIGHT: f32 = 320.0;
+/// Height of the goods-per-month bars above the lanes.
+pub const TIMELINE_BARS_HEIGHT: f32 = 80.0;
+/// Height of one lane of the timeline.
+pub const TIMELINE_LANE_HEIGHT: f32 = 22.0;
+/// Width of the lane labels on the left of the timeline.
+pub const TIMELINE_LABEL_WIDTH: f32 = 170.0;
+/// Half the height of an item's bar in a lane, and the least half width of a one-day item.
+pub const TIMELINE_ITEM_HALF_HEIGHT: f32 = 6.0;
+pub const TIMELINE_ITEM_MIN_HALF_WIDTH: f32 = 5.0;
+/// Width of the date fields of the timeline.
+pub const TIMELINE_DATE_FIELD_WIDTH: f32 = 88.0;
+/// Height of the flows chart.
+pub const FLOWS_CHART_HEIGHT: f32 = 230.0;
+
+/// A timeline item: shipments in the route colour, payments green, events in the event colour.
+pub fn timeline_item_color(kind: crate::analysis::timeline::ItemKind, dark: bool) -> Color32 {
+    use crate::analysis::timeline::ItemKind;
+    match kind {
+        ItemKind::Shipment => pick(
+            dark,
+            Color32::from_rgb(234, 88, 12),
+            Color32::from_rgb(251, 146, 60),
+        ),
+        ItemKind::Payment => pick(
+            dark,
+            Color32::from_rgb(21, 128, 61),
+            Color32::from_rgb(74, 222, 128),
+        ),
+        ItemKind::Event => entity_color(EntityKind::Event, dark),
+    }
+}
+
+/// Goods-per-month bars.
+pub fn timeline_bar_color(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgba_unmultiplied(234, 88, 12, 150),
+        Color32::from_rgba_unmultiplied(251, 146, 60, 150),
+    )
+}
+
+/// The time window shown on the canvas, shaded on the timeline.
+pub fn timeline_window_fill(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgba_unmultiplied(37, 99, 235, 40),
+        Color32::from_rgba_unmultiplied(96, 165, 250, 45),
+    )
+}
+
+/// Series colours for charts (flows by destination ...), distinct in both themes.
+pub fn chart_series_color(i: usize, dark: bool) -> Color32 {
+    const LIGHT: [Color32; 8] = [
+        Color32::from_rgb(37, 99, 235),
+        Color32::from_rgb(234, 88, 12),
+        Color32::from_rgb(21, 128, 61),
+        Color32::from_rgb(147, 51, 234),
+        Color32::from_rgb(190, 18, 60),
+        Color32::from_rgb(13, 148, 136),
+        Color32::from_rgb(161, 98, 7),
+        Color32::from_rgb(71, 85, 105),
+    ];
+    const DARK: [Color32; 8] = [
+        Color32::from_rgb(96, 165, 250),
+        Color32::from_rgb(251, 146, 60),
+        Color32::from_rgb(74, 222, 128),
+        Color32::from_rgb(192, 132, 252),
+        Color32::from_rgb(251, 113, 133),
+        Color32::from_rgb(45, 212, 191),
+        Color32::from_rgb(250, 204, 21),
+        Color32::from_rgb(148, 163, 184),
+    ];
+    let palette = if dark { &DARK } else { &LIGHT };
+    palette[i % palette.len()]
+}
+
 /// Colour for error text.
 pub fn error_color(dark: bool) -> Color32 {
     pick(
@@ -306,6 +422,57 @@ pub fn warning_color(dark: bool) -> Color32 {
         dark,
         Color32::from_rgb(180, 83, 9),
         Color32::from_rgb(251, 191, 36),
+    )
+}
+
+// ---- evidence locker -------------------------------------------------------------------------
+
+/// Height of the evidence list in the locker, above the selected item's details.
+pub const EVIDENCE_LIST_HEIGHT: f32 = 240.0;
+/// Height of one row in the evidence list.
+pub const EVIDENCE_ROW_HEIGHT: f32 = 22.0;
+/// Largest size an image preview is drawn at in the locker.
+pub const EVIDENCE_PREVIEW_MAX: egui::Vec2 = egui::vec2(360.0, 260.0);
+/// Height of a text file preview.
+pub const EVIDENCE_TEXT_PREVIEW_HEIGHT: f32 = 180.0;
+/// Dash and gap of the outline of a node that no evidence supports, in screen points.
+pub const UNSUPPORTED_DASH: (f32, f32) = (4.0, 3.0);
+
+/// Background and text colour of an Admiralty grade badge, by source reliability: reliable
+/// sources calm, unreliable ones warm, ungraded ones grey.
+pub fn grade_colors(reliability: SourceReliability, dark: bool) -> (Color32, Color32) {
+    let text = if dark { Color32::BLACK } else { Color32::WHITE };
+    let fill = match reliability {
+        SourceReliability::A | SourceReliability::B => pick(
+            dark,
+            Color32::from_rgb(21, 128, 61),
+            Color32::from_rgb(74, 222, 128),
+        ),
+        SourceReliability::C => pick(
+            dark,
+            Color32::from_rgb(161, 98, 7),
+            Color32::from_rgb(250, 204, 21),
+        ),
+        SourceReliability::D | SourceReliability::E => pick(
+            dark,
+            Color32::from_rgb(185, 28, 28),
+            Color32::from_rgb(248, 113, 113),
+        ),
+        SourceReliability::F => pick(
+            dark,
+            Color32::from_rgb(100, 116, 139),
+            Color32::from_rgb(148, 163, 184),
+        ),
+    };
+    (fill, text)
+}
+
+/// Outline of a canvas node that no evidence supports.
+pub fn unsupported_outline(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(190, 18, 60),
+        Color32::from_rgb(251, 113, 133),
     )
 }
 

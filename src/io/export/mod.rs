@@ -8,8 +8,11 @@
 //! roles it does not have. Everything is in id order so two exports of one case are identical.
 
 pub mod csv;
+pub mod ftm;
 pub mod gexf;
 pub mod graphml;
+pub mod png;
+pub mod svg;
 
 use crate::model::{Case, Entity, EntityId, Shipment};
 

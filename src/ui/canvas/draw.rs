@@ -97,7 +97,7 @@ impl Canvas {
         }
 
         // Edges.
-        let mut edge_mesh = Mesh::default();
+        let mut edge_mesh = self.meshes.take(MeshSlot::Edges);
         // Every node's place this frame (drags and layout animations included), computed once.
         let at: Vec<Pos2> = (0..self.scene.nodes.len())
             .map(|i| self.node_pos(i))
@@ -191,13 +191,13 @@ impl Canvas {
             }
         }
         if !edge_mesh.is_empty() {
-            painter.add(Shape::mesh(edge_mesh));
+            painter.add(self.meshes.give(MeshSlot::Edges, edge_mesh));
         }
 
         // Shipment routes: smooth curves with arrowheads and labels while there are few of
         // them on screen; otherwise coarse curves batched into one mesh, labels left out.
         let route_detail = self.scene.routes.len() <= ROUTE_DETAIL_LIMIT;
-        let mut route_mesh = Mesh::default();
+        let mut route_mesh = self.meshes.take(MeshSlot::Routes);
         let mut labels: Vec<(Pos2, usize, Color32)> = Vec::new();
         let node_px = self.node_radius_px(super::scene::NODE_RADIUS);
         for (i, r) in self.scene.routes.iter().enumerate() {
@@ -266,7 +266,7 @@ impl Canvas {
             }
         }
         if !route_mesh.is_empty() {
-            painter.add(Shape::mesh(route_mesh));
+            painter.add(self.meshes.give(MeshSlot::Routes, route_mesh));
         }
         let route_labels = !dots
             && labels.len() <= EDGE_LABEL_LIMIT
@@ -311,7 +311,7 @@ impl Canvas {
             draw_order.dedup();
         }
         if dots {
-            let mut mesh = Mesh::default();
+            let mut mesh = self.meshes.take(MeshSlot::Dots);
             mesh.reserve_vertices(draw_order.len() * 4);
             mesh.reserve_triangles(draw_order.len() * 2);
             for &i in &draw_order {
@@ -326,7 +326,7 @@ impl Canvas {
                 };
                 mesh.add_colored_rect(Rect::from_center_size(c, Vec2::splat(2.0 * s)), color);
             }
-            painter.add(Shape::mesh(mesh));
+            painter.add(self.meshes.give(MeshSlot::Dots, mesh));
         } else {
             for &i in &draw_order {
                 self.draw_node(&painter, rect, i, &style);
@@ -564,6 +564,17 @@ impl Canvas {
                     painter.add(Shape::convex_polygon(pts, fill, outline));
                 }
             }
+        }
+        if let ItemRef::Entity(id) = &n.item
+            && !self.scene.supported.contains(id)
+        {
+            // No evidence supports this entity, its links or its shipments yet.
+            super::support::unsupported_ring(
+                painter,
+                c,
+                r + 2.5,
+                theme::unsupported_outline(style.dark),
+            );
         }
         let icon_size = r * 0.95;
         if icon_size >= 6.0 {
@@ -1116,6 +1127,44 @@ fn arrow_head(painter: &Painter, points: &[Pos2], color: Color32, size: f32) {
         color,
         Stroke::NONE,
     ));
+}
+
+/// The batched meshes a frame paints, by role.
+#[derive(Clone, Copy)]
+pub(super) enum MeshSlot {
+    Edges,
+    Routes,
+    Dots,
+}
+
+/// Keeps the big batched meshes (hundreds of thousands of vertices far out on a large case)
+/// from one frame to the next. egui holds a frame's shapes only until they are tessellated, so
+/// by the next frame the buffers are ours again and are refilled without allocating; allocating
+/// and faulting in tens of megabytes each frame cost a third of the frame time at 100k entities.
+#[derive(Default)]
+pub(super) struct MeshBuffers {
+    slots: [std::cell::RefCell<Option<std::sync::Arc<Mesh>>>; 3],
+}
+
+impl MeshBuffers {
+    /// An empty mesh, reusing last frame's buffers when egui has let go of them.
+    pub(super) fn take(&self, slot: MeshSlot) -> Mesh {
+        let kept = self.slots[slot as usize].borrow_mut().take();
+        match kept.map(std::sync::Arc::try_unwrap) {
+            Some(Ok(mut mesh)) => {
+                mesh.clear();
+                mesh
+            }
+            _ => Mesh::default(),
+        }
+    }
+
+    /// The shape that paints `mesh`, keeping a handle on its buffers for the next frame.
+    pub(super) fn give(&self, slot: MeshSlot, mesh: Mesh) -> Shape {
+        let mesh = std::sync::Arc::new(mesh);
+        *self.slots[slot as usize].borrow_mut() = Some(mesh.clone());
+        Shape::Mesh(mesh)
+    }
 }
 
 fn hairline(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {

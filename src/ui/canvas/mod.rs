@@ -7,6 +7,8 @@ mod draw;
 pub mod geometry;
 mod layout_run;
 pub mod scene;
+pub mod support;
+mod views;
 
 use crate::edit::Edit;
 use crate::model::{
@@ -150,6 +152,8 @@ pub struct Canvas {
     pub size_by: SizeBy,
     /// Whether few enough nodes are on screen to keep them at a readable minimum size.
     sparse: bool,
+    /// Vertex buffers of the batched meshes, kept between frames.
+    meshes: draw::MeshBuffers,
 }
 
 impl Default for Canvas {
@@ -179,6 +183,7 @@ impl Default for Canvas {
             pending_reveal: None,
             size_by: SizeBy::Uniform,
             sparse: true,
+            meshes: draw::MeshBuffers::default(),
         }
     }
 }
@@ -211,6 +216,14 @@ impl Canvas {
     /// Width of the drawing area on screen in the last frame, in points.
     pub fn visible_canvas_rect_width(&self) -> f32 {
         self.last_rect.width()
+    }
+
+    /// The item under the pointer, if it is a node (e.g. where files were dropped).
+    pub fn hovered_item(&self) -> Option<ItemRef> {
+        match self.hover {
+            Some(Hit::Node(i)) => self.scene.nodes.get(i).map(|n| n.item.clone()),
+            _ => None,
+        }
     }
 
     pub fn scene(&self) -> &Scene {
@@ -523,6 +536,9 @@ impl Canvas {
     }
 
     fn filters_menu_ui(&mut self, ui: &mut Ui, case: &Case) {
+        ui.checkbox(&mut self.filters.only_supported, "Only supported items")
+            .on_hover_text("Hide entities that no evidence supports (drawn with a dashed ring)");
+        ui.separator();
         ui.label("Entity kinds");
         for kind in EntityKind::ALL {
             let mut shown = !self.filters.hidden_kinds.contains(&kind);

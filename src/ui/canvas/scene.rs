@@ -2,6 +2,7 @@
 //! shipment routes, groups, sticky notes) plus a spatial index for hit tests. Never saved;
 //! rebuilt when the case revision or the view filters change.
 
+use crate::analysis::timeline::Inactive;
 use crate::model::{
     Case, ClaimStatus, EntityId, EntityKind, GroupId, ItemRef, LinkId, NoteId, Shipment, ShipmentId,
 };
@@ -25,11 +26,20 @@ pub struct Filters {
     pub hidden_kinds: BTreeSet<EntityKind>,
     pub hidden_tags: BTreeSet<String>,
     pub hidden: BTreeSet<EntityId>,
+    /// Only what was active in this window (the timeline's brush or "as of" date): other dated
+    /// shipments and links, and entities only they involve, are left out.
+    pub time_window: Option<crate::analysis::timeline::TimeWindow>,
+    /// Only entities that some evidence supports.
+    pub only_supported: bool,
 }
 
 impl Filters {
     pub fn is_empty(&self) -> bool {
-        self.hidden_kinds.is_empty() && self.hidden_tags.is_empty() && self.hidden.is_empty()
+        self.hidden_kinds.is_empty()
+            && self.hidden_tags.is_empty()
+            && self.hidden.is_empty()
+            && self.time_window.is_none()
+            && !self.only_supported
     }
 
     fn hides(&self, e: &crate::model::Entity) -> bool {
@@ -218,6 +228,8 @@ pub struct Scene {
     pub hidden_count: usize,
     /// Own position of every shown entity, members of collapsed groups included.
     pub entity_positions: HashMap<EntityId, Pos2>,
+    /// Entities that some evidence supports; the others are drawn with a dashed ring.
+    pub supported: BTreeSet<EntityId>,
 }
 
 /// Where an entity with no saved position is drawn: a deterministic grid below the placed ones.
@@ -298,6 +310,38 @@ impl Scene {
     ) -> Self {
         let max = measure.map_or(0.0, |m| m.values().copied().fold(0.0, f64::max));
         let defaults = default_positions(case);
+        // A time window hides inactive entities the way hidden ones are, and drops their routes.
+        let inactive = filters
+            .time_window
+            .map(|w| crate::analysis::timeline::inactive_in(case, w));
+        let windowed;
+        let filters = match &inactive {
+            Some(out) if !out.entities.is_empty() => {
+                windowed = Filters {
+                    hidden: filters.hidden.union(&out.entities).cloned().collect(),
+                    ..filters.clone()
+                };
+                &windowed
+            }
+            _ => filters,
+        };
+        let supported = super::support::supported_entities(case);
+        let supported_only;
+        let filters = if filters.only_supported {
+            let unsupported = case
+                .entities
+                .keys()
+                .filter(|id| !supported.contains(*id))
+                .cloned()
+                .collect();
+            supported_only = Filters {
+                hidden: filters.hidden.union(&unsupported).cloned().collect(),
+                ..filters.clone()
+            };
+            &supported_only
+        } else {
+            filters
+        };
         let mut scene = Scene::default();
         // Evidence per item: counted once per evidence item, whatever the number of claims.
         let mut evidence_count: HashMap<&ItemRef, usize> = HashMap::new();
@@ -376,8 +420,8 @@ impl Scene {
             });
             scene.index.insert(item, index);
         }
-        scene.build_edges(case);
-        scene.build_routes(case);
+        scene.build_edges(case, inactive.as_ref());
+        scene.build_routes(case, inactive.as_ref());
         scene.build_groups(case, filters);
         scene.notes = case
             .notes
@@ -392,6 +436,7 @@ impl Scene {
                 })
             })
             .collect();
+        scene.supported = supported;
         scene.grid = SpatialGrid::build(&scene.nodes);
         scene.bounds = scene.compute_bounds();
         scene
@@ -407,10 +452,13 @@ impl Scene {
         self.index.get(&ItemRef::Entity(id.clone())).copied()
     }
 
-    fn build_edges(&mut self, case: &Case) {
+    fn build_edges(&mut self, case: &Case, inactive: Option<&Inactive>) {
         // Fan out parallel edges: count links per unordered node pair first.
         let mut per_pair: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
         for link in case.links.values() {
+            if inactive.is_some_and(|i| i.links.contains(&link.id)) {
+                continue;
+            }
             let (Some(a), Some(b)) = (self.node_of(&link.from), self.node_of(&link.to)) else {
                 continue;
             };
@@ -450,9 +498,12 @@ impl Scene {
         }
     }
 
-    fn build_routes(&mut self, case: &Case) {
+    fn build_routes(&mut self, case: &Case, inactive: Option<&Inactive>) {
         let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
         for s in case.shipments.values() {
+            if inactive.is_some_and(|i| i.shipments.contains(&s.id)) {
+                continue;
+            }
             let mut stops: Vec<usize> = Vec::new();
             for i in route_stops(s).filter_map(|e| self.node_of(e)) {
                 if stops.last() != Some(&i) {

@@ -15,6 +15,7 @@ pub enum FlowsAction {
 #[derive(Default)]
 pub struct FlowsPanel {
     cache: Option<(u64, Vec<RouteFlow>, Vec<PartyFlow>)>,
+    chart: super::flows_chart::FlowsChart,
 }
 
 fn amounts(map: &BTreeMap<String, f64>) -> String {
@@ -56,6 +57,8 @@ impl FlowsPanel {
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                self.chart.ui(ui, case, revision, routes, actions);
+                ui.add_space(12.0);
                 ui.label(RichText::new("By route").strong());
                 egui::Grid::new("flows_by_route")
                     .striped(true)

@@ -2,6 +2,7 @@
 //! selected. It works on a draft copy and commits the draft through the edit path as one
 //! undoable step when the user finishes typing (Enter, Tab or clicking elsewhere).
 
+use super::notes::NotesOf;
 use crate::edit::{Edit, Item};
 use crate::model::{
     CaseMeta, ClaimStatus, Confidence, CountryCode, Entity, EntityKind, Flag, FlagKind, GoodsLine,
@@ -31,6 +32,11 @@ struct Draft {
 #[derive(Default)]
 pub struct Inspector {
     draft: Option<Draft>,
+    notes: super::notes::NotesState,
+    /// Who new notes are by (the investigator's name from the settings).
+    pub author: String,
+    /// The case revision being shown, for caches.
+    pub revision: u64,
 }
 
 /// What the inspector asks the app to do.
@@ -119,16 +125,28 @@ impl Inspector {
             );
         }
 
+        let notes = &mut self.notes;
+        let author = self.author.as_str();
+        let revision = self.revision;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
-            .show(ui, |ui| match &mut draft.edited {
-                Subject::Meta(meta) => meta_ui(ui, &mut form, meta),
-                Subject::Item(Item::Entity(e)) => entity_ui(ui, &mut form, e, actions),
-                Subject::Item(Item::Link(l)) => link_ui(ui, &mut form, l, actions),
-                Subject::Item(Item::Shipment(s)) => shipment_ui(ui, &mut form, s, actions),
-                Subject::Item(other) => {
-                    ui.label(format!("{} — edited in its own panel.", other.item_ref()));
+            .show(ui, |ui| {
+                match &mut draft.edited {
+                    Subject::Meta(meta) => meta_ui(ui, &mut form, meta),
+                    Subject::Item(Item::Entity(e)) => entity_ui(ui, &mut form, e, actions),
+                    Subject::Item(Item::Link(l)) => link_ui(ui, &mut form, l, actions),
+                    Subject::Item(Item::Shipment(s)) => shipment_ui(ui, &mut form, s, actions),
+                    Subject::Item(Item::Note(_)) => {}
+                    Subject::Item(other) => {
+                        ui.label(format!("{} — edited in its own panel.", other.item_ref()));
+                    }
                 }
+                let of = match target {
+                    None => NotesOf::Case,
+                    Some(ItemRef::Note(id)) => NotesOf::Note(id),
+                    Some(item) => NotesOf::Item(item),
+                };
+                super::notes::notes_ui(ui, case, revision, &of, author, notes, actions);
             });
 
         for p in &form.problems {
@@ -255,6 +273,8 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
         }
         form.comma_list(ui, "Tags", &mut e.tags);
     });
+
+    evidence_section(ui, form, &ItemRef::Entity(e.id.clone()), actions);
 
     let ident_label = section(ui, "Identifiers");
     let mut remove = None;
@@ -577,6 +597,7 @@ fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<Inspect
             actions.push(InspectorAction::Select(ItemRef::Entity(l.to.clone())));
         }
     });
+    evidence_section(ui, form, &ItemRef::Link(l.id.clone()), actions);
 }
 
 fn place_ui(ui: &mut Ui, form: &mut Form, label: &str, place: &mut Place) {
@@ -773,5 +794,13 @@ fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec
         {
             actions.push(InspectorAction::Select(ItemRef::Entity(id.clone())));
         }
+    }
+    evidence_section(ui, form, &ItemRef::Shipment(s.id.clone()), actions);
+}
+
+/// The item's supporting evidence with grades, best first (see the evidence locker).
+fn evidence_section(ui: &mut Ui, form: &Form, item: &ItemRef, actions: &mut Vec<InspectorAction>) {
+    if let Some(clicked) = super::evidence::supporting_evidence_ui(ui, form.case, item) {
+        actions.push(InspectorAction::Select(clicked));
     }
 }

@@ -1,0 +1,933 @@
+//! SVG pictures of a case: the whole graph, or one saved view (its frame, filters and
+//! highlights), drawn as the canvas draws it: entities shaped and coloured by kind with their
+//! names, links as labelled edges (arrows where directed, parallel links fanned out), shipments
+//! as routed arrows through their stops, as wide as their quantity or value, alleged claims
+//! dashed and disputed ones dotted, groups as titled boxes, sticky notes. No egui here: the
+//! same picture goes into the case report and, rasterised, into PNG slides. A collapsed group
+//! is one node standing for its members, as on the canvas.
+
+use super::xml_escape;
+use crate::model::{
+    Case, ClaimStatus, EntityId, EntityKind, FrameRect, ItemRef, SavedView, Shipment, Tlp,
+};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt::Write;
+
+/// The palette of exported pictures: the canvas's light theme, in one place.
+mod palette {
+    pub const BACKGROUND: &str = "#f8fafc";
+    pub const EDGE: &str = "#64748b";
+    pub const ROUTE: &str = "#ea580c";
+    pub const HIGHLIGHT: &str = "#ca8a04";
+    pub const LABEL_TEXT: &str = "#0f172a";
+    pub const LABEL_HALO: &str = "#f8fafc";
+    pub const NODE_OUTLINE: &str = "#ffffff";
+    pub const FLAG: &str = "#dc2626";
+    pub const GROUP_FILL: &str = "#6366f1";
+    pub const GROUP_STROKE: &str = "#818cf8";
+    pub const NOTE_FILL: &str = "#fef9c3";
+    pub const NOTE_TEXT: &str = "#422006";
+    /// Font stack: system sans-serif faces, then CJK faces for names in Chinese script.
+    pub const FONT: &str = "'Noto Sans', 'DejaVu Sans', Helvetica, Arial, 'Noto Sans CJK SC', \
+                            'WenQuanYi Micro Hei', 'Microsoft YaHei', sans-serif";
+}
+
+/// The colour that marks a view's highlighted items.
+pub const HIGHLIGHT_COLOR: &str = palette::HIGHLIGHT;
+
+/// Radius of an entity node, in canvas units (as on the canvas).
+const NODE_RADIUS: f32 = 22.0;
+/// Spacing of the default places of entities the user never placed (as on the canvas).
+const DEFAULT_SPACING: f32 = 150.0;
+/// Size of a sticky note (as on the canvas).
+const NOTE_SIZE: (f32, f32) = (170.0, 96.0);
+/// Default width of a picture, in pixels.
+pub const DEFAULT_WIDTH_PX: u32 = 1600;
+/// Largest picture we draw (8K wide).
+pub const MAX_WIDTH_PX: u32 = 7680;
+
+/// The colour of an entity kind in exported pictures (the canvas's light theme).
+pub fn kind_color(kind: EntityKind) -> &'static str {
+    use EntityKind as K;
+    match kind {
+        K::Person => "#2563eb",
+        K::Company => "#059669",
+        K::Organization => "#0d9488",
+        K::Address => "#78716c",
+        K::Product => "#d97706",
+        K::Jurisdiction => "#4f46e5",
+        K::Facility => "#65a30d",
+        K::Vessel | K::Aircraft => "#0891b2",
+        K::Account => "#c026d3",
+        K::Website => "#475569",
+        K::Event => "#e11d48",
+    }
+}
+
+/// Background and text colour of a handling-marking badge.
+pub fn tlp_colors(tlp: Tlp) -> (&'static str, &'static str) {
+    match tlp {
+        Tlp::Clear => ("#ffffff", "#000000"),
+        Tlp::Green => ("#33ff00", "#000000"),
+        Tlp::Amber | Tlp::AmberStrict => ("#ffc000", "#000000"),
+        Tlp::Red => ("#ff2b2b", "#ffffff"),
+    }
+}
+
+/// The saved view named `name` (or with that id), ignoring case.
+pub fn find_view<'a>(case: &'a Case, name: &str) -> Option<&'a SavedView> {
+    let name = name.trim();
+    case.views
+        .iter()
+        .find(|v| v.name == name || v.id.as_str() == name)
+        .or_else(|| {
+            case.views
+                .iter()
+                .find(|v| v.name.to_lowercase() == name.to_lowercase())
+        })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct P {
+    x: f32,
+    y: f32,
+}
+
+impl P {
+    fn sub(self, o: P) -> P {
+        P {
+            x: self.x - o.x,
+            y: self.y - o.y,
+        }
+    }
+    fn add(self, o: P) -> P {
+        P {
+            x: self.x + o.x,
+            y: self.y + o.y,
+        }
+    }
+    fn scale(self, k: f32) -> P {
+        P {
+            x: self.x * k,
+            y: self.y * k,
+        }
+    }
+    fn len(self) -> f32 {
+        self.x.hypot(self.y)
+    }
+    fn unit(self) -> P {
+        let l = self.len();
+        if l > 1e-6 {
+            self.scale(1.0 / l)
+        } else {
+            P { x: 1.0, y: 0.0 }
+        }
+    }
+    fn normal(self) -> P {
+        P {
+            x: -self.y,
+            y: self.x,
+        }
+    }
+}
+
+/// Where entities without a saved place are drawn: the canvas's grid below the placed ones.
+fn default_positions(case: &Case) -> HashMap<&EntityId, P> {
+    let placed_bottom = case
+        .positions
+        .values()
+        .map(|p| p.y)
+        .filter(|y| y.is_finite())
+        .fold(f32::NEG_INFINITY, f32::max);
+    let top = if placed_bottom.is_finite() {
+        placed_bottom + DEFAULT_SPACING * 1.5
+    } else {
+        0.0
+    };
+    let unplaced: Vec<&EntityId> = case
+        .entities
+        .keys()
+        .filter(|id| !case.positions.contains_key(*id))
+        .collect();
+    let columns = ((unplaced.len() as f32).sqrt().ceil() as usize).max(1);
+    unplaced
+        .into_iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let p = P {
+                x: (i % columns) as f32 * DEFAULT_SPACING,
+                y: top + (i / columns) as f32 * DEFAULT_SPACING,
+            };
+            (id, p)
+        })
+        .collect()
+}
+
+/// A stroke width for a shipment, as on the canvas: growing with the log of quantity or value.
+fn route_width(s: &Shipment) -> f32 {
+    let value: f64 = s
+        .goods
+        .iter()
+        .filter_map(|g| g.value.as_ref().map(|v| v.amount))
+        .sum();
+    let quantity = s.total_quantity();
+    let measure = if quantity > 0.0 {
+        quantity
+    } else {
+        value / 25_000.0
+    };
+    let w = if measure > 0.0 {
+        2.0 + (measure.log10().max(0.0) * 2.5) as f32
+    } else {
+        2.0
+    };
+    w.clamp(2.0, 14.0)
+}
+
+/// The entities a shipment's goods pass, in order (as on the canvas).
+fn route_stops(s: &Shipment) -> impl Iterator<Item = &EntityId> {
+    s.shipper
+        .iter()
+        .chain(&s.forwarders)
+        .chain(
+            s.legs
+                .iter()
+                .flat_map(|leg| leg.from.entity.iter().chain(leg.to.entity.iter())),
+        )
+        .chain(&s.consignee)
+        .chain(&s.suspected_end_user)
+}
+
+fn dash(status: ClaimStatus, width: f32) -> String {
+    match status {
+        ClaimStatus::Alleged => format!(
+            " stroke-dasharray=\"{} {}\"",
+            fmt(9.0 * width.max(1.0) / 1.6),
+            fmt(5.0 * width.max(1.0) / 1.6)
+        ),
+        ClaimStatus::Disputed | ClaimStatus::Refuted => format!(
+            " stroke-dasharray=\"{} {}\"",
+            fmt(2.5 * width.max(1.0) / 1.6),
+            fmt(4.0 * width.max(1.0) / 1.6)
+        ),
+        _ => String::new(),
+    }
+}
+
+/// A number with at most two decimals, no trailing zeros.
+fn fmt(v: f32) -> String {
+    if !v.is_finite() {
+        return "0".to_owned();
+    }
+    let s = format!("{v:.2}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" || s.is_empty() {
+        "0".to_owned()
+    } else {
+        s.to_owned()
+    }
+}
+
+/// What to draw and how large.
+#[derive(Clone, Copy, Debug)]
+pub struct SvgOptions<'a> {
+    /// A saved view: its frame, filters and highlights; `None` draws the whole case.
+    pub view: Option<&'a SavedView>,
+    /// Width of the picture in pixels; the height follows the frame.
+    pub width_px: u32,
+    /// Draw the case's handling marking in the top-left corner.
+    pub marking: bool,
+}
+
+impl Default for SvgOptions<'_> {
+    fn default() -> Self {
+        Self {
+            view: None,
+            width_px: DEFAULT_WIDTH_PX,
+            marking: true,
+        }
+    }
+}
+
+/// The picture of the whole case at the default width, with its marking.
+pub fn write(case: &Case) -> String {
+    write_with(case, &SvgOptions::default())
+}
+
+/// The picture of one saved view at the default width, with the case's marking.
+pub fn write_view(case: &Case, view: &SavedView) -> String {
+    write_with(
+        case,
+        &SvgOptions {
+            view: Some(view),
+            ..SvgOptions::default()
+        },
+    )
+}
+
+/// Width and height in pixels of the picture `options` asks for.
+pub fn picture_size(case: &Case, options: &SvgOptions) -> (u32, u32) {
+    let frame = frame_of(case, options.view, &positions(case));
+    let w = options.width_px.clamp(16, MAX_WIDTH_PX);
+    let h = (w as f32 * frame.height() / frame.width().max(1e-3)).round() as u32;
+    (w, h.clamp(16, MAX_WIDTH_PX * 2))
+}
+
+fn positions(case: &Case) -> HashMap<&EntityId, P> {
+    let mut at = default_positions(case);
+    for (id, p) in &case.positions {
+        if p.x.is_finite() && p.y.is_finite() && case.entities.contains_key(id) {
+            at.insert(id, P { x: p.x, y: p.y });
+        }
+    }
+    at
+}
+
+fn frame_of(case: &Case, view: Option<&SavedView>, at: &HashMap<&EntityId, P>) -> FrameRect {
+    if let Some(v) = view {
+        return v.camera.frame();
+    }
+    let mut f = FrameRect {
+        min_x: f32::INFINITY,
+        min_y: f32::INFINITY,
+        max_x: f32::NEG_INFINITY,
+        max_y: f32::NEG_INFINITY,
+    };
+    let mut add = |x0: f32, y0: f32, x1: f32, y1: f32| {
+        f.min_x = f.min_x.min(x0);
+        f.min_y = f.min_y.min(y0);
+        f.max_x = f.max_x.max(x1);
+        f.max_y = f.max_y.max(y1);
+    };
+    for p in at.values() {
+        // Room for the name below a node, which may be much wider than the node.
+        add(
+            p.x - NODE_RADIUS - 150.0,
+            p.y - NODE_RADIUS - 40.0,
+            p.x + NODE_RADIUS + 150.0,
+            p.y + NODE_RADIUS + 50.0,
+        );
+    }
+    for n in case.notes.values() {
+        if let Some(p) = n.canvas
+            && p.x.is_finite()
+            && p.y.is_finite()
+        {
+            add(p.x, p.y, p.x + NOTE_SIZE.0, p.y + NOTE_SIZE.1);
+        }
+    }
+    if !f.min_x.is_finite() {
+        return FrameRect {
+            min_x: -400.0,
+            min_y: -225.0,
+            max_x: 400.0,
+            max_y: 225.0,
+        };
+    }
+    f
+}
+
+struct Node {
+    pos: P,
+    kind: EntityKind,
+    label: String,
+    flags: usize,
+    marked: bool,
+}
+
+/// The picture `options` asks for, as an SVG document.
+pub fn write_with(case: &Case, options: &SvgOptions) -> String {
+    let at = positions(case);
+    let frame = frame_of(case, options.view, &at);
+    let (width_px, height_px) = picture_size(case, options);
+    // Pixels per canvas unit, so text and lines stay legible in a zoomed-out picture.
+    let px = width_px as f32 / frame.width().max(1e-3);
+    let unit = 1.0 / px;
+    let label_size = 13.0_f32.max(11.0 * unit);
+    let edge_label_size = 11.0_f32.max(9.0 * unit);
+    let hidden_kinds: BTreeSet<EntityKind> = options
+        .view
+        .map(|v| v.hidden_kinds.iter().copied().collect())
+        .unwrap_or_default();
+    let hidden_tags: BTreeSet<&str> = options
+        .view
+        .map(|v| v.hidden_tags.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let marked: BTreeSet<&ItemRef> = options
+        .view
+        .map(|v| v.highlighted.iter().collect())
+        .unwrap_or_default();
+    // What the view's time window leaves out.
+    let inactive = options
+        .view
+        .and_then(crate::analysis::view_window::window_of)
+        .map(|w| crate::analysis::timeline::inactive_in(case, w))
+        .unwrap_or_default();
+    let pad = 200.0;
+    let near = |p: P| {
+        p.x >= frame.min_x - pad
+            && p.x <= frame.max_x + pad
+            && p.y >= frame.min_y - pad
+            && p.y <= frame.max_y + pad
+    };
+
+    let mut nodes: BTreeMap<&EntityId, Node> = BTreeMap::new();
+    for e in case.entities.values() {
+        if hidden_kinds.contains(&e.kind)
+            || e.tags.iter().any(|t| hidden_tags.contains(t.as_str()))
+            || inactive.entities.contains(&e.id)
+        {
+            continue;
+        }
+        let Some(&pos) = at.get(&e.id) else { continue };
+        nodes.insert(
+            &e.id,
+            Node {
+                pos,
+                kind: e.kind,
+                label: e.name.clone(),
+                flags: e.flags.len(),
+                marked: marked.contains(&ItemRef::Entity(e.id.clone())),
+            },
+        );
+    }
+    // A collapsed group stands in for its shown members, as on the canvas: one node at their
+    // centre, under its first member's key; the others point to it.
+    let mut alias: HashMap<&EntityId, &EntityId> = HashMap::new();
+    for g in case.groups.values().filter(|g| g.collapsed) {
+        let members: Vec<&EntityId> = g
+            .members
+            .iter()
+            .filter(|m| nodes.contains_key(m) && !alias.contains_key(m))
+            .collect();
+        let Some(&first) = members.first() else {
+            continue;
+        };
+        let n = members.len() as f32;
+        let (sx, sy) = members.iter().fold((0.0, 0.0), |(x, y), m| {
+            (x + nodes[*m].pos.x, y + nodes[*m].pos.y)
+        });
+        let any_marked = marked.contains(&ItemRef::Group(g.id.clone()))
+            || members.iter().any(|m| nodes[*m].marked);
+        for m in &members {
+            nodes.remove(*m);
+            alias.insert(*m, first);
+        }
+        nodes.insert(
+            first,
+            Node {
+                pos: P {
+                    x: sx / n,
+                    y: sy / n,
+                },
+                kind: EntityKind::Organization,
+                label: format!("{} ({})", g.title, members.len()),
+                flags: 0,
+                marked: any_marked,
+            },
+        );
+    }
+    // The node drawn for an entity: its own, or its collapsed group's.
+    let node_of = |id: &EntityId| -> Option<&EntityId> {
+        alias
+            .get(id)
+            .copied()
+            .or_else(|| nodes.get_key_value(id).map(|(k, _)| *k))
+    };
+
+    let mut out = String::with_capacity(4096 + nodes.len() * 300);
+    let title = options.view.map_or_else(
+        || case.meta.title.clone(),
+        |v| format!("{}: {}", case.meta.title, v.name),
+    );
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width_px}\" height=\"{height_px}\" \
+         viewBox=\"{} {} {} {}\" font-family=\"{}\" role=\"img\">",
+        fmt(frame.min_x),
+        fmt(frame.min_y),
+        fmt(frame.width()),
+        fmt(frame.height()),
+        palette::FONT
+    );
+    let _ = writeln!(out, "<title>{}</title>", xml_escape(&title));
+    let arrow = |id: &str, color: &str| {
+        format!(
+            "<marker id=\"{id}\" viewBox=\"0 0 10 10\" refX=\"8\" refY=\"5\" markerWidth=\"5\" \
+             markerHeight=\"5\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" \
+             fill=\"{color}\"/></marker>"
+        )
+    };
+    let _ = writeln!(
+        out,
+        "<defs>{}{}{}</defs>",
+        arrow("cp-arrow-edge", palette::EDGE),
+        arrow("cp-arrow-route", palette::ROUTE),
+        arrow("cp-arrow-mark", palette::HIGHLIGHT)
+    );
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
+        fmt(frame.min_x),
+        fmt(frame.min_y),
+        fmt(frame.width()),
+        fmt(frame.height()),
+        palette::BACKGROUND
+    );
+
+    // Groups (open ones) as titled boxes behind everything.
+    for g in case.groups.values().filter(|g| !g.collapsed) {
+        let members: Vec<P> = g
+            .members
+            .iter()
+            .filter(|m| !alias.contains_key(m))
+            .filter_map(|m| nodes.get(m).map(|n| n.pos))
+            .collect();
+        if members.is_empty() {
+            continue;
+        }
+        let (mut x0, mut y0, mut x1, mut y1) = (
+            f32::INFINITY,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            f32::NEG_INFINITY,
+        );
+        for p in &members {
+            x0 = x0.min(p.x - NODE_RADIUS - 28.0);
+            y0 = y0.min(p.y - NODE_RADIUS - 40.0);
+            x1 = x1.max(p.x + NODE_RADIUS + 28.0);
+            y1 = y1.max(p.y + NODE_RADIUS + 40.0);
+        }
+        let _ = writeln!(
+            out,
+            "<g class=\"group\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\" \
+             fill=\"{}\" fill-opacity=\"0.07\" stroke=\"{}\" stroke-width=\"{}\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text></g>",
+            fmt(x0),
+            fmt(y0),
+            fmt(x1 - x0),
+            fmt(y1 - y0),
+            palette::GROUP_FILL,
+            palette::GROUP_STROKE,
+            fmt(1.2_f32.max(unit)),
+            fmt(x0 + 8.0),
+            fmt(y0 + label_size + 4.0),
+            fmt(label_size),
+            palette::GROUP_STROKE,
+            xml_escape(&g.title)
+        );
+    }
+
+    // Links: fanned out where several join the same pair.
+    let mut per_pair: BTreeMap<(&EntityId, &EntityId), Vec<&crate::model::Link>> = BTreeMap::new();
+    for l in case.links.values() {
+        if inactive.links.contains(&l.id) {
+            continue;
+        }
+        let (Some(a), Some(b)) = (node_of(&l.from), node_of(&l.to)) else {
+            continue;
+        };
+        if a == b && l.from != l.to {
+            continue; // both ends inside one collapsed group
+        }
+        let key = if a <= b { (a, b) } else { (b, a) };
+        per_pair.entry(key).or_default().push(l);
+    }
+    let mut labels = String::new();
+    out.push_str("<g class=\"links\" fill=\"none\">\n");
+    for ((lo, _), links) in &per_pair {
+        let mid = (links.len() as f32 - 1.0) / 2.0;
+        for (k, l) in links.iter().enumerate() {
+            let (Some(from), Some(to)) = (node_of(&l.from), node_of(&l.to)) else {
+                continue;
+            };
+            let (a, b) = (nodes[from].pos, nodes[to].pos);
+            if !near(a) && !near(b) {
+                continue;
+            }
+            let is_marked = marked.contains(&ItemRef::Link(l.id.clone()));
+            let color = if is_marked {
+                palette::HIGHLIGHT
+            } else {
+                palette::EDGE
+            };
+            let width = if is_marked { 3.0 } else { 1.6_f32.max(unit) };
+            let directed = l.kind.is_directed();
+            let (d, label_at) = if l.from == l.to {
+                let r = NODE_RADIUS * (1.6 + k as f32 * 0.5);
+                let top = P {
+                    x: a.x,
+                    y: a.y - NODE_RADIUS - r,
+                };
+                (
+                    format!(
+                        "M{},{} C{},{} {},{} {},{}",
+                        fmt(a.x - 8.0),
+                        fmt(a.y - NODE_RADIUS),
+                        fmt(a.x - r),
+                        fmt(a.y - NODE_RADIUS - 2.0 * r),
+                        fmt(a.x + r),
+                        fmt(a.y - NODE_RADIUS - 2.0 * r),
+                        fmt(a.x + 8.0),
+                        fmt(a.y - NODE_RADIUS)
+                    ),
+                    top,
+                )
+            } else {
+                let offset = (k as f32 - mid) * 34.0;
+                let bend = if node_of(&l.from) == Some(*lo) {
+                    offset
+                } else {
+                    -offset
+                };
+                let dir = b.sub(a).unit();
+                let ctrl = a.add(b).scale(0.5).add(dir.normal().scale(bend * 2.0));
+                let start = a.add(ctrl.sub(a).unit().scale(NODE_RADIUS + 2.0));
+                let end = b.sub(b.sub(ctrl).unit().scale(NODE_RADIUS + 4.0));
+                (
+                    format!(
+                        "M{},{} Q{},{} {},{}",
+                        fmt(start.x),
+                        fmt(start.y),
+                        fmt(ctrl.x),
+                        fmt(ctrl.y),
+                        fmt(end.x),
+                        fmt(end.y)
+                    ),
+                    start.scale(0.25).add(ctrl.scale(0.5)).add(end.scale(0.25)),
+                )
+            };
+            let marker = if directed {
+                if is_marked {
+                    " marker-end=\"url(#cp-arrow-mark)\""
+                } else {
+                    " marker-end=\"url(#cp-arrow-edge)\""
+                }
+            } else {
+                ""
+            };
+            let _ = writeln!(
+                out,
+                "<path d=\"{d}\" stroke=\"{color}\" stroke-width=\"{}\"{}{marker}/>",
+                fmt(width),
+                dash(l.status, width)
+            );
+            text_halo(
+                &mut labels,
+                label_at,
+                edge_label_size,
+                color,
+                &l.kind.summary(),
+                unit,
+            );
+        }
+    }
+    out.push_str("</g>\n");
+
+    // Shipments: routed arrows through their stops.
+    out.push_str("<g class=\"shipments\" fill=\"none\">\n");
+    let mut per_first_hop: BTreeMap<(&EntityId, &EntityId), usize> = BTreeMap::new();
+    for s in case.shipments.values() {
+        if inactive.shipments.contains(&s.id) {
+            continue;
+        }
+        let mut stops: Vec<&EntityId> = Vec::new();
+        for id in route_stops(s).filter_map(&node_of) {
+            if stops.last() != Some(&id) {
+                stops.push(id);
+            }
+        }
+        if stops.len() < 2 {
+            continue;
+        }
+        let key = if stops[0] <= stops[1] {
+            (stops[0], stops[1])
+        } else {
+            (stops[1], stops[0])
+        };
+        let nth = per_first_hop.entry(key).or_default();
+        let bend = 46.0 + *nth as f32 * 22.0;
+        *nth += 1;
+        if !stops.iter().any(|id| near(nodes[id].pos)) {
+            continue;
+        }
+        let is_marked = marked.contains(&ItemRef::Shipment(s.id.clone()));
+        let color = if is_marked {
+            palette::HIGHLIGHT
+        } else {
+            palette::ROUTE
+        };
+        let marker = if is_marked {
+            "cp-arrow-mark"
+        } else {
+            "cp-arrow-route"
+        };
+        let width = route_width(s).max(1.5 * unit) + if is_marked { 2.0 } else { 0.0 };
+        let mut longest: Option<(f32, P)> = None;
+        let _ = write!(
+            out,
+            "<g class=\"shipment\" stroke=\"{color}\" stroke-opacity=\"0.85\" stroke-width=\"{}\"{}>",
+            fmt(width),
+            dash(s.claim, width)
+        );
+        let _ = write!(out, "<title>{}</title>", xml_escape(&s.reference));
+        for w in stops.windows(2) {
+            let (a, b) = (nodes[w[0]].pos, nodes[w[1]].pos);
+            let dir = b.sub(a).unit();
+            let ctrl = a.add(b).scale(0.5).add(dir.normal().scale(bend));
+            let start = a.add(ctrl.sub(a).unit().scale(NODE_RADIUS + 3.0));
+            let end = b.sub(b.sub(ctrl).unit().scale(NODE_RADIUS + 6.0));
+            let _ = write!(
+                out,
+                "<path d=\"M{},{} Q{},{} {},{}\" marker-end=\"url(#{marker})\"/>",
+                fmt(start.x),
+                fmt(start.y),
+                fmt(ctrl.x),
+                fmt(ctrl.y),
+                fmt(end.x),
+                fmt(end.y)
+            );
+            let len = b.sub(a).len();
+            if longest.is_none_or(|(l, _)| l < len) {
+                longest = Some((
+                    len,
+                    start.scale(0.25).add(ctrl.scale(0.5)).add(end.scale(0.25)),
+                ));
+            }
+        }
+        out.push_str("</g>\n");
+        if let Some((_, mid)) = longest {
+            let goods = s.goods_summary(|p| case.entities.get(p).map(|e| e.name.clone()));
+            let text = if goods.is_empty() {
+                s.reference.clone()
+            } else {
+                goods
+            };
+            text_halo(&mut labels, mid, edge_label_size, color, &text, unit);
+        }
+    }
+    out.push_str("</g>\n");
+
+    // Nodes with their names.
+    out.push_str("<g class=\"entities\">\n");
+    for n in nodes.values() {
+        if !near(n.pos) {
+            continue;
+        }
+        let fill = kind_color(n.kind);
+        let outline_w = 1.5_f32.max(unit);
+        if n.marked {
+            let _ = writeln!(
+                out,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-opacity=\"0.8\"/>",
+                fmt(n.pos.x),
+                fmt(n.pos.y),
+                fmt(NODE_RADIUS + 7.0),
+                palette::HIGHLIGHT,
+                fmt(5.0_f32.max(2.0 * unit))
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            node_shape(n.kind, n.pos, fill, palette::NODE_OUTLINE, outline_w)
+        );
+        if n.flags > 0 {
+            let c = n.pos.add(P {
+                x: NODE_RADIUS * 0.8,
+                y: -NODE_RADIUS * 0.8,
+            });
+            let _ = writeln!(
+                out,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"8\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" \
+                 font-size=\"11\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"#ffffff\">{}</text>",
+                fmt(c.x),
+                fmt(c.y),
+                palette::FLAG,
+                fmt(c.x),
+                fmt(c.y + 4.0),
+                n.flags
+            );
+        }
+        let below = P {
+            x: n.pos.x,
+            y: n.pos.y + NODE_RADIUS + 4.0 + label_size * 0.8,
+        };
+        text_halo(
+            &mut labels,
+            below,
+            label_size,
+            palette::LABEL_TEXT,
+            &n.label,
+            unit,
+        );
+    }
+    out.push_str("</g>\n");
+
+    // Sticky notes.
+    for note in case.notes.values() {
+        let Some(p) = note.canvas else { continue };
+        if !p.x.is_finite() || !p.y.is_finite() || !near(P { x: p.x, y: p.y }) {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<g class=\"note\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{}\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"12\" font-weight=\"bold\" fill=\"{}\">{}</text></g>",
+            fmt(p.x),
+            fmt(p.y),
+            fmt(NOTE_SIZE.0),
+            fmt(NOTE_SIZE.1),
+            palette::NOTE_FILL,
+            fmt(p.x + 6.0),
+            fmt(p.y + 18.0),
+            palette::NOTE_TEXT,
+            xml_escape(&truncate(&note.title, 26))
+        );
+    }
+
+    // Labels last, so no line crosses a name.
+    out.push_str("<g class=\"labels\" text-anchor=\"middle\">\n");
+    out.push_str(&labels);
+    out.push_str("</g>\n");
+
+    if options.marking {
+        let (bg, fg) = tlp_colors(case.meta.marking);
+        let size = 13.0 * unit;
+        let label = case.meta.marking.label();
+        let w = (label.chars().count() as f32 * 0.72 + 1.2) * size;
+        let _ = writeln!(
+            out,
+            "<g class=\"marking\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{bg}\" stroke=\"#000000\" stroke-width=\"{}\"/>\
+             <text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"{fg}\">{}</text></g>",
+            fmt(frame.min_x + 8.0 * unit),
+            fmt(frame.min_y + 8.0 * unit),
+            fmt(w),
+            fmt(size * 1.6),
+            fmt(unit),
+            fmt(frame.min_x + 8.0 * unit + 0.6 * size),
+            fmt(frame.min_y + 8.0 * unit + size * 1.15),
+            fmt(size),
+            xml_escape(label)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// A label with a halo in the background colour, so it reads over lines.
+fn text_halo(out: &mut String, at: P, size: f32, color: &str, text: &str, unit: f32) {
+    if text.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{color}\" stroke=\"{}\" stroke-width=\"{}\" \
+         stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+        fmt(at.x),
+        fmt(at.y + size * 0.35),
+        fmt(size),
+        palette::LABEL_HALO,
+        fmt((size * 0.25).max(2.0 * unit)),
+        xml_escape(&truncate(text, 60))
+    );
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// The outline of a node of `kind`: circle (people), rounded square (companies, organisations,
+/// accounts, websites), hexagon (products, vessels, aircraft), diamond (places and events).
+fn node_shape(kind: EntityKind, c: P, fill: &str, stroke: &str, width: f32) -> String {
+    use EntityKind as K;
+    let r = NODE_RADIUS;
+    let style = format!(
+        "fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"",
+        fmt(width)
+    );
+    match kind {
+        K::Person => format!(
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" {style}/>",
+            fmt(c.x),
+            fmt(c.y),
+            fmt(r)
+        ),
+        K::Company | K::Organization | K::Account | K::Website => {
+            let s = r * 0.9;
+            format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" {style}/>",
+                fmt(c.x - s),
+                fmt(c.y - s),
+                fmt(2.0 * s),
+                fmt(2.0 * s),
+                fmt(r * 0.3)
+            )
+        }
+        K::Product | K::Vessel | K::Aircraft => {
+            let pts: Vec<String> = (0..6)
+                .map(|i| {
+                    let a = std::f32::consts::FRAC_PI_3 * i as f32;
+                    format!("{},{}", fmt(c.x + r * a.cos()), fmt(c.y + r * a.sin()))
+                })
+                .collect();
+            format!("<polygon points=\"{}\" {style}/>", pts.join(" "))
+        }
+        K::Address | K::Facility | K::Jurisdiction | K::Event => {
+            let r = r * 1.1;
+            format!(
+                "<polygon points=\"{},{} {},{} {},{} {},{}\" {style}/>",
+                fmt(c.x),
+                fmt(c.y - r),
+                fmt(c.x + r),
+                fmt(c.y),
+                fmt(c.x),
+                fmt(c.y + r),
+                fmt(c.x - r),
+                fmt(c.y)
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(fmt(1.0), "1");
+        assert_eq!(fmt(1.256), "1.26");
+        assert_eq!(fmt(-0.001), "0");
+        assert_eq!(fmt(f32::NAN), "0");
+    }
+
+    #[test]
+    fn a_collapsed_group_is_one_node_for_its_members() {
+        let mut case = crate::seed_case().expect("seed");
+        let group = case
+            .groups
+            .values_mut()
+            .find(|g| g.title == "Hardware shown in the videos")
+            .expect("the seed's hardware group");
+        group.collapsed = true;
+        let members = group.members.len();
+        let svg = write(&case);
+        assert!(svg.contains(&format!("Hardware shown in the videos ({members})")));
+        assert!(!svg.contains(">NVIDIA H100<"));
+        assert!(svg.contains(">Su Di<"));
+    }
+
+    #[test]
+    fn an_empty_case_is_a_valid_picture() {
+        let svg = write(&Case::default());
+        assert!(svg.starts_with("<svg"));
+        assert!(svg.trim_end().ends_with("</svg>"));
+    }
+}

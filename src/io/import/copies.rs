@@ -1,0 +1,251 @@
+//! Bringing a colleague's copy of a case into mine, field by field.
+//!
+//! Items match by their stable ids. What only their copy holds is added; what only mine holds
+//! stays (without a common ancestor a missing item cannot be told from a new one, so nothing
+//! of mine is removed). An item both copies hold differently is a conflict, listed field by
+//! field (name, aliases, country, a shipment's legs …) so the user keeps mine or takes theirs
+//! for each. Entities their copy added under other ids that resolve to one of mine (the same
+//! normalised name and country, or a shared identifier) are offered for merging. The result is
+//! one edit: one undo step, through the same validation as every change.
+
+use super::{ImportError, Resolution, Resolver, merge_entities_edit};
+use crate::edit::{Edit, Item, plan_merge};
+use crate::model::{Case, EntityId, ItemRef};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// One field that differs between the two copies of an item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldConflict {
+    /// The field's name in the case file, e.g. `name`, `aliases`, `legs`.
+    pub field: String,
+    /// The two values, written compactly for display.
+    pub mine: String,
+    pub theirs: String,
+    /// The user's choice: take their value (else mine stays).
+    pub take_theirs: bool,
+}
+
+/// An item both copies hold, with the fields that differ.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ItemConflict {
+    pub item: ItemRef,
+    pub label: String,
+    pub fields: Vec<FieldConflict>,
+}
+
+/// An entity their copy added that resolves to one of mine.
+#[derive(Clone, Debug, PartialEq)]
+pub struct IdentityMatch {
+    pub mine: EntityId,
+    pub theirs: EntityId,
+    pub merge: bool,
+}
+
+/// The merge of their copy into mine, for review.
+#[derive(Clone, Debug)]
+pub struct CopyMerge {
+    theirs: Case,
+    /// Items only their copy holds, with labels: added by the merge.
+    pub added: Vec<(ItemRef, String)>,
+    /// Items only my copy holds, with labels: kept.
+    pub only_mine: Vec<(ItemRef, String)>,
+    pub conflicts: Vec<ItemConflict>,
+    pub identity: Vec<IdentityMatch>,
+}
+
+fn item_json(case: &Case, item: &ItemRef) -> Option<Value> {
+    let value = match case.item(item)? {
+        Item::Entity(x) => serde_json::to_value(x),
+        Item::Link(x) => serde_json::to_value(x),
+        Item::Shipment(x) => serde_json::to_value(x),
+        Item::Evidence(x) => serde_json::to_value(x),
+        Item::Note(x) => serde_json::to_value(x),
+        Item::Group(x) => serde_json::to_value(x),
+        Item::View(x) => serde_json::to_value(x),
+    };
+    value.ok()
+}
+
+fn item_from_json(item: &ItemRef, value: Value) -> Result<Item, serde_json::Error> {
+    Ok(match item {
+        ItemRef::Entity(_) => Item::from(serde_json::from_value::<crate::model::Entity>(value)?),
+        ItemRef::Link(_) => Item::from(serde_json::from_value::<crate::model::Link>(value)?),
+        ItemRef::Shipment(_) => {
+            Item::from(serde_json::from_value::<crate::model::Shipment>(value)?)
+        }
+        ItemRef::Evidence(_) => {
+            Item::from(serde_json::from_value::<crate::model::Evidence>(value)?)
+        }
+        ItemRef::Note(_) => Item::from(serde_json::from_value::<crate::model::Note>(value)?),
+        ItemRef::Group(_) => Item::from(serde_json::from_value::<crate::model::Group>(value)?),
+        ItemRef::View(_) => Item::from(serde_json::from_value::<crate::model::SavedView>(value)?),
+    })
+}
+
+/// A value written compactly for the review table.
+fn show(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => "—".to_owned(),
+        Some(Value::String(s)) if s.is_empty() => "—".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Array(a)) if a.is_empty() => "—".to_owned(),
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", "),
+        Some(v) => v.to_string(),
+    }
+}
+
+fn all_items(case: &Case) -> Vec<ItemRef> {
+    let mut out: Vec<ItemRef> = Vec::new();
+    out.extend(case.entities.keys().cloned().map(ItemRef::Entity));
+    out.extend(case.links.keys().cloned().map(ItemRef::Link));
+    out.extend(case.shipments.keys().cloned().map(ItemRef::Shipment));
+    out.extend(case.evidence.keys().cloned().map(ItemRef::Evidence));
+    out.extend(case.notes.keys().cloned().map(ItemRef::Note));
+    out.extend(case.groups.keys().cloned().map(ItemRef::Group));
+    out.extend(case.views.iter().map(|v| ItemRef::View(v.id.clone())));
+    out
+}
+
+impl CopyMerge {
+    /// Compares the two copies.
+    pub fn plan(mine: &Case, theirs: &Case) -> Self {
+        let mut added = Vec::new();
+        let mut conflicts = Vec::new();
+        for item in all_items(theirs) {
+            if !mine.contains(&item) {
+                added.push((item.clone(), theirs.item_label(&item)));
+                continue;
+            }
+            let (Some(Value::Object(m)), Some(Value::Object(t))) =
+                (item_json(mine, &item), item_json(theirs, &item))
+            else {
+                continue;
+            };
+            let mut keys: Vec<&String> = m.keys().chain(t.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            let fields: Vec<FieldConflict> = keys
+                .into_iter()
+                .filter(|k| m.get(*k) != t.get(*k))
+                .map(|k| FieldConflict {
+                    field: k.clone(),
+                    mine: show(m.get(k)),
+                    theirs: show(t.get(k)),
+                    take_theirs: false,
+                })
+                .collect();
+            if !fields.is_empty() {
+                conflicts.push(ItemConflict {
+                    label: mine.item_label(&item),
+                    item,
+                    fields,
+                });
+            }
+        }
+        let only_mine = all_items(mine)
+            .into_iter()
+            .filter(|i| !theirs.contains(i))
+            .map(|i| {
+                let label = mine.item_label(&i);
+                (i, label)
+            })
+            .collect();
+        let mut resolver = Resolver::default();
+        for e in mine.entities.values() {
+            resolver.add(e);
+        }
+        let identity = theirs
+            .entities
+            .values()
+            .filter(|e| !mine.entities.contains_key(&e.id))
+            .filter_map(|e| match resolver.resolve(e) {
+                Resolution::Same(m) => Some(IdentityMatch {
+                    mine: m,
+                    theirs: e.id.clone(),
+                    merge: true,
+                }),
+                _ => None,
+            })
+            .collect();
+        Self {
+            theirs: theirs.clone(),
+            added,
+            only_mine,
+            conflicts,
+            identity,
+        }
+    }
+
+    /// Takes their value for every conflicting field (or mine, when `theirs` is false).
+    pub fn prefer(&mut self, theirs: bool) {
+        for c in &mut self.conflicts {
+            for f in &mut c.fields {
+                f.take_theirs = theirs;
+            }
+        }
+    }
+
+    /// The edit that merges their copy into `mine` as reviewed, and the case it makes.
+    pub fn edit(&self, mine: &Case) -> Result<(Edit, Case), ImportError> {
+        let invalid = |e: &dyn std::fmt::Display| ImportError::Invalid(e.to_string());
+        let plan = plan_merge(&Case::default(), mine, &self.theirs);
+        let mut edits = vec![plan.edit];
+        let mut merged = mine.clone();
+        merged.apply(edits[0].clone()).map_err(|e| invalid(&e))?;
+        for c in &self.conflicts {
+            if !c.fields.iter().any(|f| f.take_theirs) {
+                continue;
+            }
+            let (Some(Value::Object(mut m)), Some(Value::Object(t))) =
+                (item_json(mine, &c.item), item_json(&self.theirs, &c.item))
+            else {
+                continue;
+            };
+            for f in c.fields.iter().filter(|f| f.take_theirs) {
+                match t.get(&f.field) {
+                    Some(v) => m.insert(f.field.clone(), v.clone()),
+                    None => m.remove(&f.field),
+                };
+            }
+            let item = item_from_json(&c.item, Value::Object(m)).map_err(|e| invalid(&e))?;
+            let edit = Edit::Replace(item);
+            merged.apply(edit.clone()).map_err(|e| invalid(&e))?;
+            edits.push(edit);
+        }
+        for m in self.identity.iter().filter(|m| m.merge) {
+            if let Some(edit) = merge_entities_edit(&merged, &m.mine, &m.theirs) {
+                merged.apply(edit.clone()).map_err(|e| invalid(&e))?;
+                edits.push(edit);
+            }
+        }
+        Ok((Edit::Batch(edits), merged))
+    }
+
+    /// Counts of conflicting fields, and of those taken from their copy.
+    pub fn field_counts(&self) -> (usize, usize) {
+        let fields = self.conflicts.iter().flat_map(|c| &c.fields);
+        let total = fields.clone().count();
+        (total, fields.filter(|f| f.take_theirs).count())
+    }
+}
+
+/// Labels of items grouped by kind, for summaries ("3 entities, 1 shipment").
+pub fn count_by_kind(items: &[(ItemRef, String)]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, _) in items {
+        *counts.entry(i.kind_word()).or_default() += 1;
+    }
+    if counts.is_empty() {
+        return "nothing".to_owned();
+    }
+    counts
+        .iter()
+        .map(|(k, n)| format!("{n} {k}{}", if *n == 1 { "" } else { "s" }))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,520 @@
+//! Importing into the open case from the File menu: CSV with a column-mapping dialog (preview,
+//! a first guess from the headers, saved and reused mappings) and `FollowTheMoney` files. The
+//! import runs off the UI thread with a progress bar and Cancel, is applied as one undo step,
+//! and ends in a summary where the user reviews probable duplicates: merge them, record them
+//! as "possibly the same", or keep them apart.
+
+use super::{ChokepointApp, DialogKind};
+use crate::edit::Edit;
+use crate::io::import::csv::{CsvMapping, CsvTable, Field, RowKind};
+use crate::io::import::{self, ImportError, ImportSummary, PossibleDuplicate};
+use crate::layout::Progress;
+use crate::model::{EntityKind, IdentifierScheme};
+use egui::{RichText, Ui};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, TryRecvError};
+
+/// Rows shown in the mapping dialog's preview.
+const PREVIEW_ROWS: usize = 6;
+
+type ImportResult = Result<(Edit, ImportSummary), ImportError>;
+
+/// Where an import stands.
+#[derive(Default)]
+pub enum ImportState {
+    #[default]
+    Idle,
+    /// The CSV mapping dialog is open.
+    Mapping(Box<MappingDialog>),
+    /// Reading in the background.
+    Running {
+        label: String,
+        progress: Arc<Progress>,
+        rx: Receiver<ImportResult>,
+    },
+    /// The summary, with probable duplicates to review.
+    Summary(Box<SummaryDialog>),
+}
+
+pub struct MappingDialog {
+    path: PathBuf,
+    bytes: Arc<Vec<u8>>,
+    table: CsvTable,
+    mapping: CsvMapping,
+    /// Text of the mapping file path for "Save mapping" / "Load mapping".
+    mapping_path: String,
+    message: Option<(bool, String)>,
+}
+
+pub struct SummaryDialog {
+    title: String,
+    summary: ImportSummary,
+    /// What the user decided for each probable duplicate, by index.
+    decided: Vec<Option<&'static str>>,
+}
+
+/// Which importer a chosen file goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ImportKind {
+    Csv,
+    Ftm,
+}
+
+/// The fields a column can be mapped to for the given kind of rows, with "not imported" first.
+fn field_choices(rows: RowKind) -> Vec<Option<Field>> {
+    let mut out = vec![None];
+    match rows {
+        RowKind::Shipments => out.extend(Field::SHIPMENT_FIELDS.iter().cloned().map(Some)),
+        RowKind::Entities => {
+            out.extend(Field::ENTITY_FIELDS.iter().cloned().map(Some));
+            out.extend(
+                IdentifierScheme::COMMON
+                    .iter()
+                    .cloned()
+                    .map(|s| Some(Field::Identifier(s))),
+            );
+        }
+    }
+    out
+}
+
+impl ChokepointApp {
+    /// Starts an import of `path`: CSV opens the mapping dialog, FtM runs at once.
+    pub fn start_import(&mut self, kind: ImportKind, path: PathBuf) {
+        let bytes = match import::read_import_file(&path) {
+            Ok(b) => Arc::new(b),
+            Err(e) => {
+                self.import_failed(&path, &e);
+                return;
+            }
+        };
+        match kind {
+            ImportKind::Csv => match CsvTable::read(&bytes, None) {
+                Ok(table) => {
+                    let mut mapping = CsvMapping::guess(&table.headers, RowKind::Shipments);
+                    mapping.delimiter = Some(table.delimiter);
+                    let mapping_path = path.with_extension("mapping.ron").display().to_string();
+                    self.importer = ImportState::Mapping(Box::new(MappingDialog {
+                        path,
+                        bytes,
+                        table,
+                        mapping,
+                        mapping_path,
+                        message: None,
+                    }));
+                }
+                Err(e) => self.import_failed(&path, &e),
+            },
+            ImportKind::Ftm => {
+                let case = self.case.clone();
+                let label = format!("Import {}", file_name(&path));
+                self.run_import(label, move |_| {
+                    let (text, _) = crate::io::tabular::decode(&bytes);
+                    import::ftm::import(&text, &case)
+                });
+            }
+        }
+    }
+
+    fn import_failed(&mut self, path: &Path, e: &ImportError) {
+        self.error(format!("Could not import {}: {e}", file_name(path)));
+        self.modal = Some(super::Modal::Error {
+            title: "Could not import".to_owned(),
+            message: format!("{}: {e}\n\nThe case is unchanged.", path.display()),
+        });
+    }
+
+    fn run_import(
+        &mut self,
+        label: String,
+        work: impl FnOnce(&Progress) -> ImportResult + Send + 'static,
+    ) {
+        let progress = Arc::new(Progress::new());
+        let (tx, rx) = std::sync::mpsc::channel();
+        let p = Arc::clone(&progress);
+        std::thread::spawn(move || {
+            let _ = tx.send(work(&p));
+        });
+        self.importer = ImportState::Running {
+            label,
+            progress,
+            rx,
+        };
+    }
+
+    /// Collects a finished background import and applies it as one undo step.
+    pub(super) fn import_step(&mut self, ctx: &egui::Context) {
+        let ImportState::Running { label, rx, .. } = &self.importer else {
+            return;
+        };
+        let result = match rx.try_recv() {
+            Ok(r) => r,
+            Err(TryRecvError::Empty) => {
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+                return;
+            }
+            Err(TryRecvError::Disconnected) => Err(ImportError::Io(
+                "the import stopped unexpectedly".to_owned(),
+            )),
+        };
+        let label = label.clone();
+        self.importer = ImportState::Idle;
+        match result {
+            Ok((edit, summary)) => {
+                if self.apply_edit(&label, edit) {
+                    self.info(format!("{label}: done (Undo takes it back)"));
+                    let n = summary.possible_duplicates.len();
+                    self.importer = ImportState::Summary(Box::new(SummaryDialog {
+                        title: label,
+                        summary,
+                        decided: vec![None; n],
+                    }));
+                }
+            }
+            Err(ImportError::Cancelled) => self.info(format!("{label}: cancelled")),
+            Err(e) => {
+                self.error(format!("{label}: {e}"));
+                self.modal = Some(super::Modal::Error {
+                    title: "Could not import".to_owned(),
+                    message: format!("{e}\n\nThe case is unchanged."),
+                });
+            }
+        }
+    }
+
+    /// The import dialogs: mapping, progress, summary.
+    pub(super) fn import_ui(&mut self, ctx: &egui::Context) {
+        match std::mem::take(&mut self.importer) {
+            ImportState::Idle => {}
+            ImportState::Mapping(mut dialog) => {
+                let mut keep = true;
+                let mut start = false;
+                // A window rather than a modal: the user can look at the case while mapping,
+                // and the field lists (popups) stay above it.
+                egui::Window::new(format!("Import {}", file_name(&dialog.path)))
+                    .id(egui::Id::unique("csv_import"))
+                    .collapsible(false)
+                    .resizable(true)
+                    .default_width((ctx.content_rect().width() - 120.0).clamp(480.0, 1200.0))
+                    .anchor(egui::Align2::CENTER_CENTER, egui::Vec2::ZERO)
+                    .show(ctx, |ui| {
+                        mapping_ui(ui, &mut dialog, &mut keep, &mut start);
+                    });
+                if start {
+                    let case = self.case.clone();
+                    let d = *dialog;
+                    let label = format!("Import {}", file_name(&d.path));
+                    let mapping = d.mapping;
+                    let bytes = d.bytes;
+                    self.run_import(label, move |progress| {
+                        let table = CsvTable::read(&bytes, mapping.delimiter)?;
+                        import::csv::import(&table, &mapping, &case, progress)
+                    });
+                } else if keep {
+                    self.importer = ImportState::Mapping(dialog);
+                }
+            }
+            ImportState::Running {
+                label,
+                progress,
+                rx,
+            } => {
+                egui::Modal::new(egui::Id::unique("import_progress")).show(ctx, |ui| {
+                    ui.heading(&label);
+                    ui.add(egui::ProgressBar::new(progress.fraction()).show_percentage());
+                    if ui.button("Cancel").clicked() {
+                        progress.cancel();
+                    }
+                });
+                ctx.request_repaint_after(std::time::Duration::from_millis(50));
+                self.importer = ImportState::Running {
+                    label,
+                    progress,
+                    rx,
+                };
+            }
+            ImportState::Summary(mut dialog) => {
+                let mut keep = true;
+                let mut edits: Vec<(String, Edit)> = Vec::new();
+                egui::Modal::new(egui::Id::unique("import_summary")).show(ctx, |ui| {
+                    ui.set_max_width(640.0);
+                    summary_ui(ui, self, &mut dialog, &mut keep, &mut edits);
+                });
+                for (label, edit) in edits {
+                    self.apply_edit(&label, edit);
+                }
+                if keep {
+                    self.importer = ImportState::Summary(dialog);
+                }
+            }
+        }
+    }
+
+    /// Asks for a file to import (a file dialog, or a typed path where none is available).
+    pub(super) fn import_dialog(&mut self, kind: ImportKind) {
+        self.spawn_dialog(match kind {
+            ImportKind::Csv => DialogKind::ImportCsv,
+            ImportKind::Ftm => DialogKind::ImportFtm,
+        });
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut bool) {
+    ui.label(format!(
+        "{} rows · {} · delimiter {}",
+        d.table.rows.len(),
+        d.table.encoding.label(),
+        match d.table.delimiter {
+            '\t' => "tab".to_owned(),
+            c => format!("“{c}”"),
+        }
+    ));
+    ui.horizontal(|ui| {
+        ui.label("Each row is");
+        let before = d.mapping.rows;
+        ui.radio_value(&mut d.mapping.rows, RowKind::Shipments, "a shipment");
+        ui.radio_value(&mut d.mapping.rows, RowKind::Entities, "an entity");
+        if d.mapping.rows != before {
+            let delimiter = d.mapping.delimiter;
+            d.mapping = CsvMapping::guess(&d.table.headers, d.mapping.rows);
+            d.mapping.delimiter = delimiter;
+        }
+        ui.separator();
+        let l = ui.label("Parties are");
+        egui::ComboBox::from_id_salt("import_entity_kind")
+            .selected_text(d.mapping.entity_kind.label())
+            .show_ui(ui, |ui| {
+                for k in EntityKind::ALL {
+                    ui.selectable_value(&mut d.mapping.entity_kind, k, k.label());
+                }
+            })
+            .response
+            .labelled_by(l.id);
+    });
+    ui.horizontal(|ui| {
+        let l = ui.label("Currency when none is given");
+        ui.add(egui::TextEdit::singleline(&mut d.mapping.default_currency).desired_width(48.0))
+            .labelled_by(l.id);
+        ui.checkbox(&mut d.mapping.day_first, "Dates are day first (28/11/2024)");
+    });
+    ui.separator();
+    ui.label(
+        RichText::new("Map each column to a field; unmapped columns are not imported.").weak(),
+    );
+    let choices = field_choices(d.mapping.rows);
+    egui::ScrollArea::both().max_height(300.0).show(ui, |ui| {
+        egui::Grid::new("csv_preview")
+            .striped(true)
+            .min_col_width(90.0)
+            .show(ui, |ui| {
+                for h in &d.table.headers {
+                    ui.strong(h);
+                }
+                ui.end_row();
+                for h in d.table.headers.clone() {
+                    let current = d.mapping.columns.get(&h).cloned();
+                    let text = current
+                        .as_ref()
+                        .map_or_else(|| "—".to_owned(), Field::label);
+                    let mut chosen = current.clone();
+                    egui::ComboBox::from_id_salt(("map", &h))
+                        .selected_text(text)
+                        .width(140.0)
+                        // Tall enough to list every field without scrolling.
+                        .height(560.0)
+                        .show_ui(ui, |ui| {
+                            for c in &choices {
+                                let label = c.as_ref().map_or_else(|| "—".to_owned(), Field::label);
+                                ui.selectable_value(&mut chosen, c.clone(), label);
+                            }
+                        })
+                        .response
+                        .on_hover_text(format!("Field for column “{h}”"));
+                    if chosen != current {
+                        match chosen {
+                            Some(f) => d.mapping.columns.insert(h.clone(), f),
+                            None => d.mapping.columns.remove(&h),
+                        };
+                    }
+                }
+                ui.end_row();
+                for row in d.table.rows.iter().take(PREVIEW_ROWS) {
+                    for i in 0..d.table.headers.len() {
+                        let cell = row.get(i).map_or("", String::as_str);
+                        ui.label(truncate(cell, 40));
+                    }
+                    ui.end_row();
+                }
+            });
+    });
+    ui.separator();
+    ui.horizontal(|ui| {
+        let l = ui.label("Mapping file");
+        ui.add(egui::TextEdit::singleline(&mut d.mapping_path).desired_width(360.0))
+            .labelled_by(l.id);
+        if ui.button("Save mapping").clicked() {
+            let path = PathBuf::from(d.mapping_path.trim());
+            d.message = Some(
+                match crate::io::write_atomic(&path, d.mapping.to_ron().as_bytes()) {
+                    Ok(()) => (false, format!("Mapping saved to {}", path.display())),
+                    Err(e) => (true, format!("Could not save the mapping: {e}")),
+                },
+            );
+        }
+        if ui.button("Load mapping").clicked() {
+            let path = PathBuf::from(d.mapping_path.trim());
+            d.message = Some(
+                match std::fs::read_to_string(&path)
+                    .map_err(|e| ImportError::Io(crate::io::describe_io_error(&e)))
+                    .and_then(|t| CsvMapping::from_ron(&t))
+                {
+                    Ok(m) => {
+                        d.mapping = m;
+                        (false, format!("Mapping loaded from {}", path.display()))
+                    }
+                    Err(e) => (true, format!("Could not load the mapping: {e}")),
+                },
+            );
+        }
+    });
+    if let Some((is_error, text)) = &d.message {
+        if *is_error {
+            ui.colored_label(ui.visuals().error_fg_color, text);
+        } else {
+            ui.label(text);
+        }
+    }
+    ui.add_space(6.0);
+    ui.horizontal(|ui| {
+        let needed = match d.mapping.rows {
+            RowKind::Shipments => d
+                .mapping
+                .columns
+                .values()
+                .any(|f| matches!(f, Field::Shipper | Field::Consignee)),
+            RowKind::Entities => d.mapping.columns.values().any(|f| *f == Field::Name),
+        };
+        let import = ui
+            .add_enabled(
+                needed,
+                egui::Button::new(format!("Import {} rows", d.table.rows.len())),
+            )
+            .on_disabled_hover_text(match d.mapping.rows {
+                RowKind::Shipments => "Map a column to Shipper or Consignee first",
+                RowKind::Entities => "Map a column to Name first",
+            });
+        if import.clicked() {
+            *start = true;
+            *keep = false;
+        }
+        if ui.button("Cancel").clicked() {
+            *keep = false;
+        }
+    });
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    let one_line = s.replace('\n', " ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        one_line.chars().take(max - 1).collect::<String>() + "…"
+    }
+}
+
+fn summary_ui(
+    ui: &mut Ui,
+    app: &ChokepointApp,
+    d: &mut SummaryDialog,
+    keep: &mut bool,
+    edits: &mut Vec<(String, Edit)>,
+) {
+    ui.heading(format!("{}: done", d.title));
+    ui.label(d.summary.report());
+    if !d.summary.possible_duplicates.is_empty() {
+        ui.separator();
+        ui.strong("Probable duplicates");
+        ui.label(
+            RichText::new(
+                "These look like the same party under another spelling. Merge them, record \
+                 them as possibly the same, or keep them apart.",
+            )
+            .weak(),
+        );
+        egui::ScrollArea::vertical()
+            .max_height(260.0)
+            .show(ui, |ui| {
+                for (i, dup) in d.summary.possible_duplicates.iter().enumerate() {
+                    duplicate_row_ui(ui, app, dup, &mut d.decided[i], edits);
+                }
+            });
+    }
+    ui.add_space(6.0);
+    if ui.button("Close").clicked() {
+        *keep = false;
+    }
+}
+
+fn duplicate_row_ui(
+    ui: &mut Ui,
+    app: &ChokepointApp,
+    dup: &PossibleDuplicate,
+    decided: &mut Option<&'static str>,
+    edits: &mut Vec<(String, Edit)>,
+) {
+    let case = &app.case;
+    let describe = |id| {
+        case.entities.get(id).map_or_else(
+            || format!("{id} (gone)"),
+            |e| match &e.country {
+                Some(c) => format!("{} ({c})", e.name),
+                None => e.name.clone(),
+            },
+        )
+    };
+    ui.horizontal_wrapped(|ui| {
+        ui.label(format!(
+            "“{}” ~ “{}” · {:.0}%",
+            describe(&dup.incoming),
+            describe(&dup.existing),
+            dup.score * 100.0
+        ));
+        if let Some(what) = decided {
+            ui.label(RichText::new(*what).weak());
+            return;
+        }
+        let both =
+            case.entities.contains_key(&dup.incoming) && case.entities.contains_key(&dup.existing);
+        if ui
+            .add_enabled(both, egui::Button::new("Merge"))
+            .on_hover_text("Fold the imported entity into the existing one (one undo step)")
+            .clicked()
+            && let Some(edit) = import::merge_entities_edit(case, &dup.existing, &dup.incoming)
+        {
+            edits.push((format!("Merge {}", describe(&dup.incoming)), edit));
+            *decided = Some("merged");
+        }
+        if ui
+            .add_enabled(both, egui::Button::new("Possibly same"))
+            .on_hover_text("Keep both, joined by a “possibly same as” link")
+            .clicked()
+        {
+            edits.push((
+                "Mark as possibly the same".to_owned(),
+                import::possibly_same_edit(case, &dup.incoming, &dup.existing),
+            ));
+            *decided = Some("linked as possibly the same");
+        }
+        if ui.button("Keep apart").clicked() {
+            *decided = Some("kept apart");
+        }
+    });
+}

@@ -1,0 +1,251 @@
+//! The case report and the pictures: `chokepoint report` writes one self-contained HTML file
+//! (every saved view as an inline picture with its caption, the tables, the evidence, the
+//! marking, nothing external); `chokepoint export --format svg|png` draws the whole case or a
+//! view.
+
+use chokepoint::io::export::svg;
+use chokepoint::io::report::{self, ReportOptions};
+use chokepoint::model::{Case, EntityKind, Timestamp};
+use std::process::Command;
+
+fn seed() -> Case {
+    chokepoint::seed_case().expect("seed case")
+}
+
+fn report_of(case: &Case) -> String {
+    report::write(
+        case,
+        &ReportOptions {
+            generated: Timestamp::now(),
+            ..ReportOptions::default()
+        },
+    )
+}
+
+/// Every text node of the document, joined.
+fn all_text(doc: &roxmltree::Document) -> String {
+    doc.descendants()
+        .filter(roxmltree::Node::is_text)
+        .filter_map(|n| n.text())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_report_holds_every_view_the_tables_and_the_marking_and_nothing_external() {
+    let case = seed();
+    assert!(case.views.len() >= 4);
+    let html = report_of(&case);
+    let doc = roxmltree::Document::parse_with_options(
+        &html,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+    .expect("the report is well-formed");
+    let text = all_text(&doc);
+
+    // The marking, at the top and the foot.
+    let markings = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("marking"))
+        .count();
+    assert_eq!(markings, 2);
+    assert!(text.contains("TLP:GREEN"));
+    assert!(text.contains(&case.meta.title));
+
+    // Every view: a figure with an inline picture, its name and caption.
+    for v in &case.views {
+        let figure = doc
+            .descendants()
+            .find(|n| n.attribute("id") == Some(&format!("view-{}", v.id)))
+            .unwrap_or_else(|| panic!("a figure for view {}", v.name));
+        assert!(figure.descendants().any(|n| n.has_tag_name("svg")));
+        let caption: String = figure
+            .descendants()
+            .filter(roxmltree::Node::is_text)
+            .filter_map(|n| n.text())
+            .collect();
+        assert!(caption.contains(&v.name), "{caption}");
+        assert!(caption.contains(&v.caption));
+    }
+
+    // The tables: one row per entity, per shipment, per evidence item.
+    let rows = |class: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name("table") && n.attribute("class") == Some(class))
+            .unwrap_or_else(|| panic!("a {class} table"))
+            .descendants()
+            .filter(|n| n.has_tag_name("tr"))
+            .count()
+            - 1
+    };
+    assert_eq!(rows("entities"), case.entities.len());
+    assert_eq!(rows("shipments"), case.shipments.len());
+    assert_eq!(rows("evidence"), case.evidence.len());
+    for e in case.evidence.values() {
+        assert!(text.contains(&e.grade()), "grade of {}", e.title);
+    }
+    assert!(
+        doc.descendants()
+            .any(|n| n.attribute("id") == Some("findings"))
+    );
+
+    // Self-contained: no scripts, no external addresses, no file references.
+    let lower = html.to_lowercase();
+    for forbidden in [
+        "http://", "https://", "file:", "<script", "src=", "@import", "url(http",
+    ] {
+        assert!(
+            !lower.contains(forbidden),
+            "the report contains {forbidden}"
+        );
+    }
+    for n in doc.descendants() {
+        for a in n.attributes() {
+            if a.name() == "href" {
+                assert!(a.value().starts_with('#'), "href {}", a.value());
+            }
+        }
+    }
+}
+
+#[test]
+fn text_from_the_case_is_escaped_and_urls_are_defanged() {
+    let mut case = seed();
+    case.meta.title = "<script>alert('x')</script> & Co".to_owned();
+    case.meta.summary = "See https://evil.example/x and file:///etc/passwd".to_owned();
+    let html = report_of(&case);
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("&lt;script&gt;"));
+    assert!(html.contains("hxxps://evil[.]example/x"));
+    assert!(!html.to_lowercase().contains("https://"));
+    roxmltree::Document::parse_with_options(
+        &html,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..roxmltree::ParsingOptions::default()
+        },
+    )
+    .expect("still well-formed");
+}
+
+#[test]
+fn the_svg_of_the_case_parses_and_names_every_entity() {
+    let case = seed();
+    let picture = svg::write(&case);
+    let doc = roxmltree::Document::parse(&picture).expect("well-formed SVG");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    let text = all_text(&doc);
+    for e in case.entities.values() {
+        assert!(text.contains(&e.name), "{} is labelled", e.name);
+    }
+    assert!(text.contains("TLP:GREEN"));
+}
+
+#[test]
+fn the_svg_of_a_view_shows_its_frame_and_hides_its_hidden_kinds() {
+    let case = seed();
+    let view = case
+        .views
+        .iter()
+        .find(|v| !v.hidden_kinds.is_empty())
+        .expect("a seed view that hides some kinds");
+    let picture = svg::write_view(&case, view);
+    let doc = roxmltree::Document::parse(&picture).expect("well-formed SVG");
+    let root = doc.root_element();
+    let frame = view.camera.frame();
+    let viewbox: Vec<f32> = root
+        .attribute("viewBox")
+        .expect("viewBox")
+        .split(' ')
+        .map(|v| v.parse().expect("number"))
+        .collect();
+    assert!((viewbox[2] - frame.width()).abs() < 0.1);
+    assert!((viewbox[3] - frame.height()).abs() < 0.1);
+    let text = all_text(&doc);
+    for e in case.entities.values() {
+        let p = case.positions[&e.id];
+        let inside = frame.contains(p.x, p.y);
+        if view.hidden_kinds.contains(&e.kind) {
+            assert!(!text.contains(&e.name), "{} is hidden", e.name);
+        } else if inside && e.kind != EntityKind::Event {
+            assert!(text.contains(&e.name), "{} is in the frame", e.name);
+        }
+    }
+    // Highlighted items are marked.
+    assert!(!view.highlighted.is_empty());
+    assert!(picture.contains(svg::HIGHLIGHT_COLOR));
+}
+
+#[test]
+fn the_cli_writes_a_report_an_svg_and_a_4k_png_of_a_view() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let case_path = dir.path().join("seed.ron");
+    chokepoint::io::save_case(&case_path, &seed()).expect("save");
+    let bin = env!("CARGO_BIN_EXE_chokepoint");
+
+    let html = dir.path().join("report.html");
+    let status = Command::new(bin)
+        .args(["report", case_path.to_str().expect("path"), "-o"])
+        .arg(&html)
+        .status()
+        .expect("run");
+    assert!(status.success());
+    assert!(
+        std::fs::read_to_string(&html)
+            .expect("report")
+            .contains("TLP:GREEN")
+    );
+
+    let out = dir.path().join("routes.svg");
+    let status = Command::new(bin)
+        .args([
+            "export",
+            "--format",
+            "svg",
+            "--view",
+            "sourcing through malaysia and singapore",
+        ])
+        .arg(&case_path)
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .expect("run");
+    assert!(status.success());
+    roxmltree::Document::parse(&std::fs::read_to_string(&out).expect("svg")).expect("parses");
+
+    let png_path = dir.path().join("claim.png");
+    let status = Command::new(bin)
+        .args([
+            "export",
+            "--format",
+            "png",
+            "--view",
+            "The claim",
+            "--width",
+            "3840",
+        ])
+        .arg(&case_path)
+        .arg("-o")
+        .arg(&png_path)
+        .status()
+        .expect("run");
+    assert!(status.success());
+    let bytes = std::fs::read(&png_path).expect("png");
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let reader = decoder.read_info().expect("a PNG");
+    let info = reader.info();
+    assert_eq!((info.width, info.height), (3840, 2160));
+
+    let missing = Command::new(bin)
+        .args(["export", "--format", "png", "--view", "No such view"])
+        .arg(&case_path)
+        .arg("-o")
+        .arg(dir.path().join("x.png"))
+        .output()
+        .expect("run");
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("The claim"));
+}

@@ -1,0 +1,266 @@
+//! Importing through the real app: the CSV mapping dialog (guessed mapping, a column remapped
+//! by hand), the import as one undo step, and the review of probable duplicates; an FtM file;
+//! a broken file leaves the case as it was.
+
+use chokepoint::model::{Case, Timestamp};
+use chokepoint::ui::{ChokepointApp, ImportKind};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+
+mod common;
+
+/// Trade rows with the same shipper spelt three ways (two resolve, one is a probable
+/// duplicate), semicolons and Windows-1252 bytes, as a European spreadsheet saves them.
+fn trade_csv() -> Vec<u8> {
+    "Shipper;Shipper Country;Consignee;Consignee Country;Routing;HS Code;Qty;Value;Date\n\
+     Acme Trading Pte. Ltd.;Singapore;Kunlun Nest Ltd;China;Malaysia;847150;8;1.200.000;03/06/2024\n\
+     ACME TRADING PTE LTD;SG;Soci\u{e9}t\u{e9} Lumi\u{e8}re SARL;FR;;854231;200;5.600.000;2024-07-01\n\
+     Acme Tradng Pte Ltd;SG;Kunlun Nest Ltd;CN;;854231;10;;2024-08-01\n"
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).expect("Latin-1 text"))
+        .collect()
+}
+
+fn harness() -> Harness<'static, ChokepointApp> {
+    common::realtime_harness(Case::new_untitled(Timestamp::default()))
+}
+
+fn wait_for_summary(h: &mut Harness<'static, ChokepointApp>) {
+    assert!(
+        common::step_until(h, |h| h.query_by_label_contains("records read").is_some()),
+        "the import summary appears"
+    );
+}
+
+#[test]
+fn csv_import_maps_columns_applies_in_one_undo_step_and_reviews_duplicates() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("trade.csv");
+    std::fs::write(&path, trade_csv()).expect("write");
+    let mut h = harness();
+    h.run();
+    // The File menu offers the import (the file dialog itself is the desktop's).
+    h.get_by_role_and_label(Role::Button, "File").click();
+    h.run();
+    assert!(h.query_by_label("Import CSV…").is_some());
+    h.key_press(egui::Key::Escape);
+    h.run();
+
+    h.state_mut().start_import(ImportKind::Csv, path);
+    h.run();
+    assert!(h.query_by_label_contains("3 rows · Windows-1252").is_some());
+    // "Routing" is not a header the guess knows: map it to the transit country by hand.
+    h.get_by_label("Field for column “Routing”").click();
+    h.run();
+    // The field list may be taller than the screen: scroll to the choice first.
+    h.get_by_role_and_label(Role::Button, "Transit country")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Transit country")
+        .click();
+
+    h.run();
+    assert_eq!(
+        h.get_by_label("Field for column “Routing”")
+            .value()
+            .as_deref(),
+        Some("Transit country")
+    );
+    h.get_by_role_and_label(Role::Button, "Import 3 rows")
+        .click();
+    wait_for_summary(&mut h);
+    {
+        let case = &h.state().case;
+        assert_eq!(case.shipments.len(), 3);
+        let routed = case
+            .shipments
+            .values()
+            .find(|s| s.legs.len() == 2)
+            .expect("the row with a transit country has two legs");
+        assert_eq!(
+            routed.legs[0]
+                .to
+                .country
+                .as_ref()
+                .map(chokepoint::model::CountryCode::as_str),
+            Some("MY")
+        );
+    }
+    let entities_after_import = h.state().case.entities.len();
+    assert!(h.query_by_label_contains("Probable duplicates").is_some());
+    h.get_by_role_and_label(Role::Button, "Merge").click();
+    h.run();
+    assert!(h.query_by_label("merged").is_some());
+    assert_eq!(h.state().case.entities.len(), entities_after_import - 1);
+    h.get_by_role_and_label(Role::Button, "Close").click();
+    h.run();
+    // Undo takes back the merge, then the whole import.
+    h.state_mut().undo();
+    assert_eq!(h.state().case.entities.len(), entities_after_import);
+    h.state_mut().undo();
+    assert!(h.state().case.entities.is_empty());
+    assert!(h.state().case.shipments.is_empty());
+}
+
+#[test]
+fn ftm_import_runs_and_a_broken_file_changes_nothing() {
+    let mut h = harness();
+    h.run();
+    h.state_mut().start_import(
+        ImportKind::Ftm,
+        std::path::PathBuf::from("tests/fixtures/ftm/opensanctions_t1_entities.ftm.json"),
+    );
+    wait_for_summary(&mut h);
+    assert_eq!(h.state().case.entities.len(), 7);
+    h.get_by_role_and_label(Role::Button, "Close").click();
+    h.run();
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, "{\"id\": \"x\", \"schema\": \"Person\"}\nnot json\n").expect("write");
+    let before = h.state().case.clone();
+    h.state_mut().start_import(ImportKind::Ftm, bad);
+    assert!(common::step_until(&mut h, |h| h
+        .query_by_label_contains("Could not import")
+        .is_some()));
+    assert!(h.query_all_by_label_contains("line 2").next().is_some());
+    assert_eq!(h.state().case, before);
+}
+
+#[test]
+fn merging_a_colleagues_copy_is_reviewed_field_by_field_and_one_undo_step() {
+    let seed = chokepoint::io::load_case(std::path::Path::new("sample_cases/seed_kunlun_nest.ron"))
+        .expect("seed");
+    let mut mine = seed.clone();
+    let mut theirs = seed.clone();
+    let id = mine
+        .entities
+        .values()
+        .find(|e| e.name == "Su Di")
+        .expect("Su Di")
+        .id
+        .clone();
+    // Both renamed the same person (a conflict on `name`); they also added a note on her and a
+    // new company.
+    mine.entities.get_mut(&id).expect("e").name = "Su Di (mine)".into();
+    theirs.entities.get_mut(&id).expect("e").name = "Su Di (theirs)".into();
+    theirs.entities.get_mut(&id).expect("e").notes = "Met at a trade fair".into();
+    theirs.entities.insert(
+        "e-colleague-co".into(),
+        chokepoint::model::Entity::new(
+            "e-colleague-co",
+            chokepoint::model::EntityKind::Company,
+            "Colleague Trading Ltd",
+        ),
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let theirs_path = dir.path().join("theirs.ron");
+    chokepoint::io::save_case(&theirs_path, &theirs).expect("save");
+
+    let mut h = common::realtime_harness(mine.clone());
+    h.run();
+    h.state_mut().start_merge_review(theirs_path);
+    h.run();
+    assert!(
+        h.query_by_label_contains("1 items changed on both sides (2 fields)")
+            .is_some()
+    );
+    // Fields in order: name, notes. Take their name; keep my (empty) notes.
+    h.query_all_by_role_and_label(Role::RadioButton, "Theirs")
+        .next()
+        .expect("a choice per field")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Merge").click();
+    h.run();
+    {
+        let case = &h.state().case;
+        assert_eq!(case.entities[&id].name, "Su Di (theirs)");
+        assert_eq!(case.entities[&id].notes, mine.entities[&id].notes);
+        assert!(case.entities.contains_key(&"e-colleague-co".into()));
+    }
+    h.state_mut().undo();
+    assert_eq!(h.state().case, mine);
+}
+
+/// Copies the seed case and its evidence folder into `dir`.
+fn seed_in(dir: &std::path::Path) -> std::path::PathBuf {
+    let case = dir.join("seed.ron");
+    std::fs::copy("sample_cases/seed_kunlun_nest.ron", &case).expect("copy case");
+    std::fs::create_dir_all(dir.join("evidence")).expect("evidence dir");
+    for f in std::fs::read_dir("sample_cases/evidence").expect("evidence") {
+        let f = f.expect("entry").path();
+        std::fs::copy(&f, dir.join("evidence").join(f.file_name().expect("name"))).expect("copy");
+    }
+    case
+}
+
+#[test]
+fn a_bundle_is_written_encrypted_and_opened_with_its_passphrase() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let case_path = seed_in(dir.path());
+    let mut h = harness();
+    h.run();
+    h.state_mut().open_now(&case_path).expect("opens");
+    h.run();
+    let original = h.state().case.clone();
+    let bundle = dir.path().join("handoff.cpbundle");
+    h.state_mut().start_bundle_export(bundle.clone());
+    h.run();
+    h.get_by_label("Encrypt with a passphrase").click();
+    h.run();
+    h.get_by_role_and_label(Role::PasswordInput, "Passphrase")
+        .focus();
+    h.get_by_role_and_label(Role::PasswordInput, "Passphrase")
+        .type_text("kunlun nest 2024");
+    h.get_by_role_and_label(Role::PasswordInput, "Again")
+        .focus();
+    h.get_by_role_and_label(Role::PasswordInput, "Again")
+        .type_text("kunlun nest 2024");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Write bundle")
+        .click();
+    assert!(
+        common::step_until(&mut h, |h| h.query_by_label("Write bundle").is_none()),
+        "the bundle is written"
+    );
+    assert!(bundle.is_file());
+
+    // Open it: a wrong passphrase is a clear error and unpacks nothing.
+    let ctx = h.ctx.clone();
+    h.state_mut().start_loading(&ctx, bundle.clone());
+    h.run();
+    let dest = h
+        .get_by_role_and_label(Role::TextInput, "Unpack into")
+        .value()
+        .expect("a default folder");
+    h.get_by_role_and_label(Role::PasswordInput, "Passphrase")
+        .focus();
+    h.get_by_role_and_label(Role::PasswordInput, "Passphrase")
+        .type_text("wrong");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Unpack and open")
+        .click();
+    assert!(common::step_until(&mut h, |h| h
+        .query_by_label_contains("wrong passphrase for")
+        .is_some()));
+    assert!(!std::path::Path::new(&dest).exists());
+    assert_eq!(h.state().case, original);
+    // The right passphrase unpacks the bundle and opens the case inside.
+    h.get_by_role_and_label(Role::PasswordInput, "Passphrase")
+        .focus();
+    for _ in 0.."wrong".len() {
+        h.key_press(egui::Key::Backspace);
+    }
+    h.get_by_role_and_label(Role::PasswordInput, "Passphrase")
+        .type_text("kunlun nest 2024");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Unpack and open")
+        .click();
+    let opened = std::path::Path::new(&dest).join("case.ron");
+    assert!(common::step_until(&mut h, |h| h.state().path.as_deref()
+        == Some(opened.as_path())));
+    assert_eq!(h.state().case, original);
+    assert!(std::path::Path::new(&dest).join("evidence").is_dir());
+}
