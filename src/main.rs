@@ -10,6 +10,7 @@ const HELP: &str = "Chokepoint: an offline investigation workbench for export-co
 usage:
   chokepoint [FILE.ron]                          open the GUI (on the bundled seed case by default)
   chokepoint FILE.csv | FILE.ftm.json            open the GUI and import the file (CSV mapping dialog)
+  chokepoint FILE.cpbundle                       open the GUI and unpack the case bundle
   chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only] [--tab findings|flows|evidence|views] [--present]
                     [--timeline] [--window FROM..TO]
                     [--select ID] [FILE.ron]
@@ -158,6 +159,14 @@ fn run_gui(args: &[String]) -> i32 {
         );
     if let Some(kind) = import_kind {
         startup.import = file.take().map(|p| (kind, p));
+    }
+    // A case bundle opens the sample case and asks where to unpack the bundle.
+    if file
+        .as_ref()
+        .and_then(|p| p.extension())
+        .is_some_and(|e| e.eq_ignore_ascii_case("cpbundle"))
+    {
+        startup.bundle = file.take();
     }
     match file {
         Some(path) => match chokepoint::io::load_case_stamped(&path) {

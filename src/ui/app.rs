@@ -107,6 +107,8 @@ pub struct Startup {
     pub present: bool,
     /// A CSV or FtM file given on the command line: import it into the case at start.
     pub import: Option<(ImportKind, PathBuf)>,
+    /// A case bundle given on the command line: ask where to unpack it at start.
+    pub bundle: Option<PathBuf>,
 }
 
 impl Startup {
@@ -127,6 +129,7 @@ impl Startup {
             window: None,
             present: false,
             import: None,
+            bundle: None,
         }
     }
 }
@@ -359,6 +362,9 @@ impl ChokepointApp {
         }
         if let Some((kind, path)) = startup.import {
             app.start_import(kind, path);
+        }
+        if let Some(path) = startup.bundle {
+            app.start_bundle_open(path);
         }
         app.offer_recovery();
         app.recover_presentation_zoom(ctx);

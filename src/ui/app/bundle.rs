@@ -126,6 +126,7 @@ impl ChokepointApp {
         let mut keep = true;
         let mut start = false;
         egui::Modal::new(egui::Id::unique("bundle_prompt")).show(ctx, |ui| {
+            ui.set_min_width(520.0);
             ui.set_max_width(560.0);
             prompt_ui(ui, &mut prompt, &mut keep, &mut start);
         });
@@ -212,6 +213,19 @@ impl ChokepointApp {
     }
 }
 
+/// A labelled one-line field with a fixed label column, so the fields line up.
+fn field_ui(ui: &mut Ui, label: &str, text: &mut String, password: bool) -> egui::Response {
+    ui.horizontal(|ui| {
+        let l = ui.add_sized([110.0, 20.0], egui::Label::new(label));
+        ui.add_sized(
+            [380.0, 22.0],
+            egui::TextEdit::singleline(text).password(password),
+        )
+        .labelled_by(l.id)
+    })
+    .inner
+}
+
 fn prompt_ui(ui: &mut Ui, p: &mut BundlePrompt, keep: &mut bool, start: &mut bool) {
     let busy = p.running.is_some();
     match &mut p.kind {
@@ -223,33 +237,17 @@ fn prompt_ui(ui: &mut Ui, p: &mut BundlePrompt, keep: &mut bool, start: &mut boo
             ));
             ui.checkbox(&mut p.encrypt, "Encrypt with a passphrase");
             if p.encrypt {
-                egui::Grid::new("bundle_passphrase").show(ui, |ui| {
-                    let l = ui.label("Passphrase");
-                    ui.add(egui::TextEdit::singleline(&mut p.passphrase).password(true))
-                        .labelled_by(l.id);
-                    ui.end_row();
-                    let l = ui.label("Again");
-                    ui.add(egui::TextEdit::singleline(&mut p.confirm).password(true))
-                        .labelled_by(l.id);
-                    ui.end_row();
-                });
+                field_ui(ui, "Passphrase", &mut p.passphrase, true);
+                field_ui(ui, "Again", &mut p.confirm, true);
                 ui.weak("Share the passphrase by another channel than the bundle.");
             }
         }
         PromptKind::Open { bundle, dest } => {
             ui.heading("Open bundle");
             ui.label(bundle.display().to_string());
-            egui::Grid::new("bundle_open").show(ui, |ui| {
-                let l = ui.label("Unpack into");
-                ui.add(egui::TextEdit::singleline(dest).desired_width(360.0))
-                    .labelled_by(l.id);
-                ui.end_row();
-                let l = ui.label("Passphrase");
-                ui.add(egui::TextEdit::singleline(&mut p.passphrase).password(true))
-                    .labelled_by(l.id)
-                    .on_hover_text("Only for encrypted bundles");
-                ui.end_row();
-            });
+            field_ui(ui, "Unpack into", dest, false);
+            field_ui(ui, "Passphrase", &mut p.passphrase, true)
+                .on_hover_text("Only for encrypted bundles");
             ui.weak(
                 "The folder must be new or empty; nothing is written unless every check passes.",
             );
