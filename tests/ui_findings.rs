@@ -130,3 +130,59 @@ fn flows_tab_sums_routes_and_shows_their_shipments() {
     assert!(!selected.is_empty());
     assert!(selected.iter().all(|i| matches!(i, ItemRef::Shipment(_))));
 }
+
+#[test]
+fn a_users_screening_list_is_added_used_remembered_and_removed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let list = dir.path().join("my_watchlist.csv");
+    // Written the way the party appears in another source: other case, punctuation, legal form.
+    std::fs::write(
+        &list,
+        "Name,Aliases\nKESTREL FREIGHT SOLUTIONS PTE LTD,Kestrel Freight\n",
+    )
+    .expect("write list");
+    let mut h = harness();
+    open_findings(&mut h);
+    // Screening against my list only.
+    h.get_by_label("Demonstration list (ships with the app)").click();
+    h.run();
+    assert!(!h.state().settings.screening_demo);
+    assert!(common::step_until(&mut h, |h| h
+        .query_by_label_contains("open, ")
+        .is_some()));
+    assert!(
+        h.query_all_by_label_contains("Possible match on Demonstration list")
+            .next()
+            .is_none()
+    );
+    // The file dialog is the desktop's; choosing a file lands here.
+    h.state_mut().add_screening_list(&list);
+    assert!(common::step_until(&mut h, |h| h
+        .query_all_by_label_contains("Possible match on my_watchlist.csv")
+        .next()
+        .is_some()));
+    assert!(h.query_by_label_contains("my_watchlist.csv · 1 entries").is_some());
+    assert_eq!(h.state().settings.screening_lists, vec![list.clone()]);
+    h.get_by_role_and_label(Role::Button, "Remove").click();
+    h.run();
+    assert!(h.state().settings.screening_lists.is_empty());
+    assert!(common::step_until(&mut h, |h| h
+        .query_by_label_contains("open, ")
+        .is_some()));
+    assert!(
+        h.query_all_by_label_contains("Possible match on my_watchlist.csv")
+            .next()
+            .is_none()
+    );
+    // A file that is not a list is a clear error, and nothing changes.
+    let bad = dir.path().join("not_a_list.csv");
+    std::fs::write(&bad, "id,country\n1,CN\n").expect("write");
+    h.state_mut().add_screening_list(&bad);
+    h.run();
+    assert!(
+        h.query_all_by_label_contains("Could not use the screening list")
+            .next()
+            .is_some()
+    );
+    assert!(h.state().settings.screening_lists.is_empty());
+}

@@ -48,6 +48,10 @@ pub struct Settings {
     /// The interface zoom before a presentation that has not ended yet; put back at start-up
     /// if the app was closed while presenting, so the projector scale never sticks.
     pub zoom_before_presenting: Option<f32>,
+    /// Screen names against the demonstration list that ships with the app.
+    pub screening_demo: bool,
+    /// Screening-list files the user added in the Findings tab.
+    pub screening_lists: Vec<PathBuf>,
 }
 
 impl Default for Settings {
@@ -60,6 +64,8 @@ impl Default for Settings {
             autosave_seconds: DEFAULT_AUTOSAVE_SECONDS,
             canvas_only: false,
             zoom_before_presenting: None,
+            screening_demo: true,
+            screening_lists: Vec::new(),
         }
     }
 }
@@ -165,6 +171,7 @@ enum DialogKind {
     ImportFtm,
     MergeCopy,
     ExportBundle,
+    ScreeningList,
 }
 
 impl DialogKind {
@@ -178,6 +185,7 @@ impl DialogKind {
             DialogKind::ImportFtm => "Import a FollowTheMoney file",
             DialogKind::MergeCopy => "Merge a colleague's copy of the case",
             DialogKind::ExportBundle => "Export the bundle to",
+            DialogKind::ScreeningList => "Add a screening list (CSV)",
             DialogKind::ExportReport => "Export the case report to",
             DialogKind::ExportImage => "Export the view's picture to",
         }
@@ -353,6 +361,10 @@ impl ChokepointApp {
         };
         if let Some(p) = app.path.clone() {
             app.remember_recent(&p);
+        }
+        if !app.settings.screening_demo || !app.settings.screening_lists.is_empty() {
+            let files = app.settings.screening_lists.clone();
+            app.findings.set_lists(app.settings.screening_demo, &files);
         }
         app.canvas.filters.time_window = startup.window;
         if let Some(id) = startup.select {
@@ -713,6 +725,10 @@ impl ChokepointApp {
                     .add_filter("Chokepoint bundle", &[bundle::BUNDLE_EXTENSION])
                     .set_file_name(file_name.replace(".ron", "") + "." + bundle::BUNDLE_EXTENSION)
                     .save_file(),
+                DialogKind::ScreeningList => dialog
+                    .set_title("Add a screening list")
+                    .add_filter("CSV", &["csv", "tsv", "txt"])
+                    .pick_file(),
                 DialogKind::MergeCopy => dialog
                     .set_title("Merge a colleague's copy")
                     .add_filter("Chokepoint case", &["ron"])
@@ -984,6 +1000,28 @@ impl ChokepointApp {
         self.autosave_job.is_some()
     }
 
+    /// Adds a screening list file to the Findings tab and remembers it in the preferences.
+    pub fn add_screening_list(&mut self, path: &Path) {
+        match self.findings.add_list(path) {
+            Ok(entries) => {
+                let (demo, files) = self.findings.lists();
+                self.settings.screening_demo = demo;
+                self.settings.screening_lists = files;
+                self.info(format!(
+                    "Screening against {} ({entries} entries)",
+                    path.display()
+                ));
+            }
+            Err(e) => {
+                self.error(format!("Could not use the screening list: {e}"));
+                self.modal = Some(Modal::Error {
+                    title: "Could not use the screening list".to_owned(),
+                    message: e,
+                });
+            }
+        }
+    }
+
     fn add_entity(&mut self) {
         self.commit_pending();
         let name = "New entity";
@@ -1227,6 +1265,7 @@ impl ChokepointApp {
             DialogKind::ImportFtm => self.start_import(ImportKind::Ftm, path),
             DialogKind::MergeCopy => self.start_merge_review(path),
             DialogKind::ExportBundle => self.start_bundle_export(path),
+            DialogKind::ScreeningList => self.add_screening_list(&path),
             DialogKind::AttachEvidence => {
                 let target = self.attach_target.take();
                 self.attach_files(&[path], target);
@@ -1540,6 +1579,11 @@ impl ChokepointApp {
                     self.apply_edit(&label, edit);
                 }
                 FindingsAction::Show(items) => self.show_items(items),
+                FindingsAction::ChooseList => self.spawn_dialog(DialogKind::ScreeningList),
+                FindingsAction::ListsChanged { demo, files } => {
+                    self.settings.screening_demo = demo;
+                    self.settings.screening_lists = files;
+                }
             }
         }
         for action in canvas_actions {

@@ -19,15 +19,29 @@ pub enum FindingsAction {
     },
     /// Select these items and show them on the canvas (the first one centred).
     Show(Vec<ItemRef>),
+    /// Ask for a screening-list file to add (a file dialog).
+    ChooseList,
+    /// The screening lists in use changed: remember them in the preferences.
+    ListsChanged {
+        demo: bool,
+        files: Vec<std::path::PathBuf>,
+    },
 }
 
 /// What a background evaluation sends back: findings and the screening hits among them.
 type Evaluation = (Vec<Finding>, Vec<ScreeningHit>);
 
-/// Rules and the screening list, loaded once and shared with worker threads.
+/// Rules and the screening lists, loaded once and shared with worker threads.
 struct Inputs {
     rules: RuleSet,
-    list: Option<ScreeningList>,
+    lists: Vec<Arc<ScreeningList>>,
+}
+
+/// A screening list the user added from a file.
+struct UserList {
+    path: std::path::PathBuf,
+    /// The list, or why it could not be read.
+    list: Result<Arc<ScreeningList>, String>,
 }
 
 #[derive(Default)]
@@ -40,6 +54,10 @@ pub struct FindingsPanel {
     show_dismissed: bool,
     /// The finding being dismissed and the reason typed so far.
     dismissing: Option<(String, String)>,
+    /// Screen against the demonstration list that ships with the app.
+    use_demo: Option<bool>,
+    /// Lists the user added (CSL CSV or any CSV with name and alias columns).
+    user_lists: Vec<UserList>,
 }
 
 fn severity_color(severity: Severity, dark: bool) -> Color32 {
@@ -60,15 +78,79 @@ impl FindingsPanel {
     }
 
     fn inputs(&mut self) -> Result<Arc<Inputs>, String> {
+        let use_demo = self.use_demo.unwrap_or(true);
+        let user: Vec<Arc<ScreeningList>> = self
+            .user_lists
+            .iter()
+            .filter_map(|u| u.list.as_ref().ok())
+            .cloned()
+            .collect();
         self.inputs
             .get_or_insert_with(|| {
                 let rules = RuleSet::builtin().map_err(|e| format!("built-in rules: {e}"))?;
                 // The demonstration list ships with the app; a failure to read it leaves
                 // screening out rather than the rules.
-                let list = ScreeningList::demo().ok();
-                Ok(Arc::new(Inputs { rules, list }))
+                let mut lists: Vec<Arc<ScreeningList>> = if use_demo {
+                    ScreeningList::demo()
+                        .ok()
+                        .map(Arc::new)
+                        .into_iter()
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                lists.extend(user);
+                Ok(Arc::new(Inputs { rules, lists }))
             })
             .clone()
+    }
+
+    /// Sets the lists to screen against (from the preferences at start, or the user's
+    /// choices): the demonstration list or not, and list files. Unreadable files are kept
+    /// and shown with the reason, so the user sees what is missing.
+    pub fn set_lists(&mut self, demo: bool, files: &[std::path::PathBuf]) {
+        self.use_demo = Some(demo);
+        self.user_lists = files
+            .iter()
+            .map(|path| UserList {
+                path: path.clone(),
+                list: ScreeningList::from_file(path)
+                    .map(Arc::new)
+                    .map_err(|e| e.to_string()),
+            })
+            .collect();
+        self.invalidate();
+    }
+
+    /// Adds a list file; an unreadable one is an error for the caller to show, and not kept.
+    pub fn add_list(&mut self, path: &std::path::Path) -> Result<usize, String> {
+        if self.user_lists.iter().any(|u| u.path == path) {
+            return Err(format!("{} is already in use", path.display()));
+        }
+        let list = ScreeningList::from_file(path).map_err(|e| e.to_string())?;
+        let entries = list.entries.len();
+        self.user_lists.push(UserList {
+            path: path.to_owned(),
+            list: Ok(Arc::new(list)),
+        });
+        self.invalidate();
+        Ok(entries)
+    }
+
+    /// The demonstration list's use and the list files, for the preferences.
+    pub fn lists(&self) -> (bool, Vec<std::path::PathBuf>) {
+        (
+            self.use_demo.unwrap_or(true),
+            self.user_lists.iter().map(|u| u.path.clone()).collect(),
+        )
+    }
+
+    /// Forgets computed findings so they are computed again with the current lists.
+    fn invalidate(&mut self) {
+        self.inputs = None;
+        self.findings = None;
+        self.job = None;
+        self.hits.clear();
     }
 
     /// Starts computing findings for `revision` unless they are current or on their way.
@@ -100,9 +182,13 @@ impl FindingsPanel {
         let spawned = std::thread::Builder::new()
             .name("findings".into())
             .spawn(move || {
-                let hits = inputs.list.as_ref().map_or_else(Vec::new, |list| {
-                    analysis::screen(&case, list, analysis::screening::DEFAULT_THRESHOLD)
-                });
+                let hits: Vec<ScreeningHit> = inputs
+                    .lists
+                    .iter()
+                    .flat_map(|list| {
+                        analysis::screen(&case, list, analysis::screening::DEFAULT_THRESHOLD)
+                    })
+                    .collect();
                 let findings = analysis::all_findings(&case, &inputs.rules, &hits);
                 let _ = tx.send((findings, hits));
                 ctx.request_repaint();
@@ -132,9 +218,8 @@ impl FindingsPanel {
                 ui.spinner();
             }
         });
-        ui.weak(
-            "Red-flag rules (assets/rules.ron) and name screening against the demonstration list.",
-        );
+        ui.weak("Red-flag rules (assets/rules.ron) and name screening against these lists:");
+        self.lists_ui(ui, actions);
         let Self {
             findings,
             hits,
@@ -179,6 +264,66 @@ impl FindingsPanel {
                     ui.separator();
                 }
             });
+    }
+}
+
+impl FindingsPanel {
+    /// The screening lists in use, with controls to add and remove them.
+    fn lists_ui(&mut self, ui: &mut Ui, actions: &mut Vec<FindingsAction>) {
+        let dark = ui.visuals().dark_mode;
+        let mut changed = false;
+        let mut demo = self.use_demo.unwrap_or(true);
+        if ui
+            .checkbox(&mut demo, "Demonstration list (ships with the app)")
+            .changed()
+        {
+            self.use_demo = Some(demo);
+            changed = true;
+        }
+        let mut remove = None;
+        for (i, u) in self.user_lists.iter().enumerate() {
+            ui.horizontal(|ui| {
+                let name = u.path.file_name().map_or_else(
+                    || u.path.display().to_string(),
+                    |n| n.to_string_lossy().into(),
+                );
+                match &u.list {
+                    Ok(list) => {
+                        ui.label(format!("{name} · {} entries", list.entries.len()))
+                            .on_hover_text(u.path.display().to_string());
+                    }
+                    Err(e) => {
+                        ui.colored_label(theme::error_color(dark), format!("{name}: {e}"));
+                    }
+                }
+                if ui
+                    .small_button("Remove")
+                    .on_hover_text("Stop screening against this list")
+                    .clicked()
+                {
+                    remove = Some(i);
+                }
+            });
+        }
+        if let Some(i) = remove {
+            self.user_lists.remove(i);
+            changed = true;
+        }
+        if ui
+            .button("Add screening list…")
+            .on_hover_text(
+                "A US Consolidated Screening List CSV, or any CSV with name and alias columns; \
+                 read from disk, never downloaded",
+            )
+            .clicked()
+        {
+            actions.push(FindingsAction::ChooseList);
+        }
+        if changed {
+            self.invalidate();
+            let (demo, files) = self.lists();
+            actions.push(FindingsAction::ListsChanged { demo, files });
+        }
     }
 }
 
