@@ -658,3 +658,93 @@ fn cli_exports_ftm_and_merges_a_colleagues_copy() {
         );
     }
 }
+
+#[test]
+fn merge_scenarios_both_edited_one_deleted_and_the_same_party_added_twice() {
+    use chokepoint::edit::Edit;
+    use chokepoint::io::import::copies::CopyMerge;
+    let base = seed();
+    let su_di = base
+        .entities
+        .values()
+        .find(|e| e.name == "Su Di")
+        .expect("Su Di")
+        .id
+        .clone();
+    // An entity with links that nothing else cites, so it can be deleted with them.
+    let byron = base
+        .entities
+        .keys()
+        .find(|id| {
+            **id != su_di
+                && base.links.values().any(|l| l.from == **id || l.to == **id)
+                && base
+                    .clone()
+                    .apply(Edit::remove_entity_cascade(&base, id))
+                    .is_ok()
+        })
+        .expect("a deletable entity with links")
+        .clone();
+    // Mine: renamed Su Di and deleted that entity (with its links) on purpose.
+    let mut mine = base.clone();
+    mine.entities.get_mut(&su_di).expect("e").name = "Su Di (mine)".into();
+    let delete = Edit::remove_entity_cascade(&mine, &byron);
+    mine.apply(delete).expect("delete applies");
+    // Theirs: renamed Su Di too, added a forwarder, and added Su Di again under another id.
+    let mut theirs = base.clone();
+    theirs.entities.get_mut(&su_di).expect("e").name = "Su Di (theirs)".into();
+    theirs.entities.insert(
+        "e-forwarder".into(),
+        chokepoint::model::Entity::new("e-forwarder", EntityKind::Company, "Strait Freight"),
+    );
+    let twice = base
+        .entities
+        .values()
+        .find(|e| e.id != su_di && e.id != byron && e.kind == EntityKind::Company)
+        .expect("a company")
+        .id
+        .clone();
+    let mut again = base.entities[&twice].clone();
+    again.id = "e-added-again".into();
+    again.name = again.name.to_uppercase();
+    theirs.entities.insert(again.id.clone(), again);
+
+    let mut plan = CopyMerge::plan(&mine, &theirs);
+    // Both edited: one conflict on the name.
+    assert_eq!(plan.conflicts.len(), 1);
+    assert_eq!(plan.conflicts[0].fields[0].field, "name");
+    // One deleted: Byron Wan and his links come back as "added" unless left out.
+    let byron_ref = ItemRef::Entity(byron.clone());
+    assert!(plan.added.iter().any(|(i, _)| *i == byron_ref));
+    plan.set_included(&byron_ref, false);
+    let byron_links: Vec<ItemRef> = base
+        .links
+        .values()
+        .filter(|l| l.from == byron || l.to == byron)
+        .map(|l| ItemRef::Link(l.id.clone()))
+        .collect();
+    assert!(!byron_links.is_empty());
+    for l in &byron_links {
+        assert!(plan.left_out.contains(l), "{l} follows the entity it names");
+    }
+    // Both added the same party under different ids: matched by identity.
+    assert_eq!(plan.identity.len(), 1);
+    assert_eq!(plan.identity[0].theirs.as_str(), "e-added-again");
+    assert_eq!(plan.identity[0].mine, twice);
+    plan.conflicts[0].fields[0].take_theirs = true;
+    let (edit, merged) = plan.edit(&mine).expect("merge plans");
+    assert_eq!(merged.entities[&su_di].name, "Su Di (theirs)");
+    assert!(!merged.entities.contains_key(&byron));
+    assert!(!merged.entities.contains_key(&"e-added-again".into()));
+    assert!(merged.entities.contains_key(&"e-forwarder".into()));
+    // One undo step.
+    let mut case = mine.clone();
+    let mut history = History::default();
+    history.apply(&mut case, "Merge", edit).expect("applies");
+    assert_eq!(case, merged);
+    history.undo(&mut case).expect("undo");
+    assert_eq!(case, mine);
+    // Taking Byron back takes his links back too.
+    plan.set_included(&byron_ref, true);
+    assert!(plan.left_out.is_empty());
+}

@@ -12,7 +12,7 @@ use super::{ImportError, Resolution, Resolver, merge_entities_edit};
 use crate::edit::{Edit, Item, plan_merge};
 use crate::model::{Case, EntityId, ItemRef};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One field that differs between the two copies of an item.
 #[derive(Clone, Debug, PartialEq)]
@@ -46,8 +46,11 @@ pub struct IdentityMatch {
 #[derive(Clone, Debug)]
 pub struct CopyMerge {
     theirs: Case,
-    /// Items only their copy holds, with labels: added by the merge.
+    /// Items only their copy holds, with labels: added by the merge unless left out.
     pub added: Vec<(ItemRef, String)>,
+    /// Added items the user left out (e.g. ones deleted on purpose in my copy), with what
+    /// refers to them.
+    pub left_out: BTreeSet<ItemRef>,
     /// Items only my copy holds, with labels: kept.
     pub only_mine: Vec<(ItemRef, String)>,
     pub conflicts: Vec<ItemConflict>,
@@ -175,9 +178,49 @@ impl CopyMerge {
         Self {
             theirs: theirs.clone(),
             added,
+            left_out: BTreeSet::new(),
             only_mine,
             conflicts,
             identity,
+        }
+    }
+
+    /// Whether an item their copy adds would refer to `target` (any id field naming it).
+    fn refers(&self, item: &ItemRef, target: &ItemRef) -> bool {
+        fn names(v: &Value, id: &str) -> bool {
+            match v {
+                Value::String(s) => s == id,
+                Value::Array(a) => a.iter().any(|x| names(x, id)),
+                Value::Object(o) => o.values().any(|x| names(x, id)),
+                _ => false,
+            }
+        }
+        item != target && item_json(&self.theirs, item).is_some_and(|v| names(&v, target.id_str()))
+    }
+
+    /// Adds or leaves out one item their copy adds. Leaving an item out also leaves out the
+    /// added items that refer to it (a link to a left-out entity cannot come alone); taking
+    /// one back takes back those, and the added items it refers to.
+    pub fn set_included(&mut self, item: &ItemRef, include: bool) {
+        let added: Vec<ItemRef> = self.added.iter().map(|(i, _)| i.clone()).collect();
+        let mut todo = vec![item.clone()];
+        while let Some(next) = todo.pop() {
+            let changed = if include {
+                self.left_out.remove(&next)
+            } else {
+                self.left_out.insert(next.clone())
+            };
+            if !changed {
+                continue;
+            }
+            for other in &added {
+                // Leaving out pulls along what refers to it; taking back pulls back both what
+                // it refers to and what was left out with it.
+                let follows = self.refers(other, &next) || (include && self.refers(&next, other));
+                if follows {
+                    todo.push(other.clone());
+                }
+            }
         }
     }
 
@@ -194,7 +237,27 @@ impl CopyMerge {
     pub fn edit(&self, mine: &Case) -> Result<(Edit, Case), ImportError> {
         let invalid = |e: &dyn std::fmt::Display| ImportError::Invalid(e.to_string());
         let plan = plan_merge(&Case::default(), mine, &self.theirs);
-        let mut edits = vec![plan.edit];
+        let base = match plan.edit {
+            Edit::Batch(edits) => Edit::Batch(
+                edits
+                    .into_iter()
+                    .filter_map(|e| match e {
+                        Edit::Insert(item) if self.left_out.contains(&item.item_ref()) => None,
+                        Edit::SetPositions(moved) => Some(Edit::SetPositions(
+                            moved
+                                .into_iter()
+                                .filter(|(id, _)| {
+                                    !self.left_out.contains(&ItemRef::Entity(id.clone()))
+                                })
+                                .collect(),
+                        )),
+                        other => Some(other),
+                    })
+                    .collect(),
+            ),
+            other => other,
+        };
+        let mut edits = vec![base];
         let mut merged = mine.clone();
         merged.apply(edits[0].clone()).map_err(|e| invalid(&e))?;
         for c in &self.conflicts {
@@ -217,7 +280,11 @@ impl CopyMerge {
             merged.apply(edit.clone()).map_err(|e| invalid(&e))?;
             edits.push(edit);
         }
-        for m in self.identity.iter().filter(|m| m.merge) {
+        for m in self
+            .identity
+            .iter()
+            .filter(|m| m.merge && !self.left_out.contains(&ItemRef::Entity(m.theirs.clone())))
+        {
             if let Some(edit) = merge_entities_edit(&merged, &m.mine, &m.theirs) {
                 merged.apply(edit.clone()).map_err(|e| invalid(&e))?;
                 edits.push(edit);

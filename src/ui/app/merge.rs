@@ -66,9 +66,10 @@ impl ChokepointApp {
                     if self.apply_edit(&format!("Merge {name}"), edit) {
                         let (fields, theirs) = review.plan.field_counts();
                         self.info(format!(
-                            "Merged {name}: added {}, {theirs} of {fields} conflicting fields \
-                             taken from theirs (Undo takes it back)",
-                            count_by_kind(&review.plan.added)
+                            "Merged {name}: added {} items ({} left out), {theirs} of {fields} \
+                             conflicting fields taken from theirs (Undo takes it back)",
+                            review.plan.added.len() - review.plan.left_out.len(),
+                            review.plan.left_out.len()
                         ));
                         keep = false;
                     } else {
@@ -99,9 +100,24 @@ fn review_ui(ui: &mut Ui, r: &mut MergeReview, keep: &mut bool, apply: &mut bool
         .auto_shrink([false, true])
         .show(ui, |ui| {
             egui::CollapsingHeader::new(format!("Added from their copy ({})", r.plan.added.len()))
+                .default_open(r.plan.added.len() <= 12)
                 .show(ui, |ui| {
+                    ui.weak(
+                        "Untick what you deleted on purpose: without a common ancestor a merge \
+                         cannot tell their additions from your deletions.",
+                    );
+                    let mut toggled = None;
                     for (item, label) in &r.plan.added {
-                        ui.label(format!("{} · {label}", item.kind_word()));
+                        let mut include = !r.plan.left_out.contains(item);
+                        if ui
+                            .checkbox(&mut include, format!("{} · {label}", item.kind_word()))
+                            .changed()
+                        {
+                            toggled = Some((item.clone(), include));
+                        }
+                    }
+                    if let Some((item, include)) = toggled {
+                        r.plan.set_included(&item, include);
                     }
                 });
             egui::CollapsingHeader::new(format!(
