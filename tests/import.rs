@@ -748,3 +748,71 @@ fn merge_scenarios_both_edited_one_deleted_and_the_same_party_added_twice() {
     plan.set_included(&byron_ref, true);
     assert!(plan.left_out.is_empty());
 }
+
+#[test]
+fn a_messy_utf16_csv_imports_by_its_saved_mapping_and_reports_the_rows_it_skips() {
+    let bytes = std::fs::read(fixture("csv/messy_trade_utf16.csv")).expect("fixture");
+    let mapping = CsvMapping::from_ron(
+        &std::fs::read_to_string(fixture("csv/messy_trade.mapping.ron")).expect("mapping"),
+    )
+    .expect("the saved mapping reads");
+    let table = CsvTable::read(&bytes, mapping.delimiter).expect("reads");
+    assert_eq!(table.encoding.label(), "UTF-16 LE");
+    assert_eq!(table.rows.len(), 5);
+    let mut case = empty();
+    let (edit, summary) = csv::import(&table, &mapping, &case, &Progress::new()).expect("imports");
+    case.apply(edit).expect("applies");
+    // Rows 2, 3 and 5 (as a spreadsheet numbers them) have a party; row 4 is empty and row 6
+    // has neither party.
+    assert_eq!(summary.shipments_added, 3, "{}", summary.report());
+    assert_eq!(summary.skipped.len(), 2, "{}", summary.report());
+    assert!(summary.skipped.iter().any(|s| s.starts_with("row 4:")));
+    assert!(summary.skipped.iter().any(|s| s.starts_with("row 6:")));
+    let first = case
+        .shipments
+        .values()
+        .find(|s| s.goods.first().is_some_and(|g| g.quantity == Some(8.0)))
+        .expect("the first row");
+    // A quoted field keeps its comma and its line break.
+    assert_eq!(first.goods[0].description, "GPU servers, 8-way\nH100 SXM5");
+    assert_eq!(
+        first.goods[0].value.as_ref().map(|v| v.amount),
+        Some(1_200_000.0)
+    );
+    let relabelled = case
+        .shipments
+        .values()
+        .find(|s| {
+            s.goods
+                .first()
+                .is_some_and(|g| g.description.contains("relabelled"))
+        })
+        .expect("the row with doubled quotes");
+    assert_eq!(
+        relabelled.goods[0].description,
+        "Adapter modules \"relabelled\""
+    );
+    assert!(relabelled.consignee.is_none(), "a missing cell stays empty");
+    // The shipper of rows 2 and 3 is one entity.
+    assert_eq!(
+        case.entities
+            .values()
+            .filter(|e| e.name.starts_with("Lumen"))
+            .count(),
+        1
+    );
+    let eur = case
+        .shipments
+        .values()
+        .find(|s| s.goods.first().is_some_and(|g| g.description == "Chassis"))
+        .expect("row 5");
+    assert_eq!(
+        eur.legs[0]
+            .departed
+            .as_ref()
+            .map(ToString::to_string)
+            .as_deref(),
+        Some("2024-04-05"),
+        "day first"
+    );
+}

@@ -442,7 +442,8 @@ pub fn import(
             }
             progress.set_fraction(i as f32 / total as f32);
         }
-        // Header is line 1; rows are numbered as the user sees them in a spreadsheet.
+        // The header is row 1; rows are numbered as a spreadsheet shows them (a quoted field
+        // with line breaks does not shift the numbers as it would a text editor's lines).
         let line = i + 2;
         let mut values: Vec<(&Field, &str)> = Vec::new();
         for (col, value) in row.iter().enumerate() {
@@ -458,7 +459,7 @@ pub fn import(
             RowKind::Entities => entity_row(&values, mapping, &mut staging).map(|_| ()),
         };
         if let Err(why) = result {
-            staging.skip(format!("line {line}: {why}"));
+            staging.skip(format!("row {line}: {why}"));
         }
     }
     progress.set_fraction(1.0);
@@ -617,7 +618,7 @@ fn shipment_row(
             if parsed.is_none() {
                 notes.push(format!("Date as given: {d}"));
                 staging.summary.skipped.push(format!(
-                    "line {line}: date \"{d}\" not understood; kept in the notes"
+                    "row {line}: date \"{d}\" not understood; kept in the notes"
                 ));
             }
             parsed
