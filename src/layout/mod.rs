@@ -26,6 +26,7 @@ mod geographic;
 mod graph;
 pub mod grid;
 pub mod layered;
+pub mod picture;
 
 pub use force::{ForceParams, ForceSim};
 pub use graph::{LayoutEdge, LayoutGraph, LayoutNode};

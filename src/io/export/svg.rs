@@ -7,9 +7,7 @@
 //! is one node standing for its members, as on the canvas.
 
 use super::xml_escape;
-use crate::model::{
-    Case, ClaimStatus, EntityId, EntityKind, FrameRect, ItemRef, SavedView, Shipment, Tlp,
-};
+use crate::model::{Case, ClaimStatus, EntityId, EntityKind, FrameRect, ItemRef, SavedView, Tlp};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
@@ -37,8 +35,6 @@ pub const HIGHLIGHT_COLOR: &str = palette::HIGHLIGHT;
 
 /// Radius of an entity node, in canvas units (as on the canvas).
 const NODE_RADIUS: f32 = 22.0;
-/// Spacing of the default places of entities the user never placed (as on the canvas).
-const DEFAULT_SPACING: f32 = 150.0;
 /// Size of a sticky note (as on the canvas).
 const NOTE_SIZE: (f32, f32) = (170.0, 96.0);
 /// Default width of a picture, in pixels.
@@ -131,73 +127,6 @@ impl P {
     }
 }
 
-/// Where entities without a saved place are drawn: the canvas's grid below the placed ones.
-fn default_positions(case: &Case) -> HashMap<&EntityId, P> {
-    let placed_bottom = case
-        .positions
-        .values()
-        .map(|p| p.y)
-        .filter(|y| y.is_finite())
-        .fold(f32::NEG_INFINITY, f32::max);
-    let top = if placed_bottom.is_finite() {
-        placed_bottom + DEFAULT_SPACING * 1.5
-    } else {
-        0.0
-    };
-    let unplaced: Vec<&EntityId> = case
-        .entities
-        .keys()
-        .filter(|id| !case.positions.contains_key(*id))
-        .collect();
-    let columns = ((unplaced.len() as f32).sqrt().ceil() as usize).max(1);
-    unplaced
-        .into_iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let p = P {
-                x: (i % columns) as f32 * DEFAULT_SPACING,
-                y: top + (i / columns) as f32 * DEFAULT_SPACING,
-            };
-            (id, p)
-        })
-        .collect()
-}
-
-/// A stroke width for a shipment, as on the canvas: growing with the log of quantity or value.
-fn route_width(s: &Shipment) -> f32 {
-    let value: f64 = s
-        .goods
-        .iter()
-        .filter_map(|g| g.value.as_ref().map(|v| v.amount))
-        .sum();
-    let quantity = s.total_quantity();
-    let measure = if quantity > 0.0 {
-        quantity
-    } else {
-        value / 25_000.0
-    };
-    let w = if measure > 0.0 {
-        2.0 + (measure.log10().max(0.0) * 2.5) as f32
-    } else {
-        2.0
-    };
-    w.clamp(2.0, 14.0)
-}
-
-/// The entities a shipment's goods pass, in order (as on the canvas).
-fn route_stops(s: &Shipment) -> impl Iterator<Item = &EntityId> {
-    s.shipper
-        .iter()
-        .chain(&s.forwarders)
-        .chain(
-            s.legs
-                .iter()
-                .flat_map(|leg| leg.from.entity.iter().chain(leg.to.entity.iter())),
-        )
-        .chain(&s.consignee)
-        .chain(&s.suspected_end_user)
-}
-
 fn dash(status: ClaimStatus, width: f32) -> String {
     match status {
         ClaimStatus::Alleged => format!(
@@ -274,7 +203,10 @@ pub fn picture_size(case: &Case, options: &SvgOptions) -> (u32, u32) {
 }
 
 fn positions(case: &Case) -> HashMap<&EntityId, P> {
-    let mut at = default_positions(case);
+    let mut at: HashMap<&EntityId, P> = crate::layout::picture::unplaced_positions(case)
+        .into_iter()
+        .map(|(id, p)| (id, P { x: p.x, y: p.y }))
+        .collect();
     for (id, p) in &case.positions {
         if p.x.is_finite() && p.y.is_finite() && case.entities.contains_key(id) {
             at.insert(id, P { x: p.x, y: p.y });
@@ -632,7 +564,7 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
             continue;
         }
         let mut stops: Vec<&EntityId> = Vec::new();
-        for id in route_stops(s).filter_map(&node_of) {
+        for id in crate::layout::picture::route_stops(s).filter_map(&node_of) {
             if stops.last() != Some(&id) {
                 stops.push(id);
             }
@@ -662,7 +594,8 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
         } else {
             "cp-arrow-route"
         };
-        let width = route_width(s).max(1.5 * unit) + if is_marked { 2.0 } else { 0.0 };
+        let width = crate::layout::picture::shipment_route_width(s).max(1.5 * unit)
+            + if is_marked { 2.0 } else { 0.0 };
         let mut longest: Option<(f32, P)> = None;
         let _ = write!(
             out,

@@ -4,7 +4,7 @@
 
 use crate::analysis::timeline::Inactive;
 use crate::model::{
-    Case, ClaimStatus, EntityId, EntityKind, GroupId, ItemRef, LinkId, NoteId, Shipment, ShipmentId,
+    Case, ClaimStatus, EntityId, EntityKind, GroupId, ItemRef, LinkId, NoteId, ShipmentId,
 };
 use egui::{Pos2, Rect, Vec2, pos2, vec2};
 use std::collections::{BTreeSet, HashMap};
@@ -13,8 +13,6 @@ use std::collections::{BTreeSet, HashMap};
 pub const NODE_RADIUS: f32 = 22.0;
 /// Radius of a collapsed group's node.
 pub const GROUP_NODE_RADIUS: f32 = 30.0;
-/// Spacing of the default places given to entities the user never placed.
-const DEFAULT_SPACING: f32 = 150.0;
 /// Side of a spatial-index cell, in canvas units.
 const CELL: f32 = 256.0;
 /// Size of a sticky note on the canvas.
@@ -232,58 +230,13 @@ pub struct Scene {
     pub supported: BTreeSet<EntityId>,
 }
 
-/// Where an entity with no saved position is drawn: a deterministic grid below the placed ones.
+/// Where an entity with no saved position is drawn: a deterministic grid below the placed ones
+/// (shared with the exported pictures).
 fn default_positions(case: &Case) -> HashMap<EntityId, Pos2> {
-    let placed_bottom = case
-        .positions
-        .values()
-        .map(|p| p.y)
-        .filter(|y| y.is_finite())
-        .fold(f32::NEG_INFINITY, f32::max);
-    let top = if placed_bottom.is_finite() {
-        placed_bottom + DEFAULT_SPACING * 1.5
-    } else {
-        0.0
-    };
-    let unplaced: Vec<&EntityId> = case
-        .entities
-        .keys()
-        .filter(|id| !case.positions.contains_key(*id))
-        .collect();
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_precision_loss
-    )]
-    let columns = ((unplaced.len() as f32).sqrt().ceil() as usize).max(1);
-    unplaced
+    crate::layout::picture::unplaced_positions(case)
         .into_iter()
-        .enumerate()
-        .map(|(i, id)| {
-            #[allow(clippy::cast_precision_loss)]
-            let p = pos2(
-                (i % columns) as f32 * DEFAULT_SPACING,
-                top + (i / columns) as f32 * DEFAULT_SPACING,
-            );
-            (id.clone(), p)
-        })
+        .map(|(id, p)| (id.clone(), pos2(p.x, p.y)))
         .collect()
-}
-
-/// A stroke width for a shipment: 2 units for nothing stated, growing with the log of quantity.
-fn route_width(quantity: f64, value: f64) -> f32 {
-    let measure = if quantity > 0.0 {
-        quantity
-    } else {
-        value / 25_000.0
-    };
-    #[allow(clippy::cast_possible_truncation)]
-    let w = if measure > 0.0 {
-        2.0 + (measure.log10().max(0.0) * 2.5) as f32
-    } else {
-        2.0
-    };
-    w.clamp(2.0, 14.0)
 }
 
 /// Node radius when nodes are sized by a measure: `NODE_RADIUS` at the median-ish low end,
@@ -534,7 +487,7 @@ impl Scene {
                         goods
                     }
                 },
-                width: route_width(s.total_quantity(), value),
+                width: crate::layout::picture::route_width(s.total_quantity(), value),
                 status: s.claim,
                 bend,
             });
@@ -604,20 +557,7 @@ impl Scene {
     }
 }
 
-/// The entities a shipment's goods pass, in order: shipper, forwarders, the places of its legs
-/// that are entities, consignee, suspected end user. The canvas draws its route through them.
-pub fn route_stops(s: &Shipment) -> impl Iterator<Item = &EntityId> {
-    s.shipper
-        .iter()
-        .chain(&s.forwarders)
-        .chain(
-            s.legs
-                .iter()
-                .flat_map(|leg| leg.from.entity.iter().chain(leg.to.entity.iter())),
-        )
-        .chain(&s.consignee)
-        .chain(&s.suspected_end_user)
-}
+pub use crate::layout::picture::route_stops;
 
 fn node_position(case: &Case, defaults: &HashMap<EntityId, Pos2>, id: &EntityId) -> Pos2 {
     match case.positions.get(id) {
