@@ -326,22 +326,6 @@ fn entities_ui(out: &mut String, case: &Case) {
     let mut entities: Vec<_> = case.entities.values().collect();
     entities.sort_by(|a, b| (a.kind, &a.name).cmp(&(b.kind, &b.name)));
     for e in entities {
-        let ids: Vec<String> = e
-            .identifiers
-            .iter()
-            .map(|i| format!("{}: {}", i.scheme.label(), i.value))
-            .collect();
-        let flags: Vec<String> = e
-            .flags
-            .iter()
-            .map(|f| {
-                if f.detail.is_empty() {
-                    f.kind.label().to_owned()
-                } else {
-                    format!("{} ({})", f.kind.label(), f.detail)
-                }
-            })
-            .collect();
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td><span class=\"kind\" style=\"background:{}\"></span>{}</td>\
@@ -354,8 +338,8 @@ fn entities_ui(out: &mut String, case: &Case) {
                 .map(|c| text(c.as_str()))
                 .unwrap_or_default(),
             text(&e.aliases.join(", ")),
-            text(&ids.join("; ")),
-            text(&flags.join("; "))
+            text(&crate::io::export::identifiers_text(e)),
+            text(&crate::io::export::flags_text(e))
         );
     }
     out.push_str("</tbody></table></section>\n");

@@ -191,6 +191,16 @@ impl Default for Canvas {
 impl Canvas {
     // ---- coordinates ------------------------------------------------------------------------
 
+    /// Notes whether few enough nodes are in view to keep them at a readable minimum size.
+    fn update_sparse(&mut self, rect: Rect) {
+        let view = self.visible_canvas_rect(rect);
+        self.sparse = self.scene.grid.count_at_most(
+            &self.scene.nodes,
+            view,
+            crate::ui::theme::CANVAS_SPARSE_LIMIT + 1,
+        ) <= crate::ui::theme::CANVAS_SPARSE_LIMIT;
+    }
+
     pub fn screen_from_canvas(&self, rect: Rect, p: Pos2) -> Pos2 {
         rect.center() + (p - self.center) * self.zoom
     }
@@ -435,12 +445,7 @@ impl Canvas {
             }
         }
 
-        let view = self.visible_canvas_rect(rect);
-        self.sparse = self.scene.grid.count_at_most(
-            &self.scene.nodes,
-            view,
-            crate::ui::theme::CANVAS_SPARSE_LIMIT + 1,
-        ) <= crate::ui::theme::CANVAS_SPARSE_LIMIT;
+        self.update_sparse(rect);
         self.handle_input(ui, &response, case, keys, actions);
         self.draw(ui, &painter, rect);
         self.accessibility_ui(ui, rect, case);

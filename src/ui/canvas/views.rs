@@ -103,12 +103,7 @@ impl Canvas {
         if self.step_camera(now) {
             ui.ctx().request_repaint();
         }
-        let view = self.visible_canvas_rect(rect);
-        self.sparse = self.scene.grid.count_at_most(
-            &self.scene.nodes,
-            view,
-            crate::ui::theme::CANVAS_SPARSE_LIMIT + 1,
-        ) <= crate::ui::theme::CANVAS_SPARSE_LIMIT;
+        self.update_sparse(rect);
         self.draw(ui, &painter, rect);
         rect
     }
