@@ -144,7 +144,8 @@ fn a_users_screening_list_is_added_used_remembered_and_removed() {
     let mut h = harness();
     open_findings(&mut h);
     // Screening against my list only.
-    h.get_by_label("Demonstration list (ships with the app)").click();
+    h.get_by_label("Demonstration list (ships with the app)")
+        .click();
     h.run();
     assert!(!h.state().settings.screening_demo);
     assert!(common::step_until(&mut h, |h| h
@@ -161,7 +162,10 @@ fn a_users_screening_list_is_added_used_remembered_and_removed() {
         .query_all_by_label_contains("Possible match on my_watchlist.csv")
         .next()
         .is_some()));
-    assert!(h.query_by_label_contains("my_watchlist.csv · 1 entries").is_some());
+    assert!(
+        h.query_by_label_contains("my_watchlist.csv · 1 entries")
+            .is_some()
+    );
     assert_eq!(h.state().settings.screening_lists, vec![list.clone()]);
     h.get_by_role_and_label(Role::Button, "Remove").click();
     h.run();
