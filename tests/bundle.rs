@@ -293,7 +293,6 @@ fn zip_slip_and_absolute_paths_are_refused() {
         "C:\\evil",
         "evidence/./x",
         "evidence//x",
-        "evidence/a\u{7}b",
     ] {
         let bytes = zip_of(&seed_entries_with(&case_text, &evidence, &[(name, b"x")]));
         let err = refuse(&bytes, None);
@@ -303,6 +302,21 @@ fn zip_slip_and_absolute_paths_are_refused() {
         );
         assert!(err.to_string().contains("unsafe file name"), "{err}");
     }
+}
+
+#[test]
+fn control_characters_in_names_are_refused_and_never_printed_raw() {
+    // An escape sequence in a name could recolour or rewrite the user's terminal.
+    let case_text = std::fs::read(seed_path()).expect("read");
+    let bytes = zip_of(&[("case.ron", &case_text), ("evidence/\u{1b}[2Jx", b"x")]);
+    let err = refuse(&bytes, None);
+    assert!(matches!(err, BundleError::UnsafePath { .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("control character U+001B"), "{message}");
+    assert!(
+        message.contains("\\u{1b}[2Jx") && !message.contains('\u{1b}'),
+        "{message}"
+    );
 }
 
 #[test]
@@ -387,7 +401,7 @@ fn duplicate_names_are_refused() {
     }
     assert_eq!(renamed, 2, "local header and central directory");
     let err = refuse(&bytes, None);
-    assert!(matches!(err, BundleError::DuplicateEntry { .. }), "{err}");
+    assert!(matches!(err, BundleError::DuplicateNames { .. }), "{err}");
 
     // A file that is also a folder on the way to another file.
     let bytes = zip_of(&[

@@ -140,6 +140,11 @@ pub enum BundleError {
     #[error("{} holds \"{name}\" more than once; refused, nothing was extracted", bundle.display())]
     DuplicateEntry { bundle: PathBuf, name: String },
     #[error(
+        "{} lists two files under the same name in its zip directory; refused, nothing was extracted",
+        bundle.display()
+    )]
+    DuplicateNames { bundle: PathBuf },
+    #[error(
         "{} holds \"{name}\" stored with {method}, which Chokepoint does not read (only stored and deflate); refused",
         bundle.display()
     )]
@@ -842,7 +847,7 @@ impl Extraction<'_> {
 
     fn zip_error(&self, e: zip::result::ZipError) -> BundleError {
         match e {
-            zip::result::ZipError::Io(e) => self.damaged(describe_io_error(&e)),
+            zip::result::ZipError::Io(e) => self.damaged(describe_read_error(&e)),
             other => self.damaged(other.to_string()),
         }
     }
@@ -942,9 +947,8 @@ impl Extraction<'_> {
             });
         }
         if archive.has_duplicate_names() {
-            return Err(BundleError::DuplicateEntry {
+            return Err(BundleError::DuplicateNames {
                 bundle: self.bundle.to_owned(),
-                name: "(a name used twice in the zip directory)".to_owned(),
             });
         }
         let mut roles = Vec::with_capacity(count);
@@ -957,12 +961,10 @@ impl Extraction<'_> {
                 .by_index_data(index)
                 .map_err(|e| self.zip_error(e))?;
             let raw = entry.name_raw();
-            let shown = String::from_utf8_lossy(raw)
-                .chars()
-                .take(200)
-                .collect::<String>();
             let name = std::str::from_utf8(raw)
-                .map_err(|_| self.unsafe_path(&shown, "the name is not valid UTF-8"))?
+                .map_err(|_| {
+                    self.unsafe_path(&String::from_utf8_lossy(raw), "the name is not valid UTF-8")
+                })?
                 .to_owned();
             let role = self.check_name(&name)?;
             // The zip crate's own check, as a second opinion on the same name.
@@ -996,7 +998,7 @@ impl Extraction<'_> {
                     other => {
                         return Err(BundleError::UnsupportedEntry {
                             bundle: self.bundle.to_owned(),
-                            name,
+                            name: shown_name(&name),
                             method: format!("{other:?}"),
                         });
                     }
@@ -1006,7 +1008,7 @@ impl Extraction<'_> {
             if !seen.insert(key.clone()) {
                 return Err(BundleError::DuplicateEntry {
                     bundle: self.bundle.to_owned(),
-                    name,
+                    name: shown_name(&name),
                 });
             }
             if role != EntryRole::Folder {
@@ -1023,7 +1025,7 @@ impl Extraction<'_> {
                 if !prefix.is_empty() && files_seen.contains(&prefix) {
                     return Err(BundleError::DuplicateEntry {
                         bundle: self.bundle.to_owned(),
-                        name: name.clone(),
+                        name: shown_name(name),
                     });
                 }
                 if !prefix.is_empty() {
@@ -1038,7 +1040,7 @@ impl Extraction<'_> {
     fn unsafe_path(&self, name: &str, reason: impl Into<String>) -> BundleError {
         BundleError::UnsafePath {
             bundle: self.bundle.to_owned(),
-            name: name.chars().take(200).collect(),
+            name: shown_name(name),
             reason: reason.into(),
         }
     }
@@ -1046,7 +1048,7 @@ impl Extraction<'_> {
     fn not_regular(&self, name: &str, kind: &'static str) -> BundleError {
         BundleError::NotARegularFile {
             bundle: self.bundle.to_owned(),
-            name: name.to_owned(),
+            name: shown_name(name),
             kind,
         }
     }
@@ -1090,7 +1092,7 @@ impl Extraction<'_> {
             _ => {
                 return Err(BundleError::UnexpectedEntry {
                     bundle: self.bundle.to_owned(),
-                    name: name.to_owned(),
+                    name: shown_name(name),
                 });
             }
         };
@@ -1156,7 +1158,7 @@ impl Extraction<'_> {
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    return Err(self.damaged(format!("{name}: {}", describe_io_error(&e))));
+                    return Err(self.damaged(format!("{name}: {}", describe_read_error(&e))));
                 }
             };
             if limited.size > left {
@@ -1285,6 +1287,29 @@ impl Extraction<'_> {
     }
 }
 
+/// A name from a bundle as it may be shown to the user: control characters (which could move
+/// the cursor or recolour a terminal) written as escapes, and at most 200 characters.
+fn shown_name(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().take(200) {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Plain words for an error met while reading a bundle's contents.
+fn describe_read_error(e: &io::Error) -> String {
+    if e.kind() == io::ErrorKind::UnexpectedEof {
+        "the file ends too early".to_owned()
+    } else {
+        describe_io_error(e)
+    }
+}
+
 /// Why a name was refused, in words that fit a bundle (the error names the entry already).
 fn path_reason(e: &super::evidence::PathError) -> &'static str {
     use super::evidence::PathError as P;
@@ -1324,6 +1349,13 @@ mod tests {
         assert!(is_windows_reserved("a "));
         assert!(!is_windows_reserved("console.txt"));
         assert!(!is_windows_reserved("bill-of-lading.pdf"));
+    }
+
+    #[test]
+    fn names_are_shown_without_control_characters() {
+        assert_eq!(shown_name("evidence/a.txt"), "evidence/a.txt");
+        assert_eq!(shown_name("a\u{1b}[31mb\0"), "a\\u{1b}[31mb\\u{0}");
+        assert_eq!(shown_name(&"x".repeat(500)).len(), 200);
     }
 
     #[test]
