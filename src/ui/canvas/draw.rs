@@ -21,6 +21,12 @@ const DASH_LIMIT: usize = 800;
 const DENSE_EDGE_LIMIT: usize = 1_500;
 /// Above this many shipment routes, routes are drawn as coarser curves without arrowheads.
 const ROUTE_DETAIL_LIMIT: usize = 300;
+/// Above this many nodes on screen, the ring of an unsupported entity is solid, not dashed
+/// (a dashed circle is dozens of shapes to tessellate).
+const RING_DASH_LIMIT: usize = 200;
+/// Below this node radius on screen (pixels) the unsupported ring is left out, like labels: it
+/// cannot be read that small, and a thousand rings cost more than the nodes themselves.
+const RING_MIN_RADIUS_PX: f32 = 6.0;
 
 struct Style {
     dark: bool,
@@ -30,6 +36,8 @@ struct Style {
     highlight: Color32,
     label_bg: Color32,
     label_text: Color32,
+    /// Dashed rings for unsupported entities (few nodes on screen) or solid ones (many).
+    dashed_rings: bool,
 }
 
 impl Canvas {
@@ -44,6 +52,7 @@ impl Canvas {
             highlight: theme::highlight_color(dark),
             label_bg: theme::label_background(dark),
             label_text: theme::label_text(dark),
+            dashed_rings: true,
         };
         painter.rect_filled(rect, 0.0, theme::canvas_background(dark));
         let painter = painter.with_clip_rect(rect);
@@ -125,6 +134,10 @@ impl Canvas {
             edge_mesh.reserve_vertices(visible_edges.len() * 4);
             edge_mesh.reserve_triangles(visible_edges.len() * 2);
         }
+        // Far-out hairlines that start and end in the same screen cells are one line: keep one
+        // key per pair of cells, and draw each once.
+        let mut hairline_keys = self.meshes.keys.borrow_mut();
+        hairline_keys.clear();
         for &i in &visible_edges {
             let e = &self.scene.edges[i];
             let (selected, highlighted) = if any_marked {
@@ -140,9 +153,10 @@ impl Canvas {
             if hairlines && !selected && !highlighted && self.hover != Some(Hit::Edge(i)) {
                 let a = self.screen_from_canvas(rect, at[e.from]);
                 let b = self.screen_from_canvas(rect, at[e.to]);
-                // Drawing every hairline costs less than deduplicating the ones that fall on
-                // the same pixels (measured: 85 vs 120 ms a frame at 100k entities).
-                hairline(&mut edge_mesh, a, b, 1.0, style.edge.gamma_multiply(0.55));
+                match (cell_of(rect, a), cell_of(rect, b)) {
+                    (Some(ca), Some(cb)) => hairline_keys.push(pair_key(ca, cb)),
+                    _ => hairline(&mut edge_mesh, a, b, 1.0, style.edge.gamma_multiply(0.55)),
+                }
                 continue;
             }
             let color = if selected {
@@ -190,6 +204,13 @@ impl Canvas {
                 );
             }
         }
+        hairline_keys.sort_unstable();
+        hairline_keys.dedup();
+        for &key in hairline_keys.iter() {
+            let (a, b) = key_points(rect, key);
+            hairline(&mut edge_mesh, a, b, 1.0, style.edge.gamma_multiply(0.55));
+        }
+        drop(hairline_keys);
         if !edge_mesh.is_empty() {
             painter.add(self.meshes.give(MeshSlot::Edges, edge_mesh));
         }
@@ -314,11 +335,29 @@ impl Canvas {
             let mut mesh = self.meshes.take(MeshSlot::Dots);
             mesh.reserve_vertices(draw_order.len() * 4);
             mesh.reserve_triangles(draw_order.len() * 2);
+            // One small dot per screen cell: a second one there would cover the same pixels.
+            let mut taken = self.meshes.cells.borrow_mut();
+            let columns = (rect.width() / CELL_PX).ceil().max(1.0) as usize;
+            let rows = (rect.height() / CELL_PX).ceil().max(1.0) as usize;
+            taken.clear();
+            taken.resize((columns * rows).div_ceil(64), 0);
             for &i in &draw_order {
                 let n = &self.scene.nodes[i];
                 let c = self.screen_from_canvas(rect, at[i]);
                 let s = (n.radius * self.zoom).max(1.5);
                 let selected = any_marked && self.selected.contains(&n.item);
+                if !selected
+                    && s <= CELL_PX
+                    && let Some((x, y)) = cell_of(rect, c)
+                {
+                    let bit = usize::from(y) * columns + usize::from(x);
+                    if let Some(word) = taken.get_mut(bit / 64) {
+                        if *word & (1 << (bit % 64)) != 0 {
+                            continue;
+                        }
+                        *word |= 1 << (bit % 64);
+                    }
+                }
                 let color = if selected {
                     style.selection
                 } else {
@@ -326,8 +365,13 @@ impl Canvas {
                 };
                 mesh.add_colored_rect(Rect::from_center_size(c, Vec2::splat(2.0 * s)), color);
             }
+            drop(taken);
             painter.add(self.meshes.give(MeshSlot::Dots, mesh));
         } else {
+            let style = Style {
+                dashed_rings: draw_order.len() <= RING_DASH_LIMIT,
+                ..style
+            };
             for &i in &draw_order {
                 self.draw_node(&painter, rect, i, &style);
             }
@@ -567,14 +611,15 @@ impl Canvas {
         }
         if let ItemRef::Entity(id) = &n.item
             && !self.scene.supported.contains(id)
+            && r >= RING_MIN_RADIUS_PX
         {
             // No evidence supports this entity, its links or its shipments yet.
-            super::support::unsupported_ring(
-                painter,
-                c,
-                r + 2.5,
-                theme::unsupported_outline(style.dark),
-            );
+            let color = theme::unsupported_outline(style.dark);
+            if style.dashed_rings {
+                super::support::unsupported_ring(painter, c, r + 2.5, color);
+            } else {
+                painter.circle_stroke(c, r + 2.5, Stroke::new(1.2, color));
+            }
         }
         let icon_size = r * 0.95;
         if icon_size >= 6.0 {
@@ -1137,6 +1182,35 @@ pub(super) enum MeshSlot {
     Dots,
 }
 
+/// Side of the screen cells (pixels) within which far-out dots and hairlines are merged.
+const CELL_PX: f32 = 2.0;
+
+/// The screen cell of a point inside `rect`, or None outside it.
+fn cell_of(rect: Rect, p: Pos2) -> Option<(u16, u16)> {
+    if !rect.contains(p) {
+        return None;
+    }
+    let x = ((p.x - rect.min.x) / CELL_PX) as u32;
+    let y = ((p.y - rect.min.y) / CELL_PX) as u32;
+    Some((u16::try_from(x).ok()?, u16::try_from(y).ok()?))
+}
+
+/// One key for an undirected pair of cells.
+fn pair_key(a: (u16, u16), b: (u16, u16)) -> u64 {
+    let pack = |(x, y): (u16, u16)| (u32::from(y) << 16) | u32::from(x);
+    let (p, q) = (pack(a), pack(b));
+    (u64::from(p.min(q)) << 32) | u64::from(p.max(q))
+}
+
+/// The centres of the two cells of a key, on screen.
+fn key_points(rect: Rect, key: u64) -> (Pos2, Pos2) {
+    let unpack = |v: u32| {
+        let (x, y) = (v & 0xFFFF, v >> 16);
+        rect.min + vec2((x as f32 + 0.5) * CELL_PX, (y as f32 + 0.5) * CELL_PX)
+    };
+    (unpack((key >> 32) as u32), unpack(key as u32))
+}
+
 /// Keeps the big batched meshes (hundreds of thousands of vertices far out on a large case)
 /// from one frame to the next. egui holds a frame's shapes only until they are tessellated, so
 /// by the next frame the buffers are ours again and are refilled without allocating; allocating
@@ -1144,6 +1218,10 @@ pub(super) enum MeshSlot {
 #[derive(Default)]
 pub(super) struct MeshBuffers {
     slots: [std::cell::RefCell<Option<std::sync::Arc<Mesh>>>; 3],
+    /// Cell-pair keys of far-out hairlines, deduplicated before drawing.
+    keys: std::cell::RefCell<Vec<u64>>,
+    /// Screen cells already holding a far-out dot (a bit each).
+    cells: std::cell::RefCell<Vec<u64>>,
 }
 
 impl MeshBuffers {
