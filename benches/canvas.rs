@@ -2,6 +2,8 @@
 //! of detail, painting) and tessellate its shapes, on generated cases of 1k, 10k and 100k
 //! entities, fully zoomed out (the whole case fitted) and zoomed in (100 %) on its middle.
 //! The scene is built once (it is cached on the case revision); this measures steady frames.
+//! The `_hover` variants rest the mouse over the canvas, so each frame also hit-tests the nodes,
+//! links and routes under it (what every frame costs while the user moves the mouse).
 //!
 //! Run with `cargo bench --bench canvas`. Targets on 2 cores: 10k nodes + 20k edges within
 //! 8 ms a frame, 100k + 200k within 50 ms.
@@ -17,18 +19,22 @@ use std::hint::black_box;
 use std::time::Duration;
 
 const SIZES: [usize; 3] = [1_000, 10_000, 100_000];
+/// Where the mouse rests in the hover variants: over the drawing, off the middle.
+const POINTER: Option<Pos2> = Some(Pos2::new(700.0, 450.0));
 
-fn raw_input() -> RawInput {
+fn raw_input(pointer: Option<Pos2>) -> RawInput {
     RawInput {
         screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(1600.0, 1000.0))),
+        events: pointer.map(egui::Event::PointerMoved).into_iter().collect(),
         ..RawInput::default()
     }
 }
 
-/// One frame: run the canvas UI and tessellate what it painted.
-fn frame(ctx: &egui::Context, canvas: &mut Canvas, case: &Case) -> usize {
+/// One frame: run the canvas UI and tessellate what it painted. With a `pointer`, the mouse
+/// rests over the canvas there, so the frame also hit-tests what lies under it (hover).
+fn frame(ctx: &egui::Context, canvas: &mut Canvas, case: &Case, pointer: Option<Pos2>) -> usize {
     let mut actions = Vec::new();
-    let output = ctx.run_ui(raw_input(), |ui| {
+    let output = ctx.run_ui(raw_input(pointer), |ui| {
         canvas.ui(ui, case, 1, false, &mut actions);
     });
     let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
@@ -36,6 +42,8 @@ fn frame(ctx: &egui::Context, canvas: &mut Canvas, case: &Case) -> usize {
 }
 
 fn canvas_frames(c: &mut Criterion) {
+    // The app's allocator settings (see `chokepoint::alloc`), so frames cost what they do there.
+    chokepoint::alloc::tune();
     let mut group = c.benchmark_group("canvas_frame");
     for n in SIZES {
         let case = generate_case(n, 1).unwrap();
@@ -50,18 +58,28 @@ fn canvas_frames(c: &mut Criterion) {
                 .sample_size(30)
                 .measurement_time(Duration::from_secs(4));
         }
-        for zoomed_in in [false, true] {
+        for (zoomed_in, pointer) in [
+            (false, None),
+            (true, None),
+            (false, POINTER),
+            (true, POINTER),
+        ] {
             let ctx = egui::Context::default();
             let mut canvas = Canvas::default();
             // Two frames: the first builds the scene and fits the case into view.
-            frame(&ctx, &mut canvas, &case);
-            frame(&ctx, &mut canvas, &case);
+            frame(&ctx, &mut canvas, &case, None);
+            frame(&ctx, &mut canvas, &case, None);
             if zoomed_in {
                 canvas.zoom = 1.0;
             }
-            let label = if zoomed_in { "zoomed_in" } else { "zoomed_out" };
+            let label = match (zoomed_in, pointer.is_some()) {
+                (false, false) => "zoomed_out",
+                (true, false) => "zoomed_in",
+                (false, true) => "zoomed_out_hover",
+                (true, true) => "zoomed_in_hover",
+            };
             group.bench_function(BenchmarkId::new(label, n), |b| {
-                b.iter(|| black_box(frame(&ctx, &mut canvas, &case)));
+                b.iter(|| black_box(frame(&ctx, &mut canvas, &case, pointer)));
             });
         }
     }

@@ -7,7 +7,9 @@
 //! - [`edit`]: the one path for every change, with validation and undo.
 //! - [`io`]: RON case files (versioned, atomic), and the synthetic case generator.
 //! - [`ui`]: the eframe application.
+//! - [`alloc`]: the process's memory allocator settings.
 
+pub mod alloc;
 pub mod analysis;
 pub mod cli;
 pub mod edit;

@@ -55,6 +55,7 @@ usage:
 ";
 
 fn main() {
+    chokepoint::alloc::tune();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut out = std::io::stdout();
     let mut err = std::io::stderr();

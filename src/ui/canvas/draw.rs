@@ -108,16 +108,19 @@ impl Canvas {
         // Edges.
         let mut edge_mesh = self.meshes.take(MeshSlot::Edges);
         // Every node's place this frame (drags and layout animations included), computed once.
-        let at: Vec<Pos2> = (0..self.scene.nodes.len())
-            .map(|i| self.node_pos(i))
-            .collect();
+        let at = self.frame_positions();
         let visible_edges: Vec<usize> = (0..self.scene.edges.len())
             .filter(|&i| {
                 let e = &self.scene.edges[i];
                 let (a, b) = (at[e.from], at[e.to]);
-                Rect::from_two_pos(a, b)
-                    .expand(e.bend.abs() * 2.0 + 60.0)
-                    .intersects(view)
+                if e.from == e.to {
+                    // A self-loop stays within a few radii of its node.
+                    Rect::from_two_pos(a, b)
+                        .expand(e.bend.abs() * 2.0 + 60.0)
+                        .intersects(view)
+                } else {
+                    geometry::curve_may_meet_rect(a, b, e.bend, view)
+                }
             })
             .collect();
         // Dashes for alleged claims only while the screen is not crowded with lines.
@@ -227,13 +230,14 @@ impl Canvas {
                 for w in r.stops.windows(2) {
                     let a = self.screen_from_canvas(rect, at[w[0]]);
                     let b = self.screen_from_canvas(rect, at[w[1]]);
-                    if Rect::from_two_pos(a, b).intersects(rect) {
+                    if geometry::segment_meets_rect(a, b, rect) {
                         hairline(&mut route_mesh, a, b, 1.0, style.route);
                     }
                 }
                 continue;
             }
-            let segments = self.route_segments_in(i, Some(view), if route_detail { 16 } else { 4 });
+            let segments =
+                self.route_segments_at(&at, i, Some(view), if route_detail { 16 } else { 4 });
             if segments.is_empty() {
                 continue;
             }

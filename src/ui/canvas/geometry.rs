@@ -1,7 +1,7 @@
 //! Curve geometry shared by drawing and hit testing: edges and routes are quadratic curves in
 //! canvas space, flattened to polylines.
 
-use egui::{Pos2, Vec2, pos2, vec2};
+use egui::{Pos2, Rect, Vec2, pos2, vec2};
 
 /// Control point of a curve from `a` to `b` whose apex sits `bend` units to the left of the
 /// chord (a quadratic's apex is half-way to its control point, hence the factor 2).
@@ -107,6 +107,45 @@ pub fn distance_to_segment(p: Pos2, a: Pos2, b: Pos2) -> f32 {
     p.distance(a + ab * t)
 }
 
+/// Whether the straight segment from `a` to `b` passes through `rect` (Liang–Barsky clipping).
+///
+/// Culling long edges by their bounding box keeps far too many: a line from one corner of a
+/// big case to the other has a box that covers most views it never crosses.
+pub fn segment_meets_rect(a: Pos2, b: Pos2, rect: Rect) -> bool {
+    let d = b - a;
+    let (mut t0, mut t1) = (0.0_f32, 1.0_f32);
+    for (p, q) in [
+        (-d.x, a.x - rect.min.x),
+        (d.x, rect.max.x - a.x),
+        (-d.y, a.y - rect.min.y),
+        (d.y, rect.max.y - a.y),
+    ] {
+        if p == 0.0 {
+            // Parallel to this side: inside its slab or not at all.
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            if t0 > t1 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// Whether the curve from `a` to `b` with the given `bend` (see [`control_point`]) may pass
+/// through `rect`. Conservative: such a curve never strays further than `bend` from its chord.
+pub fn curve_may_meet_rect(a: Pos2, b: Pos2, bend: f32, rect: Rect) -> bool {
+    segment_meets_rect(a, b, rect.expand(bend.abs()))
+}
+
 /// Point half-way along a polyline, with the direction there.
 pub fn midpoint(points: &[Pos2]) -> (Pos2, Vec2) {
     let total: f32 = points.windows(2).map(|w| w[0].distance(w[1])).sum();
@@ -141,6 +180,80 @@ mod tests {
         let t = trim(&line, 10.0, 20.0);
         assert!((t[0].x - 10.0).abs() < 1e-3);
         assert!((t.last().expect("points").x - 80.0).abs() < 1e-3);
+    }
+
+    /// Brute force: some point along the segment, sampled finely, lies in the rect.
+    fn sampled_meet(a: Pos2, b: Pos2, rect: Rect) -> bool {
+        (0..=2000).any(|i| rect.contains(a.lerp(b, i as f32 / 2000.0)))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn segment_clipping_agrees_with_sampling(
+            ax in -100.0f32..100.0, ay in -100.0f32..100.0,
+            bx in -100.0f32..100.0, by in -100.0f32..100.0,
+            x in -60.0f32..60.0, y in -60.0f32..60.0, w in 0.5f32..40.0, h in 0.5f32..40.0,
+        ) {
+            let (a, b) = (pos2(ax, ay), pos2(bx, by));
+            let rect = Rect::from_min_size(pos2(x, y), vec2(w, h));
+            let clipped = segment_meets_rect(a, b, rect);
+            // Never misses a segment that crosses the rect...
+            if sampled_meet(a, b, rect) {
+                proptest::prop_assert!(clipped);
+            }
+            // ...and keeps only segments that come within a hair of it.
+            if clipped {
+                proptest::prop_assert!(sampled_meet(a, b, rect.expand(0.2)));
+            }
+        }
+
+        #[test]
+        fn curves_never_stray_beyond_their_bend(
+            ax in -100.0f32..100.0, ay in -100.0f32..100.0,
+            bx in -100.0f32..100.0, by in -100.0f32..100.0,
+            bend in -60.0f32..60.0,
+            x in -60.0f32..60.0, y in -60.0f32..60.0, w in 0.5f32..40.0, h in 0.5f32..40.0,
+        ) {
+            let (a, b) = (pos2(ax, ay), pos2(bx, by));
+            let rect = Rect::from_min_size(pos2(x, y), vec2(w, h));
+            let c = control_point(a, b, bend);
+            let touches = flatten(a, c, b, 400).iter().any(|p| rect.contains(*p));
+            if touches {
+                proptest::prop_assert!(curve_may_meet_rect(a, b, bend, rect));
+            }
+        }
+    }
+
+    #[test]
+    fn a_long_diagonal_misses_a_view_inside_its_bounding_box() {
+        let view = Rect::from_min_size(pos2(900.0, 100.0), vec2(100.0, 100.0));
+        assert!(Rect::from_two_pos(pos2(0.0, 0.0), pos2(1000.0, 1000.0)).intersects(view));
+        assert!(!segment_meets_rect(
+            pos2(0.0, 0.0),
+            pos2(1000.0, 1000.0),
+            view
+        ));
+        assert!(segment_meets_rect(
+            pos2(0.0, 0.0),
+            pos2(1000.0, 150.0),
+            view
+        ));
+        // Both ends inside, a point segment, and one along a side.
+        assert!(segment_meets_rect(
+            pos2(950.0, 150.0),
+            pos2(960.0, 160.0),
+            view
+        ));
+        assert!(segment_meets_rect(
+            pos2(950.0, 150.0),
+            pos2(950.0, 150.0),
+            view
+        ));
+        assert!(segment_meets_rect(
+            pos2(900.0, 0.0),
+            pos2(900.0, 500.0),
+            view
+        ));
     }
 
     #[test]

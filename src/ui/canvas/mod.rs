@@ -644,10 +644,20 @@ impl Canvas {
         }
         let reach = 6.0 / self.zoom;
         let mut best: Option<(f32, Hit)> = None;
+        // Every node's place, once: the loops below touch each edge's ends at random.
+        let at = self.frame_positions();
         for (i, e) in self.scene.edges.iter().enumerate() {
-            let (a, b) = (self.node_pos(e.from), self.node_pos(e.to));
-            let bbox = Rect::from_two_pos(a, b).expand(e.bend.abs() * 2.0 + 80.0 + reach);
-            if !bbox.contains(p) {
+            let (a, b) = (at[e.from], at[e.to]);
+            // Cheap first: a curve never strays further than its bend from its chord (a
+            // self-loop, a few radii from its node).
+            let near = if e.from == e.to {
+                Rect::from_two_pos(a, b)
+                    .expand(e.bend.abs() * 2.0 + 80.0 + reach)
+                    .contains(p)
+            } else {
+                geometry::distance_to_segment(p, a, b) <= e.bend.abs() + reach
+            };
+            if !near {
                 continue;
             }
             let d = geometry::distance_to_polyline(p, &self.edge_points(i));
@@ -657,7 +667,8 @@ impl Canvas {
         }
         for (i, r) in self.scene.routes.iter().enumerate() {
             let reach = reach.max(r.width / 2.0 + 2.0 / self.zoom);
-            for seg in self.route_segments(i) {
+            let probe = Rect::from_center_size(p, Vec2::splat(2.0 * reach));
+            for seg in self.route_segments_at(&at, i, Some(probe), 16) {
                 let d = geometry::distance_to_polyline(p, &seg);
                 if d <= reach && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
                     best = Some((d, Hit::Route(i)));
@@ -685,28 +696,42 @@ impl Canvas {
         geometry::flatten(a, c, b, if e.bend == 0.0 { 1 } else { 14 })
     }
 
-    /// Canvas-space polylines of a route, one per hop.
-    fn route_segments(&self, i: usize) -> Vec<Vec<Pos2>> {
-        self.route_segments_in(i, None, 16)
+    /// Every node's place this frame (drags and layout animations included), indexed like
+    /// `scene.nodes`: one pass in order, so that loops over edges and routes look their ends up
+    /// in a compact array instead of the scene's large node records.
+    pub(super) fn frame_positions(&self) -> Vec<Pos2> {
+        (0..self.scene.nodes.len())
+            .map(|i| self.node_pos(i))
+            .collect()
     }
 
-    /// Hops of a route as polylines of `segments` pieces, leaving out hops whose bounding box
-    /// misses `view` before flattening them (most hops, on a big case zoomed in).
-    fn route_segments_in(&self, i: usize, view: Option<Rect>, segments: usize) -> Vec<Vec<Pos2>> {
+    /// Hops of a route as canvas-space polylines of `segments` pieces, with node places from
+    /// `at` (see [`Self::frame_positions`]). Hops whose bounding box misses `view` are left out
+    /// before they are flattened, and a route with no hop in view allocates nothing (most
+    /// routes, on a big case zoomed in).
+    fn route_segments_at(
+        &self,
+        at: &[Pos2],
+        i: usize,
+        view: Option<Rect>,
+        segments: usize,
+    ) -> Vec<Vec<Pos2>> {
         let r = &self.scene.routes[i];
+        let shown = |w: &[usize]| {
+            view.is_none_or(|view| {
+                geometry::curve_may_meet_rect(at[w[0]], at[w[1]], r.bend, view.expand(40.0))
+            })
+        };
+        if !r.stops.windows(2).any(shown) {
+            return Vec::new();
+        }
         r.stops
             .windows(2)
-            .filter_map(|w| {
-                let (a, b) = (self.node_pos(w[0]), self.node_pos(w[1]));
-                if let Some(view) = view
-                    && !Rect::from_two_pos(a, b)
-                        .expand(r.bend.abs() * 2.0 + 40.0)
-                        .intersects(view)
-                {
-                    return None;
-                }
+            .filter(|w| shown(w))
+            .map(|w| {
+                let (a, b) = (at[w[0]], at[w[1]]);
                 let c = geometry::control_point(a, b, r.bend);
-                Some(geometry::flatten(a, c, b, segments))
+                geometry::flatten(a, c, b, segments)
             })
             .collect()
     }
