@@ -31,11 +31,12 @@ fn seed_evidence() -> Vec<(String, Vec<u8>)> {
     let files: Vec<(String, Vec<u8>)> = case
         .evidence
         .values()
-        .filter_map(|ev| match &ev.source {
-            chokepoint::model::EvidenceSource::File { path, .. } => {
-                Some((path.clone(), std::fs::read(dir.join(path)).expect("read")))
-            }
-            _ => None,
+        .filter_map(|ev| {
+            let path = ev.stored_file()?.path;
+            Some((
+                path.to_owned(),
+                std::fs::read(dir.join(path)).expect("read"),
+            ))
         })
         .collect();
     assert!(!files.is_empty(), "the seed case has an attached file");

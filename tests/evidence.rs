@@ -52,15 +52,10 @@ fn source_file(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
 }
 
 fn file_source(ev: &Evidence) -> (&str, &str, u64, &str) {
-    match &ev.source {
-        EvidenceSource::File {
-            path,
-            sha256,
-            size_bytes,
-            original_name,
-        } => (path, sha256, *size_bytes, original_name),
-        other => panic!("not a file: {other:?}"),
-    }
+    let f = ev
+        .stored_file()
+        .unwrap_or_else(|| panic!("not a file: {:?}", ev.source));
+    (f.path, f.sha256, f.size_bytes, f.original_name)
 }
 
 #[test]
@@ -538,7 +533,7 @@ fn the_seed_case_links_its_videos_post_and_attached_file_to_claims() {
     let files: Vec<&Evidence> = case
         .evidence
         .values()
-        .filter(|e| matches!(e.source, EvidenceSource::File { .. }))
+        .filter(|e| e.stored_file().is_some())
         .collect();
     assert!(!files.is_empty());
     assert!(files.iter().all(|e| !e.supports.is_empty()));

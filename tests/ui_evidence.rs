@@ -245,9 +245,10 @@ fn dropped_files_become_evidence_and_tampering_is_flagged() {
         .values()
         .find(|e| e.title == "invoice 7.txt")
         .expect("dropped file is evidence");
-    let EvidenceSource::File { path, .. } = &ev.source else {
+    let Some(file) = ev.stored_file() else {
         panic!("{:?}", ev.source);
     };
+    let path = file.path;
     assert_eq!(path, "evidence/invoice-7.txt");
     assert_eq!(
         std::fs::read_to_string(dir.path().join(path)).unwrap(),

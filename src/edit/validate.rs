@@ -264,7 +264,7 @@ pub fn check_evidence(case: &Case, ev: &Evidence) -> Result<(), Vec<ValidationEr
     c.required("title", &ev.title);
     c.text("description", &ev.description);
     c.list("supports", &ev.supports);
-    if let crate::model::EvidenceSource::File { path, sha256, .. } = &ev.source {
+    if let Some(crate::model::StoredFile { path, sha256, .. }) = ev.stored_file() {
         if !is_safe_relative_path(path) {
             c.invalid(
                 "file path",

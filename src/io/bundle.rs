@@ -16,7 +16,7 @@
 
 use super::case_file::{MAX_CASE_FILE_BYTES, ParseError, case_to_ron, describe_io_error};
 use super::evidence::{EVIDENCE_DIR, case_folder, check_relative_path, verify_file};
-use crate::model::{Case, EvidenceSource, Timestamp};
+use crate::model::{Case, StoredFile, Timestamp};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
@@ -275,12 +275,12 @@ fn files_to_bundle(case: &Case, case_dir: &Path) -> Result<Vec<BundledFile>, Vec
     let mut by_path: BTreeMap<&str, (&str, u64)> = BTreeMap::new();
     let mut problems = Vec::new();
     for ev in case.evidence.values() {
-        let EvidenceSource::File {
+        let Some(StoredFile {
             path,
             sha256,
             size_bytes,
             ..
-        } = &ev.source
+        }) = ev.stored_file()
         else {
             continue;
         };
@@ -295,9 +295,9 @@ fn files_to_bundle(case: &Case, case_dir: &Path) -> Result<Vec<BundledFile>, Vec
             ));
             continue;
         }
-        match by_path.get(path.as_str()) {
+        match by_path.get(path) {
             Some((other_sha, other_size))
-                if !other_sha.eq_ignore_ascii_case(sha256) || *other_size != *size_bytes =>
+                if !other_sha.eq_ignore_ascii_case(sha256) || *other_size != size_bytes =>
             {
                 problems.push(format!(
                     "{path} (evidence {}): another evidence item names the same file with a different SHA-256 or size",
@@ -306,7 +306,7 @@ fn files_to_bundle(case: &Case, case_dir: &Path) -> Result<Vec<BundledFile>, Vec
             }
             Some(_) => {}
             None => {
-                by_path.insert(path, (sha256, *size_bytes));
+                by_path.insert(path, (sha256, size_bytes));
             }
         }
     }
@@ -1238,23 +1238,23 @@ impl Extraction<'_> {
         let mut problems = Vec::new();
         let mut referenced: BTreeSet<&str> = BTreeSet::new();
         for ev in case.evidence.values() {
-            let EvidenceSource::File {
+            let Some(StoredFile {
                 path,
                 sha256,
                 size_bytes,
                 ..
-            } = &ev.source
+            }) = ev.stored_file()
             else {
                 continue;
             };
-            referenced.insert(path.as_str());
+            referenced.insert(path);
             match hashes.get(path) {
                 None => problems.push(format!(
                     "{path} (evidence {}): missing from the bundle",
                     ev.id
                 )),
                 Some((actual, size))
-                    if !actual.eq_ignore_ascii_case(sha256) || size != size_bytes =>
+                    if !actual.eq_ignore_ascii_case(sha256) || *size != size_bytes =>
                 {
                     problems.push(format!(
                         "{path} (evidence {}): altered: {size} bytes with SHA-256 {actual}, but the case records {size_bytes} bytes with SHA-256 {sha256}",

@@ -208,18 +208,13 @@ pub fn verify_file(case_dir: &Path, path: &str, sha256: &str, size_bytes: u64) -
 pub fn verify_case(case: &Case, case_dir: &Path) -> Vec<IntegrityReport> {
     case.evidence
         .values()
-        .filter_map(|ev| match &ev.source {
-            EvidenceSource::File {
-                path,
-                sha256,
-                size_bytes,
-                ..
-            } => Some(IntegrityReport {
+        .filter_map(|ev| {
+            let file = ev.stored_file()?;
+            Some(IntegrityReport {
                 evidence: ev.id.clone(),
-                path: path.clone(),
-                status: verify_file(case_dir, path, sha256, *size_bytes),
-            }),
-            _ => None,
+                path: file.path.to_owned(),
+                status: verify_file(case_dir, file.path, file.sha256, file.size_bytes),
+            })
         })
         .collect()
 }
@@ -475,10 +470,8 @@ fn custody_entry(
 }
 
 fn file_hash(ev: &Evidence) -> String {
-    match &ev.source {
-        EvidenceSource::File { sha256, .. } => sha256.clone(),
-        _ => String::new(),
-    }
+    ev.stored_file()
+        .map_or_else(String::new, |f| f.sha256.to_owned())
 }
 
 /// A fresh id for a new evidence item titled `title`.

@@ -217,6 +217,37 @@ impl Evidence {
     pub fn grade(&self) -> String {
         format!("{}{}", self.reliability.letter(), self.credibility.digit())
     }
+
+    /// The stored file of a file-backed item ([`EvidenceSource::File`]), borrowed; `None` for a
+    /// reference or pasted text.
+    pub fn stored_file(&self) -> Option<StoredFile<'_>> {
+        match &self.source {
+            EvidenceSource::File {
+                path,
+                sha256,
+                size_bytes,
+                original_name,
+            } => Some(StoredFile {
+                path,
+                sha256,
+                size_bytes: *size_bytes,
+                original_name,
+            }),
+            EvidenceSource::Reference { .. } | EvidenceSource::Text(_) => None,
+        }
+    }
+}
+
+/// A borrowed view of an [`EvidenceSource::File`], from [`Evidence::stored_file`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StoredFile<'a> {
+    /// Path relative to the case file's folder, e.g. `evidence/bl-0042.pdf`.
+    pub path: &'a str,
+    /// The SHA-256 recorded when the file was attached, in hexadecimal.
+    pub sha256: &'a str,
+    pub size_bytes: u64,
+    /// The file's name before it was copied in; may be empty.
+    pub original_name: &'a str,
 }
 
 /// What happened to an evidence item, for the custody log.

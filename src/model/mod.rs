@@ -23,7 +23,7 @@ pub use entity::{
 };
 pub use evidence::{
     ClaimSupport, CustodyAction, CustodyEntry, Evidence, EvidenceKind, EvidenceSource,
-    InfoCredibility, SourceReliability,
+    InfoCredibility, SourceReliability, StoredFile,
 };
 pub use ids::{
     EntityId, EvidenceId, GroupId, ItemRef, LinkId, MAX_ID_LEN, NoteId, ShipmentId, ViewId,

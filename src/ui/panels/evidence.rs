@@ -118,14 +118,14 @@ impl IntegrityWatch {
         let files: Vec<(EvidenceId, String, String, u64)> = case
             .evidence
             .values()
-            .filter_map(|ev| match &ev.source {
-                EvidenceSource::File {
-                    path,
-                    sha256,
-                    size_bytes,
-                    ..
-                } => Some((ev.id.clone(), path.clone(), sha256.clone(), *size_bytes)),
-                _ => None,
+            .filter_map(|ev| {
+                let f = ev.stored_file()?;
+                Some((
+                    ev.id.clone(),
+                    f.path.to_owned(),
+                    f.sha256.to_owned(),
+                    f.size_bytes,
+                ))
             })
             .collect();
         let key = (folder.map(Path::to_owned), files);
@@ -190,57 +190,69 @@ pub fn grade_meaning(ev: &Evidence) -> String {
     )
 }
 
-fn reliability_text(r: SourceReliability) -> String {
-    format!("{} — {}", r.letter(), r.meaning())
+/// One of the two Admiralty scales, so one combo box and one label serve both grades.
+trait Grade: Copy + PartialEq + 'static {
+    /// Every grade, best first.
+    const CHOICES: &'static [Self];
+    /// The field's label, e.g. "Reliability"; lowercased, it also salts the combo's id.
+    const LABEL: &'static str;
+    /// A single grade's name on hover, e.g. "Source reliability".
+    const NOUN: &'static str;
+    /// The whole scale explained, on hover over the combo box.
+    const HELP: &'static str;
+    /// The grade's letter or digit.
+    fn code(self) -> impl std::fmt::Display;
+    fn meaning(self) -> &'static str;
 }
 
-fn credibility_text(c: InfoCredibility) -> String {
-    format!("{} — {}", c.digit(), c.meaning())
+impl Grade for SourceReliability {
+    const CHOICES: &'static [Self] = &SourceReliability::ALL;
+    const LABEL: &'static str = "Reliability";
+    const NOUN: &'static str = "Source reliability";
+    const HELP: &'static str =
+        "How reliable the source is (Admiralty system, A best, F cannot be judged)";
+    fn code(self) -> impl std::fmt::Display {
+        self.letter()
+    }
+    fn meaning(self) -> &'static str {
+        SourceReliability::meaning(self)
+    }
 }
 
-/// Reliability A–F, each choice with its meaning (also on hover).
-fn reliability_combo_ui(ui: &mut Ui, salt: &str, value: &mut SourceReliability) -> bool {
+impl Grade for InfoCredibility {
+    const CHOICES: &'static [Self] = &InfoCredibility::ALL;
+    const LABEL: &'static str = "Credibility";
+    const NOUN: &'static str = "Information credibility";
+    const HELP: &'static str =
+        "How credible the information is (Admiralty system, 1 best, 6 cannot be judged)";
+    fn code(self) -> impl std::fmt::Display {
+        self.digit()
+    }
+    fn meaning(self) -> &'static str {
+        InfoCredibility::meaning(self)
+    }
+}
+
+/// "B — Usually reliable".
+fn grade_text<G: Grade>(g: G) -> String {
+    format!("{} — {}", g.code(), g.meaning())
+}
+
+/// Reliability A–F or credibility 1–6, each choice with its meaning (also on hover).
+fn grade_combo_ui<G: Grade>(ui: &mut Ui, salt: &str, value: &mut G) -> bool {
     let before = *value;
-    let label = ui.label("Reliability").id;
-    egui::ComboBox::from_id_salt(("reliability", salt))
-        .selected_text(reliability_text(*value))
+    let label = ui.label(G::LABEL).id;
+    egui::ComboBox::from_id_salt((G::LABEL.to_lowercase(), salt))
+        .selected_text(grade_text(*value))
         .show_ui(ui, |ui| {
-            for r in SourceReliability::ALL {
-                ui.selectable_value(value, r, reliability_text(r))
-                    .on_hover_text(format!(
-                        "Source reliability {}: {}",
-                        r.letter(),
-                        r.meaning()
-                    ));
+            for &g in G::CHOICES {
+                ui.selectable_value(value, g, grade_text(g))
+                    .on_hover_text(format!("{} {}: {}", G::NOUN, g.code(), g.meaning()));
             }
         })
         .response
         .labelled_by(label)
-        .on_hover_text("How reliable the source is (Admiralty system, A best, F cannot be judged)");
-    *value != before
-}
-
-/// Credibility 1–6, each choice with its meaning (also on hover).
-fn credibility_combo_ui(ui: &mut Ui, salt: &str, value: &mut InfoCredibility) -> bool {
-    let before = *value;
-    let label = ui.label("Credibility").id;
-    egui::ComboBox::from_id_salt(("credibility", salt))
-        .selected_text(credibility_text(*value))
-        .show_ui(ui, |ui| {
-            for c in InfoCredibility::ALL {
-                ui.selectable_value(value, c, credibility_text(c))
-                    .on_hover_text(format!(
-                        "Information credibility {}: {}",
-                        c.digit(),
-                        c.meaning()
-                    ));
-            }
-        })
-        .response
-        .labelled_by(label)
-        .on_hover_text(
-            "How credible the information is (Admiralty system, 1 best, 6 cannot be judged)",
-        );
+        .on_hover_text(G::HELP);
     *value != before
 }
 
@@ -860,7 +872,7 @@ impl EvidencePanel {
                     "Reliability",
                     &mut f.reliability,
                     &SourceReliability::ALL,
-                    reliability_text,
+                    grade_text,
                 );
                 ui.end_row();
                 option_combo_ui(
@@ -868,7 +880,7 @@ impl EvidencePanel {
                     "Credibility",
                     &mut f.credibility,
                     &InfoCredibility::ALL,
-                    credibility_text,
+                    grade_text,
                 );
                 ui.end_row();
                 option_combo_ui(ui, "Marking", &mut f.marking, &Tlp::ALL, |t| {
@@ -994,9 +1006,9 @@ impl EvidencePanel {
                     )
                     .labelled_by(l);
                     ui.end_row();
-                    reliability_combo_ui(ui, "add", &mut form.reliability);
+                    grade_combo_ui(ui, "add", &mut form.reliability);
                     ui.end_row();
-                    credibility_combo_ui(ui, "add", &mut form.credibility);
+                    grade_combo_ui(ui, "add", &mut form.credibility);
                     ui.end_row();
                     marking_combo_ui(ui, "add", &mut form.marking);
                     ui.end_row();
@@ -1082,9 +1094,9 @@ impl EvidencePanel {
                 ui.end_row();
                 kind_combo_ui(ui, &salt, &mut ev.kind);
                 ui.end_row();
-                reliability_combo_ui(ui, &salt, &mut ev.reliability);
+                grade_combo_ui(ui, &salt, &mut ev.reliability);
                 ui.end_row();
-                credibility_combo_ui(ui, &salt, &mut ev.credibility);
+                grade_combo_ui(ui, &salt, &mut ev.credibility);
                 ui.end_row();
                 marking_combo_ui(ui, &salt, &mut ev.marking);
                 ui.end_row();
@@ -1273,10 +1285,9 @@ impl EvidencePanel {
         if let Some(full) = file_path(ev, folder) {
             ui.add_space(6.0);
             ui.strong("Preview");
-            let key = match &ev.source {
-                EvidenceSource::File { sha256, .. } => sha256.clone(),
-                _ => String::new(),
-            };
+            let key = ev
+                .stored_file()
+                .map_or_else(String::new, |f| f.sha256.to_owned());
             let stale = self
                 .preview
                 .as_ref()
@@ -1367,27 +1378,18 @@ fn value_ui(ui: &mut Ui, text: impl Into<egui::WidgetText>) {
 }
 
 fn original_name(ev: &Evidence) -> String {
-    match &ev.source {
-        EvidenceSource::File {
-            original_name,
-            path,
-            ..
-        } => {
-            if original_name.is_empty() {
-                path.clone()
-            } else {
-                original_name.clone()
-            }
+    ev.stored_file().map_or_else(String::new, |f| {
+        if f.original_name.is_empty() {
+            f.path.to_owned()
+        } else {
+            f.original_name.to_owned()
         }
-        _ => String::new(),
-    }
+    })
 }
 
 /// Where a file item's file is, checked to stay inside the case folder; `None` for other items.
 fn file_path(ev: &Evidence, folder: Option<&Path>) -> Option<Result<PathBuf, String>> {
-    let EvidenceSource::File { path, .. } = &ev.source else {
-        return None;
-    };
+    let path = ev.stored_file()?.path;
     Some(match folder {
         None => Err("no preview: the case is not saved in a folder yet".to_owned()),
         Some(dir) => locker::resolve_evidence_path(dir, path).map_err(|e| e.to_string()),
@@ -1542,10 +1544,11 @@ fn integrity_banner_ui(
                     .strong(),
                 );
                 for (id, status) in &problems {
-                    let path = match case.evidence.get(*id).map(|e| &e.source) {
-                        Some(EvidenceSource::File { path, .. }) => path.clone(),
-                        _ => id.to_string(),
-                    };
+                    let path = case
+                        .evidence
+                        .get(*id)
+                        .and_then(Evidence::stored_file)
+                        .map_or_else(|| id.to_string(), |f| f.path.to_owned());
                     let r = ui.link(format!("{path}: {} — {}", status.label(), status.explain()));
                     if r.clicked() {
                         actions.push(EvidenceAction::Select(ItemRef::Evidence((*id).clone())));
@@ -1569,7 +1572,7 @@ fn integrity_banner_ui(
             let n = case
                 .evidence
                 .values()
-                .filter(|e| matches!(e.source, EvidenceSource::File { .. }))
+                .filter(|e| e.stored_file().is_some())
                 .count();
             let colour = if problems.is_empty() {
                 ui.visuals().weak_text_color()
