@@ -423,3 +423,520 @@ fn undo_while_a_context_menu_is_open_does_not_confuse_the_canvas() {
     // actions for whichever entity now sits at that place.
     assert!(h.query_by_label_contains("Find paths to").is_none());
 }
+
+fn click_with(h: &mut Harness<'static, ChokepointApp>, at: Pos2, modifiers: Modifiers) {
+    h.event(Event::ModifiersChanged(modifiers));
+    h.event(Event::PointerMoved(at));
+    h.step();
+    h.event(button(at, true, modifiers));
+    h.step();
+    h.event(button(at, false, modifiers));
+    h.step();
+    h.event(Event::ModifiersChanged(Modifiers::NONE));
+    h.run();
+}
+
+fn right_click(h: &mut Harness<'static, ChokepointApp>, at: Pos2) {
+    h.event(Event::PointerMoved(at));
+    h.step();
+    for pressed in [true, false] {
+        h.event(Event::PointerButton {
+            pos: at,
+            button: PointerButton::Secondary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+        h.step();
+    }
+    h.run();
+}
+
+/// Text the last frame put on the clipboard.
+fn copied_text(h: &Harness<'static, ChokepointApp>) -> Option<String> {
+    h.output()
+        .platform_output
+        .commands
+        .iter()
+        .find_map(|c| match c {
+            egui::OutputCommand::CopyText(t) => Some(t.clone()),
+            _ => None,
+        })
+}
+
+fn entity(e: &str) -> ItemRef {
+    ItemRef::Entity(id(e))
+}
+
+#[test]
+fn paste_keeps_all_pasted_entities_selected_and_a_drag_moves_them_all() {
+    let mut h = ready();
+    let su_di = screen_pos(&h, "e-su-di");
+    click(&mut h, su_di);
+    let nest = screen_pos(&h, "e-kun-lun-nest");
+    click_with(&mut h, nest, Modifiers::SHIFT);
+    assert_eq!(h.state().canvas.selected.len(), 2);
+    h.event(Event::Copy);
+    h.step();
+    let text = copied_text(&h).expect("the selection was copied");
+    h.run();
+    let before: Vec<EntityId> = h.state().case.entities.keys().cloned().collect();
+    let spot = empty_spot(&h);
+    h.event(Event::PointerMoved(spot));
+    h.step();
+    h.event(Event::Paste(text));
+    h.run();
+    let app = h.state();
+    let pasted: Vec<EntityId> = app
+        .case
+        .entities
+        .keys()
+        .filter(|e| !before.contains(e))
+        .cloned()
+        .collect();
+    assert_eq!(pasted.len(), 2);
+    let expected: std::collections::BTreeSet<ItemRef> =
+        pasted.iter().cloned().map(ItemRef::Entity).collect();
+    assert_eq!(
+        app.canvas.selected, expected,
+        "every pasted entity stays selected"
+    );
+    // The inspector shows the primary, one of the pasted entities.
+    assert!(app.selection.as_ref().is_some_and(|s| expected.contains(s)));
+    assert_eq!(app.selection, app.canvas.primary);
+
+    // Dragging one moves both.
+    let old: Vec<_> = pasted.iter().map(|e| app.case.positions[e]).collect();
+    let from = app.canvas.node_screen_pos(&pasted[0]).expect("drawn");
+    drag(&mut h, from, from + vec2(70.0, 30.0), Modifiers::NONE);
+    let zoom = h.state().canvas.zoom;
+    for (e, was) in pasted.iter().zip(old) {
+        let now = h.state().case.positions[e];
+        assert!(
+            (now.x - was.x - 70.0 / zoom).abs() < 2.0 / zoom,
+            "{e}: {was:?} → {now:?}"
+        );
+        assert!(
+            (now.y - was.y - 30.0 / zoom).abs() < 2.0 / zoom,
+            "{e}: {was:?} → {now:?}"
+        );
+    }
+}
+
+#[test]
+fn show_neighbours_and_select_all_tell_the_inspector() {
+    let mut h = ready();
+    let su_di = screen_pos(&h, "e-su-di");
+    click(&mut h, su_di);
+    let h200 = screen_pos(&h, "e-h200");
+    click_with(&mut h, h200, Modifiers::SHIFT);
+    assert_eq!(h.state().selection, Some(entity("e-h200")));
+    // Su Di is already selected: the right-click keeps the selection and its primary.
+    right_click(&mut h, su_di);
+    h.get_by_role_and_label(Role::Button, "Show neighbours")
+        .click();
+    h.run();
+    let app = h.state();
+    assert!(app.canvas.selected.contains(&entity("e-su-di")));
+    assert!(app.canvas.selected.len() > 1, "{:?}", app.canvas.selected);
+    assert_eq!(app.canvas.primary, Some(entity("e-su-di")));
+    assert_eq!(
+        app.selection,
+        Some(entity("e-su-di")),
+        "the inspector follows"
+    );
+
+    // Clear the selection, then "Select all" from the background's menu.
+    h.event(Event::PointerGone);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().selection, None);
+    let spot = empty_spot(&h);
+    right_click(&mut h, spot);
+    h.get_by_role_and_label(Role::Button, "Select all").click();
+    h.run();
+    let app = h.state();
+    assert_eq!(app.canvas.selected.len(), app.canvas.scene().nodes.len());
+    assert!(app.canvas.primary.is_some());
+    assert_eq!(app.selection, app.canvas.primary, "the inspector follows");
+}
+
+#[test]
+fn cut_copies_then_deletes_through_the_confirmation_as_one_undo_step() {
+    let mut h = ready();
+    let before = h.state().case.clone();
+    let revision = h.state().history.revision();
+    let target = entity_with_plain_links(&before);
+    let p = screen_pos(&h, target.as_str());
+    click(&mut h, p);
+    h.event(Event::PointerGone);
+    h.event(Event::Cut);
+    h.step();
+    let text = copied_text(&h).expect("cut copies");
+    assert!(text.starts_with("chokepoint-clip-v1"), "{text}");
+    h.run();
+    // Its links go along: the usual confirmation.
+    h.get_by_label_contains("also deletes");
+    h.get_by_role_and_label(Role::Button, "Delete").click();
+    h.run();
+    assert!(!h.state().case.entities.contains_key(&target));
+    assert_eq!(h.state().history.revision(), revision + 1, "one undo step");
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().case, before);
+}
+
+fn harness_with(startup: chokepoint::ui::Startup) -> Harness<'static, ChokepointApp> {
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1500.0, 950.0))
+        .with_step_dt(1.0 / 60.0)
+        .with_max_steps(400)
+        .allow_missing_glyphs()
+        .build_eframe(|cc| {
+            ChokepointApp::new(
+                &cc.egui_ctx,
+                startup,
+                chokepoint::ui::Settings::default(),
+                false,
+            )
+        });
+    h.run();
+    h.run();
+    h
+}
+
+#[test]
+fn show_hidden_brings_back_what_was_hidden_but_keeps_the_time_window() {
+    use chokepoint::analysis::timeline::TimeWindow;
+    let case = chokepoint::seed_case().expect("seed");
+    let window = TimeWindow::as_of(0);
+    let mut startup = chokepoint::ui::Startup::for_case(case);
+    startup.window = Some(window);
+    let mut h = harness_with(startup);
+    let shown = h.state().canvas.scene().nodes.len();
+    assert!(
+        shown < h.state().case.entities.len(),
+        "the window leaves some out"
+    );
+    // Left out by the time window is not "hidden": no button offers them.
+    assert!(h.query_by_label_contains(" hidden").is_none());
+
+    let target = h
+        .state()
+        .canvas
+        .scene()
+        .nodes
+        .iter()
+        .find_map(|n| match &n.item {
+            ItemRef::Entity(e) => Some(e.clone()),
+            _ => None,
+        })
+        .expect("an entity in the window");
+    let p = screen_pos(&h, target.as_str());
+    right_click(&mut h, p);
+    h.get_by_role_and_label(Role::Button, "Hide").click();
+    h.run();
+    assert_eq!(h.state().canvas.scene().nodes.len(), shown - 1);
+    h.get_by_role_and_label(Role::Button, "Show 1 hidden")
+        .click();
+    h.run();
+    let canvas = &h.state().canvas;
+    assert!(canvas.filters.hidden.is_empty());
+    assert_eq!(canvas.filters.time_window, Some(window), "the window stays");
+    assert_eq!(canvas.scene().nodes.len(), shown);
+}
+
+/// Opens Ctrl+F and types `text` into the search field.
+fn find(h: &mut Harness<'static, ChokepointApp>, text: &str) {
+    h.event(Event::PointerGone);
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::F);
+    h.run();
+    h.event(Event::Text(text.to_owned()));
+    h.run();
+}
+
+/// Pans the view so that what was in the middle is well off centre.
+fn pan_away(h: &mut Harness<'static, ChokepointApp>) {
+    let start = empty_spot(h);
+    drag(h, start, start + vec2(-260.0, 170.0), Modifiers::NONE);
+}
+
+fn assert_centred_on(h: &Harness<'static, ChokepointApp>, e: &str) {
+    let canvas = &h.state().canvas;
+    let i = canvas.scene().node_of(&id(e)).expect("shown again");
+    let p = canvas.scene().nodes[i].pos;
+    assert!(
+        canvas.center.distance(p) < 2.0,
+        "centre {:?}, {e} at {p:?}",
+        canvas.center
+    );
+    assert_eq!(canvas.selected, [entity(e)].into());
+    assert_eq!(h.state().selection, Some(entity(e)));
+}
+
+#[test]
+fn find_shows_and_centres_a_hit_hidden_by_its_kind() {
+    let mut h = ready();
+    h.get_by_role_and_label(Role::Button, "Show").click();
+    h.run();
+    h.get_by_role_and_label(Role::CheckBox, "🏢 Company")
+        .click();
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(
+        h.state()
+            .canvas
+            .scene()
+            .node_of(&id("e-garage-coffee"))
+            .is_none()
+    );
+    pan_away(&mut h);
+    find(&mut h, "Garage Coffee");
+    assert!(
+        !h.state()
+            .canvas
+            .filters
+            .hidden_kinds
+            .contains(&chokepoint::model::EntityKind::Company)
+    );
+    assert_centred_on(&h, "e-garage-coffee");
+}
+
+#[test]
+fn find_shows_and_centres_a_hit_hidden_by_hand() {
+    let mut h = ready();
+    let p = screen_pos(&h, "e-my");
+    right_click(&mut h, p);
+    h.get_by_role_and_label(Role::Button, "Hide").click();
+    h.run();
+    assert!(h.state().canvas.filters.hidden.contains(&id("e-my")));
+    pan_away(&mut h);
+    find(&mut h, "Malaysia");
+    assert!(h.state().canvas.filters.hidden.is_empty());
+    assert_centred_on(&h, "e-my");
+}
+
+/// Corners of squares of `color` in the canvas meshes just outside a dot of half-size `s` at
+/// `at`: the ring drawn around a marked dot.
+fn ring_corners(
+    h: &Harness<'static, ChokepointApp>,
+    at: Pos2,
+    s: f32,
+    color: egui::Color32,
+) -> usize {
+    h.output()
+        .shapes
+        .iter()
+        .filter_map(|c| match &c.shape {
+            egui::Shape::Mesh(mesh) => Some(mesh),
+            _ => None,
+        })
+        .flat_map(|mesh| mesh.vertices.iter())
+        .filter(|v| {
+            let d = v.pos - at;
+            v.color == color
+                && (s + 1.0..s + 6.0).contains(&d.x.abs())
+                && (s + 1.0..s + 6.0).contains(&d.y.abs())
+        })
+        .count()
+}
+
+#[test]
+fn far_out_dots_ring_the_selection_and_the_highlighted() {
+    use chokepoint::ui::theme;
+    let case = chokepoint::io::generate::generate_case(2_000, 7).expect("generated");
+    let mut h = common::realtime_harness(case);
+    h.run();
+    h.run();
+    h.event(Event::PointerGone);
+    while h.state().canvas.zoom > 0.1 {
+        h.key_press(egui::Key::Minus);
+        h.run();
+    }
+    // A link between two entities, both on screen away from the edges.
+    let (a, b) = {
+        let app = h.state();
+        let inside = egui::Rect::from_min_max(pos2(400.0, 150.0), pos2(1000.0, 850.0));
+        app.case
+            .links
+            .values()
+            .filter(|l| l.from != l.to)
+            .find_map(|l| {
+                let pa = app.canvas.node_screen_pos(&l.from)?;
+                let pb = app.canvas.node_screen_pos(&l.to)?;
+                (inside.contains(pa) && inside.contains(pb) && pa.distance(pb) > 10.0)
+                    .then(|| (l.from.clone(), l.to.clone()))
+            })
+            .expect("a link in view")
+    };
+    // Select a, then find the path to b: a is selected, b highlighted.
+    let pa = h.state().canvas.node_screen_pos(&a).expect("drawn");
+    right_click(&mut h, pa);
+    h.get_by_role_and_label(Role::Button, "Find paths to…")
+        .click();
+    h.run();
+    let pb = h.state().canvas.node_screen_pos(&b).expect("drawn");
+    click(&mut h, pb);
+    h.event(Event::PointerGone);
+    h.run();
+    let app = h.state();
+    assert_eq!(app.canvas.selected, [ItemRef::Entity(a.clone())].into());
+    assert!(app.canvas.highlighted.contains(&ItemRef::Entity(b.clone())));
+    let s = (22.0 * app.canvas.zoom).max(1.5);
+    assert!(s < 4.0, "drawn as dots");
+    let dark = h.ctx.global_style().visuals.dark_mode;
+    let pa = app.canvas.node_screen_pos(&a).expect("drawn");
+    let pb = app.canvas.node_screen_pos(&b).expect("drawn");
+    assert_eq!(
+        ring_corners(&h, pa, s, theme::selection_color(dark)),
+        4,
+        "a ring in the selection colour around the selected dot"
+    );
+    assert_eq!(
+        ring_corners(&h, pb, s, theme::highlight_color(dark)),
+        4,
+        "a ring in the highlight colour around the highlighted dot"
+    );
+}
+
+#[test]
+fn hiding_takes_the_hidden_out_of_the_selection() {
+    let mut h = ready();
+    let before = h.state().case.clone();
+    let su_di = screen_pos(&h, "e-su-di");
+    click(&mut h, su_di);
+    let h200 = screen_pos(&h, "e-h200");
+    click_with(&mut h, h200, Modifiers::SHIFT);
+    right_click(&mut h, su_di);
+    h.get_by_role_and_label(Role::Button, "Hide").click();
+    h.run();
+    let app = h.state();
+    assert!(app.canvas.filters.hidden.contains(&id("e-su-di")));
+    assert!(app.canvas.filters.hidden.contains(&id("e-h200")));
+    assert!(app.canvas.selected.is_empty(), "{:?}", app.canvas.selected);
+    assert_eq!(app.selection, None, "the inspector follows");
+    // Delete now removes nothing unseen.
+    h.event(Event::PointerGone);
+    h.key_press(egui::Key::Delete);
+    h.run();
+    assert_eq!(h.state().case, before);
+}
+
+#[test]
+fn edit_in_inspector_brings_the_inspector_tab_forward() {
+    let mut h = ready();
+    h.get_by_role_and_label(Role::Button, "Views").click();
+    h.run();
+    assert_eq!(h.state().right_tab, chokepoint::ui::RightTab::Views);
+    let p = screen_pos(&h, "e-su-di");
+    right_click(&mut h, p);
+    h.get_by_role_and_label(Role::Button, "Edit in inspector")
+        .click();
+    h.run();
+    assert_eq!(h.state().right_tab, chokepoint::ui::RightTab::Inspector);
+    assert_eq!(h.state().selection, Some(entity("e-su-di")));
+}
+
+#[test]
+fn backspace_deletes_the_selection_but_not_while_typing() {
+    let mut h = ready();
+    let new_id = add_person(&mut h);
+    // In the search field, Backspace edits the text.
+    find(&mut h, "zzqq");
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    assert!(h.state().case.entities.contains_key(&new_id));
+    assert_eq!(h.state().selection, Some(ItemRef::Entity(new_id.clone())));
+    // With the search closed, Backspace deletes the selection.
+    h.get_by_role_and_label(Role::Button, "✖").click();
+    h.run();
+    h.event(Event::PointerGone);
+    assert!(!h.ctx.egui_wants_keyboard_input());
+    h.key_press(egui::Key::Backspace);
+    h.run();
+    assert!(!h.state().case.entities.contains_key(&new_id));
+}
+
+#[test]
+fn the_shortcuts_window_lists_the_canvas_keys() {
+    let mut h = ready();
+    h.key_press(egui::Key::F1);
+    h.run();
+    for label in [
+        "Fit all in view",
+        "Zoom to the selection",
+        "Zoom in / out",
+        "Select all",
+        "Copy / cut / paste entities",
+        "Delete the selection",
+        "Create an entity",
+        "Delete selected (alternative)",
+    ] {
+        h.get_by_label(label);
+    }
+    h.get_by_label_contains("Space+drag");
+    h.get_by_label("Double-click");
+    h.get_by_label("Delete / Backspace");
+}
+
+#[test]
+fn a_group_box_follows_its_members_while_dragged_or_laid_out() {
+    use chokepoint::model::GroupId;
+    let group = GroupId::from("g-hardware-shown");
+    let mut h = ready();
+    let members = ["e-h100", "e-h200", "e-supermicro-gpu-server"];
+    let first = screen_pos(&h, members[0]);
+    click(&mut h, first);
+    for m in &members[1..] {
+        let p = screen_pos(&h, m);
+        click_with(&mut h, p, Modifiers::SHIFT);
+    }
+    assert_eq!(h.state().canvas.selected.len(), 3);
+    let before = h.state().canvas.group_screen_rect(&group).expect("a box");
+    // Press, move, and look before letting go.
+    let delta = vec2(80.0, 50.0);
+    let from = screen_pos(&h, members[0]);
+    h.event(Event::PointerMoved(from));
+    h.step();
+    h.event(button(from, true, Modifiers::NONE));
+    h.step();
+    for k in 1..=6 {
+        #[allow(clippy::cast_precision_loss)]
+        let p = from + delta * (k as f32 / 6.0);
+        h.event(Event::PointerMoved(p));
+        h.step();
+    }
+    let during = h.state().canvas.group_screen_rect(&group).expect("a box");
+    assert!(
+        (during.min - (before.min + delta)).length() < 2.0,
+        "{before:?} → {during:?}"
+    );
+    h.event(button(from + delta, false, Modifiers::NONE));
+    h.event(Event::PointerGone);
+    h.run();
+
+    // During a layout's animation the box stays around its members.
+    h.get_by_role_and_label(Role::Button, "Layout").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Grid by kind")
+        .click();
+    assert!(common::step_until(&mut h, |h| {
+        h.state()
+            .canvas
+            .layout
+            .as_ref()
+            .is_some_and(chokepoint::ui::canvas::LayoutRun::is_animating)
+    }));
+    for _ in 0..3 {
+        h.step();
+        let canvas = &h.state().canvas;
+        if canvas.layout.is_none() {
+            break;
+        }
+        let rect = canvas.group_screen_rect(&group).expect("a box");
+        for m in members {
+            let p = canvas.node_screen_pos(&id(m)).expect("drawn");
+            assert!(rect.contains(p), "{m} at {p:?} outside {rect:?}");
+        }
+    }
+}

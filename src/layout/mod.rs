@@ -34,7 +34,7 @@ pub use grid::{GridArrangement, GridBlock};
 pub use layered::Ranking;
 
 use crate::edit::Edit;
-use crate::model::{CanvasPoint, EntityId, NodePosition};
+use crate::model::{CanvasPoint, Case, EntityId, NodePosition};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 /// Distance between neighbouring nodes the layouts aim for, in canvas units. The canvas draws
@@ -174,24 +174,30 @@ pub fn compute(
         .collect())
 }
 
-/// The edit that applies a layout result: one `SetPositions`, so a layout run is one undo step.
-/// Moved nodes are unpinned by construction (layouts never move pinned nodes).
-pub fn positions_edit(moves: &[(EntityId, CanvasPoint)]) -> Edit {
-    Edit::SetPositions(
-        moves
-            .iter()
-            .map(|(id, p)| {
+/// The edit that applies a layout result to `case` as it is now: one `SetPositions`, so a
+/// layout run is one undo step. The case may have changed while the layout ran: moves of
+/// entities deleted or pinned since are dropped (one missing entity would make the whole edit
+/// fail; a pinned one must stay put), and each entity keeps its current pinned flag. None when
+/// no move is left.
+pub fn positions_edit(case: &Case, moves: &[(EntityId, CanvasPoint)]) -> Option<Edit> {
+    let moves: Vec<(EntityId, Option<NodePosition>)> = moves
+        .iter()
+        .filter(|(id, _)| case.entities.contains_key(id))
+        .filter_map(|(id, p)| {
+            let pinned = case.positions.get(id).is_some_and(|p| p.pinned);
+            (!pinned).then(|| {
                 (
                     id.clone(),
                     Some(NodePosition {
                         x: p.x,
                         y: p.y,
-                        pinned: false,
+                        pinned,
                     }),
                 )
             })
-            .collect(),
-    )
+        })
+        .collect();
+    (!moves.is_empty()).then_some(Edit::SetPositions(moves))
 }
 
 /// A finite point: `p` if both coordinates are finite, else `fallback`. The last line of

@@ -1598,6 +1598,10 @@ impl ChokepointApp {
                     }
                 }
                 CanvasAction::Focus(item) => self.focus(item),
+                CanvasAction::Inspect(item) => {
+                    self.right_tab = RightTab::Inspector;
+                    self.focus(Some(item));
+                }
                 CanvasAction::Delete(items) => self.request_delete(items),
                 CanvasAction::Info(m) => self.info(m),
                 CanvasAction::Error(m) => self.error(m),
@@ -2087,15 +2091,55 @@ impl ChokepointApp {
                                     ui.end_row();
                                 }
                             }
-                            ui.label("Redo (alternative)");
-                            ui.monospace(ctx.format_shortcut(&egui::KeyboardShortcut::new(
-                                egui::Modifiers::COMMAND,
-                                egui::Key::Y,
-                            )));
-                            ui.end_row();
+                            for c in UiCommand::ALL {
+                                if c.shortcut().is_some()
+                                    && let Some(alt) = c.alternative_shortcut()
+                                {
+                                    ui.label(format!("{} (alternative)", c.label()));
+                                    ui.monospace(ctx.format_shortcut(&alt));
+                                    ui.end_row();
+                                }
+                            }
                             ui.label("Commit a field");
                             ui.monospace("Enter / Tab");
                             ui.end_row();
+                        });
+                    ui.add_space(6.0);
+                    ui.strong("On the canvas");
+                    let cmd = |key| {
+                        ctx.format_shortcut(&egui::KeyboardShortcut::new(
+                            egui::Modifiers::COMMAND,
+                            key,
+                        ))
+                    };
+                    let canvas_keys = [
+                        ("Fit all in view", "F".to_owned()),
+                        ("Zoom to the selection", "Shift+F".to_owned()),
+                        ("Zoom in / out", "+ / -".to_owned()),
+                        ("Pan", "Space+drag, or drag the background".to_owned()),
+                        ("Select all", cmd(egui::Key::A)),
+                        ("Cancel, or clear the selection", "Esc".to_owned()),
+                        (
+                            "Copy / cut / paste entities",
+                            format!(
+                                "{} / {} / {}",
+                                cmd(egui::Key::C),
+                                cmd(egui::Key::X),
+                                cmd(egui::Key::V)
+                            ),
+                        ),
+                        ("Delete the selection", "Delete / Backspace".to_owned()),
+                        ("Create an entity", "Double-click".to_owned()),
+                    ];
+                    egui::Grid::new("canvas_shortcuts_grid")
+                        .num_columns(2)
+                        .striped(true)
+                        .show(ui, |ui| {
+                            for (what, keys) in canvas_keys {
+                                ui.label(what);
+                                ui.monospace(keys);
+                                ui.end_row();
+                            }
                         });
                     if ui.button("Close").clicked() {
                         keep = false;

@@ -108,10 +108,14 @@ impl UiCommand {
         Some(KeyboardShortcut::new(key.0, key.1))
     }
 
-    /// Extra keys that also trigger the command (Ctrl+Y for redo, as on Windows).
-    fn alternative_shortcut(self) -> Option<KeyboardShortcut> {
+    /// Extra keys that also trigger the command (Ctrl+Y for redo, as on Windows; Backspace for
+    /// delete, as on a Mac keyboard).
+    pub fn alternative_shortcut(self) -> Option<KeyboardShortcut> {
         match self {
             UiCommand::Redo => Some(KeyboardShortcut::new(Modifiers::COMMAND, Key::Y)),
+            UiCommand::DeleteSelection => {
+                Some(KeyboardShortcut::new(Modifiers::NONE, Key::Backspace))
+            }
             UiCommand::Shortcuts => Some(KeyboardShortcut::new(Modifiers::NONE, Key::F1)),
             _ => None,
         }

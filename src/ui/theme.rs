@@ -246,6 +246,21 @@ pub fn flag_badge_color(dark: bool) -> Color32 {
     )
 }
 
+/// Text on a flag badge (on [`flag_badge_color`]).
+pub fn flag_badge_text(dark: bool) -> Color32 {
+    pick(dark, Color32::WHITE, Color32::WHITE)
+}
+
+/// The kind glyph drawn inside a node (on [`entity_color`]).
+pub fn node_icon_color(dark: bool) -> Color32 {
+    pick(dark, Color32::WHITE, Color32::from_rgb(17, 24, 39))
+}
+
+/// The "+" of the link handle while hovered (on [`selection_color`]).
+pub fn handle_glyph_hovered(dark: bool) -> Color32 {
+    pick(dark, Color32::WHITE, Color32::WHITE)
+}
+
 pub fn note_fill(dark: bool) -> Color32 {
     pick(
         dark,

@@ -13,6 +13,9 @@ use std::collections::HashSet;
 
 /// Below this on-screen node radius (points) nodes are drawn as dots in one mesh.
 const DOT_RADIUS_PX: f32 = 4.0;
+/// Width of the ring around a selected or highlighted dot, and of the gap inside it (points).
+const DOT_RING_PX: f32 = 2.0;
+const DOT_GAP_PX: f32 = 1.5;
 /// Above this many edges on screen, edge labels are left out.
 const EDGE_LABEL_LIMIT: usize = 400;
 /// Above this many edges and routes, alleged claims are drawn faint instead of dashed.
@@ -63,14 +66,25 @@ impl Canvas {
         let view = self.visible_canvas_rect(rect).expand(60.0 / self.zoom);
         let dots = self.node_radius_px(super::scene::NODE_RADIUS) < DOT_RADIUS_PX;
 
+        // Every node's place this frame (drags and layout animations included), computed once.
+        let at = self.frame_positions();
+        let moving_boxes = self.nodes_moving();
         for g in &self.scene.groups {
-            if !g.rect.intersects(view) {
+            // While members are dragged or animated, the box follows them.
+            let g_rect = if moving_boxes {
+                self.scene
+                    .group_box(&g.members, |i| at[i])
+                    .unwrap_or(g.rect)
+            } else {
+                g.rect
+            };
+            if !g_rect.intersects(view) {
                 continue;
             }
             let selected = self.selected.contains(&ItemRef::Group(g.id.clone()));
             let r = Rect::from_min_max(
-                self.screen_from_canvas(rect, g.rect.min),
-                self.screen_from_canvas(rect, g.rect.max),
+                self.screen_from_canvas(rect, g_rect.min),
+                self.screen_from_canvas(rect, g_rect.max),
             );
             let stroke_color = if selected {
                 style.selection
@@ -84,7 +98,7 @@ impl Canvas {
                 Stroke::new(if selected { 2.5 } else { 1.2 }, stroke_color),
                 StrokeKind::Inside,
             );
-            let tab = title_rect(g.rect);
+            let tab = title_rect(g_rect);
             let tab = Rect::from_min_max(
                 self.screen_from_canvas(rect, tab.min),
                 self.screen_from_canvas(rect, tab.max),
@@ -107,8 +121,6 @@ impl Canvas {
 
         // Edges.
         let mut edge_mesh = self.meshes.take(MeshSlot::Edges);
-        // Every node's place this frame (drags and layout animations included), computed once.
-        let at = self.frame_positions();
         let visible_edges: Vec<usize> = (0..self.scene.edges.len())
             .filter(|&i| {
                 let e = &self.scene.edges[i];
@@ -345,13 +357,27 @@ impl Canvas {
             let rows = (rect.height() / CELL_PX).ceil().max(1.0) as usize;
             taken.clear();
             taken.resize((columns * rows).div_ceil(64), 0);
+            // Selected and highlighted dots, drawn last (on top) with a ring around them.
+            let mut marked: Vec<(Pos2, f32, Color32, Color32)> = Vec::new();
             for &i in &draw_order {
                 let n = &self.scene.nodes[i];
                 let c = self.screen_from_canvas(rect, at[i]);
                 let s = (n.radius * self.zoom).max(1.5);
-                let selected = any_marked && self.selected.contains(&n.item);
-                if !selected
-                    && s <= CELL_PX
+                let color = theme::entity_color(n.kind, dark);
+                if any_marked {
+                    let ring = if self.selected.contains(&n.item) {
+                        Some(style.selection)
+                    } else if self.highlighted.contains(&n.item) {
+                        Some(style.highlight)
+                    } else {
+                        None
+                    };
+                    if let Some(ring) = ring {
+                        marked.push((c, s, ring, color));
+                        continue;
+                    }
+                }
+                if s <= CELL_PX
                     && let Some((x, y)) = cell_of(rect, c)
                 {
                     let bit = usize::from(y) * columns + usize::from(x);
@@ -362,12 +388,16 @@ impl Canvas {
                         *word |= 1 << (bit % 64);
                     }
                 }
-                let color = if selected {
-                    style.selection
-                } else {
-                    theme::entity_color(n.kind, dark)
-                };
                 mesh.add_colored_rect(Rect::from_center_size(c, Vec2::splat(2.0 * s)), color);
+            }
+            // A ring in the mark's colour, then a gap of background, then the dot in its
+            // kind's colour: marked whatever the kind (the selection colour is also a kind's).
+            let gap = theme::canvas_background(dark);
+            for (c, s, ring, color) in marked {
+                let square = |half: f32| Rect::from_center_size(c, Vec2::splat(2.0 * half));
+                mesh.add_colored_rect(square(s + DOT_RING_PX + DOT_GAP_PX), ring);
+                mesh.add_colored_rect(square(s + DOT_GAP_PX), gap);
+                mesh.add_colored_rect(square(s), color);
             }
             drop(taken);
             own_primitive(&painter, rect, 3).add(self.meshes.give(MeshSlot::Dots, mesh));
@@ -483,7 +513,7 @@ impl Canvas {
                 "+",
                 FontId::proportional(12.0),
                 if hovered {
-                    Color32::WHITE
+                    theme::handle_glyph_hovered(dark)
                 } else {
                     style.selection
                 },
@@ -632,17 +662,12 @@ impl Canvas {
             } else {
                 theme::entity_icon(n.kind)
             };
-            let icon_color = if style.dark {
-                Color32::from_rgb(17, 24, 39)
-            } else {
-                Color32::WHITE
-            };
             painter.text(
                 c,
                 Align2::CENTER_CENTER,
                 icon,
                 FontId::proportional(icon_size),
-                icon_color,
+                theme::node_icon_color(style.dark),
             );
         }
         let label_size = if self.sparse {
@@ -680,7 +705,7 @@ impl Canvas {
                     &text,
                     badge_size,
                     theme::flag_badge_color(style.dark),
-                    Color32::WHITE,
+                    theme::flag_badge_text(style.dark),
                 );
             }
             if n.evidence > 0 {
@@ -727,7 +752,8 @@ impl Canvas {
                     let id = id.clone();
                     ui.label(egui::RichText::new(case.entity_name(&id)).strong());
                     if ui.button("Edit in inspector").clicked() {
-                        actions.push(CanvasAction::Focus(Some(ItemRef::Entity(id.clone()))));
+                        self.primary = Some(ItemRef::Entity(id.clone()));
+                        actions.push(CanvasAction::Inspect(ItemRef::Entity(id.clone())));
                         close = true;
                     }
                     if ui
@@ -759,6 +785,16 @@ impl Canvas {
                             }
                         }
                         self.filters.hidden.insert(id.clone());
+                        // What is hidden leaves the selection (Delete must not remove unseen
+                        // things); the inspector follows.
+                        let hidden = &self.filters.hidden;
+                        let keep: Vec<ItemRef> = self
+                            .selected
+                            .iter()
+                            .filter(|i| !matches!(i, ItemRef::Entity(e) if hidden.contains(e)))
+                            .cloned()
+                            .collect();
+                        self.keep_selection(keep, actions);
                         close = true;
                     }
                     ui.horizontal(|ui| {
@@ -767,7 +803,14 @@ impl Canvas {
                             for n in &around {
                                 self.filters.hidden.remove(n);
                             }
-                            self.selected = around.into_iter().map(ItemRef::Entity).collect();
+                            // The clicked entity last, so it stays the primary selection.
+                            let items: Vec<ItemRef> = around
+                                .into_iter()
+                                .filter(|n| *n != id)
+                                .chain([id.clone()])
+                                .map(ItemRef::Entity)
+                                .collect();
+                            self.set_selection(items, false, actions);
                             close = true;
                         }
                         ui.add(
@@ -828,7 +871,8 @@ impl Canvas {
                 Some(other) => {
                     ui.label(egui::RichText::new(case.item_label(other)).strong());
                     if ui.button("Edit in inspector").clicked() {
-                        actions.push(CanvasAction::Focus(Some(other.clone())));
+                        self.primary = Some(other.clone());
+                        actions.push(CanvasAction::Inspect(other.clone()));
                         close = true;
                     }
                     if ui.button("Delete").clicked() {
@@ -873,7 +917,9 @@ impl Canvas {
                         close = true;
                     }
                     if ui.button("Select all").clicked() {
-                        self.selected = self.scene.nodes.iter().map(|n| n.item.clone()).collect();
+                        let all: Vec<ItemRef> =
+                            self.scene.nodes.iter().map(|n| n.item.clone()).collect();
+                        self.set_selection(all, false, actions);
                         close = true;
                     }
                 }
@@ -1089,12 +1135,11 @@ impl Canvas {
                 .cloned()
                 .map(ItemRef::Entity)
                 .collect();
-            if self.filters.hidden.remove(&id) {
-                // Shown again so the hit can be centred.
-            }
-            if let Some(i) = self.scene.node_of(&id) {
-                let p = self.scene.nodes[i].pos;
-                self.move_camera(now, p, self.zoom.max(0.8), true);
+            if self.unhide(case, &id) {
+                // Shown again: centred once the scene is rebuilt with it.
+                self.pending_reveal = Some((item.clone(), true));
+            } else {
+                self.centre_on(now, &item);
             }
             self.selected = [item.clone()].into();
             self.primary = Some(item.clone());

@@ -84,8 +84,9 @@ impl LayoutRun {
         format!("Layout: {}", self.kind.label())
     }
 
-    /// Advances the run; the caller applies the edit of a finished run.
-    pub fn poll(&mut self, now: f64) -> Poll {
+    /// Advances the run; the caller applies the edit of a finished run. The edit is made
+    /// against `case` as it is when the run finishes (see [`layout::positions_edit`]).
+    pub fn poll(&mut self, now: f64, case: &Case) -> Poll {
         if self.progress.is_cancelled() && !self.cancelled {
             self.cancelled = true;
             if matches!(self.phase, Phase::Animating { .. }) {
@@ -122,10 +123,14 @@ impl LayoutRun {
                 if t < 1.0 {
                     return Poll::Running;
                 }
-                let edit = (!moves.is_empty()).then(|| layout::positions_edit(moves));
-                Poll::Finished(edit, self.label())
+                Poll::Finished(layout::positions_edit(case, moves), self.label())
             }
         }
+    }
+
+    /// Whether the nodes are gliding to their new places (the layout is computed).
+    pub fn is_animating(&self) -> bool {
+        matches!(self.phase, Phase::Animating { .. })
     }
 
     /// Where a node is drawn during the animation.
@@ -164,5 +169,88 @@ impl LayoutRun {
                     });
                 });
             });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::NodePosition;
+
+    /// Polls until the run ends, frames a second apart (the animation ends at once).
+    fn finish(run: &mut LayoutRun, case: &Case) -> Option<Edit> {
+        for frame in 0..2_000 {
+            match run.poll(f64::from(frame), case) {
+                Poll::Running => std::thread::sleep(std::time::Duration::from_millis(5)),
+                Poll::Finished(edit, _) => return edit,
+                Poll::Failed(message) => panic!("{message}"),
+            }
+        }
+        panic!("the layout did not finish");
+    }
+
+    fn moved(edit: Option<&Edit>) -> Vec<(EntityId, NodePosition)> {
+        let Some(Edit::SetPositions(moves)) = edit else {
+            panic!("expected positions, got {edit:?}");
+        };
+        moves
+            .iter()
+            .map(|(id, p)| (id.clone(), p.expect("a position")))
+            .collect()
+    }
+
+    #[test]
+    fn a_finished_layout_leaves_out_entities_deleted_or_pinned_meanwhile() {
+        let mut case = crate::seed_case().expect("seed");
+        // An entity of its own (nothing names it), to delete while the layout runs.
+        let (add, deleted) = crate::ui::canvas::new_entity_edit(
+            &case,
+            crate::model::EntityKind::Person,
+            egui::pos2(-500.0, -500.0),
+        );
+        case.apply(add).expect("added");
+        let pinned = case
+            .entities
+            .keys()
+            .find(|id| **id != deleted && !case.positions.get(*id).is_some_and(|p| p.pinned))
+            .expect("an unpinned entity")
+            .clone();
+        // Untouched, the layout moves both.
+        let untouched = moved(
+            finish(
+                &mut LayoutRun::start(LayoutKind::GridByKind, &case, None),
+                &case,
+            )
+            .as_ref(),
+        );
+        assert!(untouched.iter().any(|(id, _)| *id == deleted));
+        assert!(untouched.iter().any(|(id, _)| *id == pinned));
+
+        let mut run = LayoutRun::start(LayoutKind::GridByKind, &case, None);
+        // While it runs, one entity is deleted and another pinned.
+        case.apply(Edit::remove_many(
+            &case,
+            &[ItemRef::Entity(deleted.clone())],
+        ))
+        .expect("deleted");
+        let pin = NodePosition {
+            x: 12.0,
+            y: 34.0,
+            pinned: true,
+        };
+        case.apply(Edit::SetPositions(vec![(pinned.clone(), Some(pin))]))
+            .expect("pinned");
+        let edit = finish(&mut run, &case);
+        let moves = moved(edit.as_ref());
+        assert_eq!(moves.len(), untouched.len() - 2);
+        assert!(
+            moves
+                .iter()
+                .all(|(id, p)| *id != deleted && *id != pinned && !p.pinned)
+        );
+        // The edit applies (nothing names a missing entity) and the pinned one stays put.
+        case.apply(edit.expect("an edit"))
+            .expect("the layout applies");
+        assert_eq!(case.positions[&pinned], pin);
     }
 }

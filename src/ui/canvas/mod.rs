@@ -41,6 +41,8 @@ pub enum CanvasAction {
     },
     /// The primary selection changed (the inspector shows it).
     Focus(Option<ItemRef>),
+    /// Show this item in the inspector, bringing the inspector tab to the front.
+    Inspect(ItemRef),
     /// Delete these items (the app confirms when links would go with them).
     Delete(Vec<ItemRef>),
     Info(String),
@@ -147,7 +149,9 @@ pub struct Canvas {
     last_rect: Rect,
     hops: usize,
     pub layout: Option<LayoutRun>,
-    pending_reveal: Option<ItemRef>,
+    /// An item to bring into view on the next frame (after the scene is rebuilt): centred
+    /// when the flag is set, else only if it is off screen.
+    pending_reveal: Option<(ItemRef, bool)>,
     /// Node sizes follow this measure (view state, not saved).
     pub size_by: SizeBy,
     /// Whether few enough nodes are on screen to keep them at a readable minimum size.
@@ -266,6 +270,29 @@ impl Canvas {
         base
     }
 
+    /// Whether nodes are drawn away from their scene places this frame (a drag of nodes or a
+    /// layout animation).
+    fn nodes_moving(&self) -> bool {
+        matches!(self.gesture, Gesture::Move { .. })
+            || self.layout.as_ref().is_some_and(LayoutRun::is_animating)
+    }
+
+    /// Where a group's box is on screen this frame, following members that are being dragged
+    /// or animated (for tests); None for a collapsed or empty group.
+    pub fn group_screen_rect(&self, id: &GroupId) -> Option<Rect> {
+        let g = self.scene.groups.iter().find(|g| &g.id == id)?;
+        let r = if self.nodes_moving() {
+            let at = self.frame_positions();
+            self.scene.group_box(&g.members, |i| at[i])?
+        } else {
+            g.rect
+        };
+        Some(Rect::from_min_max(
+            self.screen_from_canvas(self.last_rect, r.min),
+            self.screen_from_canvas(self.last_rect, r.max),
+        ))
+    }
+
     // ---- selection and camera, called by the app ----------------------------------------------
 
     /// Makes `item` the only selection (from the list or the inspector).
@@ -333,7 +360,28 @@ impl Canvas {
 
     /// Centres `item` on the next frame if it is off screen.
     pub fn reveal_later(&mut self, item: ItemRef) {
-        self.pending_reveal = Some(item);
+        self.pending_reveal = Some((item, false));
+    }
+
+    /// Centres an item, zooming in to a readable size if need be (a search hit).
+    fn centre_on(&mut self, now: f64, item: &ItemRef) {
+        if let Some(&i) = self.scene.index.get(item) {
+            let p = self.scene.nodes[i].pos;
+            self.move_camera(now, p, self.zoom.max(0.8), true);
+        }
+    }
+
+    /// Lifts the filters that hide `id` by hand, by kind or by tag (not the time window or
+    /// "only supported"); true if one was lifted.
+    fn unhide(&mut self, case: &Case, id: &EntityId) -> bool {
+        let mut shown = self.filters.hidden.remove(id);
+        if let Some(e) = case.entities.get(id) {
+            shown |= self.filters.hidden_kinds.remove(&e.kind);
+            for tag in &e.tags {
+                shown |= self.filters.hidden_tags.remove(tag);
+            }
+        }
+        shown
     }
 
     /// Centres an item if it is off screen (selection from the list, a search hit).
@@ -417,16 +465,20 @@ impl Canvas {
             self.fit_pending = false;
             self.fit_all(now, false);
         }
-        if let Some(item) = self.pending_reveal.take()
+        if let Some((item, centre)) = self.pending_reveal.take()
             && !self.fit_pending
         {
-            self.reveal(now, &item);
+            if centre {
+                self.centre_on(now, &item);
+            } else {
+                self.reveal(now, &item);
+            }
         }
         if self.step_camera(now) {
             ui.ctx().request_repaint();
         }
         if let Some(run) = &mut self.layout {
-            match run.poll(now) {
+            match run.poll(now, case) {
                 layout_run::Poll::Running => ui.ctx().request_repaint(),
                 layout_run::Poll::Finished(edit, label) => {
                     self.layout = None;
@@ -517,7 +569,10 @@ impl Canvas {
                     .button(format!("Show {} hidden", self.scene.hidden_count))
                     .clicked()
             {
-                self.filters = Filters::default();
+                // Only what the user hid; the time window and "only supported" stay.
+                self.filters.hidden.clear();
+                self.filters.hidden_kinds.clear();
+                self.filters.hidden_tags.clear();
             }
             match &self.pick {
                 Some(PendingPick::Path(from)) => {
@@ -773,6 +828,18 @@ impl Canvas {
         }
     }
 
+    /// Narrows the selection to `items`, keeping the primary if it is among them (the
+    /// inspector is told when the primary goes).
+    fn keep_selection(&mut self, mut items: Vec<ItemRef>, actions: &mut Vec<CanvasAction>) {
+        if let Some(p) = &self.primary
+            && let Some(k) = items.iter().position(|i| i == p)
+        {
+            let p = items.remove(k);
+            items.push(p);
+        }
+        self.set_selection(items, false, actions);
+    }
+
     #[allow(clippy::too_many_lines)]
     fn handle_input(
         &mut self,
@@ -786,7 +853,11 @@ impl Canvas {
         let now = ui.input(|i| i.time);
         let pointer = ui.input(|i| i.pointer.interact_pos().or(i.pointer.hover_pos()));
         let modifiers = ui.input(|i| i.modifiers);
-        if matches!(self.gesture, Gesture::None) {
+        // While a button is held, what was under the press stays the hover: a quick drag can
+        // leave a node (or its link handle) before egui reports the drag as started, and the
+        // gesture must start from what was pressed, not from where the pointer has got to.
+        let pressed = ui.input(|i| i.pointer.any_down()) && response.is_pointer_button_down_on();
+        if matches!(self.gesture, Gesture::None) && !(pressed && self.hover.is_some()) {
             self.hover = pointer
                 .filter(|p| response.contains_pointer() && rect.contains(*p))
                 .and_then(|p| self.hit(rect, p));
@@ -1131,10 +1202,24 @@ impl Canvas {
         let events = ui.input(|i| i.events.clone());
         for event in events {
             match event {
-                egui::Event::Copy | egui::Event::Cut => {
+                egui::Event::Copy => {
                     if let Some(text) = self.copy_selection(case) {
                         ui.ctx().copy_text(text);
                         actions.push(CanvasAction::Info("Copied the selection".into()));
+                    }
+                }
+                egui::Event::Cut => {
+                    // Copy, then delete what was copied through the app's delete path (its
+                    // confirmation when links go along, one undo step).
+                    if let Some(text) = self.copy_selection(case) {
+                        ui.ctx().copy_text(text);
+                        let entities = self
+                            .selected
+                            .iter()
+                            .filter(|i| matches!(i, ItemRef::Entity(_)))
+                            .cloned()
+                            .collect();
+                        actions.push(CanvasAction::Delete(entities));
                     }
                 }
                 egui::Event::Paste(text) => {
@@ -1282,11 +1367,15 @@ impl Canvas {
                 let count = pasted.len();
                 self.selected = pasted.into_iter().map(ItemRef::Entity).collect();
                 self.primary = self.selected.first().cloned();
+                // No `select`: the app would make the primary the only selection, and all the
+                // pasted entities stay selected (a drag moves them together). The inspector
+                // shows the primary once the edit is in.
                 actions.push(CanvasAction::Apply {
                     label: format!("Paste {count} entities"),
                     edit,
-                    select: self.primary.clone(),
+                    select: None,
                 });
+                actions.push(CanvasAction::Focus(self.primary.clone()));
             }
             Err(e) => actions.push(CanvasAction::Error(format!("Cannot paste: {e}"))),
         }
@@ -1640,7 +1729,10 @@ mod tests {
         let text = canvas.copy_selection(&case).expect("copied");
         let mut actions = Vec::new();
         canvas.paste(&case, &text, egui::pos2(5000.0, 5000.0), &mut actions);
-        let Some(CanvasAction::Apply { edit, .. }) = actions.pop() else {
+        let Some(CanvasAction::Apply { edit, .. }) = actions
+            .into_iter()
+            .find(|a| matches!(a, CanvasAction::Apply { .. }))
+        else {
             panic!("expected an edit");
         };
         let entities = case.entities.len();

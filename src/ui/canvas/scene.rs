@@ -222,7 +222,8 @@ pub struct Scene {
     pub grid: SpatialGrid,
     /// Bounds of nodes, groups and notes; None for an empty canvas.
     pub bounds: Option<Rect>,
-    /// Entities hidden by the filters, for the "n hidden" hint.
+    /// Entities the user hid (by kind, tag or one by one), for the "Show n hidden" button;
+    /// those left out by the time window or "only supported" are not counted.
     pub hidden_count: usize,
     /// Own position of every shown entity, members of collapsed groups included.
     pub entity_positions: HashMap<EntityId, Pos2>,
@@ -263,6 +264,7 @@ impl Scene {
     ) -> Self {
         let max = measure.map_or(0.0, |m| m.values().copied().fold(0.0, f64::max));
         let defaults = default_positions(case);
+        let user_hides = filters;
         // A time window hides inactive entities the way hidden ones are, and drops their routes.
         let inactive = filters
             .time_window
@@ -346,7 +348,9 @@ impl Scene {
         }
         for e in case.entities.values() {
             if filters.hides(e) {
-                scene.hidden_count += 1;
+                if user_hides.hides(e) {
+                    scene.hidden_count += 1;
+                }
                 continue;
             }
             let item = ItemRef::Entity(e.id.clone());
@@ -499,28 +503,38 @@ impl Scene {
             if g.collapsed {
                 continue;
             }
-            let mut rect: Option<Rect> = None;
-            for m in &g.members {
-                if case.entities.get(m).is_none_or(|e| filters.hides(e)) {
-                    continue;
-                }
-                if let Some(i) = self.node_of(m) {
-                    let n = &self.nodes[i];
-                    let r = Rect::from_center_size(n.pos, Vec2::splat(n.radius * 2.0));
-                    rect = Some(rect.map_or(r, |acc| acc.union(r)));
-                }
-            }
-            if let Some(r) = rect {
+            let shown: Vec<EntityId> = g
+                .members
+                .iter()
+                .filter(|m| case.entities.get(*m).is_some_and(|e| !filters.hides(e)))
+                .cloned()
+                .collect();
+            if let Some(rect) = self.group_box(&shown, |i| self.nodes[i].pos) {
                 self.groups.push(SceneGroup {
                     id: g.id.clone(),
                     title: g.title.clone(),
-                    // Room for labels below the nodes and the title tab above.
-                    rect: Rect::from_min_max(r.min - vec2(28.0, 40.0), r.max + vec2(28.0, 40.0)),
+                    rect,
                     members: g.members.clone(),
                     collapsed: false,
                 });
             }
         }
+    }
+
+    /// The box drawn around an expanded group: around its members' nodes, placed by `at` (a
+    /// node index to its place: the scene's, or this frame's during a drag or an animation),
+    /// with room for labels below the nodes and the title tab above. None if no member is
+    /// shown.
+    pub fn group_box(&self, members: &[EntityId], at: impl Fn(usize) -> Pos2) -> Option<Rect> {
+        let r = members
+            .iter()
+            .filter_map(|m| self.node_of(m))
+            .map(|i| Rect::from_center_size(at(i), Vec2::splat(self.nodes[i].radius * 2.0)))
+            .reduce(Rect::union)?;
+        Some(Rect::from_min_max(
+            r.min - vec2(28.0, 40.0),
+            r.max + vec2(28.0, 40.0),
+        ))
     }
 
     fn compute_bounds(&self) -> Option<Rect> {
