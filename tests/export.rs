@@ -1,4 +1,4 @@
-//! Exports to `GraphML`, GEXF and CSV, parsed back: from the library and through the CLI.
+//! Exports to `GraphML`, GEXF, CSV and SVG, parsed back: from the library and through the CLI.
 
 use chokepoint::io::export::{csv, gexf, graphml};
 use chokepoint::io::load_case;
@@ -477,4 +477,84 @@ fn cli_refuses_bad_format_missing_case_and_bad_usage() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(1), "unwritable output");
+}
+
+/// A US → SG → CN shipment whose legs name only countries: the picture's route bends through
+/// the one Singapore jurisdiction; China, with two jurisdictions, is no stop.
+#[test]
+fn svg_route_passes_the_jurisdiction_of_a_country_only_leg() {
+    use chokepoint::model::{Leg, Place};
+    let mut case = Case::default();
+    for (id, kind, country, x, y) in [
+        ("e-shipper", EntityKind::Company, "US", 0.0, 0.0),
+        ("e-consignee", EntityKind::Company, "CN", 1000.0, 0.0),
+        ("e-sg", EntityKind::Jurisdiction, "SG", 500.0, 400.0),
+        ("e-cn-1", EntityKind::Jurisdiction, "CN", 900.0, -400.0),
+        ("e-cn-2", EntityKind::Jurisdiction, "CN", 1100.0, -400.0),
+    ] {
+        let mut e = Entity::new(id, kind, id);
+        e.country = Some(country.parse().expect("country"));
+        case.entities.insert(e.id.clone(), e);
+        case.positions.insert(
+            id.into(),
+            NodePosition {
+                x,
+                y,
+                pinned: false,
+            },
+        );
+    }
+    let place = |c: &str| Place {
+        country: Some(c.parse().expect("country")),
+        ..Place::default()
+    };
+    let shipment = Shipment {
+        id: ShipmentId::new("s-1"),
+        reference: "BL-1".to_owned(),
+        shipper: Some("e-shipper".into()),
+        consignee: Some("e-consignee".into()),
+        legs: vec![
+            Leg {
+                from: place("US"),
+                to: place("SG"),
+                ..Leg::default()
+            },
+            Leg {
+                from: place("SG"),
+                to: place("CN"),
+                ..Leg::default()
+            },
+        ],
+        ..Shipment::default()
+    };
+    case.shipments.insert(shipment.id.clone(), shipment);
+
+    let svg = chokepoint::io::export::svg::write(&case);
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let route = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("shipment"))
+        .expect("the shipment is drawn");
+    // Each hop is "M x,y Q cx,cy ex,ey"; the route's points in order.
+    let hops: Vec<Vec<(f32, f32)>> = route
+        .children()
+        .filter(|n| n.has_tag_name("path"))
+        .map(|p| {
+            p.attribute("d")
+                .expect("path data")
+                .split(|c: char| c == 'M' || c == 'Q' || c.is_whitespace())
+                .filter(|t| !t.is_empty())
+                .map(|xy| {
+                    let (x, y) = xy.split_once(',').expect("x,y");
+                    (x.parse().expect("x"), y.parse().expect("y"))
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(hops.len(), 2, "shipper → SG → consignee: {hops:?}");
+    let near = |p: (f32, f32), x: f32, y: f32| (p.0 - x).hypot(p.1 - y) < 40.0;
+    assert!(near(hops[0][0], 0.0, 0.0), "{hops:?}");
+    assert!(near(hops[0][2], 500.0, 400.0), "{hops:?}");
+    assert!(near(hops[1][0], 500.0, 400.0), "{hops:?}");
+    assert!(near(hops[1][2], 1000.0, 0.0), "{hops:?}");
 }

@@ -19,8 +19,20 @@ pub const CANVAS_UNITS_PER_DEGREE: f32 = 10.0;
 /// here, centred under the map (below Antarctica, which ends at y = 900).
 pub const HOLDING_AREA_TOP: f32 = 90.0 * CANVAS_UNITS_PER_DEGREE + 200.0;
 
+/// The holding area's rows are centred on this x: under the middle of the map (longitude 0).
+pub const HOLDING_AREA_CENTRE_X: f32 = 0.0;
+
 /// Caption for the holding area, for the canvas to draw above it.
 pub const HOLDING_AREA_LABEL: &str = "No known country";
+
+/// Where [`HOLDING_AREA_LABEL`] is anchored (the middle of the caption's bottom edge): over
+/// the centre of the holding area's rows, on the area's top edge.
+pub fn holding_area_caption_anchor() -> CanvasPoint {
+    CanvasPoint {
+        x: HOLDING_AREA_CENTRE_X,
+        y: HOLDING_AREA_TOP,
+    }
+}
 
 /// The embedded `TopoJSON` (world-atlas 2.0.2, `countries-110m.json`).
 const WORLD_TOPOJSON: &str = include_str!("../../assets/world/countries-110m.json");

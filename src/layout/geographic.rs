@@ -7,10 +7,11 @@
 //! centre), then a few relaxation passes push apart nodes of neighbouring places that would
 //! overlap (Singapore and Kuala Lumpur are only ~28 units apart), centres moving least.
 //! Nodes with no place at all are set out in rows in a holding area below the map, starting
-//! at [`super::geo::HOLDING_AREA_TOP`].
+//! at [`super::geo::HOLDING_AREA_TOP`] and centred on [`super::geo::HOLDING_AREA_CENTRE_X`];
+//! the canvas captions it with [`super::geo::HOLDING_AREA_LABEL`].
 
 use super::arrange::{self, pair_direction};
-use super::geo::{self, HOLDING_AREA_TOP};
+use super::geo::{self, HOLDING_AREA_CENTRE_X, HOLDING_AREA_TOP};
 use super::graph::LayoutGraph;
 use super::{Cancelled, Progress};
 use crate::model::{CanvasPoint, CountryCode, EntityKind};
@@ -132,7 +133,8 @@ pub(crate) fn layout(
     let columns = HOLD_COLUMNS.min(homeless.len()).max(1);
     for (k, &i) in homeless.iter().enumerate() {
         positions[i] = CanvasPoint {
-            x: ((k % columns) as f32 - (columns as f32 - 1.0) * 0.5) * HOLD_CELL_WIDTH,
+            x: HOLDING_AREA_CENTRE_X
+                + ((k % columns) as f32 - (columns as f32 - 1.0) * 0.5) * HOLD_CELL_WIDTH,
             y: HOLDING_AREA_TOP + HOLD_CELL_HEIGHT * 0.5 + (k / columns) as f32 * HOLD_CELL_HEIGHT,
         };
     }

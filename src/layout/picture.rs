@@ -2,7 +2,8 @@
 //! shows the case as the canvas does: where entities without a saved place stand, how wide a
 //! shipment's route is drawn, and which entities a route passes.
 
-use crate::model::{CanvasPoint, Case, EntityId, Shipment};
+use crate::model::{CanvasPoint, Case, CountryCode, EntityId, EntityKind, Place, Shipment};
+use std::collections::HashMap;
 
 /// Spacing of the grid where entities without a saved place are drawn, in canvas units.
 pub const UNPLACED_SPACING: f32 = 150.0;
@@ -66,23 +67,75 @@ pub fn shipment_route_width(s: &Shipment) -> f32 {
     route_width(s.total_quantity(), value)
 }
 
+/// Which jurisdiction entity stands for a country on a shipment's route: a leg place that
+/// names only a country passes that country's jurisdiction node, when the case holds exactly
+/// one jurisdiction with the code (with several, or none, the place is not a stop). Built once
+/// per case and shared by every route of it.
+#[derive(Clone, Debug, Default)]
+pub struct JurisdictionIndex<'a> {
+    /// `None` for a code that several jurisdictions share.
+    by_country: HashMap<&'a CountryCode, Option<&'a EntityId>>,
+}
+
+impl<'a> JurisdictionIndex<'a> {
+    pub fn new(case: &'a Case) -> Self {
+        let mut by_country: HashMap<&CountryCode, Option<&EntityId>> = HashMap::new();
+        for (id, e) in &case.entities {
+            if e.kind == EntityKind::Jurisdiction
+                && let Some(c) = &e.country
+            {
+                by_country
+                    .entry(c)
+                    .and_modify(|only| *only = None)
+                    .or_insert(Some(id));
+            }
+        }
+        Self { by_country }
+    }
+
+    /// The one jurisdiction entity with this country code, if there is exactly one.
+    pub fn get(&self, country: &CountryCode) -> Option<&'a EntityId> {
+        self.by_country.get(country).copied().flatten()
+    }
+
+    /// The entity a route passes at `place`: the one the place names, else the jurisdiction of
+    /// its country (see [`Self::get`]).
+    pub fn place_stop(&self, place: &'a Place) -> Option<&'a EntityId> {
+        place
+            .entity
+            .as_ref()
+            .or_else(|| place.country.as_ref().and_then(|c| self.get(c)))
+    }
+}
+
+/// The entities the places of a shipment's legs stand for, in order (each leg's from, then its
+/// to; see [`JurisdictionIndex::place_stop`]). Repeats are left in: callers collapse them.
+pub fn leg_stops<'a>(
+    s: &'a Shipment,
+    places: &'a JurisdictionIndex<'a>,
+) -> impl Iterator<Item = &'a EntityId> {
+    s.legs
+        .iter()
+        .flat_map(|leg| [&leg.from, &leg.to])
+        .filter_map(|place| places.place_stop(place))
+}
+
 /// The entities a shipment's goods pass, in order: shipper, forwarders, the places of its legs
-/// that are entities, consignee, suspected end user. Routes are drawn through them.
-pub fn route_stops(s: &Shipment) -> impl Iterator<Item = &EntityId> {
+/// ([`leg_stops`]), consignee, suspected end user. Routes are drawn through them.
+pub fn route_stops<'a>(
+    s: &'a Shipment,
+    places: &'a JurisdictionIndex<'a>,
+) -> impl Iterator<Item = &'a EntityId> {
     s.shipper
         .iter()
         .chain(&s.forwarders)
-        .chain(
-            s.legs
-                .iter()
-                .flat_map(|leg| leg.from.entity.iter().chain(leg.to.entity.iter())),
-        )
+        .chain(leg_stops(s, places))
         .chain(&s.consignee)
         .chain(&s.suspected_end_user)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -91,6 +144,74 @@ mod tests {
         assert!(route_width(200.0, 0.0) > route_width(8.0, 0.0));
         assert!(route_width(0.0, 5_600_000.0) > 2.0);
         assert_eq!(route_width(1e30, 0.0), 14.0);
+    }
+
+    fn country_place(code: &str) -> Place {
+        Place {
+            country: Some(code.parse().expect("country")),
+            ..Place::default()
+        }
+    }
+
+    /// A US → SG → CN shipment whose legs name only countries, in a case with one Singapore
+    /// jurisdiction and two Chinese ones (and none for the US).
+    pub(crate) fn country_route_case() -> Case {
+        let mut case = Case::default();
+        for (id, kind, country) in [
+            ("e-shipper", EntityKind::Company, Some("US")),
+            ("e-consignee", EntityKind::Company, Some("CN")),
+            ("e-sg", EntityKind::Jurisdiction, Some("SG")),
+            ("e-cn-1", EntityKind::Jurisdiction, Some("CN")),
+            ("e-cn-2", EntityKind::Jurisdiction, Some("CN")),
+            ("e-sg-port", EntityKind::Facility, Some("SG")),
+        ] {
+            let mut e = crate::model::Entity::new(id, kind, id);
+            e.country = country.map(|c| c.parse().expect("country"));
+            case.entities.insert(id.into(), e);
+        }
+        let s = Shipment {
+            id: "s-1".into(),
+            shipper: Some("e-shipper".into()),
+            consignee: Some("e-consignee".into()),
+            legs: vec![
+                crate::model::Leg {
+                    from: country_place("US"),
+                    to: country_place("SG"),
+                    ..crate::model::Leg::default()
+                },
+                crate::model::Leg {
+                    from: country_place("SG"),
+                    to: country_place("CN"),
+                    ..crate::model::Leg::default()
+                },
+            ],
+            ..Shipment::default()
+        };
+        case.shipments.insert(s.id.clone(), s);
+        case
+    }
+
+    #[test]
+    fn a_country_only_place_routes_through_its_one_jurisdiction() {
+        let case = country_route_case();
+        let places = JurisdictionIndex::new(&case);
+        let s = case.shipments.values().next().expect("shipment");
+        let stops: Vec<&str> = route_stops(s, &places).map(EntityId::as_str).collect();
+        // SG once per leg end (callers collapse repeats); no US jurisdiction; CN is ambiguous.
+        assert_eq!(stops, ["e-shipper", "e-sg", "e-sg", "e-consignee"]);
+        assert_eq!(places.get(&"CN".parse().expect("country")), None);
+        assert_eq!(places.get(&"US".parse().expect("country")), None);
+    }
+
+    #[test]
+    fn a_place_naming_an_entity_keeps_it() {
+        let mut case = country_route_case();
+        let s = case.shipments.values_mut().next().expect("shipment");
+        s.legs[0].to.entity = Some("e-sg-port".into());
+        let places = JurisdictionIndex::new(&case);
+        let s = case.shipments.values().next().expect("shipment");
+        let stops: Vec<&str> = leg_stops(s, &places).map(EntityId::as_str).collect();
+        assert_eq!(stops, ["e-sg-port", "e-sg"]);
     }
 
     #[test]

@@ -559,12 +559,13 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
     // Shipments: routed arrows through their stops.
     out.push_str("<g class=\"shipments\" fill=\"none\">\n");
     let mut per_first_hop: BTreeMap<(&EntityId, &EntityId), usize> = BTreeMap::new();
+    let places = crate::layout::picture::JurisdictionIndex::new(case);
     for s in case.shipments.values() {
         if inactive.shipments.contains(&s.id) {
             continue;
         }
         let mut stops: Vec<&EntityId> = Vec::new();
-        for id in crate::layout::picture::route_stops(s).filter_map(&node_of) {
+        for id in crate::layout::picture::route_stops(s, &places).filter_map(&node_of) {
             if stops.last() != Some(&id) {
                 stops.push(id);
             }

@@ -103,11 +103,7 @@ impl Canvas {
                 self.screen_from_canvas(rect, tab.min),
                 self.screen_from_canvas(rect, tab.max),
             );
-            let size = if self.sparse {
-                (theme::CANVAS_LABEL_SIZE * self.zoom).max(theme::CANVAS_SPARSE_LABEL_PX)
-            } else {
-                theme::CANVAS_LABEL_SIZE * self.zoom
-            };
+            let size = self.label_px();
             if size >= theme::CANVAS_MIN_TEXT_PX {
                 painter.text(
                     tab.left_center() + vec2(8.0, 0.0),
@@ -566,6 +562,47 @@ impl Canvas {
                 .collect();
             painter.add(Shape::line(pts, stroke));
         }
+        self.draw_holding_caption(painter, rect, dark);
+    }
+
+    /// The caption of the geographic layout's holding area (entities with no known country,
+    /// in rows below the map), above it while some node stands there; sized and hidden far
+    /// out like node labels.
+    fn draw_holding_caption(&self, painter: &Painter, rect: Rect, dark: bool) {
+        use crate::layout::geo;
+        let size = self.label_px();
+        if size < theme::CANVAS_MIN_TEXT_PX {
+            return;
+        }
+        let anchor = geo::holding_area_caption_anchor();
+        let at = self.screen_from_canvas(rect, pos2(anchor.x, anchor.y));
+        if !rect.expand(400.0).contains(at) {
+            return;
+        }
+        let area = Rect::from_min_max(
+            pos2(f32::NEG_INFINITY, anchor.y),
+            pos2(f32::INFINITY, f32::INFINITY),
+        );
+        if self.scene.grid.count_at_most(&self.scene.nodes, area, 1) == 0 {
+            return;
+        }
+        painter.text(
+            at,
+            Align2::CENTER_BOTTOM,
+            geo::HOLDING_AREA_LABEL,
+            FontId::proportional(size.clamp(10.0, 24.0)),
+            theme::label_text(dark),
+        );
+    }
+
+    /// On-screen size of node labels (points): they scale with zoom, but keep a readable
+    /// minimum while few nodes are on screen.
+    fn label_px(&self) -> f32 {
+        if self.sparse {
+            (theme::CANVAS_LABEL_SIZE * self.zoom).max(theme::CANVAS_SPARSE_LABEL_PX)
+        } else {
+            theme::CANVAS_LABEL_SIZE * self.zoom
+        }
     }
 
     fn draw_node(&self, painter: &Painter, rect: Rect, i: usize, style: &Style) {
@@ -670,11 +707,7 @@ impl Canvas {
                 theme::node_icon_color(style.dark),
             );
         }
-        let label_size = if self.sparse {
-            (theme::CANVAS_LABEL_SIZE * self.zoom).max(theme::CANVAS_SPARSE_LABEL_PX)
-        } else {
-            theme::CANVAS_LABEL_SIZE * self.zoom
-        };
+        let label_size = self.label_px();
         if label_size >= theme::CANVAS_MIN_TEXT_PX || selected || hovered || highlighted {
             text_with_background(
                 painter,
@@ -1460,5 +1493,82 @@ impl Canvas {
                 _ => {}
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::geo;
+    use crate::model::{Entity, NodePosition};
+    use crate::ui::canvas::scene::{Filters, Scene};
+
+    /// The texts one frame of `canvas` paints on an 800×600 screen.
+    fn painted_texts(canvas: &Canvas) -> Vec<String> {
+        let ctx = egui::Context::default();
+        let input = egui::RawInput {
+            screen_rect: Some(Rect::from_min_size(Pos2::ZERO, vec2(800.0, 600.0))),
+            ..egui::RawInput::default()
+        };
+        let out = ctx.run_ui(input, |ui| {
+            let rect = ui.max_rect();
+            canvas.draw(ui, ui.painter(), rect);
+        });
+        let texts = out
+            .shapes
+            .iter()
+            .filter_map(|c| match &c.shape {
+                Shape::Text(t) => Some(t.galley.text().to_owned()),
+                _ => None,
+            })
+            .collect();
+        out.drop_without_applying_deltas();
+        texts
+    }
+
+    /// A canvas with the map shown, looking at the holding area's caption, with one entity at
+    /// `y` (below the map when `y` is past the holding area's top).
+    fn canvas_with_entity_at(y: f32) -> Canvas {
+        let mut case = Case::default();
+        let e = Entity::new("e-lost", EntityKind::Person, "Lost Person");
+        case.positions.insert(
+            e.id.clone(),
+            NodePosition {
+                x: geo::HOLDING_AREA_CENTRE_X,
+                y,
+                pinned: false,
+            },
+        );
+        case.entities.insert(e.id.clone(), e);
+        let anchor = geo::holding_area_caption_anchor();
+        Canvas {
+            scene: Scene::build(&case, &Filters::default()),
+            show_map: true,
+            center: pos2(anchor.x, anchor.y),
+            ..Canvas::default()
+        }
+    }
+
+    #[test]
+    fn the_holding_area_is_captioned_while_the_map_shows_and_someone_stands_there() {
+        let below = geo::HOLDING_AREA_TOP + 50.0;
+        let has_caption = |c: &Canvas| {
+            painted_texts(c)
+                .iter()
+                .any(|t| t == geo::HOLDING_AREA_LABEL)
+        };
+        let mut canvas = canvas_with_entity_at(below);
+        assert!(has_caption(&canvas));
+        // No map, no caption.
+        canvas.show_map = false;
+        assert!(!has_caption(&canvas));
+        // Far out with many nodes on screen (not sparse): hidden, like node labels.
+        canvas.show_map = true;
+        canvas.sparse = false;
+        canvas.zoom = 0.1;
+        assert!(!has_caption(&canvas));
+        // Nobody in the holding area: nothing to caption.
+        let canvas = canvas_with_entity_at(geo::HOLDING_AREA_TOP - 400.0);
+        assert!(!has_caption(&canvas));
     }
 }

@@ -1465,9 +1465,12 @@ fn adjacency(case: &Case) -> HashMap<EntityId, Vec<EntityId>> {
     for l in case.links.values() {
         add(&l.from, &l.to);
     }
+    let places = scene::JurisdictionIndex::new(case);
     for s in case.shipments.values() {
         // Along the drawn route, then on to the declared end user.
-        let stops: Vec<&EntityId> = scene::route_stops(s).chain(&s.declared_end_user).collect();
+        let stops: Vec<&EntityId> = scene::route_stops(s, &places)
+            .chain(&s.declared_end_user)
+            .collect();
         for w in stops.windows(2) {
             add(w[0], w[1]);
         }

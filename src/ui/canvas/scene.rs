@@ -457,12 +457,13 @@ impl Scene {
 
     fn build_routes(&mut self, case: &Case, inactive: Option<&Inactive>) {
         let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
+        let places = JurisdictionIndex::new(case);
         for s in case.shipments.values() {
             if inactive.is_some_and(|i| i.shipments.contains(&s.id)) {
                 continue;
             }
             let mut stops: Vec<usize> = Vec::new();
-            for i in route_stops(s).filter_map(|e| self.node_of(e)) {
+            for i in route_stops(s, &places).filter_map(|e| self.node_of(e)) {
                 if stops.last() != Some(&i) {
                     stops.push(i);
                 }
@@ -571,7 +572,7 @@ impl Scene {
     }
 }
 
-pub use crate::layout::picture::route_stops;
+pub use crate::layout::picture::{JurisdictionIndex, route_stops};
 
 fn node_position(case: &Case, defaults: &HashMap<EntityId, Pos2>, id: &EntityId) -> Pos2 {
     match case.positions.get(id) {
@@ -710,6 +711,19 @@ mod tests {
                 .nodes
                 .iter()
                 .all(|n| n.radius >= 0.75 * NODE_RADIUS - 1e-3)
+        );
+    }
+
+    #[test]
+    fn a_route_named_by_countries_passes_the_one_jurisdiction_of_each() {
+        // US → SG → CN by country only: one SG jurisdiction, two CN ones, none for the US.
+        let case = crate::layout::picture::tests::country_route_case();
+        let scene = Scene::build(&case, &Filters::default());
+        let node = |id: &str| scene.node_of(&EntityId::from(id)).expect("drawn");
+        assert_eq!(scene.routes.len(), 1);
+        assert_eq!(
+            scene.routes[0].stops,
+            [node("e-shipper"), node("e-sg"), node("e-consignee")]
         );
     }
 
