@@ -940,3 +940,57 @@ fn a_group_box_follows_its_members_while_dragged_or_laid_out() {
         }
     }
 }
+
+#[test]
+fn paste_from_the_background_menu_lands_where_the_menu_was_opened() {
+    let mut h = ready();
+    let su_di = screen_pos(&h, "e-su-di");
+    click(&mut h, su_di);
+    h.event(Event::Copy);
+    h.step();
+    let text = copied_text(&h).expect("the selection was copied");
+    h.run();
+    let before: Vec<EntityId> = h.state().case.entities.keys().cloned().collect();
+    let spot = empty_spot(&h);
+    right_click(&mut h, spot);
+    h.get_by_role_and_label(Role::Button, "Paste").click();
+    h.run();
+    // The clipboard's text arrives later, with the pointer gone elsewhere.
+    h.event(Event::PointerMoved(su_di + vec2(0.0, 120.0)));
+    h.step();
+    h.event(Event::Paste(text));
+    h.run();
+    let app = h.state();
+    let pasted: Vec<&EntityId> = app
+        .case
+        .entities
+        .keys()
+        .filter(|e| !before.contains(e))
+        .collect();
+    assert_eq!(pasted.len(), 1);
+    let at = app.canvas.node_screen_pos(pasted[0]).expect("drawn");
+    assert!(
+        at.distance(spot) < 30.0,
+        "pasted at {at:?}, menu at {spot:?}"
+    );
+}
+
+#[test]
+fn linking_an_entity_to_itself_is_cancelled_with_a_reason() {
+    let mut h = ready();
+    let su_di = screen_pos(&h, "e-su-di");
+    right_click(&mut h, su_di);
+    h.get_by_role_and_label(Role::Button, "Link or ship to…")
+        .click();
+    h.run();
+    let links = h.state().case.links.len();
+    click(&mut h, su_di);
+    assert_eq!(h.state().case.links.len(), links);
+    assert!(
+        h.state()
+            .status_message()
+            .is_some_and(|m| m.contains("same entity")),
+        "{:?}",
+        h.state().status_message()
+    );
+}

@@ -940,6 +940,7 @@ impl Canvas {
                         close = true;
                     }
                     if ui.button("Paste").on_hover_text("Ctrl+V").clicked() {
+                        self.paste_at = Some((at, now));
                         ui.ctx()
                             .send_viewport_cmd(egui::ViewportCommand::RequestPaste);
                         close = true;

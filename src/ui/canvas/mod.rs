@@ -141,6 +141,10 @@ pub struct Canvas {
     context: Option<(Option<Hit>, Pos2)>,
     picker: Option<Picker>,
     pick: Option<PendingPick>,
+    /// Where the background menu's *Paste* was asked for (canvas space): the clipboard text
+    /// arrives a frame later, when the pointer may be elsewhere. With the time it was asked
+    /// for: an empty clipboard sends nothing, and a later Ctrl+V must not land there.
+    paste_at: Option<(Pos2, f64)>,
     camera_move: Option<CameraMove>,
     search: Search,
     /// Fit the case into view on the next frame (after opening a case).
@@ -177,6 +181,7 @@ impl Default for Canvas {
             context: None,
             picker: None,
             pick: None,
+            paste_at: None,
             camera_move: None,
             search: Search::default(),
             fit_pending: true,
@@ -977,6 +982,10 @@ impl Canvas {
                             screen: pointer.unwrap_or(rect.center()),
                         });
                     }
+                    (PendingPick::Link(_), Some(_)) => actions.push(CanvasAction::Info(
+                        "Cancelled: that is the same entity; click another one to link or ship to"
+                            .into(),
+                    )),
                     _ => actions.push(CanvasAction::Info("Cancelled: no entity clicked".into())),
                 }
                 return;
@@ -1223,9 +1232,16 @@ impl Canvas {
                     }
                 }
                 egui::Event::Paste(text) => {
-                    let at = self.canvas_from_screen(
-                        self.last_rect,
-                        ui.input(|i| i.pointer.hover_pos()).unwrap_or(centre),
+                    let now = ui.input(|i| i.time);
+                    let asked = self.paste_at.take().filter(|(_, t)| now - t < 2.0);
+                    let at = asked.map_or_else(
+                        || {
+                            self.canvas_from_screen(
+                                self.last_rect,
+                                ui.input(|i| i.pointer.hover_pos()).unwrap_or(centre),
+                            )
+                        },
+                        |(p, _)| p,
                     );
                     self.paste(case, &text, at, actions);
                 }
