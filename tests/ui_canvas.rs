@@ -994,3 +994,99 @@ fn linking_an_entity_to_itself_is_cancelled_with_a_reason() {
         h.state().status_message()
     );
 }
+
+#[test]
+fn dragging_the_handle_onto_another_node_can_create_a_shipment() {
+    let mut h = ready();
+    let shipments = h.state().case.shipments.len();
+    let a = screen_pos(&h, "e-su-di");
+    let b = screen_pos(&h, "e-guangdong");
+    h.event(Event::PointerMoved(a));
+    h.run();
+    let handle = h
+        .get_by_role_and_label(Role::Button, "Link from Su Di")
+        .rect()
+        .center();
+    drag(&mut h, handle, b, Modifiers::NONE);
+    h.get_by_role_and_label(
+        Role::Button,
+        &format!("{} Shipment", chokepoint::ui::theme::SHIPMENT_GLYPH),
+    )
+    .click();
+    h.run();
+    let case = &h.state().case;
+    assert_eq!(case.shipments.len(), shipments + 1);
+    assert!(matches!(h.state().selection, Some(ItemRef::Shipment(_))));
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::Z);
+    h.run();
+    assert_eq!(h.state().case.shipments.len(), shipments);
+}
+
+/// Presses or releases the middle button at `at`.
+fn middle(at: Pos2, pressed: bool) -> Event {
+    Event::PointerButton {
+        pos: at,
+        button: PointerButton::Middle,
+        pressed,
+        modifiers: Modifiers::NONE,
+    }
+}
+
+#[test]
+fn middle_drag_and_space_drag_pan_even_over_a_node() {
+    let mut h = ready();
+    let case_before = h.state().case.clone();
+    // Middle button, starting on a node: the view moves, the node does not.
+    let from = screen_pos(&h, "e-su-di");
+    let centre = h.state().canvas.center;
+    h.event(Event::PointerMoved(from));
+    h.step();
+    h.event(middle(from, true));
+    h.step();
+    for k in 1..=6 {
+        h.event(Event::PointerMoved(from + vec2(-12.0, 8.0) * k as f32));
+        h.step();
+    }
+    h.event(middle(from + vec2(-72.0, 48.0), false));
+    h.run();
+    assert_eq!(h.state().case, case_before, "middle-drag moved nothing");
+    assert_ne!(h.state().canvas.center, centre, "middle-drag panned");
+
+    // Space held, primary drag starting on a node: a pan as well.
+    let from = screen_pos(&h, "e-su-di");
+    let centre = h.state().canvas.center;
+    h.event(Event::Key {
+        key: egui::Key::Space,
+        physical_key: None,
+        pressed: true,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.step();
+    drag(&mut h, from, from + vec2(60.0, -40.0), Modifiers::NONE);
+    h.event(Event::Key {
+        key: egui::Key::Space,
+        physical_key: None,
+        pressed: false,
+        repeat: false,
+        modifiers: Modifiers::NONE,
+    });
+    h.run();
+    assert_eq!(h.state().case, case_before, "space-drag moved nothing");
+    assert_ne!(h.state().canvas.center, centre, "space-drag panned");
+}
+
+#[test]
+fn esc_cancels_a_layout_and_leaves_the_case_as_it_was() {
+    let mut h = ready();
+    let before = h.state().case.clone();
+    h.get_by_role_and_label(Role::Button, "Layout").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Circular").click();
+    h.step();
+    assert!(h.state().canvas.layout.is_some(), "the layout started");
+    h.key_press(egui::Key::Escape);
+    common::step_until(&mut h, |h| h.state().canvas.layout.is_none());
+    assert_eq!(h.state().case, before, "a cancelled layout changes nothing");
+    assert!(!h.state().history.can_undo(), "and leaves no undo step");
+}
