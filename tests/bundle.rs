@@ -191,6 +191,49 @@ fn wrong_or_missing_passphrase_is_a_clear_error() {
 }
 
 #[test]
+fn the_scrypt_work_a_bundle_may_ask_for_is_a_fixed_cap() {
+    use chokepoint::io::bundle::MAX_SCRYPT_LOG_N;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("secret.cpbundle");
+    write_bundle(&seed_path(), &seed_case(), &out, Some(PASSPHRASE)).expect("bundle");
+    let bytes = std::fs::read(&out).expect("read");
+    // The age header names the work: a line "-> scrypt SALT LOG_N".
+    let stanza = b"-> scrypt ";
+    let at = bytes
+        .windows(stanza.len())
+        .position(|w| w == stanza)
+        .expect("a scrypt stanza");
+    let end = at
+        + bytes[at..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .expect("end of line");
+    let digits = at
+        + bytes[at..end]
+            .iter()
+            .rposition(|&b| b == b' ')
+            .expect("space")
+        + 1;
+    let written: u8 = std::str::from_utf8(&bytes[digits..end])
+        .expect("ascii")
+        .parse()
+        .expect("a number");
+    assert!(
+        written <= MAX_SCRYPT_LOG_N,
+        "our own bundles open: {written}"
+    );
+
+    // One step above the cap is refused before any work, however fast or busy this machine
+    // is at the moment (the cap is not timed from a sample).
+    let mut asking = bytes[..digits].to_vec();
+    asking.extend_from_slice((MAX_SCRYPT_LOG_N + 1).to_string().as_bytes());
+    asking.extend_from_slice(&bytes[end..]);
+    let err = refuse(&asking, Some(PASSPHRASE));
+    assert!(matches!(err, BundleError::Encryption { .. }), "{err}");
+    assert!(err.to_string().contains("far more work"), "{err}");
+}
+
+#[test]
 fn a_passphrase_is_not_empty() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("x.cpbundle");

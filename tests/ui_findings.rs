@@ -33,7 +33,10 @@ fn flag_count(h: &Harness<'static, ChokepointApp>) -> usize {
 fn open_findings(h: &mut Harness<'static, ChokepointApp>) {
     h.run();
     h.get_by_role_and_label(Role::Button, "Findings").click();
-    common::step_until(h, |h| h.query_by_label_contains("open, ").is_some());
+    assert!(
+        common::step_until(h, |h| h.query_by_label_contains("open, ").is_some()),
+        "the findings are computed"
+    );
     h.run();
     assert_eq!(h.state().right_tab, RightTab::Findings);
 }

@@ -236,7 +236,9 @@ fn a_view_picture_and_the_report_are_exported_from_the_app() {
         .click();
     // Without a desktop file chooser (as here), the app asks for a path.
     let prompt = "Export the view's picture to";
-    if !common::step_until(&mut h, |h| h.query_by_label(prompt).is_some()) {
+    if !common::step_until_within(&mut h, std::time::Duration::from_secs(10), |h| {
+        h.query_by_label(prompt).is_some()
+    }) {
         eprintln!("a desktop file chooser answered; the typed-path export is not tested here");
         return;
     }

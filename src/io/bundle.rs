@@ -53,6 +53,17 @@ pub const MANIFEST_ENTRY: &str = "manifest.ron";
 /// Largest manifest we read.
 const MAX_MANIFEST_BYTES: u64 = 64 << 10;
 
+/// Most scrypt work an encrypted bundle may ask of us to try a passphrase: `N = 2^22`, 4 GiB
+/// of memory and several seconds (the cap of the reference age implementation).
+///
+/// Not age's default, which is four steps above what scrypt costs on this machine *at the
+/// moment the bundle is opened*, timed from a single sample of a few milliseconds: while the
+/// machine is busy (a build, a backup, a video call) that sample can take many times as long,
+/// and a bundle written a minute earlier on the same machine was refused as asking too much.
+/// Our own bundles ask for about a second of the writer's time (`N = 2^18` to `2^20` where
+/// this was measured), below this cap.
+pub const MAX_SCRYPT_LOG_N: u8 = 22;
+
 /// How an age-encrypted file starts (binary and ASCII-armoured forms).
 const AGE_MAGIC: &[u8] = b"age-encryption.org/";
 const AGE_ARMOR_MAGIC: &[u8] = b"-----BEGIN AGE ENCRYPTED FILE-----";
@@ -812,8 +823,9 @@ fn decrypt<R: io::BufRead + Seek>(
                 .to_owned(),
         });
     }
-    let identity =
+    let mut identity =
         age::scrypt::Identity::new(age::secrecy::SecretString::from(passphrase.to_owned()));
+    identity.set_max_work_factor(MAX_SCRYPT_LOG_N);
     decryptor
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
         .map_err(fail)

@@ -25,18 +25,43 @@ pub fn realtime_harness(case: Case) -> Harness<'static, ChokepointApp> {
         })
 }
 
+/// How long [`step_until`] waits for background work. Generous on purpose: a passing test
+/// stops waiting as soon as the work lands, and on a busy CI machine (two cores, a build
+/// beside the tests) a worker thread can take many times its usual time. A bundle's
+/// passphrase alone is scrypt, which `age` tunes to about a second of this machine's time from
+/// a one-millisecond sample and which is memory-hard (up to a gigabyte); writing the bundle
+/// then waits for the disk (fsync) while the build beside it writes too.
+pub const WAIT_LIMIT: std::time::Duration = std::time::Duration::from_mins(1);
+
 /// Steps frames (sleeping a little between them, so worker threads can finish) until `done`
-/// holds; false if it still does not after about four seconds.
+/// holds; false if it still does not after [`WAIT_LIMIT`] of wall-clock time.
 pub fn step_until(
     h: &mut Harness<'static, ChokepointApp>,
     done: impl Fn(&Harness<'static, ChokepointApp>) -> bool,
 ) -> bool {
-    for _ in 0..400 {
+    step_until_within(h, WAIT_LIMIT, done)
+}
+
+/// [`step_until`] with its own limit, for waits that are expected to time out in some
+/// environments (a desktop file chooser answering instead of the app's path prompt).
+///
+/// The limit is wall-clock time, not a number of frames: how many frames fit in the time a
+/// worker thread needs depends on the machine's load, which a frame count would turn into a
+/// flaky test.
+pub fn step_until_within(
+    h: &mut Harness<'static, ChokepointApp>,
+    limit: std::time::Duration,
+    done: impl Fn(&Harness<'static, ChokepointApp>) -> bool,
+) -> bool {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
         h.step();
         if done(h) {
             return true;
         }
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    false
 }
