@@ -172,20 +172,25 @@ fn shift_drag_selects_the_nodes_in_the_box() {
     }
 }
 
+/// Hovers entity `from` (named `name`) so its + handle shows to the right of it, then drags
+/// that handle onto entity `to`; the kind picker is left open.
+fn drag_from_handle(h: &mut Harness<'static, ChokepointApp>, from: &str, name: &str, to: &str) {
+    let a = screen_pos(h, from);
+    let b = screen_pos(h, to);
+    h.event(Event::PointerMoved(a));
+    h.run();
+    let handle = h
+        .get_by_role_and_label(Role::Button, &format!("Link from {name}"))
+        .rect()
+        .center();
+    drag(h, handle, b, Modifiers::NONE);
+}
+
 #[test]
 fn dragging_the_handle_onto_another_node_creates_a_link() {
     let mut h = ready();
     let links = h.state().case.links.len();
-    let a = screen_pos(&h, "e-su-di");
-    let b = screen_pos(&h, "e-h200");
-    // Hovering shows the + handle to the right of the node.
-    h.event(Event::PointerMoved(a));
-    h.run();
-    let handle = h
-        .get_by_role_and_label(Role::Button, "Link from Su Di")
-        .rect()
-        .center();
-    drag(&mut h, handle, b, Modifiers::NONE);
+    drag_from_handle(&mut h, "e-su-di", "Su Di", "e-h200");
     h.get_by_role_and_label(Role::Button, LinkKindTag::Associate.label())
         .click();
     h.run();
@@ -586,19 +591,7 @@ fn cut_copies_then_deletes_through_the_confirmation_as_one_undo_step() {
 }
 
 fn harness_with(startup: chokepoint::ui::Startup) -> Harness<'static, ChokepointApp> {
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(400)
-        .allow_missing_glyphs()
-        .build_eframe(|cc| {
-            ChokepointApp::new(
-                &cc.egui_ctx,
-                startup,
-                chokepoint::ui::Settings::default(),
-                false,
-            )
-        });
+    let mut h = common::realtime_harness_with(startup);
     h.run();
     h.run();
     h
@@ -999,15 +992,7 @@ fn linking_an_entity_to_itself_is_cancelled_with_a_reason() {
 fn dragging_the_handle_onto_another_node_can_create_a_shipment() {
     let mut h = ready();
     let shipments = h.state().case.shipments.len();
-    let a = screen_pos(&h, "e-su-di");
-    let b = screen_pos(&h, "e-guangdong");
-    h.event(Event::PointerMoved(a));
-    h.run();
-    let handle = h
-        .get_by_role_and_label(Role::Button, "Link from Su Di")
-        .rect()
-        .center();
-    drag(&mut h, handle, b, Modifiers::NONE);
+    drag_from_handle(&mut h, "e-su-di", "Su Di", "e-guangdong");
     h.get_by_role_and_label(
         Role::Button,
         &format!("{} Shipment", chokepoint::ui::theme::SHIPMENT_GLYPH),

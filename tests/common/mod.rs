@@ -10,19 +10,17 @@ use egui_kittest::Harness;
 /// The real app on `case`, 1500×950 points, stepping 1/60 s per frame: two clicks make a
 /// double-click and animations take as many frames as they would for a user.
 pub fn realtime_harness(case: Case) -> Harness<'static, ChokepointApp> {
+    realtime_harness_with(Startup::for_case(case))
+}
+
+/// [`realtime_harness`] started as `startup` says (a file, a theme, a time window, ...).
+pub fn realtime_harness_with(startup: Startup) -> Harness<'static, ChokepointApp> {
     Harness::builder()
         .with_size(egui::vec2(1500.0, 950.0))
         .with_step_dt(1.0 / 60.0)
         .with_max_steps(400)
         .allow_missing_glyphs()
-        .build_eframe(|cc| {
-            ChokepointApp::new(
-                &cc.egui_ctx,
-                Startup::for_case(case),
-                Settings::default(),
-                false,
-            )
-        })
+        .build_eframe(|cc| ChokepointApp::new(&cc.egui_ctx, startup, Settings::default(), false))
 }
 
 /// How long [`step_until`] waits for background work. Generous on purpose: a passing test

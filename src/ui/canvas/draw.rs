@@ -68,16 +68,8 @@ impl Canvas {
 
         // Every node's place this frame (drags and layout animations included), computed once.
         let at = self.frame_positions();
-        let moving_boxes = self.nodes_moving();
         for g in &self.scene.groups {
-            // While members are dragged or animated, the box follows them.
-            let g_rect = if moving_boxes {
-                self.scene
-                    .group_box(&g.members, |i| at[i])
-                    .unwrap_or(g.rect)
-            } else {
-                g.rect
-            };
+            let g_rect = self.group_rect_now(g, &at);
             if !g_rect.intersects(view) {
                 continue;
             }

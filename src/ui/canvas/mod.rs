@@ -282,16 +282,23 @@ impl Canvas {
             || self.layout.as_ref().is_some_and(LayoutRun::is_animating)
     }
 
-    /// Where a group's box is on screen this frame, following members that are being dragged
-    /// or animated (for tests); None for a collapsed or empty group.
-    pub fn group_screen_rect(&self, id: &GroupId) -> Option<Rect> {
-        let g = self.scene.groups.iter().find(|g| &g.id == id)?;
-        let r = if self.nodes_moving() {
-            let at = self.frame_positions();
-            self.scene.group_box(&g.members, |i| at[i])?
+    /// A group's box this frame: while its members are dragged or animated it follows them
+    /// (`at` holds this frame's node places, see [`Self::frame_positions`]).
+    fn group_rect_now(&self, g: &scene::SceneGroup, at: &[Pos2]) -> Rect {
+        if self.nodes_moving() {
+            self.scene
+                .group_box(&g.members, |i| at[i])
+                .unwrap_or(g.rect)
         } else {
             g.rect
-        };
+        }
+    }
+
+    /// Where a group's box is on screen this frame, following members that are being dragged
+    /// or animated (for tests); None for a collapsed group.
+    pub fn group_screen_rect(&self, id: &GroupId) -> Option<Rect> {
+        let g = self.scene.groups.iter().find(|g| &g.id == id)?;
+        let r = self.group_rect_now(g, &self.frame_positions());
         Some(Rect::from_min_max(
             self.screen_from_canvas(self.last_rect, r.min),
             self.screen_from_canvas(self.last_rect, r.max),
