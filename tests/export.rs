@@ -1,7 +1,10 @@
 //! Exports to `GraphML`, GEXF, CSV and SVG, parsed back: from the library and through the CLI.
 
+mod common;
+
 use chokepoint::io::export::{csv, gexf, graphml};
 use chokepoint::io::load_case;
+use chokepoint::layout::picture::{JurisdictionIndex, route_stops};
 use chokepoint::model::{Case, Entity, EntityKind, NodePosition, Shipment, ShipmentId};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -68,24 +71,21 @@ fn hostile_case() -> Case {
     case
 }
 
-/// Hops counted independently of the exporter: present parties along shipper → forwarders →
-/// consignee → suspected end user, repeats of the previous party collapsed.
+/// Hops counted from the route the canvas draws (`route_stops`: shipper → forwarders → the
+/// places of the legs → consignee → suspected end user), present entities only, repeats of the
+/// previous stop collapsed.
 fn expected_edges(case: &Case) -> usize {
     let links = case
         .links
         .values()
         .filter(|l| case.entities.contains_key(&l.from) && case.entities.contains_key(&l.to))
         .count();
+    let places = JurisdictionIndex::new(case);
     let hops: usize = case
         .shipments
         .values()
         .map(|s| {
-            let mut chain: Vec<_> = s
-                .shipper
-                .iter()
-                .chain(&s.forwarders)
-                .chain(&s.consignee)
-                .chain(&s.suspected_end_user)
+            let mut chain: Vec<_> = route_stops(s, &places)
                 .filter(|id| case.entities.contains_key(*id))
                 .collect();
             chain.dedup();
@@ -118,8 +118,9 @@ fn gexf_value(node: roxmltree::Node, key: &str) -> Option<String> {
 
 #[test]
 fn graphml_of_sample_cases_parses_with_right_counts() {
-    // The seed case's shipments name only a suspected end user (no hop); the training case's
-    // run shipper → forwarder → consignee → end user.
+    // The seed case's shipments name only a suspected end user and countries (US → MY → CN),
+    // so their hops run through the jurisdictions; the training case's run shipper →
+    // forwarder → places → consignee → end user.
     let mut shipment_edges = 0;
     for (path, case) in sample_cases() {
         let text = graphml::write(&case);
@@ -227,15 +228,21 @@ fn graphml_keeps_cjk_markup_and_quotes_exactly() {
             ),
         ]
     );
-    // Undirected links say so.
+    // One directedness for the whole graph (networkx refuses a mix); undirected links say so
+    // in a typed attribute.
     let undirected = case
         .links
         .values()
         .filter(|l| !l.kind.is_directed())
         .count();
+    assert!(undirected > 0);
+    assert!(
+        elements(&doc, GRAPHML_NS, "edge").all(|e| e.attribute("directed").is_none()),
+        "no edge overrides the graph's direction"
+    );
     assert_eq!(
         elements(&doc, GRAPHML_NS, "edge")
-            .filter(|e| e.attribute("directed") == Some("false"))
+            .filter(|e| graphml_data(*e, "e_directed").as_deref() == Some("false"))
             .count(),
         undirected
     );
@@ -557,4 +564,149 @@ fn svg_route_passes_the_jurisdiction_of_a_country_only_leg() {
     assert!(near(hops[0][2], 500.0, 400.0), "{hops:?}");
     assert!(near(hops[1][0], 500.0, 400.0), "{hops:?}");
     assert!(near(hops[1][2], 1000.0, 0.0), "{hops:?}");
+}
+
+/// The cases the peer checks read: both sample cases, a generated 300-entity case and the real
+/// OpenSanctions fixture (German party donations) imported.
+fn peer_cases() -> Vec<(String, Case)> {
+    let mut cases: Vec<(String, Case)> = sample_cases()
+        .into_iter()
+        .map(|(path, case)| {
+            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+            (stem.unwrap_or_default(), case)
+        })
+        .collect();
+    cases.push((
+        "generated_300".to_owned(),
+        chokepoint::io::generate::generate_case(300, 7).expect("generate"),
+    ));
+    let ftm = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/opensanctions_parteispenden_entities.ftm.json");
+    if let Ok(text) = std::fs::read_to_string(&ftm) {
+        let mut case = Case::default();
+        let (edit, _) = chokepoint::io::import::ftm::import(&text, &case).expect("ftm import");
+        case.apply(edit).expect("import applies");
+        cases.push(("parteispenden_import".to_owned(), case));
+    }
+    cases
+}
+
+/// Every GraphML and GEXF export of the sample cases, a generated case and an imported real
+/// file, read by networkx (`read_graphml`, `read_gexf`) and igraph (`Read_GraphML`): the counts
+/// of nodes, edges, undirected links and shipments with hops are what the case holds, and
+/// numbers and booleans arrive typed.
+#[test]
+fn networkx_and_igraph_read_every_graph_export() {
+    let Some(python) = common::peer_python(&["networkx", "igraph"]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut manifest = Vec::new();
+    let mut undirected_total = 0;
+    for (name, case) in peer_cases() {
+        let undirected = case
+            .links
+            .values()
+            .filter(|l| !l.kind.is_directed())
+            .filter(|l| case.entities.contains_key(&l.from) && case.entities.contains_key(&l.to))
+            .count();
+        undirected_total += undirected;
+        let places = JurisdictionIndex::new(&case);
+        let with_hops: Vec<String> = case
+            .shipments
+            .values()
+            .filter(|s| {
+                let mut chain: Vec<_> = route_stops(s, &places)
+                    .filter(|id| case.entities.contains_key(*id))
+                    .collect();
+                chain.dedup();
+                chain.len() > 1
+            })
+            .map(|s| s.id.to_string())
+            .collect();
+        for (format, text) in [
+            ("graphml", graphml::write(&case)),
+            ("gexf", gexf::write(&case)),
+        ] {
+            let path = dir.path().join(format!("{name}.{format}"));
+            std::fs::write(&path, text).expect("write export");
+            manifest.push(serde_json::json!({
+                "path": path,
+                "format": format,
+                "nodes": case.entities.len(),
+                "edges": expected_edges(&case),
+                "undirected": undirected,
+                "shipments_with_hops": with_hops,
+            }));
+        }
+    }
+    assert!(
+        undirected_total > 0,
+        "the cases have undirected links to check"
+    );
+    let manifest_path = dir.path().join("manifest.json");
+    std::fs::write(
+        &manifest_path,
+        serde_json::to_string(&manifest).expect("json"),
+    )
+    .expect("write manifest");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/graphs.py");
+    let out = Command::new(python)
+        .arg(script)
+        .arg(&manifest_path)
+        .output()
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "a peer could not read an export:\n{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("ok ")).count(),
+        manifest.len() * 3 / 2
+    );
+}
+
+/// Every GEXF export validates against the official GEXF 1.3 schema (the RELAX NG grammar
+/// `gexf.rng`, with `viz.rng` and `dynamics.rng`, from github.com/gephi/gexf `specs/1.3/`),
+/// checked by lxml. The schema is not in any package registry CI can reach and is not ours to
+/// commit, so this runs where `GEXF_SCHEMA_DIR` names a folder holding those three files, and
+/// says it was skipped otherwise.
+#[test]
+fn gexf_validates_against_the_official_schema() {
+    let Some(schema_dir) = std::env::var_os("GEXF_SCHEMA_DIR") else {
+        eprintln!("SKIPPED: set GEXF_SCHEMA_DIR to a folder with the GEXF 1.3 gexf.rng");
+        return;
+    };
+    let Some(python) = common::peer_python(&["lxml"]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut paths = Vec::new();
+    for (name, case) in peer_cases() {
+        let path = dir.path().join(format!("{name}.gexf"));
+        std::fs::write(&path, gexf::write(&case)).expect("write export");
+        paths.push(path);
+    }
+    let script = "import sys\n\
+        from lxml import etree\n\
+        rng = etree.RelaxNG(etree.parse(sys.argv[1] + '/gexf.rng'))\n\
+        bad = 0\n\
+        for p in sys.argv[2:]:\n\
+        \x20   ok = rng.validate(etree.parse(p))\n\
+        \x20   bad += not ok\n\
+        \x20   print(p, 'valid' if ok else rng.error_log)\n\
+        sys.exit(1 if bad else 0)\n";
+    let out = Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .arg(&schema_dir)
+        .args(&paths)
+        .output()
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "invalid GEXF:\n{stdout}");
+    assert_eq!(stdout.matches(" valid").count(), paths.len());
 }

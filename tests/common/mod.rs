@@ -63,3 +63,34 @@ pub fn step_until_within(
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
+
+/// Whether this run is CI (`.ci/run` exports `CI=1`): there, a test that needs a peer tool
+/// (Python with networkx, igraph, followthemoney ...) must run, never skip.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}
+
+/// The Python interpreter, when it can import every one of `modules`; `None` (after saying why
+/// on stderr, so a skipped check is visible) when it cannot, outside CI. In CI a missing peer
+/// is a failure: `.ci/run` installs them.
+pub fn peer_python(modules: &[&str]) -> Option<std::path::PathBuf> {
+    let python =
+        std::path::PathBuf::from(std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into()));
+    let probe = std::process::Command::new(&python)
+        .arg("-c")
+        .arg(format!("import {}", modules.join(", ")))
+        .output();
+    let missing = match probe {
+        Ok(out) if out.status.success() => return Some(python),
+        Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        Err(e) => format!("{}: {e}", python.display()),
+    };
+    let message = format!(
+        "peer check needs Python with {} (pip install {}): {missing}",
+        modules.join(", "),
+        modules.join(" ")
+    );
+    assert!(!in_ci(), "{message}");
+    eprintln!("SKIPPED: {message}");
+    None
+}

@@ -1,8 +1,9 @@
 //! `GraphML` (<http://graphml.graphdrawing.org/>) for yEd, Cytoscape, networkx and Gephi.
 //!
-//! Keys are declared for every node and edge attribute (`n_kind`, `e_status` ...); the graph is
-//! directed by default and undirected links say `directed="false"`. Empty values are left out,
-//! as `GraphML` allows.
+//! Keys are declared for every node and edge attribute (`n_kind`, `e_status` ...), typed
+//! (`string`, `double`, `boolean`). Every edge is directed, as the graph declares: readers such
+//! as networkx refuse a graph that mixes directions, so a link without a direction says so in
+//! its `e_directed` value. Empty values are left out, as `GraphML` allows.
 
 use super::{AttrDef, AttrType, EDGE_ATTRS, GraphRows, NODE_ATTRS, graph_rows, xml_escape};
 use crate::model::Case;
@@ -17,6 +18,7 @@ fn key_type(def: &AttrDef) -> &'static str {
     match def.ty {
         AttrType::Text => "string",
         AttrType::Number => "double",
+        AttrType::Boolean => "boolean",
     }
 }
 
@@ -68,9 +70,6 @@ fn write_rows(rows: &GraphRows, title: &str) -> String {
             xml_escape(&edge.source),
             xml_escape(&edge.target)
         );
-        if !edge.directed {
-            out.push_str(" directed=\"false\"");
-        }
         out.push_str(">\n");
         write_data(&mut out, "e_", &EDGE_ATTRS, &edge.values);
         out.push_str("    </edge>\n");

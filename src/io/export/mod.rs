@@ -2,10 +2,14 @@
 //! CSV tables (spreadsheets).
 //!
 //! Both graph formats are written from one flat view of the case, [`graph_rows`], so they carry
-//! exactly the same nodes, edges and attributes: entities become nodes; links become edges
-//! (directed where the link kind has a direction); each shipment becomes a chain of directed
-//! edges along its parties, shipper → forwarders → consignee → suspected end user, skipping the
-//! roles it does not have. Everything is in id order so two exports of one case are identical.
+//! exactly the same nodes, edges and attributes: entities become nodes; links become edges;
+//! each shipment becomes a chain of edges along the route the canvas draws (shipper →
+//! forwarders → the places of its legs → consignee → suspected end user, see
+//! [`crate::layout::picture::route_stops`]), so a shipment routed only through countries still
+//! has its hops. Both graphs are directed, as one graph has one directedness for networkx and
+//! Gephi: a link without a direction (family, associate ...) is written once, from its `from`
+//! end, with `directed` false. Numbers are typed (`percent`, `amount`, `quantity`, `value`).
+//! Everything is in id order so two exports of one case are identical.
 
 pub mod csv;
 pub mod ftm;
@@ -14,13 +18,15 @@ pub mod graphml;
 pub mod png;
 pub mod svg;
 
-use crate::model::{Case, Entity, EntityId, Shipment};
+use crate::layout::picture::JurisdictionIndex;
+use crate::model::{Case, Entity, EntityId, LinkKind, Shipment};
 
 /// Whether an attribute holds text or a number, for the formats' type declarations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AttrType {
     Text,
     Number,
+    Boolean,
 }
 
 /// A declared attribute: its stable key and its type.
@@ -44,6 +50,13 @@ const fn number(key: &'static str) -> AttrDef {
     }
 }
 
+const fn boolean(key: &'static str) -> AttrDef {
+    AttrDef {
+        key,
+        ty: AttrType::Boolean,
+    }
+}
+
 /// Node attributes, in the order they are declared and written.
 pub const NODE_ATTRS: [AttrDef; 10] = [
     text("kind"),
@@ -58,20 +71,27 @@ pub const NODE_ATTRS: [AttrDef; 10] = [
     number("y"),
 ];
 
-/// Edge attributes, in the order they are declared and written. The last four are set only on
-/// edges that come from a shipment.
-pub const EDGE_ATTRS: [AttrDef; 11] = [
+/// Edge attributes, in the order they are declared and written. `percent` is an ownership's
+/// share, `amount` and `currency` a payment's; `shipment` to `value` are set only on edges that
+/// come from a shipment (`value` and `currency` when its goods are valued in one currency).
+pub const EDGE_ATTRS: [AttrDef; 17] = [
     text("kind"),
     text("label"),
+    boolean("directed"),
     text("status"),
     text("confidence"),
     text("start"),
     text("end"),
     text("description"),
+    number("percent"),
+    number("amount"),
+    text("currency"),
     text("shipment"),
     text("role"),
     text("goods"),
     text("route"),
+    number("quantity"),
+    number("value"),
 ];
 
 /// Separator for list values (aliases, identifiers, flags) inside one attribute.
@@ -107,23 +127,40 @@ pub struct GraphRows {
     pub edges: Vec<EdgeRow>,
 }
 
-/// One hop of a shipment's party chain.
+/// One hop of a shipment's route.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShipmentHop<'a> {
     pub from: &'a EntityId,
     pub to: &'a EntityId,
-    /// Roles of the two ends, e.g. "shipper→consignee".
+    /// Roles of the two ends, e.g. "shipper→transit".
     pub role: String,
 }
 
-/// The chain shipper → forwarders → consignee → suspected end user of one shipment, as hops.
-/// Roles the shipment does not have are skipped; a party that repeats the previous one (a
-/// consignee who is also the suspected end user) adds no hop, and parties that are not in the
+/// The hops of a shipment along the route the canvas draws: shipper → forwarders → the places
+/// of its legs (origin, transit, destination: the entity a place names, or its country's one
+/// jurisdiction) → consignee → suspected end user. Roles the shipment does not have are
+/// skipped; a stop that repeats the previous one (a leg's end that is the next leg's start, a
+/// consignee who is also the suspected end user) adds no hop, and entities that are not in the
 /// case are left out, so every hop joins two distinct entities of the case.
-pub fn shipment_hops<'a>(case: &Case, shipment: &'a Shipment) -> Vec<ShipmentHop<'a>> {
+pub fn shipment_hops<'a>(
+    case: &Case,
+    places: &'a JurisdictionIndex<'a>,
+    shipment: &'a Shipment,
+) -> Vec<ShipmentHop<'a>> {
     let mut chain: Vec<(&'static str, &'a EntityId)> = Vec::new();
     chain.extend(shipment.shipper.as_ref().map(|id| ("shipper", id)));
     chain.extend(shipment.forwarders.iter().map(|id| ("forwarder", id)));
+    let last_leg = shipment.legs.len().saturating_sub(1);
+    for (n, leg) in shipment.legs.iter().enumerate() {
+        let from_role = if n == 0 { "origin" } else { "transit" };
+        let to_role = if n == last_leg {
+            "destination"
+        } else {
+            "transit"
+        };
+        chain.extend(places.place_stop(&leg.from).map(|id| (from_role, id)));
+        chain.extend(places.place_stop(&leg.to).map(|id| (to_role, id)));
+    }
     chain.extend(shipment.consignee.as_ref().map(|id| ("consignee", id)));
     chain.extend(
         shipment
@@ -183,6 +220,37 @@ pub fn format_number(value: f32) -> String {
     }
 }
 
+/// A number attribute's text: empty when unknown (or not finite, which no format can carry).
+fn number_text(value: Option<f64>) -> String {
+    value
+        .filter(|v| v.is_finite())
+        .map(|v| v.to_string())
+        .unwrap_or_default()
+}
+
+/// Total quantity and, when every valued goods line is in one currency, total value and
+/// currency of a shipment.
+fn shipment_totals(shipment: &Shipment) -> (Option<f64>, Option<f64>, String) {
+    let quantity = shipment
+        .goods
+        .iter()
+        .any(|g| g.quantity.is_some())
+        .then(|| shipment.total_quantity());
+    let values: Vec<_> = shipment
+        .goods
+        .iter()
+        .filter_map(|g| g.value.as_ref())
+        .collect();
+    match values.first() {
+        Some(first) if values.iter().all(|v| v.currency == first.currency) => (
+            quantity,
+            Some(values.iter().map(|v| v.amount).sum()),
+            first.currency.clone(),
+        ),
+        _ => (quantity, None, String::new()),
+    }
+}
+
 fn date_text<T: ToString>(date: Option<&T>) -> String {
     date.map(ToString::to_string).unwrap_or_default()
 }
@@ -225,19 +293,34 @@ pub fn graph_rows(case: &Case) -> GraphRows {
         }
         let kind = link.kind.tag().label().to_owned();
         let label = link.kind.summary();
+        let directed = link.kind.is_directed();
+        let (percent, amount, currency) = match &link.kind {
+            LinkKind::Ownership { percent } => (*percent, None, String::new()),
+            LinkKind::Payment {
+                amount: Some(money),
+                ..
+            } => (None, Some(money.amount), money.currency.clone()),
+            _ => (None, None, String::new()),
+        };
         edges.push(EdgeRow {
             id: link.id.to_string(),
             source: link.from.to_string(),
             target: link.to.to_string(),
-            directed: link.kind.is_directed(),
+            directed,
             values: vec![
                 kind.clone(),
                 label.clone(),
+                directed.to_string(),
                 link.status.label().to_owned(),
                 link.confidence.label().to_owned(),
                 date_text(link.start.as_ref()),
                 date_text(link.end.as_ref()),
                 link.description.clone(),
+                number_text(percent),
+                number_text(amount),
+                currency,
+                String::new(),
+                String::new(),
                 String::new(),
                 String::new(),
                 String::new(),
@@ -247,15 +330,20 @@ pub fn graph_rows(case: &Case) -> GraphRows {
             label,
         });
     }
+    let places = JurisdictionIndex::new(case);
     for shipment in case.shipments.values() {
         let goods = goods_summary(case, shipment);
         let route = shipment.route_summary();
+        let (quantity, value, currency) = shipment_totals(shipment);
         let label = if shipment.reference.is_empty() {
             format!("Shipment {}", shipment.id)
         } else {
             shipment.reference.clone()
         };
-        for (n, hop) in shipment_hops(case, shipment).into_iter().enumerate() {
+        for (n, hop) in shipment_hops(case, &places, shipment)
+            .into_iter()
+            .enumerate()
+        {
             edges.push(EdgeRow {
                 // Ids never contain '#', so these cannot collide with link ids.
                 id: format!("{}#{}", shipment.id, n + 1),
@@ -267,15 +355,21 @@ pub fn graph_rows(case: &Case) -> GraphRows {
                 values: vec![
                     "Shipment".to_owned(),
                     label.clone(),
+                    true.to_string(),
                     shipment.claim.label().to_owned(),
                     String::new(),
                     date_text(shipment.first_date()),
                     String::new(),
                     shipment.notes.clone(),
+                    String::new(),
+                    String::new(),
+                    currency.clone(),
                     shipment.id.to_string(),
                     hop.role,
                     goods.clone(),
                     route.clone(),
+                    number_text(quantity),
+                    number_text(value),
                 ],
             });
         }
