@@ -283,7 +283,8 @@ pub struct ChokepointApp {
     disk_stamp: Option<FileStamp>,
     disk_base: Option<Case>,
     last_autosave: Instant,
-    autosaved_revision: u64,
+    /// The revision last written to the recovery file (None: nothing written for this case).
+    autosaved_revision: Option<crate::edit::Revision>,
     autosave_job: Option<Receiver<Result<(), String>>>,
     after_save: Option<Guarded>,
     font_notice: Option<String>,
@@ -342,7 +343,7 @@ impl ChokepointApp {
             disk_base: startup.stamp.as_ref().map(|_| startup.case.clone()),
             disk_stamp: startup.stamp,
             last_autosave: Instant::now(),
-            autosaved_revision: 0,
+            autosaved_revision: None,
             autosave_job: None,
             after_save: None,
             font_notice: None,
@@ -636,13 +637,16 @@ impl ChokepointApp {
         self.remove_recovery_file();
         self.disk_stamp = None;
         self.disk_base = None;
-        self.autosaved_revision = 0;
+        self.autosaved_revision = None;
         self.history = History::default();
         self.case = case;
         self.path = path;
         self.selection = None;
         self.inspector = Inspector::default();
         self.list = ItemList::default();
+        // What the locker had open (a draft, a preview, the item new evidence would support)
+        // named the other case's items.
+        self.evidence = EvidencePanel::default();
         self.canvas.reset();
         self.integrity.reset();
         self.last_saved = None;
@@ -930,6 +934,7 @@ impl ChokepointApp {
                 self.history.mark_unsaved();
                 self.selection = None;
                 self.inspector = Inspector::default();
+                self.evidence = EvidencePanel::default();
                 self.info("Restored unsaved changes from the recovery file: save to keep them");
             }
             Err(e) => {
@@ -955,7 +960,10 @@ impl ChokepointApp {
             }
         }
         let interval = self.settings.autosave_seconds;
-        if interval == 0 || !self.is_dirty() || self.history.revision() == self.autosaved_revision {
+        if interval == 0
+            || !self.is_dirty()
+            || Some(self.history.revision()) == self.autosaved_revision
+        {
             return;
         }
         let focus_lost = ctx.input(|i| {
@@ -991,7 +999,7 @@ impl ChokepointApp {
             ctx.request_repaint();
         });
         self.autosave_job = Some(rx);
-        self.autosaved_revision = self.history.revision();
+        self.autosaved_revision = Some(self.history.revision());
         self.last_autosave = Instant::now();
     }
 
@@ -1452,6 +1460,7 @@ impl ChokepointApp {
                         RightTab::Inspector => self.inspector.ui(
                             ui,
                             &self.case,
+                            revision,
                             self.selection.as_ref(),
                             &mut inspector_actions,
                         ),

@@ -11,6 +11,7 @@ pub mod support;
 mod views;
 
 use crate::edit::Edit;
+use crate::edit::Revision;
 use crate::model::{
     CanvasPoint, Case, Entity, EntityId, EntityKind, Group, GroupId, ItemRef, Leg, Link,
     LinkKindTag, NodePosition, Note, NoteId, Place, Shipment, Timestamp,
@@ -135,7 +136,7 @@ pub struct Canvas {
     /// Draw the world outline behind the graph (after a geographic layout).
     pub show_map: bool,
     scene: Scene,
-    scene_key: Option<(u64, Filters, SizeBy)>,
+    scene_key: Option<(Revision, Filters, SizeBy)>,
     gesture: Gesture,
     hover: Option<Hit>,
     context: Option<(Option<Hit>, Pos2)>,
@@ -441,7 +442,7 @@ impl Canvas {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         keys: bool,
         actions: &mut Vec<CanvasAction>,
     ) {

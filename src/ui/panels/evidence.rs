@@ -9,6 +9,7 @@
 //! flag problems too.
 
 use crate::edit::Edit;
+use crate::edit::Revision;
 use crate::io::evidence::{self as locker, Integrity, IntegrityReport};
 use crate::model::{
     Case, ClaimSupport, Evidence, EvidenceId, EvidenceKind, EvidenceSource, InfoCredibility,
@@ -48,7 +49,7 @@ type WatchKey = (Option<PathBuf>, Vec<(EvidenceId, String, String, u64)>);
 #[derive(Default)]
 pub struct IntegrityWatch {
     key: Option<WatchKey>,
-    seen_revision: Option<u64>,
+    seen_revision: Option<Revision>,
     reports: BTreeMap<EvidenceId, Integrity>,
     job: Option<(WatchKey, Receiver<Vec<IntegrityReport>>)>,
     force: bool,
@@ -90,7 +91,7 @@ impl IntegrityWatch {
         ctx: &egui::Context,
         case: &Case,
         folder: Option<&Path>,
-        revision: u64,
+        revision: Revision,
     ) {
         if let Some((key, rx)) = &self.job {
             match rx.try_recv() {
@@ -608,7 +609,7 @@ pub struct EvidencePanel {
     filters: LockerFilters,
     show_filters: bool,
     /// Filtered and sorted ids, for the revision, filters and integrity they were made for.
-    cache: Option<(u64, LockerFilters, usize, Vec<EvidenceId>)>,
+    cache: Option<(Revision, LockerFilters, usize, Vec<EvidenceId>)>,
     adding: Option<AddForm>,
     draft: Option<Draft>,
     link: LinkForm,
@@ -634,7 +635,7 @@ impl EvidencePanel {
     fn filtered(
         &mut self,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         integrity: &IntegrityWatch,
     ) -> Vec<EvidenceId> {
         let problems = integrity.problems().len();
@@ -699,7 +700,7 @@ impl EvidencePanel {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         selected: Option<&EvidenceId>,
         folder: Option<&Path>,
         integrity: &IntegrityWatch,

@@ -3,6 +3,7 @@
 //! undoable step when the user finishes typing (Enter, Tab or clicking elsewhere).
 
 use super::notes::NotesOf;
+use crate::edit::Revision;
 use crate::edit::{Edit, Item};
 use crate::model::{
     CaseMeta, ClaimStatus, Confidence, CountryCode, Entity, EntityKind, Flag, FlagKind, GoodsLine,
@@ -35,8 +36,6 @@ pub struct Inspector {
     notes: super::notes::NotesState,
     /// Who new notes are by (the investigator's name from the settings).
     pub author: String,
-    /// The case revision being shown, for caches.
-    pub revision: u64,
 }
 
 /// What the inspector asks the app to do.
@@ -90,6 +89,7 @@ impl Inspector {
         &mut self,
         ui: &mut Ui,
         case: &crate::model::Case,
+        revision: Revision,
         target: Option<&ItemRef>,
         actions: &mut Vec<InspectorAction>,
     ) {
@@ -127,7 +127,6 @@ impl Inspector {
 
         let notes = &mut self.notes;
         let author = self.author.as_str();
-        let revision = self.revision;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
