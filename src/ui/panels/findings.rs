@@ -75,7 +75,7 @@ impl FindingsPanel {
         self.findings
             .as_ref()
             .filter(|(r, _)| *r == revision)
-            .map(|(_, f)| f.iter().filter(|f| f.dismissed.is_none()).count())
+            .map(|(_, f)| analysis::open_count(f))
     }
 
     fn inputs(&mut self) -> Result<Arc<Inputs>, String> {
@@ -183,15 +183,13 @@ impl FindingsPanel {
         let spawned = std::thread::Builder::new()
             .name("findings".into())
             .spawn(move || {
-                let hits: Vec<ScreeningHit> = inputs
-                    .lists
-                    .iter()
-                    .flat_map(|list| {
-                        analysis::screen(&case, list, analysis::screening::DEFAULT_THRESHOLD)
-                    })
-                    .collect();
-                let findings = analysis::all_findings(&case, &inputs.rules, &hits);
-                let _ = tx.send((findings, hits));
+                let evaluation = analysis::findings_and_hits(
+                    &case,
+                    &inputs.rules,
+                    inputs.lists.iter().map(AsRef::as_ref),
+                    analysis::screening::DEFAULT_THRESHOLD,
+                );
+                let _ = tx.send(evaluation);
                 ctx.request_repaint();
             });
         if spawned.is_ok() {
