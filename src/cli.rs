@@ -120,7 +120,11 @@ pub fn generate(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
     while let Some(arg) = it.next() {
         let value = it.next();
         let parsed = match (arg.as_str(), value) {
-            ("--entities" | "-n", Some(v)) => v.parse().map(|n| entities = Some(n)).is_ok(),
+            ("--entities" | "-n", Some(v)) => crate::model::parse::count(v)
+                .ok()
+                .and_then(|n| usize::try_from(n).ok())
+                .map(|n| entities = Some(n))
+                .is_some(),
             ("--seed", Some(v)) => v.parse().map(|s| seed = s).is_ok(),
             ("-o" | "--output", Some(v)) => {
                 output = Some(PathBuf::from(v));
@@ -186,7 +190,7 @@ pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
                 .is_some(),
             "--threshold" => it
                 .next()
-                .and_then(|v| v.parse::<f64>().ok())
+                .and_then(|v| crate::model::parse::number(v).ok())
                 .filter(|t| (0.5..=1.0).contains(t))
                 .map(|t| threshold = t)
                 .is_some(),

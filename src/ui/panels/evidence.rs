@@ -11,6 +11,7 @@
 use crate::edit::Edit;
 use crate::edit::Revision;
 use crate::io::evidence::{self as locker, Integrity, IntegrityReport};
+use crate::model::parse::{self, DateOrder};
 use crate::model::{
     Case, ClaimSupport, Evidence, EvidenceId, EvidenceKind, EvidenceSource, InfoCredibility,
     ItemRef, PartialDate, SourceReliability, Timestamp, Tlp,
@@ -647,17 +648,12 @@ impl EvidencePanel {
             return ids.clone();
         }
         let f = &self.filters;
-        let from = f
-            .from
-            .trim()
-            .parse::<PartialDate>()
+        let from = parse::date(&f.from, DateOrder::Unknown)
             .ok()
             .map(|d| d.days_since_epoch());
-        let to =
-            f.to.trim()
-                .parse::<PartialDate>()
-                .ok()
-                .map(|d| last_day(&d));
+        let to = parse::date(&f.to, DateOrder::Unknown)
+            .ok()
+            .map(|d| last_day(&d));
         let mut items: Vec<&Evidence> = case
             .evidence
             .values()
@@ -923,12 +919,12 @@ impl EvidencePanel {
                 );
                 ui.end_row();
             });
-        let bad_date = |t: &str| !t.trim().is_empty() && t.trim().parse::<PartialDate>().is_err();
-        if bad_date(&f.from) || bad_date(&f.to) {
-            ui.colored_label(
-                theme::warning_color(ui.visuals().dark_mode),
-                "Dates are YYYY, YYYY-MM or YYYY-MM-DD",
-            );
+        for text in [&f.from, &f.to] {
+            if !text.trim().is_empty()
+                && let Err(e) = parse::date(text, DateOrder::Unknown)
+            {
+                crate::ui::widgets::refusal_ui(ui, ui.visuals().dark_mode, &e.reason);
+            }
         }
         if ui.small_button("Clear filters").clicked() {
             *f = LockerFilters {
@@ -1115,10 +1111,12 @@ impl EvidencePanel {
                     if text.is_empty() {
                         ev.date = None;
                     } else {
-                        match text.parse::<PartialDate>() {
+                        match parse::date(text, DateOrder::Unknown) {
                             Ok(d) => ev.date = Some(d),
                             Err(e) => {
-                                ui.colored_label(theme::error_color(dark), e.to_string());
+                                // Stored exactly or not at all: the date stays as it was.
+                                ev.date.clone_from(&draft.base.date);
+                                crate::ui::widgets::refusal_ui(ui, dark, &e.reason);
                             }
                         }
                     }
@@ -1600,12 +1598,7 @@ fn build_new_evidence(
     let date = if form.date.trim().is_empty() {
         None
     } else {
-        Some(
-            form.date
-                .trim()
-                .parse::<PartialDate>()
-                .map_err(|e| format!("Source date: {e}"))?,
-        )
+        Some(parse::date(&form.date, DateOrder::Unknown).map_err(|e| format!("Source date: {e}"))?)
     };
     let source = match form.mode {
         AddMode::Reference => {

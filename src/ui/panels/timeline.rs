@@ -76,7 +76,8 @@ fn parse_day(text: &str, last: bool) -> Result<Option<i64>, String> {
     if text.is_empty() {
         return Ok(None);
     }
-    let date: PartialDate = text.parse().map_err(|e| format!("{e}"))?;
+    let date = crate::model::parse::date(text, crate::model::parse::DateOrder::Unknown)
+        .map_err(|e| e.reason)?;
     Ok(Some(if last {
         timeline::last_day(&date)
     } else {
