@@ -500,15 +500,17 @@ impl ChokepointApp {
                     ItemRef::Shipment(_) => ListTab::Shipments,
                     _ => ListTab::Entities,
                 };
-                // Evidence opens in the locker; other items become its default claim target.
-                match i {
-                    ItemRef::Evidence(_) => self.right_tab = RightTab::Evidence,
-                    ItemRef::Entity(_) | ItemRef::Link(_) | ItemRef::Shipment(_) => {
-                        self.evidence.context = Some(i.clone());
-                    }
-                    _ => {}
+                if matches!(i, ItemRef::Evidence(_)) {
+                    self.right_tab = RightTab::Evidence;
                 }
             }
+            // New evidence supports what the user has in view, never an item selected before.
+            self.evidence.set_context(match &item {
+                Some(i @ (ItemRef::Entity(_) | ItemRef::Link(_) | ItemRef::Shipment(_))) => {
+                    Some(i.clone())
+                }
+                _ => None,
+            });
             self.selection = item;
         }
     }
@@ -1275,8 +1277,19 @@ impl ChokepointApp {
             DialogKind::ExportBundle => self.start_bundle_export(path),
             DialogKind::ScreeningList => self.add_screening_list(&path),
             DialogKind::AttachEvidence => {
-                let target = self.attach_target.take();
-                self.attach_files(&[path], target);
+                // Linked only to what is still selected when the file is chosen.
+                let asked = self.attach_target.take();
+                let target = asked
+                    .clone()
+                    .filter(|t| self.evidence.link_target() == Some(t));
+                if self.attach_files(&[path], target.clone()) > 0
+                    && let (Some(item), None) = (&asked, &target)
+                {
+                    self.info(format!(
+                        "Attached, not linked to {}: the selection changed while the dialog was open",
+                        self.case.item_label(item)
+                    ));
+                }
             }
             DialogKind::Font => match fonts::load_cjk_font(&path) {
                 Ok(font) => {

@@ -615,13 +615,27 @@ pub struct EvidencePanel {
     draft: Option<Draft>,
     link: LinkForm,
     preview: Option<(EvidenceId, String, Preview)>,
-    /// The entity, link or shipment last selected elsewhere: the default claim target.
-    pub context: Option<ItemRef>,
+    /// The entity, link or shipment selected elsewhere: the default claim target.
+    context: Option<ItemRef>,
     /// Do not link new evidence to `context` (the user unticked it).
     skip_link: bool,
 }
 
 impl EvidencePanel {
+    /// The entity, link or shipment now selected elsewhere (or none): what new evidence is
+    /// offered to support. A change of selection offers the new item, ticked again.
+    pub fn set_context(&mut self, item: Option<ItemRef>) {
+        if self.context != item {
+            self.context = item;
+            self.skip_link = false;
+        }
+    }
+
+    /// What new evidence would be linked to now: the selected item, unless unticked.
+    pub fn link_target(&self) -> Option<&ItemRef> {
+        self.context.as_ref().filter(|_| !self.skip_link)
+    }
+
     /// A change typed but not committed yet, as an edit (before save, undo or closing).
     pub fn take_pending(&mut self, who: &str) -> Option<(String, Edit)> {
         let draft = self.draft.take()?;
