@@ -70,6 +70,18 @@ impl Default for Settings {
     }
 }
 
+/// Draws a side panel's contents in exactly the width the user gave the panel: what is wider
+/// (a long name, a message) is wrapped or clipped, never allowed to widen the panel, which
+/// egui would then keep, covering the canvas and its toolbar.
+fn keep_width_ui<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let rect = ui.available_rect_before_wrap();
+    let mut inner = ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(*ui.layout()));
+    inner.shrink_clip_rect(rect);
+    let result = add(&mut inner);
+    ui.advance_cursor_after_rect(rect);
+    result
+}
+
 /// Autosave interval for new installations.
 pub const DEFAULT_AUTOSAVE_SECONDS: u64 = 60;
 
@@ -1432,13 +1444,15 @@ impl ChokepointApp {
                 .default_size(theme::LIST_PANEL_WIDTH)
                 .min_size(220.0)
                 .show(ui, |ui| {
-                    self.list.ui(
-                        ui,
-                        &self.case,
-                        revision,
-                        self.selection.as_ref(),
-                        &mut list_actions,
-                    );
+                    keep_width_ui(ui, |ui| {
+                        self.list.ui(
+                            ui,
+                            &self.case,
+                            revision,
+                            self.selection.as_ref(),
+                            &mut list_actions,
+                        );
+                    });
                 });
         }
         let mut inspector_actions = Vec::new();
@@ -1453,70 +1467,76 @@ impl ChokepointApp {
                 .default_size(theme::INSPECTOR_PANEL_WIDTH)
                 .min_size(280.0)
                 .show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
-                        let findings = match self.findings.open_count(revision) {
-                            Some(n) => format!("Findings ({n})"),
-                            None => "Findings".to_owned(),
-                        };
-                        ui.selectable_value(&mut self.right_tab, RightTab::Findings, findings);
-                        ui.selectable_value(&mut self.right_tab, RightTab::Flows, "Flows");
-                        ui.selectable_value(&mut self.right_tab, RightTab::Views, "Views");
-                        let evidence = match self.integrity.problems().len() {
-                            0 => "Evidence".to_owned(),
-                            n => format!("Evidence ⚠{n}"),
-                        };
-                        ui.selectable_value(&mut self.right_tab, RightTab::Evidence, evidence);
-                    });
-                    ui.separator();
-                    match self.right_tab {
-                        RightTab::Inspector => self.inspector.ui(
-                            ui,
-                            &self.case,
-                            revision,
-                            self.selection.as_ref(),
-                            &mut inspector_actions,
-                        ),
-                        RightTab::Findings => self.findings.ui(
-                            ui,
-                            &self.case,
-                            revision,
-                            &self.settings.investigator,
-                            &mut findings_actions,
-                        ),
-                        RightTab::Flows => {
-                            self.analysis.ui(
-                                ui,
-                                &self.case,
-                                revision,
-                                &self.canvas.selected,
-                                &mut analysis_actions,
+                    keep_width_ui(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.selectable_value(
+                                &mut self.right_tab,
+                                RightTab::Inspector,
+                                "Inspector",
                             );
-                            ui.separator();
-                            self.flows.ui(ui, &self.case, revision, &mut flows_actions);
-                        }
-                        RightTab::Views => {
-                            self.views
-                                .ui(ui, &self.case, &self.canvas, &mut views_actions);
-                        }
-                        RightTab::Evidence => {
-                            let selected = match &self.selection {
-                                Some(ItemRef::Evidence(id)) => Some(id),
-                                _ => None,
+                            let findings = match self.findings.open_count(revision) {
+                                Some(n) => format!("Findings ({n})"),
+                                None => "Findings".to_owned(),
                             };
-                            let folder = self.case_folder();
-                            self.evidence.ui(
+                            ui.selectable_value(&mut self.right_tab, RightTab::Findings, findings);
+                            ui.selectable_value(&mut self.right_tab, RightTab::Flows, "Flows");
+                            ui.selectable_value(&mut self.right_tab, RightTab::Views, "Views");
+                            let evidence = match self.integrity.problems().len() {
+                                0 => "Evidence".to_owned(),
+                                n => format!("Evidence ⚠{n}"),
+                            };
+                            ui.selectable_value(&mut self.right_tab, RightTab::Evidence, evidence);
+                        });
+                        ui.separator();
+                        match self.right_tab {
+                            RightTab::Inspector => self.inspector.ui(
                                 ui,
                                 &self.case,
                                 revision,
-                                selected,
-                                folder.as_deref(),
-                                &self.integrity,
+                                self.selection.as_ref(),
+                                &mut inspector_actions,
+                            ),
+                            RightTab::Findings => self.findings.ui(
+                                ui,
+                                &self.case,
+                                revision,
                                 &self.settings.investigator,
-                                &mut evidence_actions,
-                            );
+                                &mut findings_actions,
+                            ),
+                            RightTab::Flows => {
+                                self.analysis.ui(
+                                    ui,
+                                    &self.case,
+                                    revision,
+                                    &self.canvas.selected,
+                                    &mut analysis_actions,
+                                );
+                                ui.separator();
+                                self.flows.ui(ui, &self.case, revision, &mut flows_actions);
+                            }
+                            RightTab::Views => {
+                                self.views
+                                    .ui(ui, &self.case, &self.canvas, &mut views_actions);
+                            }
+                            RightTab::Evidence => {
+                                let selected = match &self.selection {
+                                    Some(ItemRef::Evidence(id)) => Some(id),
+                                    _ => None,
+                                };
+                                let folder = self.case_folder();
+                                self.evidence.ui(
+                                    ui,
+                                    &self.case,
+                                    revision,
+                                    selected,
+                                    folder.as_deref(),
+                                    &self.integrity,
+                                    &self.settings.investigator,
+                                    &mut evidence_actions,
+                                );
+                            }
                         }
-                    }
+                    });
                 });
         }
         let mut timeline_actions = Vec::new();
