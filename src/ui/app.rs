@@ -374,6 +374,11 @@ impl ChokepointApp {
         };
         if let Some(p) = app.path.clone() {
             app.remember_recent(&p);
+            // A case file opened at start-up, as by File ▸ Open.
+            let placed = app.place_unplaced_entities();
+            if !placed.is_empty() {
+                app.info(format!("Opened {}{placed}", p.display()));
+            }
         }
         if !app.settings.screening_demo || !app.settings.screening_lists.is_empty() {
             let files = app.settings.screening_lists.clone();
@@ -697,7 +702,39 @@ impl ChokepointApp {
         self.disk_stamp = stamp;
         self.offer_recovery();
         self.remember_recent(path);
-        self.info(format!("Opened {} ({counts})", path.display()));
+        let placed = self.place_unplaced_entities();
+        self.info(format!("Opened {} ({counts}){placed}", path.display()));
+    }
+
+    /// Gives every entity without a stored place the place it is drawn at (below the placed
+    /// ones), as one undoable step, so nothing moves when another node is dragged. Files
+    /// written by older versions, other tools or by hand may lack places. Returns what to add
+    /// to the status message.
+    fn place_unplaced_entities(&mut self) -> String {
+        let ids: Vec<crate::model::EntityId> = self
+            .case
+            .entities
+            .keys()
+            .filter(|id| !self.case.positions.contains_key(*id))
+            .cloned()
+            .collect();
+        let places = crate::layout::picture::places_for(&self.case, &ids, None);
+        if places.is_empty() {
+            return String::new();
+        }
+        let n = places.len();
+        let label = format!(
+            "Place {n} entit{} that had no saved place",
+            if n == 1 { "y" } else { "ies" }
+        );
+        if self.apply_edit(&label, Edit::SetPositions(places)) {
+            format!(
+                "; {n} entit{} had no saved place and now stay where they are drawn (Undo takes it back; Save keeps it)",
+                if n == 1 { "y" } else { "ies" }
+            )
+        } else {
+            String::new()
+        }
     }
 
     fn spawn_dialog(&mut self, kind: DialogKind) {
@@ -949,7 +986,10 @@ impl ChokepointApp {
                 self.selection = None;
                 self.inspector = Inspector::default();
                 self.evidence = EvidencePanel::default();
-                self.info("Restored unsaved changes from the recovery file: save to keep them");
+                let placed = self.place_unplaced_entities();
+                self.info(format!(
+                    "Restored unsaved changes from the recovery file: save to keep them{placed}"
+                ));
             }
             Err(e) => {
                 self.modal = Some(Modal::Error {
@@ -1049,7 +1089,17 @@ impl ChokepointApp {
         let name = "New entity";
         let id = self.case.fresh_entity_id(name);
         let entity = Entity::new(id.clone(), EntityKind::Company, name);
-        if self.apply_edit("Add entity", Edit::Insert(entity.into())) {
+        // Placed where the user is looking, on a free spot, so it stays where it appears.
+        let centre = crate::model::CanvasPoint {
+            x: self.canvas.center.x,
+            y: self.canvas.center.y,
+        };
+        let edit = crate::layout::picture::with_places_for_new_entities(
+            &self.case,
+            Edit::Insert(entity.into()),
+            Some(centre),
+        );
+        if self.apply_edit("Add entity", edit) {
             self.select(Some(ItemRef::Entity(id)));
             self.info("Added an entity: name it in the inspector");
         }

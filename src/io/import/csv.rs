@@ -871,6 +871,9 @@ mod tests {
             Some("2024-11")
         );
         assert_eq!(summary.skipped.len(), 4, "{:?}", summary.skipped);
+        // Every imported party has a stored place, in the same edit (one undo step).
+        assert!(!case.entities.is_empty());
+        assert!(case.entities.keys().all(|id| case.positions.contains_key(id)));
     }
 
     #[test]

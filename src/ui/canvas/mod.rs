@@ -1645,7 +1645,13 @@ fn build_paste(case: &Case, clip: Clip, at: Pos2) -> Result<(Edit, Vec<EntityId>
     edits.push(Edit::SetPositions(positions));
     let mut pasted: Vec<EntityId> = renamed.into_values().collect();
     pasted.sort();
-    Ok((Edit::Batch(edits), pasted))
+    // Entities the clipboard holds no place for get one around the paste point.
+    let edit = crate::layout::picture::with_places_for_new_entities(
+        case,
+        Edit::Batch(edits),
+        Some(CanvasPoint { x: at.x, y: at.y }),
+    );
+    Ok((edit, pasted))
 }
 
 /// A new entity of `kind` placed at `at`: insert and position as one undo step.
