@@ -6,7 +6,7 @@ use chokepoint::model::{EntityId, ItemRef};
 use chokepoint::ui::{ChokepointApp, Settings, Startup};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 mod common;
 
@@ -104,6 +104,23 @@ fn panels_keep_their_width_and_fit_frames_every_label() {
             (now.min.x - area.min.x).abs() < 0.5 && (now.max.x - area.max.x).abs() < 0.5,
             "{size:?}: the canvas area was {area:?} and is now {now:?}: a panel widened"
         );
+        // Rows of fields wider than the panel wrap: each row's remove button stays in view.
+        h.get_by_role_and_label(Role::Button, "+ Identifier")
+            .click();
+        h.run();
+        h.get_by_role_and_label(Role::Button, "+ Attribute").click();
+        h.run();
+        let buttons: Vec<(String, egui::Rect)> = h
+            .query_all_by_role(Role::Button)
+            .map(|n| (n.accesskit_node().label().unwrap_or_default(), n.rect()))
+            .collect();
+        assert!(buttons.iter().filter(|(l, _)| l == "🗑").count() >= 2);
+        for (label, r) in buttons {
+            assert!(
+                r.max.x <= size.x + 0.5,
+                "{size:?}: the button {label:?} at {r:?} is out of the window"
+            );
+        }
         // The canvas toolbar is still there to click.
         let fit_button = h.get_by_role_and_label(Role::Button, "Fit");
         assert!(

@@ -873,7 +873,11 @@ mod tests {
         assert_eq!(summary.skipped.len(), 4, "{:?}", summary.skipped);
         // Every imported party has a stored place, in the same edit (one undo step).
         assert!(!case.entities.is_empty());
-        assert!(case.entities.keys().all(|id| case.positions.contains_key(id)));
+        assert!(
+            case.entities
+                .keys()
+                .all(|id| case.positions.contains_key(id))
+        );
     }
 
     #[test]

@@ -234,20 +234,24 @@ fn meta_ui(ui: &mut Ui, form: &mut Form, meta: &mut CaseMeta) {
 
 fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<InspectorAction>) {
     let color = theme::entity_color(e.kind, form.dark);
-    ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(theme::entity_icon(e.kind))
-                .size(22.0)
-                .color(color),
-        );
-        ui.heading(&e.name);
-        ui.weak(e.id.as_str());
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+    // The buttons keep their place; a long name is cut short (in full in the Name field).
+    egui::Sides::new().shrink_left().truncate().show(
+        ui,
+        |ui| {
+            ui.label(
+                RichText::new(theme::entity_icon(e.kind))
+                    .size(22.0)
+                    .color(color),
+            );
+            ui.heading(&e.name);
+            ui.weak(e.id.as_str());
+        },
+        |ui| {
             if ui.button("🗑 Delete…").clicked() {
                 actions.push(InspectorAction::Delete(ItemRef::Entity(e.id.clone())));
             }
-        });
-    });
+        },
+    );
     ui.separator();
     form_grid(ui, "entity_form", |ui| {
         form.choice(ui, "Kind", &mut e.kind, &EntityKind::ALL, |k| {
@@ -284,7 +288,8 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
     for (i, ident) in e.identifiers.iter_mut().enumerate() {
         ui.push_id(("ident", i), |ui| {
             let mut issuer_refused = None;
-            ui.horizontal(|ui| {
+            // Wrapped, so a row wider than the panel goes on a second line, never out of view.
+            ui.horizontal_wrapped(|ui| {
                 open_choice_combo(ui, "scheme", &mut ident.scheme, ident_label);
                 let r = ui
                     .add(
@@ -334,7 +339,8 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
     let mut remove = None;
     for (i, flag) in e.flags.iter_mut().enumerate() {
         ui.push_id(("flag", i), |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped, so a row wider than the panel goes on a second line, never out of view.
+            ui.horizontal_wrapped(|ui| {
                 open_choice_combo(ui, "flag_kind", &mut flag.kind, flag_label);
                 let r = ui
                     .add(
@@ -378,7 +384,8 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
     let mut remove = None;
     for (i, (k, v)) in attrs.iter_mut().enumerate() {
         ui.push_id(("attr", i), |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped, so a row wider than the panel goes on a second line, never out of view.
+            ui.horizontal_wrapped(|ui| {
                 let rk = ui
                     .add(
                         egui::TextEdit::singleline(k)
@@ -581,18 +588,21 @@ fn money_fields(ui: &mut Ui, form: &mut Form, label: &str, hint: &str, money: &m
 }
 
 fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<InspectorAction>) {
-    ui.horizontal(|ui| {
-        ui.heading(l.kind.summary());
-        ui.weak(l.id.as_str());
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+    egui::Sides::new().shrink_left().truncate().show(
+        ui,
+        |ui| {
+            ui.heading(l.kind.summary());
+            ui.weak(l.id.as_str());
+        },
+        |ui| {
             if ui.button("🗑 Delete").clicked() {
                 actions.push(InspectorAction::Delete(ItemRef::Link(l.id.clone())));
             }
             if ui.button("⇄ Swap direction").clicked() {
                 std::mem::swap(&mut l.from, &mut l.to);
             }
-        });
-    });
+        },
+    );
     ui.separator();
     form_grid(ui, "link_form", |ui| {
         let mut tag = l.kind.tag();
@@ -687,15 +697,18 @@ fn place_ui(ui: &mut Ui, form: &mut Form, label: &str, place: &mut Place) {
 }
 
 fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec<InspectorAction>) {
-    ui.horizontal(|ui| {
-        ui.heading(format!("🚚 {}", s.reference));
-        ui.weak(s.id.as_str());
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+    egui::Sides::new().shrink_left().truncate().show(
+        ui,
+        |ui| {
+            ui.heading(format!("🚚 {}", s.reference));
+            ui.weak(s.id.as_str());
+        },
+        |ui| {
             if ui.button("🗑 Delete").clicked() {
                 actions.push(InspectorAction::Delete(ItemRef::Shipment(s.id.clone())));
             }
-        });
-    });
+        },
+    );
     let case = form.case;
     ui.weak(format!(
         "{}   {}",
