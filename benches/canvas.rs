@@ -10,6 +10,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+use chokepoint::edit::{History, Revision};
 use chokepoint::io::generate::generate_case;
 use chokepoint::model::Case;
 use chokepoint::ui::canvas::Canvas;
@@ -32,10 +33,15 @@ fn raw_input(pointer: Option<Pos2>) -> RawInput {
 
 /// One frame: run the canvas UI and tessellate what it painted. With a `pointer`, the mouse
 /// rests over the canvas there, so the frame also hit-tests what lies under it (hover).
-fn frame(ctx: &egui::Context, canvas: &mut Canvas, case: &Case, pointer: Option<Pos2>) -> usize {
+fn frame(
+    ctx: &egui::Context,
+    canvas: &mut Canvas,
+    (case, revision): (&Case, Revision),
+    pointer: Option<Pos2>,
+) -> usize {
     let mut actions = Vec::new();
     let output = ctx.run_ui(raw_input(pointer), |ui| {
-        canvas.ui(ui, case, 1, false, &mut actions);
+        canvas.ui(ui, case, revision, false, &mut actions);
     });
     let primitives = ctx.tessellate(output.shapes, output.pixels_per_point);
     primitives.len()
@@ -47,6 +53,8 @@ fn canvas_frames(c: &mut Criterion) {
     let mut group = c.benchmark_group("canvas_frame");
     for n in SIZES {
         let case = generate_case(n, 1).unwrap();
+        // The case as opened in the app: its own identity, unchanged while measured.
+        let revision = History::default().revision();
         eprintln!("{n} entities: {}", case.counts());
         if n >= 100_000 {
             group
@@ -67,8 +75,8 @@ fn canvas_frames(c: &mut Criterion) {
             let ctx = egui::Context::default();
             let mut canvas = Canvas::default();
             // Two frames: the first builds the scene and fits the case into view.
-            frame(&ctx, &mut canvas, &case, None);
-            frame(&ctx, &mut canvas, &case, None);
+            frame(&ctx, &mut canvas, (&case, revision), None);
+            frame(&ctx, &mut canvas, (&case, revision), None);
             if zoomed_in {
                 canvas.zoom = 1.0;
             }
@@ -79,7 +87,7 @@ fn canvas_frames(c: &mut Criterion) {
                 (true, true) => "zoomed_in_hover",
             };
             group.bench_function(BenchmarkId::new(label, n), |b| {
-                b.iter(|| black_box(frame(&ctx, &mut canvas, &case, pointer)));
+                b.iter(|| black_box(frame(&ctx, &mut canvas, (&case, revision), pointer)));
             });
         }
     }

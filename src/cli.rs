@@ -17,6 +17,25 @@ pub use interop::{import, merge};
 /// file, then verifies each evidence file against its recorded SHA-256, one indented line per
 /// file (ok, missing, modified, unsafe path, unreadable). Exit code 0 when every case is valid
 /// (with `--strict`, also every evidence file intact), 1 otherwise, 2 for usage errors.
+/// The findings count the app's Findings tab shows for `case` with its default settings
+/// (built-in rules, the demonstration screening list, dismissed findings left out), computed
+/// the same way, so a script can compare.
+fn findings_line(case: &crate::model::Case) -> String {
+    use crate::analysis::{self, RuleSet, ScreeningList, screening};
+    let rules = match RuleSet::builtin() {
+        Ok(r) => r,
+        Err(e) => return format!("findings: not computed (built-in rules: {e})"),
+    };
+    let demo = ScreeningList::demo().ok();
+    let (findings, _) =
+        analysis::findings_and_hits(case, &rules, demo.as_ref(), screening::DEFAULT_THRESHOLD);
+    let open = analysis::open_count(&findings);
+    format!(
+        "findings: {open} open, {} dismissed (built-in rules, demonstration screening list, as the Findings tab shows them)",
+        findings.len() - open
+    )
+}
+
 pub fn check(args: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let usage = "usage: chokepoint check [--strict] FILE...";
     let strict = args.iter().any(|a| a.as_os_str() == "--strict");
@@ -42,6 +61,7 @@ pub fn check(args: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         match load_case(path) {
             Ok(case) => {
                 let _ = writeln!(out, "{}: ok: {}", path.display(), case.counts());
+                let _ = writeln!(out, "  {}", findings_line(&case));
                 let dir = crate::io::evidence::case_folder(path);
                 let reports = crate::io::evidence::verify_case(&case, &dir);
                 for r in &reports {
@@ -100,7 +120,11 @@ pub fn generate(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
     while let Some(arg) = it.next() {
         let value = it.next();
         let parsed = match (arg.as_str(), value) {
-            ("--entities" | "-n", Some(v)) => v.parse().map(|n| entities = Some(n)).is_ok(),
+            ("--entities" | "-n", Some(v)) => crate::model::parse::count(v)
+                .ok()
+                .and_then(|n| usize::try_from(n).ok())
+                .map(|n| entities = Some(n))
+                .is_some(),
             ("--seed", Some(v)) => v.parse().map(|s| seed = s).is_ok(),
             ("-o" | "--output", Some(v)) => {
                 output = Some(PathBuf::from(v));
@@ -166,7 +190,7 @@ pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
                 .is_some(),
             "--threshold" => it
                 .next()
-                .and_then(|v| v.parse::<f64>().ok())
+                .and_then(|v| crate::model::parse::number(v).ok())
                 .filter(|t| (0.5..=1.0).contains(t))
                 .map(|t| threshold = t)
                 .is_some(),
@@ -224,11 +248,7 @@ pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
             }
         }
     }
-    let mut hits = Vec::new();
-    for list in &loaded {
-        hits.extend(crate::analysis::screen(&case, list, threshold));
-    }
-    let found = crate::analysis::all_findings(&case, &rules, &hits);
+    let (found, hits) = crate::analysis::findings_and_hits(&case, &rules, &loaded, threshold);
     let written = if json {
         write_findings_json(out, &file, &loaded, &found, &hits)
     } else {

@@ -233,9 +233,9 @@ fn usage_error(message: &str) -> i32 {
 /// `2024-03..2024-05`: from the first day of the first date to the last day of the second.
 fn parse_window(text: &str) -> Option<chokepoint::analysis::timeline::TimeWindow> {
     use chokepoint::analysis::timeline::{TimeWindow, last_day};
-    use chokepoint::model::PartialDate;
+    use chokepoint::model::parse;
     let (from, to) = text.split_once("..")?;
-    let from: PartialDate = from.trim().parse().ok()?;
-    let to: PartialDate = to.trim().parse().ok()?;
+    let from = parse::date(from, parse::DateOrder::Unknown).ok()?;
+    let to = parse::date(to, parse::DateOrder::Unknown).ok()?;
     Some(TimeWindow::between(from.days_since_epoch(), last_day(&to)))
 }

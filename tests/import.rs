@@ -346,6 +346,19 @@ fn csv_trade_rows_become_shipments_with_resolved_parties() {
     assert_eq!(mapping.columns.get("Shipper"), Some(&Field::Shipper));
     assert_eq!(mapping.columns.get("B/L No"), Some(&Field::BillOfLading));
     mapping.columns.insert("Transit".into(), Field::Transit);
+    // Read with a decimal point, the European values are refused and reported, never
+    // guessed ("1.200.000,50" is not 1.2 nor 1200000.5 until the mapping says which).
+    let (_, summary) = csv::import(&table, &mapping, &empty(), &Progress::new()).expect("imports");
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|s| s.starts_with("row 2: Value \"1.200.000,50\" not read")),
+        "{:?}",
+        summary.skipped
+    );
+    // The file writes decimals after a comma, as the import dialog's checkbox says.
+    mapping.decimal_mark = chokepoint::model::parse::DecimalMark::Comma;
     // A saved mapping reads back the same.
     let mapping = CsvMapping::from_ron(&mapping.to_ron()).expect("mapping round trip");
     let mut case = empty();

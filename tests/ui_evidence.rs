@@ -344,3 +344,89 @@ fn deleting_selected_evidence_is_logged_and_undoable() {
     assert!(h.state().case.evidence.contains_key(&id));
     assert_eq!(h.state().case.custody.len(), custody);
 }
+
+/// Adds a reference titled `title` in the locker (the tab must be open).
+fn add_reference(
+    h: &mut Harness<'static, ChokepointApp>,
+    title: &str,
+) -> chokepoint::model::Evidence {
+    h.get_by_role_and_label(Role::Button, "🔗 Add reference")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Title").focus();
+    h.get_by_role_and_label(Role::TextInput, "Title")
+        .type_text(title);
+    h.get_by_role_and_label(Role::MultilineTextInput, "URL or citation")
+        .focus();
+    h.get_by_role_and_label(Role::MultilineTextInput, "URL or citation")
+        .type_text("Registry extract, page 2");
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Add to locker")
+        .click();
+    h.run();
+    h.state()
+        .case
+        .evidence
+        .values()
+        .find(|e| e.title == title)
+        .cloned()
+        .expect("the new reference")
+}
+
+/// New evidence supports only what the user has selected when adding it: once the selection
+/// is cleared, no item is offered or linked; once another item is selected, that one is.
+#[test]
+fn new_evidence_supports_only_what_is_selected_when_it_is_added() {
+    let mut h = harness(seed(), Some("e-su-di"), RightTab::Evidence);
+    h.run();
+    assert!(
+        h.query_by_label_contains("New evidence supports Su Di")
+            .is_some(),
+        "offered for the selected entity"
+    );
+    // Clear the selection on the canvas (Esc).
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert_eq!(h.state().selection, None);
+    h.state_mut().right_tab = RightTab::Evidence;
+    h.run();
+    assert!(
+        h.query_by_label_contains("New evidence supports").is_none(),
+        "nothing selected, nothing offered"
+    );
+    let ev = add_reference(&mut h, "Unlinked note");
+    assert!(
+        ev.supports.iter().all(|s| s.target.is_none()),
+        "linked to an item no longer selected: {:?}",
+        ev.supports
+    );
+
+    // Another entity selected: new evidence supports it, and only it.
+    let other = h
+        .state()
+        .case
+        .entities
+        .keys()
+        .find(|id| id.as_str() != "e-su-di")
+        .cloned()
+        .expect("another entity");
+    h.state_mut().open_item(ItemRef::Entity(other.clone()));
+    h.state_mut().right_tab = RightTab::Evidence;
+    h.run();
+    let name = h.state().case.entities[&other].name.clone();
+    assert!(
+        h.query_by_label_contains(&format!("New evidence supports {name}"))
+            .is_some()
+    );
+    assert!(
+        h.query_by_label_contains("New evidence supports Su Di")
+            .is_none()
+    );
+    let ev = add_reference(&mut h, "About the other entity");
+    let targets: Vec<_> = ev
+        .supports
+        .iter()
+        .filter_map(|s| s.target.clone())
+        .collect();
+    assert_eq!(targets, vec![ItemRef::Entity(other)]);
+}

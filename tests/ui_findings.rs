@@ -6,7 +6,7 @@ use chokepoint::ui::ChokepointApp;
 use chokepoint::ui::app::RightTab;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 
 mod common;
 
@@ -192,4 +192,46 @@ fn a_users_screening_list_is_added_used_remembered_and_removed() {
             .is_some()
     );
     assert!(h.state().settings.screening_lists.is_empty());
+}
+
+/// `chokepoint check` reports the findings count the app's Findings tab shows, so a script
+/// can compare: both sample cases, the CLI as a real process against the real app.
+#[test]
+fn check_reports_the_findings_count_the_app_shows() {
+    for file in [
+        "sample_cases/training_strait_networks.ron",
+        "sample_cases/seed_kunlun_nest.ron",
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+            .args(["check", file])
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{stdout}");
+        let cli: usize = stdout
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("findings: "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("{file}: no findings count in\n{stdout}"));
+
+        let mut h = common::realtime_harness(
+            chokepoint::io::load_case(std::path::Path::new(file)).expect("case"),
+        );
+        h.run();
+        h.get_by_role_and_label(Role::Button, "Findings").click();
+        assert!(common::step_until(&mut h, |h| h
+            .query_by_label_contains("Findings (")
+            .is_some()));
+        let label = h
+            .query_by_label_contains("Findings (")
+            .and_then(|n| n.accesskit_node().label())
+            .expect("tab label");
+        let app: usize = label
+            .trim_start_matches("Findings (")
+            .trim_end_matches(')')
+            .parse()
+            .expect("count");
+        assert_eq!(cli, app, "{file}: check says {cli}, the Findings tab {app}");
+    }
 }

@@ -62,7 +62,7 @@ fn create_rename_present_step_and_leave_without_changing_the_case() {
     );
 
     // Rename it: select the old name, type the new one, Enter commits one undo step.
-    let revision = h.state().history.revision();
+    let steps = h.state().history.undo_len();
     h.get_by_role_and_label(Role::TextInput, "View name")
         .focus();
     h.run();
@@ -72,13 +72,13 @@ fn create_rename_present_step_and_leave_without_changing_the_case() {
     h.key_press(Key::Enter);
     h.run();
     assert_eq!(h.state().case.views[before].name, "Su Di up close");
-    assert_eq!(h.state().history.revision(), revision + 1);
+    assert_eq!(h.state().history.undo_len(), steps + 1);
 
     // Where the editor is before presenting.
     h.state_mut().canvas.selected = [ItemRef::Entity("e-h100".into())].into();
     h.run();
     let case = h.state().case.clone();
-    let revision = h.state().history.revision();
+    let steps = h.state().history.undo_len();
     let (center, zoom) = (h.state().canvas.center, h.state().canvas.zoom);
     let selected = h.state().canvas.selected.clone();
     let filters = h.state().canvas.filters.clone();
@@ -136,7 +136,7 @@ fn create_rename_present_step_and_leave_without_changing_the_case() {
     let app = h.state();
     assert!(app.presenter.is_none());
     assert_eq!(app.case, case, "presenting never changes the case");
-    assert_eq!(app.history.revision(), revision);
+    assert_eq!(app.history.undo_len(), steps);
     assert_eq!(app.canvas.center, center);
     assert_eq!(app.canvas.zoom, zoom);
     assert_ne!(camera_on_slide, zoom);

@@ -39,3 +39,24 @@ pub fn all_findings(
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
     out
 }
+
+/// Screening hits of `case` against `lists` at `threshold`, and every finding (rules and
+/// screening together, see [`all_findings`]): the one computation behind the app's Findings
+/// tab, `chokepoint findings` and the findings count of `chokepoint check`.
+pub fn findings_and_hits<'a>(
+    case: &crate::model::Case,
+    rules: &RuleSet,
+    lists: impl IntoIterator<Item = &'a ScreeningList>,
+    threshold: f64,
+) -> (Vec<Finding>, Vec<ScreeningHit>) {
+    let hits: Vec<ScreeningHit> = lists
+        .into_iter()
+        .flat_map(|list| screen(case, list, threshold))
+        .collect();
+    (all_findings(case, rules, &hits), hits)
+}
+
+/// How many findings are open (not dismissed): the number on the app's Findings tab.
+pub fn open_count(findings: &[Finding]) -> usize {
+    findings.iter().filter(|f| f.dismissed.is_none()).count()
+}

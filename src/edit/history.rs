@@ -1,7 +1,31 @@
-//! Unlimited undo and redo for one editing session, and the "unsaved changes" test.
+//! Unlimited undo and redo for one editing session, the "unsaved changes" test, and the
+//! [`Revision`] that derived data (caches) key on.
 
 use super::{Edit, EditError};
 use crate::model::Case;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Which case, in which state: derived data (findings, scenes, lists, thumbnails ...) is valid
+/// for exactly one. Every `History` is a new case identity (a new, opened, reloaded or
+/// recovered case gets a new history), so two cases never share a revision even though each
+/// starts counting its edits from zero.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Revision {
+    /// The case's identity: unique to one `History` in this process.
+    generation: u64,
+    /// Edits, undos and redos applied since the case was opened.
+    edits: u64,
+}
+
+impl Revision {
+    /// Whether both revisions are states of the same open case (perhaps edited since).
+    pub fn same_case(self, other: Revision) -> bool {
+        self.generation == other.generation
+    }
+}
+
+/// The next case identity; process-wide so no two histories ever share one.
+static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 
 struct Step {
     label: String,
@@ -19,7 +43,7 @@ pub struct History {
     state: u64,
     next_state: u64,
     saved_state: Option<u64>,
-    revision: u64,
+    revision: Revision,
 }
 
 impl Default for History {
@@ -30,7 +54,10 @@ impl Default for History {
             state: 0,
             next_state: 1,
             saved_state: Some(0),
-            revision: 0,
+            revision: Revision {
+                generation: NEXT_GENERATION.fetch_add(1, Ordering::Relaxed),
+                edits: 0,
+            },
         }
     }
 }
@@ -47,21 +74,21 @@ impl History {
         self.redo.clear();
         self.state = self.next_state;
         self.next_state += 1;
-        self.revision += 1;
+        self.revision.edits += 1;
         Ok(())
     }
 
     /// Undoes the last step; returns its label, or `None` when there is nothing to undo.
     pub fn undo(&mut self, case: &mut Case) -> Result<Option<String>, EditError> {
         let label = Self::cross(case, &mut self.undo, &mut self.redo, &mut self.state)?;
-        self.revision += u64::from(label.is_some());
+        self.revision.edits += u64::from(label.is_some());
         Ok(label)
     }
 
     /// Redoes the last undone step; returns its label, or `None` when there is nothing to redo.
     pub fn redo(&mut self, case: &mut Case) -> Result<Option<String>, EditError> {
         let label = Self::cross(case, &mut self.redo, &mut self.undo, &mut self.state)?;
-        self.revision += u64::from(label.is_some());
+        self.revision.edits += u64::from(label.is_some());
         Ok(label)
     }
 
@@ -114,8 +141,9 @@ impl History {
         self.undo.len()
     }
 
-    /// Bumped by every change, undo and redo: derived data keys on it.
-    pub fn revision(&self) -> u64 {
+    /// The case's identity and its state, moved on by every change, undo and redo: derived
+    /// data keys on it.
+    pub fn revision(&self) -> Revision {
         self.revision
     }
 
@@ -161,6 +189,27 @@ mod tests {
         assert!(!history.is_dirty());
         history.undo(&mut case).expect("undo");
         assert!(history.is_dirty());
+    }
+
+    #[test]
+    fn each_history_is_a_case_of_its_own() {
+        let mut case = Case::default();
+        let mut a = History::default();
+        let b = History::default();
+        assert_ne!(
+            a.revision(),
+            b.revision(),
+            "two fresh cases never share a revision"
+        );
+        assert!(!a.revision().same_case(b.revision()));
+        let before = a.revision();
+        let e = Entity::new("e-a", EntityKind::Person, "A");
+        a.apply(&mut case, "Add A", Edit::Insert(e.into()))
+            .expect("valid");
+        assert_ne!(a.revision(), before);
+        assert!(a.revision().same_case(before));
+        a.undo(&mut case).expect("undo");
+        assert_ne!(a.revision(), before, "undo is a new state for caches too");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! The world spans x −1800..1800 and y −900..900. Simple, exact to invert, and good enough
 //! for placing parties on a map; nothing here measures distances.
 
-use super::countries::COUNTRIES;
+use crate::model::countries::find_country;
 use crate::model::{CanvasPoint, CountryCode};
 use std::sync::OnceLock;
 
@@ -87,68 +87,12 @@ pub fn world_outline() -> &'static [Vec<CanvasPoint>] {
 /// code (and XK for Kosovo): the capital or main city for small ones, a visual centre for
 /// large ones (so the US is not placed in the sea by its overseas parts).
 pub fn country_anchor(code: &CountryCode) -> Option<(f32, f32)> {
-    find_country(code).map(|row| (row.3, row.4))
+    find_country(code).map(|c| (c.lon, c.lat))
 }
 
 /// English short name of a country code, e.g. "Singapore" for SG.
 pub fn country_name(code: &CountryCode) -> Option<&'static str> {
-    find_country(code).map(|row| row.2)
-}
-
-/// The country a piece of text names: a two-letter code known to the country table, or an
-/// English short name or a common variant ("Singapore", "USA", "Hong Kong SAR", "Korea,
-/// Republic of"), in any case. Used by importers reading free-text country columns.
-pub fn country_from_text(text: &str) -> Option<CountryCode> {
-    let t = text.trim();
-    if t.len() == 2 {
-        let code: CountryCode = t.parse().ok()?;
-        return find_country(&code).map(|_| code);
-    }
-    let folded: String = t
-        .to_lowercase()
-        .chars()
-        .filter(|c| c.is_alphanumeric() || *c == ' ')
-        .collect();
-    let folded = folded.split_whitespace().collect::<Vec<_>>().join(" ");
-    let alias = match folded.as_str() {
-        "usa" | "us" | "united states of america" | "america" => Some("US"),
-        "uk" | "great britain" | "britain" | "england" => Some("GB"),
-        "hong kong sar" | "hong kong china" | "hongkong" => Some("HK"),
-        "macao" | "macau sar" | "macao sar" => Some("MO"),
-        "prc" | "peoples republic of china" | "mainland china" | "china prc" => Some("CN"),
-        "uae" | "emirates" => Some("AE"),
-        "south korea" | "korea republic of" | "republic of korea" | "korea south" => Some("KR"),
-        "north korea" | "dprk" | "korea democratic peoples republic of" => Some("KP"),
-        "russia" | "russian federation" => Some("RU"),
-        "iran" | "iran islamic republic of" => Some("IR"),
-        "taiwan" | "taiwan province of china" | "chinese taipei" => Some("TW"),
-        "vietnam" | "viet nam" => Some("VN"),
-        _ => None,
-    };
-    if let Some(code) = alias {
-        return code.parse().ok();
-    }
-    COUNTRIES
-        .iter()
-        .find(|row| {
-            let name: String = row
-                .2
-                .to_lowercase()
-                .chars()
-                .filter(|c| c.is_alphanumeric() || *c == ' ')
-                .collect();
-            name.split_whitespace().collect::<Vec<_>>().join(" ") == folded
-        })
-        .and_then(|row| row.0.parse().ok())
-}
-
-fn find_country(
-    code: &CountryCode,
-) -> Option<&'static (&'static str, u16, &'static str, f32, f32)> {
-    COUNTRIES
-        .binary_search_by(|row| row.0.cmp(code.as_str()))
-        .ok()
-        .map(|i| &COUNTRIES[i])
+    find_country(code).map(|c| c.name)
 }
 
 #[derive(serde::Deserialize)]
@@ -210,6 +154,7 @@ fn split_at_antimeridian(line: &[(f32, f32)]) -> Vec<Vec<(f32, f32)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::countries::COUNTRIES;
 
     fn code(s: &str) -> CountryCode {
         s.parse().expect("code")
@@ -217,14 +162,15 @@ mod tests {
 
     #[test]
     fn table_is_sorted_complete_and_in_range() {
-        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(COUNTRIES.windows(2).all(|w| w[0].alpha2 < w[1].alpha2));
         // 249 ISO 3166-1 codes plus XK.
         assert_eq!(COUNTRIES.len(), 250);
-        for &(c, _, name, lon, lat) in COUNTRIES {
-            assert!(c.len() == 2 && !name.is_empty());
+        for c in COUNTRIES {
+            assert!(c.alpha2.len() == 2 && c.alpha3.len() == 3 && !c.name.is_empty());
             assert!(
-                (-180.0..=180.0).contains(&lon) && (-90.0..=90.0).contains(&lat),
-                "{c}"
+                (-180.0..=180.0).contains(&c.lon) && (-90.0..=90.0).contains(&c.lat),
+                "{}",
+                c.alpha2
             );
         }
         for c in ["SG", "HK", "MO", "BH", "MT", "LI", "VA", "TW", "AE", "XK"] {
@@ -325,7 +271,7 @@ mod tests {
             let Some(id) = g["id"].as_str().and_then(|s| s.parse::<u16>().ok()) else {
                 continue;
             };
-            let Some(row) = COUNTRIES.iter().find(|r| r.1 == id) else {
+            let Some(row) = COUNTRIES.iter().find(|r| r.numeric == id) else {
                 continue;
             };
             let polygons: Vec<&serde_json::Value> = if g["type"] == "MultiPolygon" {
@@ -339,17 +285,17 @@ mod tests {
                 .map(ring)
                 .collect();
             let off_outline = ["BS", "FK", "NC", "VU"];
-            if off_outline.contains(&row.0) {
+            if off_outline.contains(&row.alpha2) {
                 let near = rings
                     .iter()
                     .flatten()
-                    .any(|&(x, y)| (x - row.3).hypot(y - row.4) < 2.0);
-                assert!(near, "{} far from its islands", row.0);
+                    .any(|&(x, y)| (x - row.lon).hypot(y - row.lat) < 2.0);
+                assert!(near, "{} far from its islands", row.alpha2);
             } else {
                 assert!(
-                    inside((row.3, row.4), &rings),
+                    inside((row.lon, row.lat), &rings),
                     "{} anchor outside its outline",
-                    row.0
+                    row.alpha2
                 );
             }
             checked += 1;

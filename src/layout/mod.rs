@@ -19,7 +19,6 @@
 
 mod arrange;
 mod circular;
-mod countries;
 pub mod force;
 pub mod geo;
 mod geographic;

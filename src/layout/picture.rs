@@ -2,7 +2,10 @@
 //! shows the case as the canvas does: where entities without a saved place stand, how wide a
 //! shipment's route is drawn, and which entities a route passes.
 
-use crate::model::{CanvasPoint, Case, CountryCode, EntityId, EntityKind, Place, Shipment};
+use crate::edit::{Edit, Item};
+use crate::model::{
+    CanvasPoint, Case, CountryCode, EntityId, EntityKind, NodePosition, Place, Shipment,
+};
 use std::collections::HashMap;
 
 /// Spacing of the grid where entities without a saved place are drawn, in canvas units.
@@ -39,6 +42,143 @@ pub fn unplaced_positions(case: &Case) -> Vec<(&EntityId, CanvasPoint)> {
             (id, p)
         })
         .collect()
+}
+
+/// Stored places for the entities of `ids` that `case` has no place for: a square grid
+/// below everything placed, in the order given (the place [`unplaced_positions`] would show
+/// them at), or, with `near` (the middle of the user's view), the free spots of a grid
+/// around it, nearest first. Every entity gets a stored place when it is created, imported,
+/// pasted or merged in, so what the user sees stays where it is until the user (or a layout
+/// they run) moves it; a place left to be computed at drawing time would move whenever
+/// another place changes.
+pub fn places_for(
+    case: &Case,
+    ids: &[EntityId],
+    near: Option<CanvasPoint>,
+) -> Vec<(EntityId, Option<NodePosition>)> {
+    let mut seen = std::collections::HashSet::new();
+    let wanted: Vec<&EntityId> = ids
+        .iter()
+        .filter(|id| !case.positions.contains_key(*id) && seen.insert(*id))
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let at = |p: CanvasPoint| NodePosition {
+        x: p.x,
+        y: p.y,
+        pinned: false,
+    };
+    match near {
+        None => {
+            let placed_bottom = case
+                .positions
+                .values()
+                .map(|p| p.y)
+                .filter(|y| y.is_finite())
+                .fold(f32::NEG_INFINITY, f32::max);
+            let top = if placed_bottom.is_finite() {
+                placed_bottom + UNPLACED_SPACING * 1.5
+            } else {
+                0.0
+            };
+            let columns = ((wanted.len() as f32).sqrt().ceil() as usize).max(1);
+            wanted
+                .into_iter()
+                .enumerate()
+                .map(|(i, id)| {
+                    let p = CanvasPoint {
+                        x: (i % columns) as f32 * UNPLACED_SPACING,
+                        y: top + (i / columns) as f32 * UNPLACED_SPACING,
+                    };
+                    (id.clone(), Some(at(p)))
+                })
+                .collect()
+        }
+        Some(centre) => {
+            let mut taken: Vec<CanvasPoint> = case
+                .positions
+                .values()
+                .map(|p| CanvasPoint { x: p.x, y: p.y })
+                .collect();
+            let clear = UNPLACED_SPACING * 0.6;
+            let mut out = Vec::with_capacity(wanted.len());
+            let mut ring: i32 = 0;
+            let mut wanted = wanted.into_iter();
+            let mut next = wanted.next();
+            // Rings of grid spots around the centre, nearest first; a spot is free when no
+            // node stands within 60 % of the grid spacing of it.
+            while let Some(id) = next {
+                let mut spots: Vec<(i32, i32)> = (-ring..=ring)
+                    .flat_map(|dx| (-ring..=ring).map(move |dy| (dx, dy)))
+                    .filter(|(dx, dy)| dx.abs().max(dy.abs()) == ring)
+                    .collect();
+                spots.sort_by_key(|(dx, dy)| (dx * dx + dy * dy, *dy, *dx));
+                let mut id_here = Some(id);
+                for (dx, dy) in spots {
+                    let Some(current) = id_here else { break };
+                    let p = CanvasPoint {
+                        x: centre.x + dx as f32 * UNPLACED_SPACING,
+                        y: centre.y + dy as f32 * UNPLACED_SPACING,
+                    };
+                    if taken.iter().any(|q| (q.x - p.x).hypot(q.y - p.y) < clear) {
+                        continue;
+                    }
+                    taken.push(p);
+                    out.push((current.clone(), Some(at(p))));
+                    id_here = wanted.next();
+                }
+                next = id_here;
+                ring += 1;
+            }
+            out
+        }
+    }
+}
+
+/// The entities `edit` inserts, at any depth of a batch, in order.
+pub fn inserted_entities(edit: &Edit) -> Vec<EntityId> {
+    fn walk(edit: &Edit, out: &mut Vec<EntityId>) {
+        match edit {
+            Edit::Insert(Item::Entity(e)) => out.push(e.id.clone()),
+            Edit::Batch(edits) => edits.iter().for_each(|e| walk(e, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(edit, &mut out);
+    out
+}
+
+/// Entities given a place by `edit` itself.
+fn placed_by(edit: &Edit, out: &mut std::collections::HashSet<EntityId>) {
+    match edit {
+        Edit::SetPositions(moves) => out.extend(moves.iter().map(|(id, _)| id.clone())),
+        Edit::Batch(edits) => edits.iter().for_each(|e| placed_by(e, out)),
+        _ => {}
+    }
+}
+
+/// `edit` (applied to `case`) followed, in the same batch and so the same undo step, by stored
+/// places ([`places_for`]) for the entities it inserts without giving them one.
+pub fn with_places_for_new_entities(case: &Case, edit: Edit, near: Option<CanvasPoint>) -> Edit {
+    let mut placed = std::collections::HashSet::new();
+    placed_by(&edit, &mut placed);
+    let new: Vec<EntityId> = inserted_entities(&edit)
+        .into_iter()
+        .filter(|id| !placed.contains(id))
+        .collect();
+    let places = places_for(case, &new, near);
+    if places.is_empty() {
+        return edit;
+    }
+    match edit {
+        Edit::Batch(mut edits) => {
+            edits.push(Edit::SetPositions(places));
+            Edit::Batch(edits)
+        }
+        other => Edit::Batch(vec![other, Edit::SetPositions(places)]),
+    }
 }
 
 /// The stroke width of a shipment's route: 2 units when nothing is stated, growing with the
@@ -212,6 +352,54 @@ pub(crate) mod tests {
         let s = case.shipments.values().next().expect("shipment");
         let stops: Vec<&str> = leg_stops(s, &places).map(EntityId::as_str).collect();
         assert_eq!(stops, ["e-sg-port", "e-sg"]);
+    }
+
+    #[test]
+    fn new_entities_get_stored_places_that_do_not_overlap() {
+        let mut case = Case::default();
+        for id in ["e-a", "e-b"] {
+            case.entities.insert(
+                id.into(),
+                crate::model::Entity::new(id, crate::model::EntityKind::Company, id),
+            );
+        }
+        case.positions.insert(
+            "e-a".into(),
+            NodePosition {
+                x: 0.0,
+                y: 0.0,
+                pinned: false,
+            },
+        );
+        // Below the placed ones, as they would have been drawn.
+        let below = places_for(&case, &["e-b".into(), "e-a".into()], None);
+        assert_eq!(below.len(), 1, "a placed entity keeps its place");
+        let drawn = unplaced_positions(&case);
+        let p = below[0].1.expect("placed");
+        assert_eq!((drawn[0].1.x, drawn[0].1.y), (p.x, p.y));
+        // Around the view's centre: the centre is taken by e-a, so the next free spot.
+        let near = places_for(
+            &case,
+            &["e-b".into(), "e-c".into()],
+            Some(CanvasPoint { x: 0.0, y: 0.0 }),
+        );
+        assert_eq!(near.len(), 2);
+        let spots: Vec<(f32, f32)> = near
+            .iter()
+            .map(|(_, p)| p.map(|p| (p.x, p.y)).expect("placed"))
+            .collect();
+        assert!(
+            spots
+                .iter()
+                .all(|&(x, y)| x.hypot(y) >= UNPLACED_SPACING * 0.99)
+        );
+        assert_ne!(spots[0], spots[1]);
+        // An edit inserting an entity without a place gets one in the same batch.
+        let e = crate::model::Entity::new("e-new", crate::model::EntityKind::Company, "New");
+        let edit = with_places_for_new_entities(&case, Edit::Insert(e.into()), None);
+        let mut after = case.clone();
+        after.apply(edit).expect("applies");
+        assert!(after.positions.contains_key(&EntityId::from("e-new")));
     }
 
     #[test]

@@ -232,7 +232,8 @@ fn parse_two_digits(s: &str) -> Option<u8> {
     }
 }
 
-fn days_in_month(year: i32, month: u8) -> u8 {
+/// Days in `month` (1–12) of `year`, Gregorian calendar.
+pub(crate) fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         2 => 28,

@@ -3,10 +3,14 @@
 
 mod case;
 mod common;
+pub mod countries;
+mod country_table;
+mod currency_table;
 mod entity;
 mod evidence;
 mod ids;
 mod link;
+pub mod parse;
 mod shipment;
 mod view_frame;
 

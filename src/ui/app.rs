@@ -70,6 +70,18 @@ impl Default for Settings {
     }
 }
 
+/// Draws a side panel's contents in exactly the width the user gave the panel: what is wider
+/// (a long name, a message) is wrapped or clipped, never allowed to widen the panel, which
+/// egui would then keep, covering the canvas and its toolbar.
+fn keep_width_ui<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let rect = ui.available_rect_before_wrap();
+    let mut inner = ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(*ui.layout()));
+    inner.shrink_clip_rect(rect);
+    let result = add(&mut inner);
+    ui.advance_cursor_after_rect(rect);
+    result
+}
+
 /// Autosave interval for new installations.
 pub const DEFAULT_AUTOSAVE_SECONDS: u64 = 60;
 
@@ -283,7 +295,8 @@ pub struct ChokepointApp {
     disk_stamp: Option<FileStamp>,
     disk_base: Option<Case>,
     last_autosave: Instant,
-    autosaved_revision: u64,
+    /// The revision last written to the recovery file (None: nothing written for this case).
+    autosaved_revision: Option<crate::edit::Revision>,
     autosave_job: Option<Receiver<Result<(), String>>>,
     after_save: Option<Guarded>,
     font_notice: Option<String>,
@@ -342,7 +355,7 @@ impl ChokepointApp {
             disk_base: startup.stamp.as_ref().map(|_| startup.case.clone()),
             disk_stamp: startup.stamp,
             last_autosave: Instant::now(),
-            autosaved_revision: 0,
+            autosaved_revision: None,
             autosave_job: None,
             after_save: None,
             font_notice: None,
@@ -361,6 +374,11 @@ impl ChokepointApp {
         };
         if let Some(p) = app.path.clone() {
             app.remember_recent(&p);
+            // A case file opened at start-up, as by File ▸ Open.
+            let placed = app.place_unplaced_entities();
+            if !placed.is_empty() {
+                app.info(format!("Opened {}{placed}", p.display()));
+            }
         }
         if !app.settings.screening_demo || !app.settings.screening_lists.is_empty() {
             let files = app.settings.screening_lists.clone();
@@ -499,15 +517,17 @@ impl ChokepointApp {
                     ItemRef::Shipment(_) => ListTab::Shipments,
                     _ => ListTab::Entities,
                 };
-                // Evidence opens in the locker; other items become its default claim target.
-                match i {
-                    ItemRef::Evidence(_) => self.right_tab = RightTab::Evidence,
-                    ItemRef::Entity(_) | ItemRef::Link(_) | ItemRef::Shipment(_) => {
-                        self.evidence.context = Some(i.clone());
-                    }
-                    _ => {}
+                if matches!(i, ItemRef::Evidence(_)) {
+                    self.right_tab = RightTab::Evidence;
                 }
             }
+            // New evidence supports what the user has in view, never an item selected before.
+            self.evidence.set_context(match &item {
+                Some(i @ (ItemRef::Entity(_) | ItemRef::Link(_) | ItemRef::Shipment(_))) => {
+                    Some(i.clone())
+                }
+                _ => None,
+            });
             self.selection = item;
         }
     }
@@ -636,13 +656,16 @@ impl ChokepointApp {
         self.remove_recovery_file();
         self.disk_stamp = None;
         self.disk_base = None;
-        self.autosaved_revision = 0;
+        self.autosaved_revision = None;
         self.history = History::default();
         self.case = case;
         self.path = path;
         self.selection = None;
         self.inspector = Inspector::default();
         self.list = ItemList::default();
+        // What the locker had open (a draft, a preview, the item new evidence would support)
+        // named the other case's items.
+        self.evidence = EvidencePanel::default();
         self.canvas.reset();
         self.integrity.reset();
         self.last_saved = None;
@@ -679,7 +702,39 @@ impl ChokepointApp {
         self.disk_stamp = stamp;
         self.offer_recovery();
         self.remember_recent(path);
-        self.info(format!("Opened {} ({counts})", path.display()));
+        let placed = self.place_unplaced_entities();
+        self.info(format!("Opened {} ({counts}){placed}", path.display()));
+    }
+
+    /// Gives every entity without a stored place the place it is drawn at (below the placed
+    /// ones), as one undoable step, so nothing moves when another node is dragged. Files
+    /// written by older versions, other tools or by hand may lack places. Returns what to add
+    /// to the status message.
+    fn place_unplaced_entities(&mut self) -> String {
+        let ids: Vec<crate::model::EntityId> = self
+            .case
+            .entities
+            .keys()
+            .filter(|id| !self.case.positions.contains_key(*id))
+            .cloned()
+            .collect();
+        let places = crate::layout::picture::places_for(&self.case, &ids, None);
+        if places.is_empty() {
+            return String::new();
+        }
+        let n = places.len();
+        let label = format!(
+            "Place {n} entit{} that had no saved place",
+            if n == 1 { "y" } else { "ies" }
+        );
+        if self.apply_edit(&label, Edit::SetPositions(places)) {
+            format!(
+                "; {n} entit{} had no saved place and now stay where they are drawn (Undo takes it back; Save keeps it)",
+                if n == 1 { "y" } else { "ies" }
+            )
+        } else {
+            String::new()
+        }
     }
 
     fn spawn_dialog(&mut self, kind: DialogKind) {
@@ -930,7 +985,11 @@ impl ChokepointApp {
                 self.history.mark_unsaved();
                 self.selection = None;
                 self.inspector = Inspector::default();
-                self.info("Restored unsaved changes from the recovery file: save to keep them");
+                self.evidence = EvidencePanel::default();
+                let placed = self.place_unplaced_entities();
+                self.info(format!(
+                    "Restored unsaved changes from the recovery file: save to keep them{placed}"
+                ));
             }
             Err(e) => {
                 self.modal = Some(Modal::Error {
@@ -955,7 +1014,10 @@ impl ChokepointApp {
             }
         }
         let interval = self.settings.autosave_seconds;
-        if interval == 0 || !self.is_dirty() || self.history.revision() == self.autosaved_revision {
+        if interval == 0
+            || !self.is_dirty()
+            || Some(self.history.revision()) == self.autosaved_revision
+        {
             return;
         }
         let focus_lost = ctx.input(|i| {
@@ -991,7 +1053,7 @@ impl ChokepointApp {
             ctx.request_repaint();
         });
         self.autosave_job = Some(rx);
-        self.autosaved_revision = self.history.revision();
+        self.autosaved_revision = Some(self.history.revision());
         self.last_autosave = Instant::now();
     }
 
@@ -1027,7 +1089,17 @@ impl ChokepointApp {
         let name = "New entity";
         let id = self.case.fresh_entity_id(name);
         let entity = Entity::new(id.clone(), EntityKind::Company, name);
-        if self.apply_edit("Add entity", Edit::Insert(entity.into())) {
+        // Placed where the user is looking, on a free spot, so it stays where it appears.
+        let centre = crate::model::CanvasPoint {
+            x: self.canvas.center.x,
+            y: self.canvas.center.y,
+        };
+        let edit = crate::layout::picture::with_places_for_new_entities(
+            &self.case,
+            Edit::Insert(entity.into()),
+            Some(centre),
+        );
+        if self.apply_edit("Add entity", edit) {
             self.select(Some(ItemRef::Entity(id)));
             self.info("Added an entity: name it in the inspector");
         }
@@ -1267,8 +1339,19 @@ impl ChokepointApp {
             DialogKind::ExportBundle => self.start_bundle_export(path),
             DialogKind::ScreeningList => self.add_screening_list(&path),
             DialogKind::AttachEvidence => {
-                let target = self.attach_target.take();
-                self.attach_files(&[path], target);
+                // Linked only to what is still selected when the file is chosen.
+                let asked = self.attach_target.take();
+                let target = asked
+                    .clone()
+                    .filter(|t| self.evidence.link_target() == Some(t));
+                if self.attach_files(&[path], target.clone()) > 0
+                    && let (Some(item), None) = (&asked, &target)
+                {
+                    self.info(format!(
+                        "Attached, not linked to {}: the selection changed while the dialog was open",
+                        self.case.item_label(item)
+                    ));
+                }
             }
             DialogKind::Font => match fonts::load_cjk_font(&path) {
                 Ok(font) => {
@@ -1411,13 +1494,15 @@ impl ChokepointApp {
                 .default_size(theme::LIST_PANEL_WIDTH)
                 .min_size(220.0)
                 .show(ui, |ui| {
-                    self.list.ui(
-                        ui,
-                        &self.case,
-                        revision,
-                        self.selection.as_ref(),
-                        &mut list_actions,
-                    );
+                    keep_width_ui(ui, |ui| {
+                        self.list.ui(
+                            ui,
+                            &self.case,
+                            revision,
+                            self.selection.as_ref(),
+                            &mut list_actions,
+                        );
+                    });
                 });
         }
         let mut inspector_actions = Vec::new();
@@ -1432,69 +1517,76 @@ impl ChokepointApp {
                 .default_size(theme::INSPECTOR_PANEL_WIDTH)
                 .min_size(280.0)
                 .show(ui, |ui| {
-                    ui.horizontal(|ui| {
-                        ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
-                        let findings = match self.findings.open_count(revision) {
-                            Some(n) => format!("Findings ({n})"),
-                            None => "Findings".to_owned(),
-                        };
-                        ui.selectable_value(&mut self.right_tab, RightTab::Findings, findings);
-                        ui.selectable_value(&mut self.right_tab, RightTab::Flows, "Flows");
-                        ui.selectable_value(&mut self.right_tab, RightTab::Views, "Views");
-                        let evidence = match self.integrity.problems().len() {
-                            0 => "Evidence".to_owned(),
-                            n => format!("Evidence ⚠{n}"),
-                        };
-                        ui.selectable_value(&mut self.right_tab, RightTab::Evidence, evidence);
-                    });
-                    ui.separator();
-                    match self.right_tab {
-                        RightTab::Inspector => self.inspector.ui(
-                            ui,
-                            &self.case,
-                            self.selection.as_ref(),
-                            &mut inspector_actions,
-                        ),
-                        RightTab::Findings => self.findings.ui(
-                            ui,
-                            &self.case,
-                            revision,
-                            &self.settings.investigator,
-                            &mut findings_actions,
-                        ),
-                        RightTab::Flows => {
-                            self.analysis.ui(
-                                ui,
-                                &self.case,
-                                revision,
-                                &self.canvas.selected,
-                                &mut analysis_actions,
+                    keep_width_ui(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.selectable_value(
+                                &mut self.right_tab,
+                                RightTab::Inspector,
+                                "Inspector",
                             );
-                            ui.separator();
-                            self.flows.ui(ui, &self.case, revision, &mut flows_actions);
-                        }
-                        RightTab::Views => {
-                            self.views
-                                .ui(ui, &self.case, &self.canvas, &mut views_actions);
-                        }
-                        RightTab::Evidence => {
-                            let selected = match &self.selection {
-                                Some(ItemRef::Evidence(id)) => Some(id),
-                                _ => None,
+                            let findings = match self.findings.open_count(revision) {
+                                Some(n) => format!("Findings ({n})"),
+                                None => "Findings".to_owned(),
                             };
-                            let folder = self.case_folder();
-                            self.evidence.ui(
+                            ui.selectable_value(&mut self.right_tab, RightTab::Findings, findings);
+                            ui.selectable_value(&mut self.right_tab, RightTab::Flows, "Flows");
+                            ui.selectable_value(&mut self.right_tab, RightTab::Views, "Views");
+                            let evidence = match self.integrity.problems().len() {
+                                0 => "Evidence".to_owned(),
+                                n => format!("Evidence ⚠{n}"),
+                            };
+                            ui.selectable_value(&mut self.right_tab, RightTab::Evidence, evidence);
+                        });
+                        ui.separator();
+                        match self.right_tab {
+                            RightTab::Inspector => self.inspector.ui(
                                 ui,
                                 &self.case,
                                 revision,
-                                selected,
-                                folder.as_deref(),
-                                &self.integrity,
+                                self.selection.as_ref(),
+                                &mut inspector_actions,
+                            ),
+                            RightTab::Findings => self.findings.ui(
+                                ui,
+                                &self.case,
+                                revision,
                                 &self.settings.investigator,
-                                &mut evidence_actions,
-                            );
+                                &mut findings_actions,
+                            ),
+                            RightTab::Flows => {
+                                self.analysis.ui(
+                                    ui,
+                                    &self.case,
+                                    revision,
+                                    &self.canvas.selected,
+                                    &mut analysis_actions,
+                                );
+                                ui.separator();
+                                self.flows.ui(ui, &self.case, revision, &mut flows_actions);
+                            }
+                            RightTab::Views => {
+                                self.views
+                                    .ui(ui, &self.case, &self.canvas, &mut views_actions);
+                            }
+                            RightTab::Evidence => {
+                                let selected = match &self.selection {
+                                    Some(ItemRef::Evidence(id)) => Some(id),
+                                    _ => None,
+                                };
+                                let folder = self.case_folder();
+                                self.evidence.ui(
+                                    ui,
+                                    &self.case,
+                                    revision,
+                                    selected,
+                                    folder.as_deref(),
+                                    &self.integrity,
+                                    &self.settings.investigator,
+                                    &mut evidence_actions,
+                                );
+                            }
                         }
-                    }
+                    });
                 });
         }
         let mut timeline_actions = Vec::new();

@@ -4,6 +4,7 @@
 //! gestures and takes no commands, so nothing in the case can change; leaving puts the canvas,
 //! the window and the zoom back exactly as they were.
 
+use crate::edit::Revision;
 use crate::model::{Camera, Case, FrameRect, ItemRef, SavedView, ViewId};
 use crate::ui::canvas::Canvas;
 use crate::ui::canvas::scene::Filters;
@@ -128,7 +129,7 @@ impl Presenter {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         canvas: &mut Canvas,
     ) -> PresentOutcome {
         let ctx = ui.ctx().clone();

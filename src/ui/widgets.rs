@@ -1,10 +1,32 @@
 //! Form widgets for the inspector. Each edits a draft copy of an item and records whether a text
 //! field is being typed into, so the draft is committed as one undoable edit when typing ends.
 
-use crate::model::{Case, EntityId};
-use egui::{Response, TextEdit, Ui};
-use std::fmt::Display;
-use std::str::FromStr;
+use crate::model::parse::{self, DateOrder, ValueError};
+use crate::model::{Case, CountryCode, EntityId, PartialDate};
+use egui::{Response, RichText, TextEdit, Ui};
+
+/// What the user typed into a typed-value field, while it is not the stored value: kept
+/// between frames while typing, and after, while it is refused.
+#[derive(Clone)]
+struct TypedText<T> {
+    text: String,
+    /// The value before the user started typing: what stays stored while the text is refused.
+    original: Option<T>,
+}
+
+/// Why typed text was not stored, in the error colour, wrapped to the field's width so a long
+/// reason never widens its panel.
+pub fn refusal_ui(ui: &mut Ui, dark: bool, why: &str) {
+    ui.scope(|ui| {
+        ui.set_max_width(super::theme::INSPECTOR_FIELD_WIDTH);
+        ui.add(
+            egui::Label::new(
+                RichText::new(format!("⚠ {why}")).color(super::theme::error_color(dark)),
+            )
+            .wrap(),
+        );
+    });
+}
 
 /// Shared state of one inspector pass over an item.
 pub struct Form<'a> {
@@ -69,69 +91,151 @@ impl<'a> Form<'a> {
         });
     }
 
-    /// A text field for a value that must parse (dates, countries, numbers). While the text
-    /// does not parse the value keeps its last good state and the problem is shown.
-    pub fn parsed<T>(&mut self, ui: &mut Ui, label: &str, hint: &str, value: &mut Option<T>)
+    /// A text field for a typed value (dates, countries, numbers ...), read by `parse` (one of
+    /// `model::parse`'s parsers) and shown by `show`. The value is stored exactly as the text
+    /// says, or not at all: while the text is refused, the value stays what it was before the
+    /// user typed, and the text stays in the field with the reason beside it until it is
+    /// corrected (or the value is changed elsewhere, e.g. by undo). Returns the refusal.
+    pub fn typed<T>(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        hint: &str,
+        value: &mut Option<T>,
+        parse: impl Fn(&str) -> Result<T, ValueError>,
+        show: impl Fn(&T) -> String,
+    ) -> Option<String>
     where
-        T: FromStr + Display + PartialEq,
-        T::Err: Display,
+        T: Clone + PartialEq + Send + Sync + 'static,
     {
         self.row(ui, label, |form, ui, label_id| {
-            form.parsed_inline(ui, label_id, label, hint, value);
-        });
+            ui.vertical(|ui| {
+                let width = ui
+                    .available_width()
+                    .min(super::theme::INSPECTOR_FIELD_WIDTH);
+                let refused =
+                    form.typed_inline(ui, label_id, label, hint, width, value, parse, show);
+                if let Some(why) = &refused {
+                    refusal_ui(ui, form.dark, why);
+                }
+                refused
+            })
+            .inner
+        })
     }
 
-    /// Like [`Self::parsed`] but without its own grid row.
-    pub fn parsed_inline<T>(
+    /// Like [`Self::typed`] but without its own grid row, and leaving where the refusal is
+    /// shown to the caller (so a narrow field in a row of fields does not widen the row).
+    #[allow(clippy::too_many_arguments)]
+    pub fn typed_inline<T>(
         &mut self,
         ui: &mut Ui,
         label_id: egui::Id,
         label: &str,
         hint: &str,
+        width: f32,
         value: &mut Option<T>,
-    ) where
-        T: FromStr + Display + PartialEq,
-        T::Err: Display,
+        parse: impl Fn(&str) -> Result<T, ValueError>,
+        show: impl Fn(&T) -> String,
+    ) -> Option<String>
+    where
+        T: Clone + PartialEq + Send + Sync + 'static,
     {
-        let id = ui.next_auto_id().with(label);
-        let shown = value.as_ref().map(ToString::to_string).unwrap_or_default();
-        let mut text: String = ui
-            .data(|d| d.get_temp::<String>(id))
-            .unwrap_or_else(|| shown.clone());
+        // Ids from the field's label (not the layout), so a refusal shown above or beside
+        // it never makes a field lose its focus or its typed text.
+        let id = ui.scope_id().with(("typed", label));
+        let kept: Option<TypedText<T>> = ui.data(|d| d.get_temp(id));
+        let had_text = kept.as_ref().map(|_| ());
+        let mut state = kept.unwrap_or_else(|| TypedText {
+            text: value.as_ref().map(&show).unwrap_or_default(),
+            original: value.clone(),
+        });
         let r = ui
             .add(
-                TextEdit::singleline(&mut text)
+                TextEdit::singleline(&mut state.text)
+                    .id(id.with("edit"))
                     .hint_text(hint)
-                    .desired_width(
-                        ui.available_width()
-                            .min(super::theme::INSPECTOR_FIELD_WIDTH),
-                    ),
+                    .desired_width(width),
             )
             .labelled_by(label_id);
         self.track(&r);
-        if r.has_focus() {
-            let trimmed = text.trim();
-            if trimmed.is_empty() {
-                *value = None;
-            } else {
-                match trimmed.parse::<T>() {
-                    Ok(v) => *value = Some(v),
-                    Err(e) => {
-                        self.problems.push(format!("{label}: {e}"));
-                        ui.colored_label(super::theme::error_color(self.dark), e.to_string());
-                    }
+        if had_text.is_none() && !r.has_focus() {
+            // Nothing typed: the field shows the stored value, whatever it is.
+            return None;
+        }
+        let trimmed = state.text.trim();
+        let read = if trimmed.is_empty() {
+            Ok(None)
+        } else {
+            parse(trimmed).map(Some)
+        };
+        match read {
+            Ok(candidate) => {
+                if r.has_focus() {
+                    *value = candidate;
+                    ui.data_mut(|d| d.insert_temp(id, state));
+                } else if *value == candidate || *value != state.original {
+                    // Stored as typed, or changed elsewhere since (undo, another edit): the
+                    // field shows the stored value again.
+                    ui.data_mut(|d| d.remove::<TypedText<T>>(id));
+                } else {
+                    // Read, but its caller refused it (e.g. an amount without a currency):
+                    // keep the text for correction, and offer the value again (what refused
+                    // it may have been put right meanwhile).
+                    *value = candidate;
+                    ui.data_mut(|d| d.insert_temp(id, state));
+                }
+                None
+            }
+            Err(e) => {
+                if r.has_focus() || *value == state.original {
+                    // Nothing of the refused text reaches the value: not a prefix typed on
+                    // the way, not a guess.
+                    value.clone_from(&state.original);
+                    ui.data_mut(|d| d.insert_temp(id, state));
+                    self.problems.push(format!("{label}: {e}"));
+                    Some(e.reason)
+                } else {
+                    ui.data_mut(|d| d.remove::<TypedText<T>>(id));
+                    None
                 }
             }
-            ui.data_mut(|d| d.insert_temp(id, text));
-        } else {
-            // Not being edited: show the stored value (undo may have changed it).
-            ui.data_mut(|d| d.remove::<String>(id));
         }
     }
 
-    /// A number field; `None` when left empty.
-    pub fn number(&mut self, ui: &mut Ui, label: &str, hint: &str, value: &mut Option<f64>) {
-        self.parsed(ui, label, hint, value);
+    /// A date field with the precision typed: a year, a month or a day.
+    pub fn date(&mut self, ui: &mut Ui, label: &str, value: &mut Option<PartialDate>) {
+        self.typed(
+            ui,
+            label,
+            "2024-11-28, Nov 2024 …",
+            value,
+            |t| parse::date(t, DateOrder::Unknown),
+            ToString::to_string,
+        );
+    }
+
+    /// A country field: ISO code (alpha-2, alpha-3, numeric) or English name.
+    pub fn country(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        hint: &str,
+        value: &mut Option<CountryCode>,
+    ) {
+        self.typed(ui, label, hint, value, parse::country, ToString::to_string);
+    }
+
+    /// A number field read by `parse` (a quantity, a share ...); `None` when left empty.
+    pub fn number(
+        &mut self,
+        ui: &mut Ui,
+        label: &str,
+        hint: &str,
+        value: &mut Option<f64>,
+        parse: impl Fn(&str) -> Result<f64, ValueError>,
+    ) -> Option<String> {
+        self.typed(ui, label, hint, value, parse, ToString::to_string)
     }
 
     /// A combo box over a fixed list of choices.

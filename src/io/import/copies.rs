@@ -290,6 +290,18 @@ impl CopyMerge {
                 edits.push(edit);
             }
         }
+        // Their entities that had no place in their copy get one here, in the same step.
+        // (Not those merged into one of mine by identity since: they are gone.)
+        let inserted: Vec<_> = crate::layout::picture::inserted_entities(&edits[0])
+            .into_iter()
+            .filter(|id| merged.entities.contains_key(id))
+            .collect();
+        let places = crate::layout::picture::places_for(&merged, &inserted, None);
+        if !places.is_empty() {
+            let edit = Edit::SetPositions(places);
+            merged.apply(edit.clone()).map_err(|e| invalid(&e))?;
+            edits.push(edit);
+        }
         Ok((Edit::Batch(edits), merged))
     }
 

@@ -23,9 +23,10 @@ use super::{ImportError, ImportSummary, Staging};
 use crate::edit::Edit;
 use crate::io::tabular;
 use crate::layout::Progress;
+use crate::model::parse::{self, DateOrder, DecimalMark};
 use crate::model::{
     Case, ClaimStatus, CountryCode, Entity, EntityId, EntityKind, GoodsLine, Identifier,
-    IdentifierScheme, Leg, Money, PartialDate, Place, Shipment, ShipmentId,
+    IdentifierScheme, Leg, Money, Place, Shipment, ShipmentId,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -256,6 +257,8 @@ pub struct CsvMapping {
     pub entity_kind: EntityKind,
     /// Days before months in dates such as 03/04/2024 (the usual order outside the US).
     pub day_first: bool,
+    /// What separates decimals in numbers: a point (1,200.50) or a comma (1.200,50).
+    pub decimal_mark: DecimalMark,
 }
 
 impl Default for CsvMapping {
@@ -267,6 +270,7 @@ impl Default for CsvMapping {
             default_currency: "USD".to_owned(),
             entity_kind: EntityKind::Company,
             day_first: true,
+            decimal_mark: DecimalMark::Point,
         }
     }
 }
@@ -329,71 +333,15 @@ impl CsvTable {
     }
 }
 
-/// Reads a number written the way spreadsheets and trade data write them: "1,200",
-/// "1.200,50", "USD 5,600,000", "2 000".
-pub fn parse_number(text: &str) -> Option<f64> {
-    let t: String = text
-        .chars()
-        .filter(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | '-'))
-        .collect();
-    if t.is_empty() || !t.chars().any(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let last_dot = t.rfind('.');
-    let last_comma = t.rfind(',');
-    let normal = match (last_dot, last_comma) {
-        (Some(d), Some(c)) if c > d => t.replace('.', "").replace(',', "."),
-        (Some(_), Some(_)) => t.replace(',', ""),
-        (None, Some(c)) => {
-            let decimals = t.len() - c - 1;
-            if decimals == 3 || t.matches(',').count() > 1 {
-                t.replace(',', "")
-            } else {
-                t.replace(',', ".")
-            }
+impl CsvMapping {
+    /// How all-number dates of this file are read.
+    fn date_order(&self) -> DateOrder {
+        if self.day_first {
+            DateOrder::DayFirst
+        } else {
+            DateOrder::MonthFirst
         }
-        _ => t,
-    };
-    normal.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
-/// Reads a date: ISO (2024-11-28, 2024-11, 2024), 2024/11/28, 28/11/2024 or 11/28/2024 (by
-/// `day_first`), 28.11.2024, 28 Nov 2024, 28-Nov-2024, and ISO timestamps.
-pub fn parse_date(text: &str, day_first: bool) -> Option<PartialDate> {
-    let t = text.trim();
-    if let Ok(d) = t.split('T').next().unwrap_or(t).parse::<PartialDate>() {
-        return Some(d);
     }
-    let parts: Vec<&str> = t
-        .split(['/', '.', '-', ' '])
-        .filter(|p| !p.is_empty())
-        .collect();
-    if parts.len() != 3 {
-        return None;
-    }
-    let num = |s: &str| s.parse::<u32>().ok();
-    let month_name = |s: &str| {
-        let l = s.to_lowercase();
-        MONTHS
-            .iter()
-            .position(|m| l.starts_with(m))
-            .map(|i| i as u32 + 1)
-    };
-    let (y, m, d) = if parts[0].len() == 4 {
-        (num(parts[0])?, num(parts[1])?, num(parts[2])?)
-    } else if let Some(m) = month_name(parts[1]) {
-        (num(parts[2])?, m, num(parts[0])?)
-    } else if day_first {
-        (num(parts[2])?, num(parts[1])?, num(parts[0])?)
-    } else {
-        (num(parts[2])?, num(parts[0])?, num(parts[1])?)
-    };
-    let y = if y < 100 { y + 2000 } else { y };
-    format!("{y:04}-{m:02}-{d:02}").parse().ok()
 }
 
 /// Imports the rows of `table` into `case` by `mapping`: one edit (one undo step) and a
@@ -454,12 +402,22 @@ pub fn import(
                 }
             }
         }
+        // Cells whose text could not be read as their field's type: each is reported, and
+        // its text kept (in notes or attributes), never dropped or cut to a prefix.
+        let mut refused: Vec<String> = Vec::new();
         let result = match mapping.rows {
-            RowKind::Shipments => shipment_row(&values, mapping, line, &mut staging),
-            RowKind::Entities => entity_row(&values, mapping, &mut staging).map(|_| ()),
+            RowKind::Shipments => shipment_row(&values, mapping, line, &mut refused, &mut staging),
+            RowKind::Entities => {
+                entity_row(&values, mapping, &mut refused, &mut staging).map(|_| ())
+            }
         };
-        if let Err(why) = result {
-            staging.skip(format!("row {line}: {why}"));
+        match result {
+            Err(why) => staging.skip(format!("row {line}: {why}")),
+            Ok(()) => {
+                for r in refused {
+                    staging.summary.skipped.push(format!("row {line}: {r}"));
+                }
+            }
         }
     }
     progress.set_fraction(1.0);
@@ -470,13 +428,33 @@ fn get<'v>(values: &[(&Field, &'v str)], field: &Field) -> Option<&'v str> {
     values.iter().find(|(f, _)| *f == field).map(|(_, v)| *v)
 }
 
-fn country(text: Option<&str>) -> Option<CountryCode> {
-    text.and_then(crate::layout::geo::country_from_text)
+/// A refused cell as the summary lists it.
+fn refusal(field: &Field, text: &str, why: &parse::ValueError, kept: &str) -> String {
+    let shown: String = text.chars().take(60).collect();
+    format!("{} \"{shown}\" not read ({why}); {kept}", field.label())
+}
+
+/// The country a cell names, or `None` with the refusal recorded.
+fn country_cell(
+    field: &Field,
+    text: Option<&str>,
+    kept: &str,
+    refused: &mut Vec<String>,
+) -> Option<CountryCode> {
+    let text = text?;
+    match parse::country(text) {
+        Ok(c) => Some(c),
+        Err(why) => {
+            refused.push(refusal(field, text, &why, kept));
+            None
+        }
+    }
 }
 
 fn entity_row(
     values: &[(&Field, &str)],
     mapping: &CsvMapping,
+    refused: &mut Vec<String>,
     staging: &mut Staging<'_>,
 ) -> Result<EntityId, String> {
     let name = get(values, &Field::Name).ok_or("no name")?;
@@ -498,7 +476,12 @@ fn entity_row(
                     .map(str::to_owned),
             ),
             Field::Country => {
-                e.country = country(Some(v));
+                e.country = country_cell(
+                    field,
+                    Some(v),
+                    "kept as the attribute \"country (as given)\"",
+                    refused,
+                );
                 if e.country.is_none() {
                     e.attributes
                         .insert("country (as given)".to_owned(), (*v).to_owned());
@@ -528,11 +511,22 @@ fn party(
     values: &[(&Field, &str)],
     [name, country_field, address]: [&Field; 3],
     mapping: &CsvMapping,
+    refused: &mut Vec<String>,
     staging: &mut Staging<'_>,
 ) -> Option<EntityId> {
     let name = get(values, name)?;
     let mut e = Entity::new(EntityId::default(), mapping.entity_kind, name);
-    e.country = country(get(values, country_field));
+    let given = get(values, country_field);
+    e.country = country_cell(
+        country_field,
+        given,
+        "kept as the party's attribute \"country (as given)\"",
+        refused,
+    );
+    if let (None, Some(text)) = (&e.country, given) {
+        e.attributes
+            .insert("country (as given)".to_owned(), text.to_owned());
+    }
     if let Some(a) = get(values, address) {
         e.address.street = a.to_owned();
     }
@@ -554,10 +548,12 @@ fn place(name: Option<&str>, country: Option<CountryCode>) -> Place {
     }
 }
 
+#[allow(clippy::too_many_lines)]
 fn shipment_row(
     values: &[(&Field, &str)],
     mapping: &CsvMapping,
     line: usize,
+    refused: &mut Vec<String>,
     staging: &mut Staging<'_>,
 ) -> Result<(), String> {
     let shipper = party(
@@ -568,6 +564,7 @@ fn shipment_row(
             &Field::ShipperAddress,
         ],
         mapping,
+        refused,
         staging,
     );
     let consignee = party(
@@ -578,6 +575,7 @@ fn shipment_row(
             &Field::ConsigneeAddress,
         ],
         mapping,
+        refused,
         staging,
     );
     let notify = party(
@@ -588,6 +586,7 @@ fn shipment_row(
             &Field::NotifyParty,
         ],
         mapping,
+        refused,
         staging,
     );
     if shipper.is_none() && consignee.is_none() {
@@ -598,31 +597,40 @@ fn shipment_row(
             .and_then(|id| staging.entity(id))
             .and_then(|e| e.country.clone())
     };
-    let origin = country(get(values, &Field::Origin));
+    let mut notes = Vec::new();
+    let kept_in_notes = "kept in the shipment's notes";
+    let mut place_country = |field: &Field, notes: &mut Vec<String>| {
+        let text = get(values, field);
+        let c = country_cell(field, text, kept_in_notes, refused);
+        if let (None, Some(t)) = (&c, text) {
+            notes.push(format!("{} as given: {t}", field.label()));
+        }
+        c
+    };
+    let origin = place_country(&Field::Origin, &mut notes);
+    let destination = place_country(&Field::Destination, &mut notes);
     let start = origin.clone().or_else(|| party_country(&shipper));
-    let end = country(get(values, &Field::Destination)).or_else(|| party_country(&consignee));
+    let end = destination.or_else(|| party_country(&consignee));
     let mut stops: Vec<Place> = vec![place(get(values, &Field::PortOfLoading), start)];
     for (f, v) in values {
         if **f == Field::Transit {
-            match country(Some(v)) {
-                Some(c) => stops.push(place(None, Some(c))),
-                None => stops.push(place(Some(v), None)),
+            // A transit cell is a country or, failing that, a place named as written.
+            match parse::country(v) {
+                Ok(c) => stops.push(place(None, Some(c))),
+                Err(_) => stops.push(place(Some(v), None)),
             }
         }
     }
     stops.push(place(get(values, &Field::PortOfDischarge), end));
-    let mut notes = Vec::new();
     let date = match get(values, &Field::Date) {
-        Some(d) => {
-            let parsed = parse_date(d, mapping.day_first);
-            if parsed.is_none() {
+        Some(d) => match parse::date(d, mapping.date_order()) {
+            Ok(date) => Some(date),
+            Err(why) => {
                 notes.push(format!("Date as given: {d}"));
-                staging.summary.skipped.push(format!(
-                    "row {line}: date \"{d}\" not understood; kept in the notes"
-                ));
+                refused.push(refusal(&Field::Date, d, &why, kept_in_notes));
+                None
             }
-            parsed
-        }
+        },
         None => None,
     };
     let legs: Vec<Leg> = stops
@@ -642,25 +650,88 @@ fn shipment_row(
             ..Leg::default()
         })
         .collect();
-    let currency = get(values, &Field::Currency)
-        .unwrap_or(&mapping.default_currency)
-        .trim()
-        .to_ascii_uppercase();
-    let value = get(values, &Field::Value).and_then(parse_number);
-    let quantity = get(values, &Field::Quantity).and_then(parse_number);
-    if let (Some(v), true) = (value, currency.is_empty()) {
-        notes.push(format!("Value {v} (currency not given)"));
-    }
+    let mark = mapping.decimal_mark;
+    let column_currency = match get(values, &Field::Currency) {
+        Some(text) => match parse::currency(text) {
+            Ok(c) => Some(c),
+            Err(why) => {
+                notes.push(format!("Currency as given: {text}"));
+                refused.push(refusal(&Field::Currency, text, &why, kept_in_notes));
+                None
+            }
+        },
+        None => None,
+    };
+    let default_currency = parse::currency(&mapping.default_currency).ok();
+    let value = get(values, &Field::Value).and_then(|text| {
+        let context = column_currency.as_deref().or(default_currency.as_deref());
+        let read = parse::amount_and_currency_with(text, context, mark).and_then(
+            |(amount, written)| match (written, &column_currency) {
+                (Some(w), Some(c)) if w != *c => Err(parse::ValueError {
+                    reason: format!("the value is in {w} but the currency column says {c}"),
+                }),
+                (Some(w), _) => Ok(Some(Money {
+                    amount,
+                    currency: w,
+                })),
+                (None, Some(c)) => Ok(Some(Money {
+                    amount,
+                    currency: c.clone(),
+                })),
+                (None, None) => {
+                    if let Some(d) = &default_currency {
+                        Ok(Some(Money {
+                            amount,
+                            currency: d.clone(),
+                        }))
+                    } else {
+                        notes.push(format!("Value {amount} (currency not given)"));
+                        Ok(None)
+                    }
+                }
+            },
+        );
+        match read {
+            Ok(money) => money,
+            Err(why) => {
+                notes.push(format!("Value as given: {text}"));
+                refused.push(refusal(&Field::Value, text, &why, kept_in_notes));
+                None
+            }
+        }
+    });
+    let mut unit = get(values, &Field::Unit).unwrap_or_default().to_owned();
+    let quantity = get(values, &Field::Quantity).and_then(|text| {
+        let read = parse::quantity_and_unit(text, mark).and_then(|(q, written)| match written {
+            Some(w) if !unit.is_empty() && !w.eq_ignore_ascii_case(&unit) => {
+                Err(parse::ValueError {
+                    reason: format!("the quantity is in {w} but the unit column says {unit}"),
+                })
+            }
+            Some(w) => {
+                if unit.is_empty() {
+                    unit = w;
+                }
+                Ok(q)
+            }
+            None => Ok(q),
+        });
+        match read {
+            Ok(q) => Some(q),
+            Err(why) => {
+                notes.push(format!("Quantity as given: {text}"));
+                refused.push(refusal(&Field::Quantity, text, &why, kept_in_notes));
+                None
+            }
+        }
+    });
     let goods = GoodsLine {
         description: get(values, &Field::GoodsDescription)
             .unwrap_or_default()
             .to_owned(),
         quantity,
-        unit: get(values, &Field::Unit).unwrap_or_default().to_owned(),
-        value: value.filter(|_| !currency.is_empty()).map(|amount| Money {
-            amount,
-            currency: currency.clone(),
-        }),
+        unit,
+        value,
         hs_code: get(values, &Field::HsCode).unwrap_or_default().to_owned(),
         origin,
         ..GoodsLine::default()
@@ -692,33 +763,139 @@ fn shipment_row(
 mod tests {
     use super::*;
 
-    #[test]
-    fn numbers_in_trade_data_formats() {
-        assert_eq!(parse_number("1,200"), Some(1200.0));
-        assert_eq!(parse_number("1.200,50"), Some(1200.5));
-        assert_eq!(parse_number("1,200.50"), Some(1200.5));
-        assert_eq!(parse_number("USD 5,600,000"), Some(5_600_000.0));
-        assert_eq!(parse_number("2,5"), Some(2.5));
-        assert_eq!(parse_number("n/a"), None);
+    fn table(headers: &[&str], rows: &[&[&str]]) -> CsvTable {
+        CsvTable {
+            encoding: tabular::Encoding::Utf8,
+            delimiter: ',',
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+                .collect(),
+        }
     }
 
     #[test]
-    fn dates_in_common_formats() {
-        let d = PartialDate::ymd(2024, 11, 28);
-        for text in [
-            "2024-11-28",
-            "2024/11/28",
-            "28/11/2024",
-            "28.11.2024",
-            "28 Nov 2024",
-            "28-NOV-2024",
-            "2024-11-28T10:00:00",
+    fn cells_are_read_by_the_shared_parsers_and_refusals_reported() {
+        let t = table(
+            &["Shipper", "Qty", "Value", "Currency", "Date", "Origin"],
+            &[
+                &["A Ltd", "1,200", "USD 5,600,000", "", "28/11/2024", "SGP"],
+                &["B Ltd", "5O", "2,5", "USD", "2024-02-31", "Atlantis"],
+                &["C Ltd", "200 PCS", "1,200.00", "SGD", "Nov 2024", "702"],
+            ],
+        );
+        let mapping = CsvMapping::guess(&t.headers, RowKind::Shipments);
+        let (edit, summary) =
+            import(&t, &mapping, &Case::default(), &Progress::new()).expect("imports");
+        let mut case = Case::default();
+        case.apply(edit).expect("applies");
+        let by = |name: &str| {
+            case.shipments
+                .values()
+                .find(|s| {
+                    s.shipper
+                        .as_ref()
+                        .is_some_and(|id| case.entities[id].name == name)
+                })
+                .expect(name)
+        };
+        let a = by("A Ltd");
+        assert_eq!(a.goods[0].quantity, Some(1200.0));
+        assert_eq!(
+            a.goods[0].value,
+            Some(Money {
+                amount: 5_600_000.0,
+                currency: "USD".into()
+            })
+        );
+        assert_eq!(
+            a.legs[0]
+                .departed
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("2024-11-28")
+        );
+        assert_eq!(
+            a.goods[0].origin.as_ref().map(CountryCode::as_str),
+            Some("SG")
+        );
+        // Nothing of a refused cell is stored as a value; its text is in the notes and each
+        // is reported with its row and reason.
+        let b = by("B Ltd");
+        assert_eq!(
+            b.goods.first().and_then(|g| g.quantity),
+            None,
+            "5O is not 5"
+        );
+        assert_eq!(
+            b.goods.first().and_then(|g| g.value.clone()),
+            None,
+            "2,5 is not guessed"
+        );
+        assert_eq!(b.legs[0].departed, None, "2024-02-31 is not 2024-02");
+        for kept in [
+            "Quantity as given: 5O",
+            "Value as given: 2,5",
+            "Date as given: 2024-02-31",
+            "Origin country as given: Atlantis",
         ] {
-            assert_eq!(parse_date(text, true), Some(d.clone()), "{text}");
+            assert!(b.notes.contains(kept), "{kept} in {:?}", b.notes);
         }
-        assert_eq!(parse_date("11/28/2024", false), Some(d));
-        assert_eq!(parse_date("2024-11", true).map(|d| d.month), Some(Some(11)));
-        assert_eq!(parse_date("soon", true), None);
+        for (cell, why) in [
+            ("Quantity \"5O\"", "is not a digit"),
+            ("Value \"2,5\"", "write a point"),
+            ("Date \"2024-02-31\"", "February 2024 has 29 days"),
+            ("Origin country \"Atlantis\"", "not a country"),
+        ] {
+            assert!(
+                summary
+                    .skipped
+                    .iter()
+                    .any(|s| s.starts_with("row 3:") && s.contains(cell) && s.contains(why)),
+                "{cell}: {:?}",
+                summary.skipped
+            );
+        }
+        let c = by("C Ltd");
+        assert_eq!(c.goods[0].quantity, Some(200.0));
+        assert_eq!(c.goods[0].unit, "PCS");
+        assert_eq!(c.goods[0].value.as_ref().map(|v| v.amount), Some(1200.0));
+        assert_eq!(
+            c.legs[0]
+                .departed
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
+            Some("2024-11")
+        );
+        assert_eq!(summary.skipped.len(), 4, "{:?}", summary.skipped);
+        // Every imported party has a stored place, in the same edit (one undo step).
+        assert!(!case.entities.is_empty());
+        assert!(
+            case.entities
+                .keys()
+                .all(|id| case.positions.contains_key(id))
+        );
+    }
+
+    #[test]
+    fn a_decimal_comma_mapping_reads_european_numbers() {
+        let t = table(
+            &["Shipper", "Qty", "Value", "Currency"],
+            &[&["A", "1.200,5", "2.500,00", "EUR"]],
+        );
+        let mut mapping = CsvMapping::guess(&t.headers, RowKind::Shipments);
+        mapping.decimal_mark = DecimalMark::Comma;
+        let (edit, summary) =
+            import(&t, &mapping, &Case::default(), &Progress::new()).expect("imports");
+        let mut case = Case::default();
+        case.apply(edit).expect("applies");
+        let s = case.shipments.values().next().expect("one");
+        assert_eq!(s.goods[0].quantity, Some(1200.5));
+        assert_eq!(s.goods[0].value.as_ref().map(|v| v.amount), Some(2500.0));
+        assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
     }
 
     #[test]

@@ -419,7 +419,13 @@ impl<'a> Staging<'a> {
                 .into_iter()
                 .map(|e| Edit::Insert(Item::from(e))),
         );
-        let edit = Edit::Batch(edits);
+        // Every new entity gets a stored place in the same batch (one undo step), so nothing
+        // imported moves when something else is moved later.
+        let edit = crate::layout::picture::with_places_for_new_entities(
+            self.case,
+            Edit::Batch(edits),
+            None,
+        );
         let mut trial = self.case.clone();
         trial
             .apply(edit.clone())

@@ -25,7 +25,6 @@ impl ChokepointApp {
         let folder = self.case_folder();
         self.integrity
             .refresh(ctx, &self.case, folder.as_deref(), self.history.revision());
-        self.inspector.revision = self.history.revision();
         if self.inspector.author != self.settings.investigator {
             self.inspector
                 .author

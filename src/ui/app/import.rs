@@ -304,6 +304,17 @@ fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut b
         ui.add(egui::TextEdit::singleline(&mut d.mapping.default_currency).desired_width(48.0))
             .labelled_by(l.id);
         ui.checkbox(&mut d.mapping.day_first, "Dates are day first (28/11/2024)");
+        let mut comma = d.mapping.decimal_mark == crate::model::parse::DecimalMark::Comma;
+        if ui
+            .checkbox(&mut comma, "Decimal comma (1.200,50)")
+            .changed()
+        {
+            d.mapping.decimal_mark = if comma {
+                crate::model::parse::DecimalMark::Comma
+            } else {
+                crate::model::parse::DecimalMark::Point
+            };
+        }
     });
     ui.separator();
     ui.label(

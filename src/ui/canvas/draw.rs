@@ -12,12 +12,12 @@ use egui::{
 use std::collections::HashSet;
 
 /// Below this on-screen node radius (points) nodes are drawn as dots in one mesh.
-const DOT_RADIUS_PX: f32 = 4.0;
+pub(super) const DOT_RADIUS_PX: f32 = 4.0;
 /// Width of the ring around a selected or highlighted dot, and of the gap inside it (points).
 const DOT_RING_PX: f32 = 2.0;
 const DOT_GAP_PX: f32 = 1.5;
 /// Above this many edges on screen, edge labels are left out.
-const EDGE_LABEL_LIMIT: usize = 400;
+pub(super) const EDGE_LABEL_LIMIT: usize = 400;
 /// Above this many edges and routes, alleged claims are drawn faint instead of dashed.
 const DASH_LIMIT: usize = 800;
 /// Above this many edges on screen, edges are drawn as hairlines without arrowheads.
@@ -30,6 +30,57 @@ const RING_DASH_LIMIT: usize = 200;
 /// Below this node radius on screen (pixels) the unsupported ring is left out, like labels: it
 /// cannot be read that small, and a thousand rings cost more than the nodes themselves.
 const RING_MIN_RADIUS_PX: f32 = 6.0;
+
+/// On-screen radius of a node of canvas radius `r` at `zoom`: while few nodes are on screen
+/// (`sparse`) nodes keep a readable minimum size.
+pub(super) fn node_radius_px(r: f32, zoom: f32, sparse: bool) -> f32 {
+    let floor = if sparse {
+        theme::CANVAS_SPARSE_NODE_PX
+    } else {
+        0.0
+    };
+    (r * zoom).max(floor)
+}
+
+/// On-screen size of node labels (points): they scale with zoom, but keep a readable minimum
+/// while few nodes are on screen. Labels are left out below `CANVAS_MIN_TEXT_PX`.
+pub(super) fn label_px(zoom: f32, sparse: bool) -> f32 {
+    if sparse {
+        (theme::CANVAS_LABEL_SIZE * zoom).max(theme::CANVAS_SPARSE_LABEL_PX)
+    } else {
+        theme::CANVAS_LABEL_SIZE * zoom
+    }
+}
+
+/// The font size a node label is drawn at, from [`label_px`].
+pub(super) fn node_label_font_px(label_px: f32) -> f32 {
+    label_px.clamp(10.0, 24.0)
+}
+
+/// The text of a node's label as drawn.
+pub(super) fn node_label_text(label: &str) -> String {
+    truncate(label, 32)
+}
+
+/// The text of a shipment's label as drawn.
+pub(super) fn route_label_text(label: &str) -> String {
+    format!("{} {}", theme::SHIPMENT_GLYPH, truncate(label, 48))
+}
+
+/// The font size of shipment labels at `zoom`.
+pub(super) fn route_label_font_px(zoom: f32) -> f32 {
+    (theme::CANVAS_EDGE_LABEL_SIZE * zoom).clamp(9.5, 18.0)
+}
+
+/// Whether shipment labels are drawn with `routes` routes on screen (unless dots).
+pub(super) fn route_labels_drawn(zoom: f32, sparse: bool, routes: usize) -> bool {
+    routes <= EDGE_LABEL_LIMIT && (sparse || theme::CANVAS_EDGE_LABEL_SIZE * zoom >= 9.0)
+}
+
+/// The box painted behind a label whose text covers `text`.
+pub(super) fn label_background(text: Rect) -> Rect {
+    text.expand2(vec2(3.0, 1.0))
+}
 
 struct Style {
     dark: bool,
@@ -293,9 +344,7 @@ impl Canvas {
         if !route_mesh.is_empty() {
             own_primitive(&painter, rect, 2).add(self.meshes.give(MeshSlot::Routes, route_mesh));
         }
-        let route_labels = !dots
-            && labels.len() <= EDGE_LABEL_LIMIT
-            && (self.sparse || theme::CANVAS_EDGE_LABEL_SIZE * self.zoom >= 9.0);
+        let route_labels = !dots && route_labels_drawn(self.zoom, self.sparse, labels.len());
         for (mid, i, color) in labels {
             let r = &self.scene.routes[i];
             let emphasised = self.hover == Some(Hit::Route(i))
@@ -308,8 +357,8 @@ impl Canvas {
                     &painter,
                     mid,
                     Align2::CENTER_CENTER,
-                    &format!("{} {}", theme::SHIPMENT_GLYPH, truncate(&r.label, 48)),
-                    (theme::CANVAS_EDGE_LABEL_SIZE * self.zoom).clamp(9.5, 18.0),
+                    &route_label_text(&r.label),
+                    route_label_font_px(self.zoom),
                     &style,
                     color,
                 );
@@ -590,11 +639,37 @@ impl Canvas {
     /// On-screen size of node labels (points): they scale with zoom, but keep a readable
     /// minimum while few nodes are on screen.
     fn label_px(&self) -> f32 {
-        if self.sparse {
-            (theme::CANVAS_LABEL_SIZE * self.zoom).max(theme::CANVAS_SPARSE_LABEL_PX)
-        } else {
-            theme::CANVAS_LABEL_SIZE * self.zoom
+        label_px(self.zoom, self.sparse)
+    }
+
+    /// Where node `i`'s label is drawn on screen this frame (its background box) and its text,
+    /// or `None` when it is left out; `rect` is the canvas area.
+    pub(super) fn node_label_rect(
+        &self,
+        fonts: &mut egui::epaint::text::FontsView<'_>,
+        rect: Rect,
+        i: usize,
+    ) -> Option<(String, Rect)> {
+        let n = &self.scene.nodes[i];
+        let c = self.screen_from_canvas(rect, self.node_pos(i));
+        let r = self.node_radius_px(n.radius);
+        let emphasised = self.selected.contains(&n.item)
+            || self.highlighted.contains(&n.item)
+            || matches!(&self.hover, Some(Hit::Node(h) | Hit::Handle(h)) if *h == i);
+        let px = self.label_px();
+        if px < theme::CANVAS_MIN_TEXT_PX && !emphasised {
+            return None;
         }
+        let text = node_label_text(&n.label);
+        let size = fonts
+            .layout_no_wrap(
+                text.clone(),
+                FontId::proportional(node_label_font_px(px)),
+                Color32::WHITE,
+            )
+            .size();
+        let at = Align2::CENTER_TOP.anchor_size(c + vec2(0.0, r + 5.0), size);
+        Some((text, label_background(at)))
     }
 
     fn draw_node(&self, painter: &Painter, rect: Rect, i: usize, style: &Style) {
@@ -705,8 +780,8 @@ impl Canvas {
                 painter,
                 c + vec2(0.0, r + 5.0),
                 Align2::CENTER_TOP,
-                &truncate(&n.label, 32),
-                label_size.clamp(10.0, 24.0),
+                &node_label_text(&n.label),
+                node_label_font_px(label_size),
                 style,
                 style.label_text,
             );
@@ -939,7 +1014,7 @@ impl Canvas {
                     }
                     ui.separator();
                     if ui.button("Fit all").clicked() {
-                        self.fit_all(now, true);
+                        self.fit_all(ui.ctx(), now, true);
                         close = true;
                     }
                     if ui.button("Select all").clicked() {
@@ -1357,7 +1432,7 @@ fn text_with_background(
 ) {
     let galley = painter.layout_no_wrap(text.to_owned(), FontId::proportional(size), color);
     let r = align.anchor_size(pos, galley.size());
-    painter.rect_filled(r.expand2(vec2(3.0, 1.0)), 3.0, style.label_bg);
+    painter.rect_filled(label_background(r), 3.0, style.label_bg);
     painter.galley(r.min, galley, color);
 }
 

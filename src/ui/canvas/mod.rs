@@ -4,6 +4,7 @@
 //! through the edit path, so a whole drag or a whole layout is one undo step.
 
 mod draw;
+mod fit;
 pub mod geometry;
 mod layout_run;
 pub mod scene;
@@ -11,6 +12,7 @@ pub mod support;
 mod views;
 
 use crate::edit::Edit;
+use crate::edit::Revision;
 use crate::model::{
     CanvasPoint, Case, Entity, EntityId, EntityKind, Group, GroupId, ItemRef, Leg, Link,
     LinkKindTag, NodePosition, Note, NoteId, Place, Shipment, Timestamp,
@@ -135,7 +137,7 @@ pub struct Canvas {
     /// Draw the world outline behind the graph (after a geographic layout).
     pub show_map: bool,
     scene: Scene,
-    scene_key: Option<(u64, Filters, SizeBy)>,
+    scene_key: Option<(Revision, Filters, SizeBy)>,
     gesture: Gesture,
     hover: Option<Hit>,
     context: Option<(Option<Hit>, Pos2)>,
@@ -251,12 +253,7 @@ impl Canvas {
 
     /// On-screen radius of a node of canvas radius `r`.
     fn node_radius_px(&self, r: f32) -> f32 {
-        let floor = if self.sparse {
-            crate::ui::theme::CANVAS_SPARSE_NODE_PX
-        } else {
-            0.0
-        };
-        (r * self.zoom).max(floor)
+        draw::node_radius_px(r, self.zoom, self.sparse)
     }
 
     /// Node position including an ongoing drag or layout animation.
@@ -343,31 +340,41 @@ impl Canvas {
         }
     }
 
-    fn fit_rect(&mut self, now: f64, target: Rect, animate: bool) {
-        // Room for labels that stick out beside the outermost nodes.
-        let view = self.last_rect.shrink2(vec2(70.0, 30.0));
-        let zoom = (view.width() / target.width().max(1.0))
-            .min(view.height() / target.height().max(1.0))
-            .min(1.5);
-        self.move_camera(now, target.center(), zoom, animate);
-    }
-
-    pub fn fit_all(&mut self, now: f64, animate: bool) {
-        if let Some(b) = self.scene.bounds {
-            self.fit_rect(now, b, animate);
+    /// Frames every node with its label, the shipment labels, groups and notes inside the
+    /// canvas area (see `fit.rs`).
+    pub fn fit_all(&mut self, ctx: &egui::Context, now: f64, animate: bool) {
+        if let Some((center, zoom)) = self.fitted_camera(ctx, None) {
+            self.move_camera(now, center, zoom, animate);
         }
     }
 
-    fn fit_selection(&mut self, now: f64) {
-        let rect = self
+    fn fit_selection(&mut self, ctx: &egui::Context, now: f64) {
+        let nodes: Vec<usize> = self
             .selected
             .iter()
-            .filter_map(|item| self.scene.index.get(item))
-            .map(|&i| Rect::from_center_size(self.scene.nodes[i].pos, Vec2::splat(120.0)))
-            .reduce(Rect::union);
-        if let Some(r) = rect {
-            self.fit_rect(now, r, true);
+            .filter_map(|item| self.scene.index.get(item).copied())
+            .collect();
+        if nodes.is_empty() {
+            return;
         }
+        if let Some((center, zoom)) = self.fitted_camera(ctx, Some(&nodes)) {
+            self.move_camera(now, center, zoom, true);
+        }
+    }
+
+    /// The canvas area on screen in the last frame (below the toolbar, between the panels).
+    pub fn canvas_screen_rect(&self) -> Rect {
+        self.last_rect
+    }
+
+    /// Every node label drawn in the last frame, with the box it covers on screen, computed as
+    /// drawing computes it (for tests: a fit must keep each inside the canvas area).
+    pub fn node_label_screen_rects(&self, ctx: &egui::Context) -> Vec<(String, Rect)> {
+        ctx.fonts_mut(|fonts| {
+            (0..self.scene.nodes.len())
+                .filter_map(|i| self.node_label_rect(fonts, self.last_rect, i))
+                .collect()
+        })
     }
 
     /// Centres `item` on the next frame if it is off screen.
@@ -441,7 +448,7 @@ impl Canvas {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         keys: bool,
         actions: &mut Vec<CanvasAction>,
     ) {
@@ -475,7 +482,7 @@ impl Canvas {
         let now = ui.input(|i| i.time);
         if self.fit_pending && rect.width() > 50.0 {
             self.fit_pending = false;
-            self.fit_all(now, false);
+            self.fit_all(ui.ctx(), now, false);
         }
         if let Some((item, centre)) = self.pending_reveal.take()
             && !self.fit_pending
@@ -560,7 +567,7 @@ impl Canvas {
                 .on_hover_text("Fit everything in view (F)")
                 .clicked()
             {
-                self.fit_all(now, true);
+                self.fit_all(ui.ctx(), now, true);
             }
             if ui.button("−").on_hover_text("Zoom out (-)").clicked() {
                 self.zoom_at(self.last_rect.center(), 1.0 / 1.25);
@@ -1185,10 +1192,10 @@ impl Canvas {
     fn handle_keys(&mut self, ui: &Ui, case: &Case, now: f64, actions: &mut Vec<CanvasAction>) {
         let pressed = |k: Key| ui.input_mut(|i| i.consume_key(Modifiers::NONE, k));
         if ui.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::F)) {
-            self.fit_selection(now);
+            self.fit_selection(ui.ctx(), now);
         }
         if pressed(Key::F) {
-            self.fit_all(now, true);
+            self.fit_all(ui.ctx(), now, true);
         }
         let centre = self.last_rect.center();
         if pressed(Key::Plus) || pressed(Key::Equals) {
@@ -1638,7 +1645,13 @@ fn build_paste(case: &Case, clip: Clip, at: Pos2) -> Result<(Edit, Vec<EntityId>
     edits.push(Edit::SetPositions(positions));
     let mut pasted: Vec<EntityId> = renamed.into_values().collect();
     pasted.sort();
-    Ok((Edit::Batch(edits), pasted))
+    // Entities the clipboard holds no place for get one around the paste point.
+    let edit = crate::layout::picture::with_places_for_new_entities(
+        case,
+        Edit::Batch(edits),
+        Some(CanvasPoint { x: at.x, y: at.y }),
+    );
+    Ok((edit, pasted))
 }
 
 /// A new entity of `kind` placed at `at`: insert and position as one undo step.

@@ -4,6 +4,7 @@
 
 use super::scene::Scene;
 use super::{Canvas, Gesture};
+use crate::edit::Revision;
 use crate::model::{Camera, Case, FrameRect, ItemRef, SavedView, ViewId};
 use egui::{Pos2, Rect, Sense, Ui, pos2};
 
@@ -85,7 +86,7 @@ impl Canvas {
 
     /// Draws the canvas for a presentation: the graph only, no toolbar, no hover, no editing.
     /// Returns the drawing area.
-    pub fn present_ui(&mut self, ui: &mut Ui, case: &Case, revision: u64) -> Rect {
+    pub fn present_ui(&mut self, ui: &mut Ui, case: &Case, revision: Revision) -> Rect {
         let key = (revision, self.filters.clone(), self.size_by);
         if self.scene_key.as_ref() != Some(&key) {
             let measure = self.size_by.measure(case);

@@ -5,6 +5,7 @@
 //! `analysis::graph`.
 
 use crate::analysis::graph::{CaseGraph, Path, trace_downstream};
+use crate::edit::Revision;
 use crate::model::{Case, EntityId, ItemRef};
 use egui::{RichText, Ui};
 use std::collections::BTreeSet;
@@ -37,8 +38,10 @@ struct Outcome {
 pub struct AnalysisPanel {
     /// Hop bound for "All paths".
     pub max_hops: usize,
-    graph: Option<(u64, CaseGraph)>,
-    outcome: Option<Outcome>,
+    graph: Option<(Revision, CaseGraph)>,
+    /// The last result and the revision it was computed for: it names the case's items as
+    /// they were, so it goes once the case changes (an edit, another case).
+    outcome: Option<(Revision, Outcome)>,
 }
 
 impl Default for AnalysisPanel {
@@ -79,7 +82,7 @@ fn all_items(rows: &[Row]) -> Vec<ItemRef> {
 }
 
 impl AnalysisPanel {
-    fn graph(&mut self, case: &Case, revision: u64) -> &CaseGraph {
+    fn graph(&mut self, case: &Case, revision: Revision) -> &CaseGraph {
         if self.graph.as_ref().is_some_and(|(r, _)| *r != revision) {
             self.graph = None;
         }
@@ -94,7 +97,7 @@ impl AnalysisPanel {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         selected: &BTreeSet<ItemRef>,
         actions: &mut Vec<AnalysisAction>,
     ) {
@@ -197,14 +200,17 @@ impl AnalysisPanel {
                     if !items.is_empty() {
                         actions.push(AnalysisAction::Highlight(items));
                     }
-                    self.outcome = Some(outcome);
+                    self.outcome = Some((revision, outcome));
+                }
+                if self.outcome.as_ref().is_some_and(|(r, _)| *r != revision) {
+                    self.outcome = None;
                 }
                 self.outcome_ui(ui, actions);
             });
     }
 
     fn outcome_ui(&mut self, ui: &mut Ui, actions: &mut Vec<AnalysisAction>) {
-        let Some(outcome) = &self.outcome else {
+        let Some((_, outcome)) = &self.outcome else {
             return;
         };
         let mut clear = false;

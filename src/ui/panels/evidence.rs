@@ -9,7 +9,9 @@
 //! flag problems too.
 
 use crate::edit::Edit;
+use crate::edit::Revision;
 use crate::io::evidence::{self as locker, Integrity, IntegrityReport};
+use crate::model::parse::{self, DateOrder};
 use crate::model::{
     Case, ClaimSupport, Evidence, EvidenceId, EvidenceKind, EvidenceSource, InfoCredibility,
     ItemRef, PartialDate, SourceReliability, Timestamp, Tlp,
@@ -48,7 +50,7 @@ type WatchKey = (Option<PathBuf>, Vec<(EvidenceId, String, String, u64)>);
 #[derive(Default)]
 pub struct IntegrityWatch {
     key: Option<WatchKey>,
-    seen_revision: Option<u64>,
+    seen_revision: Option<Revision>,
     reports: BTreeMap<EvidenceId, Integrity>,
     job: Option<(WatchKey, Receiver<Vec<IntegrityReport>>)>,
     force: bool,
@@ -90,7 +92,7 @@ impl IntegrityWatch {
         ctx: &egui::Context,
         case: &Case,
         folder: Option<&Path>,
-        revision: u64,
+        revision: Revision,
     ) {
         if let Some((key, rx)) = &self.job {
             match rx.try_recv() {
@@ -608,18 +610,32 @@ pub struct EvidencePanel {
     filters: LockerFilters,
     show_filters: bool,
     /// Filtered and sorted ids, for the revision, filters and integrity they were made for.
-    cache: Option<(u64, LockerFilters, usize, Vec<EvidenceId>)>,
+    cache: Option<(Revision, LockerFilters, usize, Vec<EvidenceId>)>,
     adding: Option<AddForm>,
     draft: Option<Draft>,
     link: LinkForm,
     preview: Option<(EvidenceId, String, Preview)>,
-    /// The entity, link or shipment last selected elsewhere: the default claim target.
-    pub context: Option<ItemRef>,
+    /// The entity, link or shipment selected elsewhere: the default claim target.
+    context: Option<ItemRef>,
     /// Do not link new evidence to `context` (the user unticked it).
     skip_link: bool,
 }
 
 impl EvidencePanel {
+    /// The entity, link or shipment now selected elsewhere (or none): what new evidence is
+    /// offered to support. A change of selection offers the new item, ticked again.
+    pub fn set_context(&mut self, item: Option<ItemRef>) {
+        if self.context != item {
+            self.context = item;
+            self.skip_link = false;
+        }
+    }
+
+    /// What new evidence would be linked to now: the selected item, unless unticked.
+    pub fn link_target(&self) -> Option<&ItemRef> {
+        self.context.as_ref().filter(|_| !self.skip_link)
+    }
+
     /// A change typed but not committed yet, as an edit (before save, undo or closing).
     pub fn take_pending(&mut self, who: &str) -> Option<(String, Edit)> {
         let draft = self.draft.take()?;
@@ -634,7 +650,7 @@ impl EvidencePanel {
     fn filtered(
         &mut self,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         integrity: &IntegrityWatch,
     ) -> Vec<EvidenceId> {
         let problems = integrity.problems().len();
@@ -646,17 +662,12 @@ impl EvidencePanel {
             return ids.clone();
         }
         let f = &self.filters;
-        let from = f
-            .from
-            .trim()
-            .parse::<PartialDate>()
+        let from = parse::date(&f.from, DateOrder::Unknown)
             .ok()
             .map(|d| d.days_since_epoch());
-        let to =
-            f.to.trim()
-                .parse::<PartialDate>()
-                .ok()
-                .map(|d| last_day(&d));
+        let to = parse::date(&f.to, DateOrder::Unknown)
+            .ok()
+            .map(|d| last_day(&d));
         let mut items: Vec<&Evidence> = case
             .evidence
             .values()
@@ -699,7 +710,7 @@ impl EvidencePanel {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         selected: Option<&EvidenceId>,
         folder: Option<&Path>,
         integrity: &IntegrityWatch,
@@ -922,12 +933,12 @@ impl EvidencePanel {
                 );
                 ui.end_row();
             });
-        let bad_date = |t: &str| !t.trim().is_empty() && t.trim().parse::<PartialDate>().is_err();
-        if bad_date(&f.from) || bad_date(&f.to) {
-            ui.colored_label(
-                theme::warning_color(ui.visuals().dark_mode),
-                "Dates are YYYY, YYYY-MM or YYYY-MM-DD",
-            );
+        for text in [&f.from, &f.to] {
+            if !text.trim().is_empty()
+                && let Err(e) = parse::date(text, DateOrder::Unknown)
+            {
+                crate::ui::widgets::refusal_ui(ui, ui.visuals().dark_mode, &e.reason);
+            }
         }
         if ui.small_button("Clear filters").clicked() {
             *f = LockerFilters {
@@ -1114,10 +1125,12 @@ impl EvidencePanel {
                     if text.is_empty() {
                         ev.date = None;
                     } else {
-                        match text.parse::<PartialDate>() {
+                        match parse::date(text, DateOrder::Unknown) {
                             Ok(d) => ev.date = Some(d),
                             Err(e) => {
-                                ui.colored_label(theme::error_color(dark), e.to_string());
+                                // Stored exactly or not at all: the date stays as it was.
+                                ev.date.clone_from(&draft.base.date);
+                                crate::ui::widgets::refusal_ui(ui, dark, &e.reason);
                             }
                         }
                     }
@@ -1599,12 +1612,7 @@ fn build_new_evidence(
     let date = if form.date.trim().is_empty() {
         None
     } else {
-        Some(
-            form.date
-                .trim()
-                .parse::<PartialDate>()
-                .map_err(|e| format!("Source date: {e}"))?,
-        )
+        Some(parse::date(&form.date, DateOrder::Unknown).map_err(|e| format!("Source date: {e}"))?)
     };
     let source = match form.mode {
         AddMode::Reference => {

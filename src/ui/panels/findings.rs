@@ -5,6 +5,7 @@
 
 use crate::analysis::{self, Finding, RuleSet, ScreeningHit, ScreeningList, Severity};
 use crate::edit::Edit;
+use crate::edit::Revision;
 use crate::model::{Case, Dismissal, ItemRef, Timestamp};
 use crate::ui::theme;
 use egui::{Color32, RichText, Ui};
@@ -47,10 +48,10 @@ struct UserList {
 #[derive(Default)]
 pub struct FindingsPanel {
     inputs: Option<Result<Arc<Inputs>, String>>,
-    findings: Option<(u64, Vec<Finding>)>,
+    findings: Option<(Revision, Vec<Finding>)>,
     /// Screening hits of the same evaluation, by finding key, to offer their flags.
     hits: HashMap<String, ScreeningHit>,
-    job: Option<(u64, Receiver<Evaluation>)>,
+    job: Option<(Revision, Receiver<Evaluation>)>,
     show_dismissed: bool,
     /// The finding being dismissed and the reason typed so far.
     dismissing: Option<(String, String)>,
@@ -70,11 +71,11 @@ fn severity_color(severity: Severity, dark: bool) -> Color32 {
 
 impl FindingsPanel {
     /// Number of findings not dismissed, once computed for `revision`.
-    pub fn open_count(&self, revision: u64) -> Option<usize> {
+    pub fn open_count(&self, revision: Revision) -> Option<usize> {
         self.findings
             .as_ref()
             .filter(|(r, _)| *r == revision)
-            .map(|(_, f)| f.iter().filter(|f| f.dismissed.is_none()).count())
+            .map(|(_, f)| analysis::open_count(f))
     }
 
     fn inputs(&mut self) -> Result<Arc<Inputs>, String> {
@@ -154,7 +155,7 @@ impl FindingsPanel {
     }
 
     /// Starts computing findings for `revision` unless they are current or on their way.
-    fn refresh(&mut self, ctx: &egui::Context, case: &Case, revision: u64) {
+    fn refresh(&mut self, ctx: &egui::Context, case: &Case, revision: Revision) {
         if let Some((r, rx)) = &self.job {
             match rx.try_recv() {
                 Ok((findings, hits)) => {
@@ -182,15 +183,13 @@ impl FindingsPanel {
         let spawned = std::thread::Builder::new()
             .name("findings".into())
             .spawn(move || {
-                let hits: Vec<ScreeningHit> = inputs
-                    .lists
-                    .iter()
-                    .flat_map(|list| {
-                        analysis::screen(&case, list, analysis::screening::DEFAULT_THRESHOLD)
-                    })
-                    .collect();
-                let findings = analysis::all_findings(&case, &inputs.rules, &hits);
-                let _ = tx.send((findings, hits));
+                let evaluation = analysis::findings_and_hits(
+                    &case,
+                    &inputs.rules,
+                    inputs.lists.iter().map(AsRef::as_ref),
+                    analysis::screening::DEFAULT_THRESHOLD,
+                );
+                let _ = tx.send(evaluation);
                 ctx.request_repaint();
             });
         if spawned.is_ok() {
@@ -203,7 +202,7 @@ impl FindingsPanel {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         investigator: &str,
         actions: &mut Vec<FindingsAction>,
     ) {

@@ -3,6 +3,7 @@
 //! Cached per revision; the numbers come from `analysis::flows`.
 
 use crate::analysis::flows::{self, FlowFilter, PartyFlow, PartySide, RouteFlow, Totals};
+use crate::edit::Revision;
 use crate::model::{Case, ItemRef, format_amount};
 use egui::{RichText, Ui};
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ pub enum FlowsAction {
 
 #[derive(Default)]
 pub struct FlowsPanel {
-    cache: Option<(u64, Vec<RouteFlow>, Vec<PartyFlow>)>,
+    cache: Option<(Revision, Vec<RouteFlow>, Vec<PartyFlow>)>,
     chart: super::flows_chart::FlowsChart,
 }
 
@@ -36,7 +37,13 @@ fn shipments_of(t: &Totals) -> Vec<ItemRef> {
 }
 
 impl FlowsPanel {
-    pub fn ui(&mut self, ui: &mut Ui, case: &Case, revision: u64, actions: &mut Vec<FlowsAction>) {
+    pub fn ui(
+        &mut self,
+        ui: &mut Ui,
+        case: &Case,
+        revision: Revision,
+        actions: &mut Vec<FlowsAction>,
+    ) {
         if self.cache.as_ref().is_none_or(|(r, _, _)| *r != revision) {
             let filter = FlowFilter::default();
             self.cache = Some((

@@ -7,6 +7,7 @@
 use super::flows::FlowsAction;
 use crate::analysis::flows::RouteFlow;
 use crate::analysis::timeline::{self, Measure};
+use crate::edit::Revision;
 use crate::model::{Case, ItemRef, format_amount};
 use crate::ui::theme;
 use egui::{Color32, FontId, Mesh, Pos2, Rect, Sense, Ui, pos2, vec2};
@@ -24,7 +25,7 @@ pub struct FlowsChart {
     pub measure: Measure,
     /// Unit or currency shown; the case's most used when `None`.
     pub unit: Option<String>,
-    units: Option<(u64, Measure, Vec<String>)>,
+    units: Option<(Revision, Measure, Vec<String>)>,
 }
 
 /// One column's nodes: label → (total, top offset assigned later).
@@ -81,7 +82,7 @@ impl FlowsChart {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         routes: &[RouteFlow],
         actions: &mut Vec<FlowsAction>,
     ) {

@@ -3,14 +3,16 @@
 //! undoable step when the user finishes typing (Enter, Tab or clicking elsewhere).
 
 use super::notes::NotesOf;
+use crate::edit::Revision;
 use crate::edit::{Edit, Item};
+use crate::model::parse;
 use crate::model::{
-    CaseMeta, ClaimStatus, Confidence, CountryCode, Entity, EntityKind, Flag, FlagKind, GoodsLine,
-    Identifier, IdentifierScheme, ItemRef, Leg, Link, LinkKind, LinkKindTag, Money, Place,
-    Shipment, ShipmentStatus, Tlp, TransportMode,
+    CaseMeta, ClaimStatus, Confidence, Entity, EntityKind, Flag, FlagKind, GoodsLine, Identifier,
+    IdentifierScheme, ItemRef, Leg, Link, LinkKind, LinkKindTag, Money, Place, Shipment,
+    ShipmentStatus, Tlp, TransportMode,
 };
 use crate::ui::theme;
-use crate::ui::widgets::{Form, form_grid};
+use crate::ui::widgets::{Form, form_grid, refusal_ui};
 use egui::{RichText, Ui};
 
 /// What the inspector is editing.
@@ -35,8 +37,6 @@ pub struct Inspector {
     notes: super::notes::NotesState,
     /// Who new notes are by (the investigator's name from the settings).
     pub author: String,
-    /// The case revision being shown, for caches.
-    pub revision: u64,
 }
 
 /// What the inspector asks the app to do.
@@ -90,6 +90,7 @@ impl Inspector {
         &mut self,
         ui: &mut Ui,
         case: &crate::model::Case,
+        revision: Revision,
         target: Option<&ItemRef>,
         actions: &mut Vec<InspectorAction>,
     ) {
@@ -127,26 +128,28 @@ impl Inspector {
 
         let notes = &mut self.notes;
         let author = self.author.as_str();
-        let revision = self.revision;
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
-                match &mut draft.edited {
-                    Subject::Meta(meta) => meta_ui(ui, &mut form, meta),
-                    Subject::Item(Item::Entity(e)) => entity_ui(ui, &mut form, e, actions),
-                    Subject::Item(Item::Link(l)) => link_ui(ui, &mut form, l, actions),
-                    Subject::Item(Item::Shipment(s)) => shipment_ui(ui, &mut form, s, actions),
-                    Subject::Item(Item::Note(_)) => {}
-                    Subject::Item(other) => {
-                        ui.label(format!("{} — edited in its own panel.", other.item_ref()));
+                // Typed text kept in a field (a refused date ...) belongs to this item only.
+                ui.push_id(target, |ui| {
+                    match &mut draft.edited {
+                        Subject::Meta(meta) => meta_ui(ui, &mut form, meta),
+                        Subject::Item(Item::Entity(e)) => entity_ui(ui, &mut form, e, actions),
+                        Subject::Item(Item::Link(l)) => link_ui(ui, &mut form, l, actions),
+                        Subject::Item(Item::Shipment(s)) => shipment_ui(ui, &mut form, s, actions),
+                        Subject::Item(Item::Note(_)) => {}
+                        Subject::Item(other) => {
+                            ui.label(format!("{} — edited in its own panel.", other.item_ref()));
+                        }
                     }
-                }
-                let of = match target {
-                    None => NotesOf::Case,
-                    Some(ItemRef::Note(id)) => NotesOf::Note(id),
-                    Some(item) => NotesOf::Item(item),
-                };
-                super::notes::notes_ui(ui, case, revision, &of, author, notes, actions);
+                    let of = match target {
+                        None => NotesOf::Case,
+                        Some(ItemRef::Note(id)) => NotesOf::Note(id),
+                        Some(item) => NotesOf::Item(item),
+                    };
+                    super::notes::notes_ui(ui, case, revision, &of, author, notes, actions);
+                });
             });
 
         for p in &form.problems {
@@ -231,20 +234,24 @@ fn meta_ui(ui: &mut Ui, form: &mut Form, meta: &mut CaseMeta) {
 
 fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<InspectorAction>) {
     let color = theme::entity_color(e.kind, form.dark);
-    ui.horizontal(|ui| {
-        ui.label(
-            RichText::new(theme::entity_icon(e.kind))
-                .size(22.0)
-                .color(color),
-        );
-        ui.heading(&e.name);
-        ui.weak(e.id.as_str());
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+    // The buttons keep their place; a long name is cut short (in full in the Name field).
+    egui::Sides::new().shrink_left().truncate().show(
+        ui,
+        |ui| {
+            ui.label(
+                RichText::new(theme::entity_icon(e.kind))
+                    .size(22.0)
+                    .color(color),
+            );
+            ui.heading(&e.name);
+            ui.weak(e.id.as_str());
+        },
+        |ui| {
             if ui.button("🗑 Delete…").clicked() {
                 actions.push(InspectorAction::Delete(ItemRef::Entity(e.id.clone())));
             }
-        });
-    });
+        },
+    );
     ui.separator();
     form_grid(ui, "entity_form", |ui| {
         form.choice(ui, "Kind", &mut e.kind, &EntityKind::ALL, |k| {
@@ -252,14 +259,14 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
         });
         form.text(ui, "Name", &mut e.name);
         form.string_list(ui, "Aliases", &mut e.aliases, "+ Alias");
-        form.parsed::<CountryCode>(ui, "Country", "ISO code, e.g. SG", &mut e.country);
+        form.country(ui, "Country", "SG, SGP, 702 or Singapore", &mut e.country);
         let (start_label, end_label) = match e.kind {
             EntityKind::Event => ("Date", "Until"),
             EntityKind::Person => ("Born", "Died"),
             _ => ("Founded", "Dissolved"),
         };
-        form.parsed(ui, start_label, "YYYY-MM-DD", &mut e.start);
-        form.parsed(ui, end_label, "YYYY-MM-DD", &mut e.end);
+        form.date(ui, start_label, &mut e.start);
+        form.date(ui, end_label, &mut e.end);
         if e.kind == EntityKind::Product || !e.product.is_empty() {
             form.text(ui, "Model", &mut e.product.model);
             form.text(ui, "ECCN", &mut e.product.eccn);
@@ -280,7 +287,9 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
     let mut remove = None;
     for (i, ident) in e.identifiers.iter_mut().enumerate() {
         ui.push_id(("ident", i), |ui| {
-            ui.horizontal(|ui| {
+            let mut issuer_refused = None;
+            // Wrapped, so a row wider than the panel goes on a second line, never out of view.
+            ui.horizontal_wrapped(|ui| {
                 open_choice_combo(ui, "scheme", &mut ident.scheme, ident_label);
                 let r = ui
                     .add(
@@ -293,10 +302,16 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
                     form.typing = true;
                 }
                 let label = ui.label("issued by").id;
-                ui.scope(|ui| {
-                    ui.set_max_width(60.0);
-                    form.parsed_inline::<CountryCode>(ui, label, "issuer", "SG", &mut ident.issuer);
-                });
+                issuer_refused = form.typed_inline(
+                    ui,
+                    label,
+                    "issuer",
+                    "SG",
+                    60.0,
+                    &mut ident.issuer,
+                    parse::country,
+                    ToString::to_string,
+                );
                 if ui
                     .small_button("🗑")
                     .on_hover_text("Remove identifier")
@@ -305,6 +320,9 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
                     remove = Some(i);
                 }
             });
+            if let Some(why) = &issuer_refused {
+                refusal_ui(ui, form.dark, &format!("Issued by: {why}"));
+            }
         });
     }
     if let Some(i) = remove {
@@ -321,7 +339,8 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
     let mut remove = None;
     for (i, flag) in e.flags.iter_mut().enumerate() {
         ui.push_id(("flag", i), |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped, so a row wider than the panel goes on a second line, never out of view.
+            ui.horizontal_wrapped(|ui| {
                 open_choice_combo(ui, "flag_kind", &mut flag.kind, flag_label);
                 let r = ui
                     .add(
@@ -365,7 +384,8 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
     let mut remove = None;
     for (i, (k, v)) in attrs.iter_mut().enumerate() {
         ui.push_id(("attr", i), |ui| {
-            ui.horizontal(|ui| {
+            // Wrapped, so a row wider than the panel goes on a second line, never out of view.
+            ui.horizontal_wrapped(|ui| {
                 let rk = ui
                     .add(
                         egui::TextEdit::singleline(k)
@@ -510,38 +530,79 @@ fn open_choice_combo<T: OpenChoice>(ui: &mut Ui, salt: &str, value: &mut T, labe
     }
 }
 
-/// Amount and currency of an optional sum of money; clearing the amount clears the sum.
+/// Amount and currency of an optional sum of money; clearing the amount clears the sum. The
+/// amount may carry its currency ("USD 5,600,000", "S$1,200"); an amount whose currency is not
+/// named is refused (never taken as US dollars).
 fn money_fields(ui: &mut Ui, form: &mut Form, label: &str, hint: &str, money: &mut Option<Money>) {
     let mut amount = money.as_ref().map(|m| m.amount);
-    let mut currency = money
-        .as_ref()
-        .map(|m| m.currency.clone())
-        .unwrap_or_default();
-    form.number(ui, label, hint, &mut amount);
-    form.text(ui, "Currency", &mut currency);
-    *money = amount.map(|amount| Money {
-        amount,
-        currency: if currency.trim().is_empty() {
-            "USD".to_owned()
-        } else {
-            currency.trim().to_uppercase()
+    let mut currency = money.as_ref().map(|m| m.currency.clone());
+    let currency_before = currency.clone();
+    let written = std::cell::RefCell::new(None);
+    let amount_refused = form.typed(
+        ui,
+        label,
+        hint,
+        &mut amount,
+        |t| {
+            let (a, c) = parse::amount_and_currency(t)?;
+            written.replace(c);
+            Ok(a)
         },
-    });
+        ToString::to_string,
+    );
+    form.typed(
+        ui,
+        "Currency",
+        "e.g. USD",
+        &mut currency,
+        parse::currency,
+        Clone::clone,
+    );
+    if amount_refused.is_some() {
+        return;
+    }
+    let typed_currency = (currency != currency_before)
+        .then(|| currency.clone())
+        .flatten();
+    let currency = match (written.into_inner(), typed_currency) {
+        (Some(w), Some(t)) if w != t => Err(format!(
+            "{label}: the amount is in {w} but the currency field says {t}"
+        )),
+        (Some(w), _) => Ok(w),
+        (None, _) => currency.ok_or_else(|| {
+            format!(
+                "{label}: name the currency of {} (such as USD)",
+                amount.map(|a| a.to_string()).unwrap_or_default()
+            )
+        }),
+    };
+    *money = match (amount, currency) {
+        (None, _) => None,
+        (Some(amount), Ok(currency)) => Some(Money { amount, currency }),
+        (Some(_), Err(why)) => {
+            refusal_ui(ui, form.dark, &why);
+            form.problems.push(why);
+            money.clone()
+        }
+    };
 }
 
 fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<InspectorAction>) {
-    ui.horizontal(|ui| {
-        ui.heading(l.kind.summary());
-        ui.weak(l.id.as_str());
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+    egui::Sides::new().shrink_left().truncate().show(
+        ui,
+        |ui| {
+            ui.heading(l.kind.summary());
+            ui.weak(l.id.as_str());
+        },
+        |ui| {
             if ui.button("🗑 Delete").clicked() {
                 actions.push(InspectorAction::Delete(ItemRef::Link(l.id.clone())));
             }
             if ui.button("⇄ Swap direction").clicked() {
                 std::mem::swap(&mut l.from, &mut l.to);
             }
-        });
-    });
+        },
+    );
     ui.separator();
     form_grid(ui, "link_form", |ui| {
         let mut tag = l.kind.tag();
@@ -552,14 +613,16 @@ fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<Inspect
             l.kind = tag.default_kind();
         }
         match &mut l.kind {
-            LinkKind::Ownership { percent } => form.number(ui, "Share (%)", "0–100", percent),
+            LinkKind::Ownership { percent } => {
+                form.number(ui, "Share (%)", "0–100", percent, parse::percent);
+            }
             LinkKind::Directorship { role }
             | LinkKind::Employment { role }
             | LinkKind::Representation { role } => form.text(ui, "Role", role),
             LinkKind::Family { relation } => form.text(ui, "Relation", relation),
             LinkKind::Payment { amount, date } => {
                 money_fields(ui, form, "Amount", "e.g. 1200000", amount);
-                form.parsed(ui, "Paid on", "YYYY-MM-DD", date);
+                form.date(ui, "Paid on", date);
             }
             LinkKind::Other(name) => form.text(ui, "Kind name", name),
             _ => {}
@@ -574,8 +637,8 @@ fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<Inspect
         if let Some(t) = to {
             l.to = t;
         }
-        form.parsed(ui, "Start", "YYYY-MM-DD", &mut l.start);
-        form.parsed(ui, "End", "YYYY-MM-DD", &mut l.end);
+        form.date(ui, "Start", &mut l.start);
+        form.date(ui, "End", &mut l.end);
         form.choice(ui, "Confidence", &mut l.confidence, &Confidence::ALL, |c| {
             c.label().to_owned()
         });
@@ -602,41 +665,50 @@ fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<Inspect
 
 fn place_ui(ui: &mut Ui, form: &mut Form, label: &str, place: &mut Place) {
     form.row(ui, label, |form, ui, label_id| {
-        ui.horizontal(|ui| {
-            let r = ui
-                .add(
-                    egui::TextEdit::singleline(&mut place.name)
-                        .hint_text("port, airport or city")
-                        .desired_width(170.0),
-                )
-                .labelled_by(label_id);
-            if r.has_focus() {
-                form.typing = true;
-            }
-            ui.scope(|ui| {
-                ui.set_max_width(50.0);
-                form.parsed_inline::<CountryCode>(
+        ui.vertical(|ui| {
+            let mut refused = None;
+            ui.horizontal(|ui| {
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut place.name)
+                            .hint_text("port, airport or city")
+                            .desired_width(170.0),
+                    )
+                    .labelled_by(label_id);
+                if r.has_focus() {
+                    form.typing = true;
+                }
+                refused = form.typed_inline(
                     ui,
                     label_id,
                     &format!("{label} country"),
                     "CC",
+                    50.0,
                     &mut place.country,
+                    parse::country,
+                    ToString::to_string,
                 );
             });
+            if let Some(why) = &refused {
+                refusal_ui(ui, form.dark, &format!("{label} country: {why}"));
+            }
         });
     });
 }
 
 fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec<InspectorAction>) {
-    ui.horizontal(|ui| {
-        ui.heading(format!("🚚 {}", s.reference));
-        ui.weak(s.id.as_str());
-        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+    egui::Sides::new().shrink_left().truncate().show(
+        ui,
+        |ui| {
+            ui.heading(format!("🚚 {}", s.reference));
+            ui.weak(s.id.as_str());
+        },
+        |ui| {
             if ui.button("🗑 Delete").clicked() {
                 actions.push(InspectorAction::Delete(ItemRef::Shipment(s.id.clone())));
             }
-        });
-    });
+        },
+    );
     let case = form.case;
     ui.weak(format!(
         "{}   {}",
@@ -711,8 +783,8 @@ fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec
                 form_grid(ui, "leg_form", |ui| {
                     place_ui(ui, form, "From", &mut leg.from);
                     place_ui(ui, form, "To", &mut leg.to);
-                    form.parsed(ui, "Departed", "YYYY-MM-DD", &mut leg.departed);
-                    form.parsed(ui, "Arrived", "YYYY-MM-DD", &mut leg.arrived);
+                    form.date(ui, "Departed", &mut leg.departed);
+                    form.date(ui, "Arrived", &mut leg.arrived);
                     form.choice(ui, "Mode", &mut leg.mode, &TransportMode::ALL, |m| {
                         m.label().to_owned()
                     });
@@ -758,12 +830,12 @@ fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec
                 form_grid(ui, "goods_form", |ui| {
                     form.entity(ui, "Product", &mut g.product, true);
                     form.text(ui, "Declared description", &mut g.description);
-                    form.number(ui, "Quantity", "e.g. 200", &mut g.quantity);
+                    form.number(ui, "Quantity", "e.g. 200", &mut g.quantity, parse::quantity);
                     form.text(ui, "Unit", &mut g.unit);
                     money_fields(ui, form, "Value", "e.g. 5600000", &mut g.value);
                     form.text(ui, "HS code (declared)", &mut g.hs_code);
                     form.text(ui, "ECCN", &mut g.eccn);
-                    form.parsed::<CountryCode>(ui, "Declared origin", "CC", &mut g.origin);
+                    form.country(ui, "Declared origin", "SG or Singapore", &mut g.origin);
                 });
             });
         });

@@ -1,6 +1,7 @@
 //! The item list: entities, links and shipments with a filter box. Rows are virtualised and the
 //! filtered list is cached on the case revision, so it stays fast on 100k-entity cases.
 
+use crate::edit::Revision;
 use crate::model::{Case, EntityKind, ItemRef};
 use crate::ui::theme;
 use egui::{RichText, Ui};
@@ -21,7 +22,7 @@ pub struct ItemList {
     pub kind_filter: Option<EntityKind>,
     /// Ask the filter box to take keyboard focus next frame (Ctrl+F).
     pub focus_filter: bool,
-    cache_key: Option<(u64, ListTab, String, Option<EntityKind>)>,
+    cache_key: Option<(Revision, ListTab, String, Option<EntityKind>)>,
     rows: Vec<(ItemRef, String, String)>,
 }
 
@@ -33,7 +34,7 @@ pub enum ListAction {
 }
 
 impl ItemList {
-    fn refresh(&mut self, case: &Case, revision: u64) {
+    fn refresh(&mut self, case: &Case, revision: Revision) {
         let key = (revision, self.tab, self.filter.clone(), self.kind_filter);
         if self.cache_key.as_ref() == Some(&key) {
             return;
@@ -108,7 +109,7 @@ impl ItemList {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         selected: Option<&ItemRef>,
         actions: &mut Vec<ListAction>,
     ) {

@@ -4,6 +4,7 @@
 //! as plain text and saved as one undoable edit.
 
 use super::inspector::InspectorAction;
+use crate::edit::Revision;
 use crate::edit::{Edit, Item};
 use crate::model::{Case, EntityId, ItemRef, Note, NoteId, Timestamp};
 use egui::{RichText, Ui};
@@ -31,7 +32,7 @@ pub struct NotesState {
 }
 
 /// A note's text with its mentions linked, cached.
-type Linked = (u64, String, String, Vec<EntityId>);
+type Linked = (Revision, String, String, Vec<EntityId>);
 
 /// Prefix of the link targets that mentions are rendered with; clicks on them are caught by
 /// link hooks and never opened.
@@ -97,7 +98,7 @@ pub fn link_mentions(body: &str, case: &Case) -> (String, Vec<EntityId>) {
 pub fn notes_ui(
     ui: &mut Ui,
     case: &Case,
-    revision: u64,
+    revision: Revision,
     of: &NotesOf,
     author: &str,
     state: &mut NotesState,
@@ -159,7 +160,7 @@ pub fn notes_ui(
 fn note_ui(
     ui: &mut Ui,
     case: &Case,
-    revision: u64,
+    revision: Revision,
     note: &Note,
     state: &mut NotesState,
     actions: &mut Vec<InspectorAction>,

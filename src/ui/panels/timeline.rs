@@ -9,6 +9,7 @@
 use crate::analysis::timeline::{
     self, LaneBy, Measure, MonthBar, Span, TimeWindow, Timeline, day_label,
 };
+use crate::edit::Revision;
 use crate::model::{Case, ItemRef, PartialDate, format_amount};
 use crate::ui::theme;
 use egui::{Rect, RichText, Sense, Ui};
@@ -27,7 +28,7 @@ pub enum TimelineAction {
 
 /// Derived data, rebuilt when the case or the choices change.
 struct Cache {
-    key: (u64, LaneBy, Measure, Option<String>),
+    key: (Revision, LaneBy, Measure, Option<String>),
     timeline: Timeline,
     units: Vec<String>,
     unit: Option<String>,
@@ -37,7 +38,7 @@ struct Cache {
 /// What the canvas leaves out for the current window: counted in the summary line, faded in
 /// the lanes.
 struct Hidden {
-    key: (u64, TimeWindow),
+    key: (Revision, TimeWindow),
     out: timeline::Inactive,
 }
 
@@ -75,7 +76,8 @@ fn parse_day(text: &str, last: bool) -> Result<Option<i64>, String> {
     if text.is_empty() {
         return Ok(None);
     }
-    let date: PartialDate = text.parse().map_err(|e| format!("{e}"))?;
+    let date = crate::model::parse::date(text, crate::model::parse::DateOrder::Unknown)
+        .map_err(|e| e.reason)?;
     Ok(Some(if last {
         timeline::last_day(&date)
     } else {
@@ -171,7 +173,7 @@ impl TimelinePanel {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         window: Option<TimeWindow>,
         selected: Option<&ItemRef>,
         actions: &mut Vec<TimelineAction>,
@@ -196,7 +198,7 @@ impl TimelinePanel {
         self.cache = Some(cache);
     }
 
-    fn refresh(&mut self, case: &Case, revision: u64) {
+    fn refresh(&mut self, case: &Case, revision: Revision) {
         let key = (revision, self.lane_by, self.measure, self.unit.clone());
         if self.cache.as_ref().is_some_and(|c| c.key == key) {
             return;
@@ -374,7 +376,7 @@ impl TimelinePanel {
         &mut self,
         ui: &mut Ui,
         case: &Case,
-        revision: u64,
+        revision: Revision,
         cache: &Cache,
         window: Option<TimeWindow>,
     ) {
