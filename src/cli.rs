@@ -228,7 +228,8 @@ pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
     for list in &loaded {
         hits.extend(crate::analysis::screen(&case, list, threshold));
     }
-    let found = crate::analysis::all_findings(&case, &rules, &hits);
+    let today = crate::model::PartialDate::today();
+    let found = crate::analysis::all_findings(&case, &rules, &hits, &today);
     let written = if json {
         write_findings_json(out, &file, &loaded, &found, &hits)
     } else {

@@ -183,7 +183,12 @@ fn links_sanctions_identifiers_declarations_and_documents_map_to_the_case_model(
         .iter()
         .find(|f| f.kind == FlagKind::Sanctioned)
         .expect("sanction flag");
-    assert!(flag.detail.contains("Entity List") && flag.detail.contains("US BIS"));
+    assert_eq!(
+        (flag.program.as_str(), flag.authority.as_str()),
+        ("Entity List", "US BIS")
+    );
+    assert_eq!(flag.start, "2025-01-15".parse().ok());
+    assert_eq!(flag.status, chokepoint::model::ClaimStatus::Reported);
     let lin = case
         .entities
         .values()

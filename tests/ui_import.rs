@@ -129,6 +129,29 @@ fn ftm_import_runs_and_a_broken_file_changes_nothing() {
 }
 
 #[test]
+fn an_ended_sanction_reads_formerly_sanctioned_in_the_inspector() {
+    let text = "{\"id\": \"c1\", \"schema\": \"Company\", \"properties\": {\"name\": [\"Ended Trading Ltd\"], \"country\": [\"hk\"]}}\n\
+         {\"id\": \"s1\", \"schema\": \"Sanction\", \"properties\": {\"entity\": [\"c1\"], \"authority\": [\"US BIS\"], \"program\": [\"Entity List\"], \"startDate\": [\"2019-05-16\"], \"endDate\": [\"2021-03-01\"]}}\n";
+    let mut case = Case::new_untitled(Timestamp::default());
+    let (edit, _) = chokepoint::io::import::ftm::import(text, &case).expect("imports");
+    case.apply(edit).expect("applies");
+    let mut startup = chokepoint::ui::Startup::for_case(case);
+    startup.select = Some("c1".to_owned());
+    let mut h = common::realtime_harness_with(startup);
+    h.run();
+    assert!(
+        h.query_by_label_contains("Formerly sanctioned: ended 2021-03-01")
+            .is_some()
+    );
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "Authority")
+            .value()
+            .as_deref(),
+        Some("US BIS")
+    );
+}
+
+#[test]
 fn merging_a_colleagues_copy_is_reviewed_field_by_field_and_one_undo_step() {
     let seed = chokepoint::io::load_case(std::path::Path::new("sample_cases/seed_kunlun_nest.ron"))
         .expect("seed");

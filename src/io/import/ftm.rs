@@ -4,7 +4,8 @@
 //!
 //! What maps to the case model: parties and things become entities; Ownership, Directorship,
 //! Employment, Membership, Family, Associate, Representation, Payment and `UnknownLink` become
-//! links; Sanction becomes a flag (with program and authority) on its entity; Passport and
+//! links; Sanction becomes a flag on its entity with its authority, programme, start and end
+//! dates, reason and source URL (reported by its authority, never proven); Passport and
 //! Identification become identifiers; `EconomicActivity` (a customs declaration) becomes a
 //! shipment; Document becomes an evidence reference and Documentation the claims it supports.
 //! Properties with no counterpart are kept as entity attributes (`ftm:<property>`) and counted
@@ -20,7 +21,6 @@ use crate::model::{
 };
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
 
 /// Longest line read (a single FtM entity); longer lines are refused, not truncated.
 const MAX_LINE_BYTES: usize = 4 << 20;
@@ -279,6 +279,7 @@ fn entity_from(rec: &Record, kind: EntityKind, staging: &mut Staging<'_>) -> Ent
                 kind,
                 detail: format!("FtM topic {topic}"),
                 status: ClaimStatus::Reported,
+                ..Flag::default()
             }),
             None => e.tags.push(topic.clone()),
         }
@@ -480,23 +481,28 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
                     staging.skip(where_("the sanctioned entity is not in the file"));
                     continue;
                 };
-                let mut detail = rec.first("program").unwrap_or("Sanctioned").to_owned();
-                if let Some(authority) = rec.first("authority") {
-                    let _ = write!(detail, " — {authority}");
-                }
-                if let Some(date) = rec.first_of(&["listingDate", "startDate"]) {
-                    let _ = write!(detail, " (listed {date})");
-                }
+                let flag = Flag {
+                    kind: FlagKind::Sanctioned,
+                    detail: ["summary", "description"]
+                        .iter()
+                        .flat_map(|p| rec.all(p))
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    // Reported by its authority: a listing is a public claim, not a proof.
+                    status: ClaimStatus::Reported,
+                    authority: rec.first("authority").unwrap_or_default().to_owned(),
+                    program: rec.first("program").unwrap_or_default().to_owned(),
+                    start: rec.date(&["startDate", "listingDate", "date"]),
+                    end: rec.date(&["endDate"]),
+                    reason: rec.all("reason").join("; "),
+                    source_url: rec.first("sourceUrl").unwrap_or_default().to_owned(),
+                };
                 if let Some(e) = staging.entity_mut(&target) {
                     // The sanction record says more than the bare topic flag: replace it.
                     e.flags.retain(|f| {
                         !(f.kind == FlagKind::Sanctioned && f.detail.starts_with("FtM topic"))
                     });
-                    let flag = Flag {
-                        kind: FlagKind::Sanctioned,
-                        detail,
-                        status: ClaimStatus::Proven,
-                    };
                     if !e.flags.contains(&flag) {
                         e.flags.push(flag);
                         staging.summary.flags_added += 1;

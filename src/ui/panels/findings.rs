@@ -189,7 +189,8 @@ impl FindingsPanel {
                         analysis::screen(&case, list, analysis::screening::DEFAULT_THRESHOLD)
                     })
                     .collect();
-                let findings = analysis::all_findings(&case, &inputs.rules, &hits);
+                let today = crate::model::PartialDate::today();
+                let findings = analysis::all_findings(&case, &inputs.rules, &hits, &today);
                 let _ = tx.send((findings, hits));
                 ctx.request_repaint();
             });
