@@ -456,7 +456,7 @@ pub fn import(
         }
         let result = match mapping.rows {
             RowKind::Shipments => shipment_row(&values, mapping, line, &mut staging),
-            RowKind::Entities => entity_row(&values, mapping, &mut staging).map(|_| ()),
+            RowKind::Entities => entity_row(&values, mapping, line, &mut staging).map(|_| ()),
         };
         if let Err(why) = result {
             staging.skip(format!("row {line}: {why}"));
@@ -477,6 +477,7 @@ fn country(text: Option<&str>) -> Option<CountryCode> {
 fn entity_row(
     values: &[(&Field, &str)],
     mapping: &CsvMapping,
+    line: usize,
     staging: &mut Staging<'_>,
 ) -> Result<EntityId, String> {
     let name = get(values, &Field::Name).ok_or("no name")?;
@@ -520,23 +521,24 @@ fn entity_row(
             _ => {}
         }
     }
-    Ok(staging.add_entity(e))
+    Ok(staging.add_entity(e, &format!("row {line}")))
 }
 
 /// A party of a shipment row: its name, country and address columns.
 fn party(
     values: &[(&Field, &str)],
-    [name, country_field, address]: [&Field; 3],
+    [name, country_field, address]: [Option<&Field>; 3],
     mapping: &CsvMapping,
+    line: usize,
     staging: &mut Staging<'_>,
 ) -> Option<EntityId> {
-    let name = get(values, name)?;
+    let name = get(values, name?)?;
     let mut e = Entity::new(EntityId::default(), mapping.entity_kind, name);
-    e.country = country(get(values, country_field));
-    if let Some(a) = get(values, address) {
+    e.country = country_field.and_then(|f| country(get(values, f)));
+    if let Some(a) = address.and_then(|f| get(values, f)) {
         e.address.street = a.to_owned();
     }
-    Some(staging.add_entity(e))
+    Some(staging.add_entity(e, &format!("row {line}")))
 }
 
 fn place(name: Option<&str>, country: Option<CountryCode>) -> Place {
@@ -563,31 +565,35 @@ fn shipment_row(
     let shipper = party(
         values,
         [
-            &Field::Shipper,
-            &Field::ShipperCountry,
-            &Field::ShipperAddress,
+            Some(&Field::Shipper),
+            Some(&Field::ShipperCountry),
+            Some(&Field::ShipperAddress),
         ],
         mapping,
+        line,
         staging,
     );
     let consignee = party(
         values,
         [
-            &Field::Consignee,
-            &Field::ConsigneeCountry,
-            &Field::ConsigneeAddress,
+            Some(&Field::Consignee),
+            Some(&Field::ConsigneeCountry),
+            Some(&Field::ConsigneeAddress),
         ],
         mapping,
+        line,
         staging,
     );
+    // There is no notify-party address field: its name is not an address.
     let notify = party(
         values,
         [
-            &Field::NotifyParty,
-            &Field::NotifyPartyCountry,
-            &Field::NotifyParty,
+            Some(&Field::NotifyParty),
+            Some(&Field::NotifyPartyCountry),
+            None,
         ],
         mapping,
+        line,
         staging,
     );
     if shipper.is_none() && consignee.is_none() {

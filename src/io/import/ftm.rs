@@ -401,7 +401,7 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
     for rec in &records {
         if let Some(kind) = entity_kind(&rec.schema) {
             let e = entity_from(rec, kind, &mut staging);
-            let id = staging.add_entity(e);
+            let id = staging.add_entity(e, &format!("line {}", rec.line));
             ids.insert(rec.id.clone(), id);
         }
     }
@@ -505,7 +505,6 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
                     });
                     if !e.flags.contains(&flag) {
                         e.flags.push(flag);
-                        staging.summary.flags_added += 1;
                     }
                 }
             }
@@ -534,7 +533,6 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
                     && !e.identifiers.contains(&identifier)
                 {
                     e.identifiers.push(identifier);
-                    staging.summary.identifiers_added += 1;
                 }
             }
             "EconomicActivity" => match economic_activity(rec, &ids, &mut staging) {
