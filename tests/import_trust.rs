@@ -1,10 +1,11 @@
-//! What imports and merges may and may not do to a case (issue #14 item 3): distinct parties
-//! are never merged on a fuzzy name, every automatic merge is listed with its reason and can
-//! be split again in one step. Run against the real OpenSanctions fixtures and the sample
+//! What imports and merges may and may not do to a case (issue #14 items 3 and 5, #18 items
+//! 10 and 11): distinct parties are never merged on a fuzzy name, every automatic merge is
+//! listed with its reason and can be split again in one step, and the summary accounts for
+//! every value it did not carry. Run against the real OpenSanctions fixtures and the sample
 //! cases too.
 
 use chokepoint::edit::History;
-use chokepoint::io::import::csv::{CsvMapping, CsvTable, RowKind};
+use chokepoint::io::import::csv::{CsvMapping, CsvTable, Field, RowKind};
 use chokepoint::io::import::{ImportSummary, ftm, merge_copies, split_merge_edit};
 use chokepoint::io::load_case;
 use chokepoint::layout::Progress;
@@ -480,4 +481,199 @@ fn merging_a_colleagues_copy_uses_the_strict_rules_and_gives_reasons() {
             .iter()
             .any(|(_, t, why)| t.as_str() == "e-kestrel-3" && why.contains("registration"))
     );
+}
+
+#[test]
+fn the_summary_counts_every_value_it_did_not_carry_and_carries_what_it_can() {
+    let text = r#"{"id": "p1", "schema": "Person", "properties": {"name": ["Olga Petrova"], "country": ["ru"], "nationality": ["ru", "cy"], "birthDate": ["1970-02-03", "1971"], "address": ["Ul. Lenina 1, Moscow", "12 Makarios Ave, Limassol"], "sourceUrl": ["https://example.org/olga"], "addressEntity": ["addr-not-here"], "gender": ["female"]}, "referents": ["ofac-1"], "first_seen": "2023-01-01"}
+{"id": "s1", "schema": "Sanction", "properties": {"entity": ["p1"], "reason": ["Supports the war"], "sourceUrl": ["https://example.org/list#1"], "programId": ["EU-RUS"]}}
+{"id": "pp1", "schema": "Passport", "properties": {"holder": ["someone-else"], "number": ["X1234567"]}}
+{"id": "pp2", "schema": "Passport", "properties": {"holder": ["p1"], "number": ["75 1234567"], "country": ["ru"], "surname": ["PETROVA"]}}
+"#;
+    let (edit, summary) = ftm::import(text, &empty()).expect("imports");
+    let mut case = empty();
+    case.apply(edit).expect("applies");
+    let olga = case.entities.values().next().expect("Olga");
+    let report = summary.report();
+    // Carried: the second nationality, the other date, the second address, the source URL.
+    assert_eq!(olga.country, "RU".parse().ok());
+    assert_eq!(
+        olga.attributes.get("ftm:nationality").map(String::as_str),
+        Some("cy")
+    );
+    assert_eq!(
+        olga.attributes.get("ftm:birthDate").map(String::as_str),
+        Some("1971")
+    );
+    assert_eq!(olga.address.street, "Ul. Lenina 1, Moscow");
+    assert_eq!(
+        olga.attributes.get("ftm:address").map(String::as_str),
+        Some("12 Makarios Ave, Limassol")
+    );
+    assert_eq!(
+        olga.attributes.get("ftm:sourceUrl").map(String::as_str),
+        Some("https://example.org/olga")
+    );
+    assert_eq!(
+        olga.attributes.get("ftm:referents").map(String::as_str),
+        Some("ofac-1")
+    );
+    // The sanction's reason and URL are fields; what has no field is in its detail.
+    let flag = &olga.flags[0];
+    assert_eq!(flag.reason, "Supports the war");
+    assert_eq!(flag.source_url, "https://example.org/list#1");
+    assert!(flag.detail.contains("programId: EU-RUS"));
+    // The passport's surname stays on its holder.
+    assert!(
+        olga.attributes
+            .iter()
+            .any(|(k, v)| k.contains("surname") && v == "PETROVA")
+    );
+    for field in [
+        "Person.nationality",
+        "Person.birthDate",
+        "Person.address",
+        "Person.sourceUrl",
+        "Sanction.programId",
+        "Passport.surname",
+    ] {
+        assert!(
+            summary.kept_as_attributes.contains_key(field),
+            "{field}\n{report}"
+        );
+    }
+    // Not carried, with the reason: the dangling address, and the passport of no one here.
+    let not = |field: &str| {
+        summary
+            .not_carried
+            .iter()
+            .filter(|((f, _), _)| f == field)
+            .map(|(_, n)| n.count)
+            .sum::<usize>()
+    };
+    assert_eq!(not("Person.addressEntity"), 1, "{report}");
+    assert_eq!(not("Passport.number"), 1, "{report}");
+    assert_eq!(not("Passport.holder"), 1, "{report}");
+    // A dangling reference is not a record left out; the passport is.
+    assert_eq!(summary.skipped.len(), 1, "{report}");
+    assert!(summary.skipped[0].contains("Passport pp1"));
+    assert!(
+        report.contains("Person.addressEntity: 1 value names an address entity"),
+        "{report}"
+    );
+}
+
+#[test]
+fn out_of_range_percentages_and_amounts_are_reported_one_by_one_and_kept_as_text() {
+    let text = r#"{"id": "a", "schema": "Company", "properties": {"name": ["A Holding"], "country": ["de"]}}
+{"id": "b", "schema": "Company", "properties": {"name": ["B Operating"], "country": ["de"]}}
+{"id": "o1", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], "percentage": ["150"]}}
+{"id": "o2", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], "percentage": ["-5"]}}
+{"id": "o3", "schema": "Ownership", "properties": {"owner": ["a"], "asset": ["b"], "percentage": ["40%"]}}
+{"id": "p1", "schema": "Payment", "properties": {"payer": ["a"], "beneficiary": ["b"], "amount": ["NaN"], "currency": ["eur"]}}
+{"id": "p2", "schema": "Payment", "properties": {"payer": ["a"], "beneficiary": ["b"], "amount": ["1e400"], "currency": ["eur"]}}
+{"id": "p3", "schema": "Payment", "properties": {"payer": ["a"], "beneficiary": ["b"], "amount": ["-1"], "currency": ["eur"]}}
+{"id": "p4", "schema": "Payment", "properties": {"payer": ["a"], "beneficiary": ["b"], "amountEur": ["2500"]}}
+"#;
+    let (edit, summary) = ftm::import(text, &empty()).expect("imports");
+    let mut case = empty();
+    case.apply(edit).expect("applies");
+    let report = summary.report();
+    let examples = |field: &str| -> Vec<String> {
+        summary
+            .not_carried
+            .iter()
+            .filter(|((f, _), _)| f == field)
+            .flat_map(|(_, n)| n.examples.clone())
+            .collect()
+    };
+    let pct = examples("Ownership.percentage");
+    assert_eq!(pct.len(), 2, "{report}");
+    assert!(
+        pct.iter()
+            .any(|e| e.contains("line 3") && e.contains("150"))
+    );
+    assert!(pct.iter().any(|e| e.contains("line 4") && e.contains("-5")));
+    let amounts = examples("Payment.amount");
+    assert_eq!(amounts.len(), 3, "{report}");
+    for (line, value) in [(6, "NaN"), (7, "1e400"), (8, "-1")] {
+        assert!(
+            amounts
+                .iter()
+                .any(|e| e.contains(&format!("line {line}")) && e.contains(value)),
+            "{report}"
+        );
+    }
+    // The text stays in the link's description; valid values are carried.
+    let o1 = &case.links[&"o1".into()];
+    assert_eq!(o1.kind, LinkKind::Ownership { percent: None });
+    assert!(o1.description.contains("150"));
+    assert_eq!(
+        case.links[&"o3".into()].kind,
+        LinkKind::Ownership {
+            percent: Some(40.0)
+        }
+    );
+    assert!(case.links[&"p3".into()].description.contains("-1"));
+    match &case.links[&"p4".into()].kind {
+        LinkKind::Payment {
+            amount: Some(m), ..
+        } => {
+            assert_eq!((m.amount, m.currency.as_str()), (2500.0, "EUR"));
+        }
+        other => panic!("amountEur is an amount in EUR: {other:?}"),
+    }
+}
+
+#[test]
+fn two_ftm_records_with_one_id_are_united_or_the_later_is_left_out() {
+    let text = r#"{"id": "bob", "schema": "Person", "properties": {"name": ["Bob Smith"], "country": ["gb"]}}
+{"id": "bob", "schema": "Person", "properties": {"name": ["Robert Smith"], "birthDate": ["1960"]}}
+{"id": "bob", "schema": "Company", "properties": {"name": ["Bob Smith Ltd"]}}
+{"id": "acme", "schema": "Company", "properties": {"name": ["Acme"], "country": ["gb"]}}
+{"id": "own", "schema": "Ownership", "properties": {"owner": ["bob"], "asset": ["acme"]}}
+"#;
+    let (edit, summary) = ftm::import(text, &empty()).expect("imports");
+    let mut case = empty();
+    case.apply(edit).expect("applies");
+    assert_eq!(case.entities.len(), 2, "{}", summary.report());
+    let bob = &case.entities[&"bob".into()];
+    assert_eq!(bob.kind, EntityKind::Person);
+    assert!(bob.aliases.contains(&"Robert Smith".to_owned()));
+    assert_eq!(bob.start, "1960".parse().ok());
+    assert!(summary.notes.iter().any(|n| n.contains("line 2")));
+    assert!(summary.skipped.iter().any(|s| s.contains("line 3")));
+    let own = &case.links[&"own".into()];
+    assert_ne!(own.from, own.to, "Bob Smith does not own Bob Smith");
+}
+
+#[test]
+fn unmapped_csv_columns_are_counted_by_name() {
+    let text = "Shipper,Consignee,Remarks,Qty\nAcme,Kunlun,urgent,a few\nAcme,Kunlun,,8\n";
+    let table = CsvTable::read(text.as_bytes(), None).expect("reads");
+    let mut mapping = CsvMapping::default();
+    mapping.columns.insert("Shipper".into(), Field::Shipper);
+    mapping.columns.insert("Consignee".into(), Field::Consignee);
+    mapping.columns.insert("Qty".into(), Field::Quantity);
+    let (_, summary) =
+        chokepoint::io::import::csv::import(&table, &mapping, &empty(), &Progress::new())
+            .expect("imports");
+    let remarks: usize = summary
+        .not_carried
+        .iter()
+        .filter(|((f, _), _)| f == "column “Remarks”")
+        .map(|(_, n)| n.count)
+        .sum();
+    assert_eq!(remarks, 1, "{}", summary.report());
+    assert!(
+        summary
+            .not_carried
+            .iter()
+            .any(|((f, _), n)| f == "Quantity" && n.examples[0].contains("a few")),
+        "{}",
+        summary.report()
+    );
+    // Repeated parties are one entity each, and those merges are listed.
+    assert_eq!(summary.entities_added, 2);
+    assert_eq!(summary.merges.len(), 2, "{}", summary.report());
 }

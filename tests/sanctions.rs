@@ -95,6 +95,12 @@ fn an_ended_sanction_is_reported_with_its_facts_and_raises_no_listed_party_findi
         flag.source_url,
         "https://www.federalregister.gov/d/2019-10616"
     );
+    // What has no field of its own is in the detail.
+    assert!(
+        flag.detail.contains("provisions: License requirement"),
+        "{}",
+        flag.detail
+    );
     let today: PartialDate = "2025-06-01".parse().expect("date");
     assert!(flag.ended(&today));
     assert_eq!(flag.label_on(&today), "Formerly sanctioned");

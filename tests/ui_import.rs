@@ -152,13 +152,14 @@ fn an_automatic_merge_is_listed_with_its_reason_and_split_again_in_one_step() {
     h.state_mut().start_import(ImportKind::Ftm, path);
     wait_for_summary(&mut h);
     assert_eq!(h.state().case.entities.len(), 2);
-    // The merge is listed with its reason.
+    // The merge is listed with its reason, and so is the percentage that was not carried.
     assert!(
         h.query_by_label_contains(
             "→ “Kestrel Freight Solutions” (already in the case): same name and country (SG)"
         )
         .is_some()
     );
+    assert!(h.query_by_label_contains("outside 0–100").is_some());
     h.get_by_role_and_label(Role::Button, "Split").click();
     h.run();
     assert!(h.query_by_label("split again").is_some());

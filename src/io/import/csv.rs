@@ -435,6 +435,9 @@ pub fn import(
     let mut staging = Staging::new(case);
     staging.summary.records = table.rows.len();
     let total = table.rows.len().max(1);
+    // Non-empty cells of each column that no field carries (unmapped, or mapped to a field
+    // of the other kind of rows); the last slot counts cells beyond the header.
+    let mut unused = vec![0usize; table.headers.len() + 1];
     for (i, row) in table.rows.iter().enumerate() {
         if i % 256 == 0 {
             if progress.is_cancelled() {
@@ -454,6 +457,16 @@ pub fn import(
                 }
             }
         }
+        for (col, value) in row.iter().enumerate() {
+            let carried = match columns.get(col) {
+                Some(Some(field)) => applies(field, mapping.rows),
+                _ => false,
+            };
+            if !carried && !value.trim().is_empty() {
+                let slot = col.min(table.headers.len());
+                unused[slot] += 1;
+            }
+        }
         let result = match mapping.rows {
             RowKind::Shipments => shipment_row(&values, mapping, line, &mut staging),
             RowKind::Entities => entity_row(&values, mapping, line, &mut staging).map(|_| ()),
@@ -463,7 +476,32 @@ pub fn import(
         }
     }
     progress.set_fraction(1.0);
+    for (col, n) in unused.into_iter().enumerate() {
+        let (name, why) = match (table.headers.get(col), columns.get(col)) {
+            (Some(h), Some(Some(f))) => (
+                format!("column “{h}”"),
+                format!("mapped to {}, which these rows do not have", f.label()),
+            ),
+            (Some(h), _) => (format!("column “{h}”"), "not mapped to a field".to_owned()),
+            (None, _) => (
+                "cells beyond the last header".to_owned(),
+                "no column to map them to".to_owned(),
+            ),
+        };
+        staging.not_carried_many(&name, &why, n);
+    }
     staging.finish()
+}
+
+/// Whether a field is read from rows of this kind.
+fn applies(field: &Field, rows: RowKind) -> bool {
+    match rows {
+        RowKind::Shipments => Field::SHIPMENT_FIELDS.contains(field),
+        RowKind::Entities => {
+            Field::ENTITY_FIELDS.contains(field)
+                || matches!(field, Field::Identifier(_) | Field::Attribute(_))
+        }
+    }
 }
 
 fn get<'v>(values: &[(&Field, &'v str)], field: &Field) -> Option<&'v str> {
@@ -654,6 +692,16 @@ fn shipment_row(
         .to_ascii_uppercase();
     let value = get(values, &Field::Value).and_then(parse_number);
     let quantity = get(values, &Field::Quantity).and_then(parse_number);
+    for (field, parsed) in [(Field::Value, value), (Field::Quantity, quantity)] {
+        if let (Some(text), None) = (get(values, &field), parsed) {
+            staging.not_carried(
+                &field.label(),
+                "not a number this importer reads; kept in the shipment's notes",
+                || format!("row {line}: “{text}”"),
+            );
+            notes.push(format!("{} as given: {text}", field.label()));
+        }
+    }
     if let (Some(v), true) = (value, currency.is_empty()) {
         notes.push(format!("Value {v} (currency not given)"));
     }
