@@ -423,6 +423,8 @@ struct Known {
     identifiers: Vec<(IdentifierScheme, String, Option<CountryCode>, String)>,
     /// Screening key of the main name, for similarity.
     fuzzy: String,
+    /// Strict key of the main name ([`identity_key`]).
+    key: String,
     /// Strict keys of every name and alias.
     names: BTreeSet<String>,
     /// `FollowTheMoney` ids of the records it was read from.
@@ -452,6 +454,7 @@ impl Known {
                 })
                 .collect(),
             fuzzy: fuzzy.join(" "),
+            key: identity_key(&e.name),
             names: std::iter::once(&e.name)
                 .chain(&e.aliases)
                 .map(|n| identity_key(n))
@@ -570,7 +573,8 @@ struct Resolver {
 }
 
 fn push_capped(list: &mut Vec<EntityId>, id: &EntityId) {
-    if !list.contains(id) && list.len() < MAX_CANDIDATES {
+    // A full list is not searched: every merged record of a common name would scan it.
+    if list.len() < MAX_CANDIDATES && !list.contains(id) {
         list.push(id.clone());
     }
 }
@@ -578,7 +582,11 @@ fn push_capped(list: &mut Vec<EntityId>, id: &EntityId) {
 impl Resolver {
     /// Indexes `e` as entity `as_id` (its own id, or the entity it was merged into).
     fn add(&mut self, e: &Entity, as_id: &EntityId) {
-        let known = Known::of(e);
+        self.add_known(Known::of(e), as_id);
+    }
+
+    /// Indexes what is known of an entity as entity `as_id`.
+    fn add_known(&mut self, known: Known, as_id: &EntityId) {
         for key in &known.names {
             push_capped(self.by_name.entry(key.clone()).or_default(), as_id);
         }
@@ -607,7 +615,11 @@ impl Resolver {
     }
 
     fn resolve(&self, e: &Entity) -> Resolution {
-        let incoming = Known::of(e);
+        self.resolve_known(&Known::of(e))
+    }
+
+    /// [`Self::resolve`] with what is known of `e` already worked out.
+    fn resolve_known(&self, incoming: &Known) -> Resolution {
         // The best reason found not to merge, as a possible duplicate.
         let mut possible: Option<(EntityId, f64, String)> = None;
         let same = {
@@ -616,7 +628,7 @@ impl Resolver {
                     possible = Some((id.clone(), score, why));
                 }
             };
-            self.resolve_same(e, &incoming, &mut offer)
+            self.resolve_same(incoming, &mut offer)
         };
         if let Some((id, reason)) = same {
             return Resolution::Same(id, reason);
@@ -627,10 +639,9 @@ impl Resolver {
         }
     }
 
-    /// The entity `e` is by the strong rules, if any; weaker matches go to `offer`.
+    /// The entity `incoming` is by the strong rules, if any; weaker matches go to `offer`.
     fn resolve_same(
         &self,
-        e: &Entity,
         incoming: &Known,
         offer: &mut impl FnMut(&EntityId, f64, String),
     ) -> Option<(EntityId, String)> {
@@ -686,14 +697,14 @@ impl Resolver {
                 }
             }
         }
-        let key = identity_key(&e.name);
+        let key = &incoming.key;
         // 2. The same FtM record read again.
         for ftm_id in &incoming.ftm_ids {
             for id in self.by_ftm_id.get(ftm_id).into_iter().flatten() {
                 let Some(known) = self.known.get(id) else {
                     continue;
                 };
-                if !known.names.contains(&key) {
+                if !known.names.contains(key) {
                     continue;
                 }
                 match known.conflict(incoming) {
@@ -711,7 +722,7 @@ impl Resolver {
             return None;
         }
         // 3. The same name and country.
-        for id in self.by_name.get(&key).into_iter().flatten() {
+        for id in self.by_name.get(key).into_iter().flatten() {
             let Some(known) = self.known.get(id) else {
                 continue;
             };
@@ -771,6 +782,8 @@ impl Resolver {
 /// A record merged into another entity, kept whole until the import is finished so that
 /// later records (a sanction, a passport) can still add to it and a split can give it back.
 struct Merged {
+    /// The record's strict name key and country, grouping merges of one name.
+    group: String,
     entity: Entity,
     /// The id the record came with.
     preferred_id: String,
@@ -915,17 +928,24 @@ impl<'a> Staging<'a> {
     /// it resolves to. Returns the id that stands for it while the import is staged (use it
     /// for links, shipments and evidence). The incoming entity's id is used when it is free.
     pub fn add_entity(&mut self, mut incoming: Entity, source: &str) -> EntityId {
-        match self.resolver.resolve(&incoming) {
+        let known = Known::of(&incoming);
+        match self.resolver.resolve_known(&known) {
             Resolution::Same(into, reason) => {
                 let n = self.merged.len();
                 let preferred_id = std::mem::take(&mut incoming.id.0);
-                self.resolver.add(&incoming, &into);
+                let group_key = format!(
+                    "{}|{}",
+                    known.key,
+                    incoming.country.as_ref().map_or("", CountryCode::as_str)
+                );
+                self.resolver.add_known(known, &into);
                 self.merged.push(Merged {
                     entity: incoming,
                     preferred_id,
                     into,
                     reason,
                     source: source.to_owned(),
+                    group: group_key,
                 });
                 self.summary.entities_merged += 1;
                 placeholder(n)
@@ -941,7 +961,7 @@ impl<'a> Staging<'a> {
                         reason,
                     });
                 }
-                self.resolver.add(&incoming, &incoming.id);
+                self.resolver.add_known(known, &incoming.id);
                 let id = incoming.id.clone();
                 self.origin.insert(id.clone(), source.to_owned());
                 self.entities.insert(id.clone(), incoming);
@@ -1024,15 +1044,7 @@ impl<'a> Staging<'a> {
             } else {
                 format!("{} “{}”", m.source, m.entity.name)
             };
-            let key = (
-                m.into.clone(),
-                m.reason.clone(),
-                format!(
-                    "{}|{}",
-                    identity_key(&m.entity.name),
-                    m.entity.country.as_ref().map_or("", CountryCode::as_str)
-                ),
-            );
+            let key = (m.into.clone(), m.reason.clone(), m.group.clone());
             let existed = self.case.entities.contains_key(&m.into);
             let into_origin = if existed {
                 "already in the case".to_owned()
