@@ -49,6 +49,21 @@ fn fixture_parteispenden() -> Option<String> {
     found
 }
 
+/// A company with a country, as a case holds it.
+fn company(id: &str, name: &str, country: &str) -> Entity {
+    let mut e = Entity::new(id, EntityKind::Company, name);
+    e.country = country.parse().ok();
+    e
+}
+
+fn identifier(scheme: IdentifierScheme, value: &str) -> Identifier {
+    Identifier {
+        scheme,
+        value: value.into(),
+        issuer: None,
+    }
+}
+
 fn sample(name: &str) -> Case {
     load_case(&root().join("sample_cases").join(name)).expect("sample case loads")
 }
@@ -217,22 +232,11 @@ fn dates_of_birth_and_kinds_that_differ_block_a_name_merge() {
 #[test]
 fn identifier_merges_are_listed_and_contact_details_only_offered() {
     let mut case = empty();
-    let mut kestrel = Entity::new(
-        "e-kestrel",
-        EntityKind::Company,
-        "Kestrel Freight Solutions",
-    );
-    kestrel.country = "SG".parse().ok();
-    kestrel.identifiers.push(Identifier {
-        scheme: IdentifierScheme::Registration,
-        value: "201912345K".into(),
-        issuer: None,
-    });
-    kestrel.identifiers.push(Identifier {
-        scheme: IdentifierScheme::Phone,
-        value: "+65 6123 4567".into(),
-        issuer: None,
-    });
+    let mut kestrel = company("e-kestrel", "Kestrel Freight Solutions", "SG");
+    kestrel.identifiers = vec![
+        identifier(IdentifierScheme::Registration, "201912345K"),
+        identifier(IdentifierScheme::Phone, "+65 6123 4567"),
+    ];
     case.entities.insert(kestrel.id.clone(), kestrel);
     let text = r#"{"id": "k2", "schema": "Company", "properties": {"name": ["KFS Pte Ltd"], "jurisdiction": ["sg"], "registrationNumber": ["201912345-K"]}}
 {"id": "k3", "schema": "Company", "properties": {"name": ["Harbour Desk Services"], "country": ["sg"], "phone": ["+65 6123 4567"]}}
@@ -261,12 +265,7 @@ fn identifier_merges_are_listed_and_contact_details_only_offered() {
 #[test]
 fn an_automatic_merge_is_split_again_in_one_undo_step() {
     let mut case = empty();
-    let mut kestrel = Entity::new(
-        "e-kestrel",
-        EntityKind::Company,
-        "Kestrel Freight Solutions",
-    );
-    kestrel.country = "SG".parse().ok();
+    let kestrel = company("e-kestrel", "Kestrel Freight Solutions", "SG");
     case.entities.insert(kestrel.id.clone(), kestrel.clone());
     let text = r#"{"id": "k2", "schema": "Company", "properties": {"name": ["KESTREL FREIGHT SOLUTIONS PTE LTD"], "country": ["sg"], "registrationNumber": ["201912345K"], "incorporationDate": ["2019-05"]}}
 {"id": "own1", "schema": "Ownership", "properties": {"owner": ["p1"], "asset": ["k2"], "percentage": ["100"]}}
@@ -445,20 +444,13 @@ fn the_sample_cases_exported_and_imported_again_merge_nothing_unlisted() {
 #[test]
 fn merging_a_colleagues_copy_uses_the_strict_rules_and_gives_reasons() {
     let mut mine = empty();
-    let mut block = Entity::new("e-block-11", EntityKind::Company, "Block 11");
-    block.country = "SG".parse().ok();
+    let block = company("e-block-11", "Block 11", "SG");
     mine.entities.insert(block.id.clone(), block);
-    let mut kestrel = Entity::new("e-kestrel", EntityKind::Company, "Kestrel Freight");
-    kestrel.country = "SG".parse().ok();
-    kestrel.identifiers.push(Identifier {
-        scheme: IdentifierScheme::Registration,
-        value: "201912345K".into(),
-        issuer: None,
-    });
+    let mut kestrel = company("e-kestrel", "Kestrel Freight", "SG");
+    kestrel.identifiers = vec![identifier(IdentifierScheme::Registration, "201912345K")];
     mine.entities.insert(kestrel.id.clone(), kestrel.clone());
     let mut theirs = mine.clone();
-    let mut one = Entity::new("e-block-1", EntityKind::Company, "Block 1");
-    one.country = "SG".parse().ok();
+    let one = company("e-block-1", "Block 1", "SG");
     theirs.entities.insert(one.id.clone(), one);
     let mut same = kestrel.clone();
     same.id = "e-kestrel-2".into();

@@ -348,11 +348,10 @@ pub fn word_key(word: &str) -> String {
     out
 }
 
-/// The words of a name as canonical keys, legal forms and stop words removed (unless nothing
-/// else is left), in their original order.
-pub fn name_keys(name: &str) -> Vec<String> {
+/// The name without the Han legal forms at its end (有限公司 ...), which are written without
+/// spaces and so are not words of their own.
+fn without_han_legal_forms(name: &str) -> String {
     let mut text = name.trim().to_owned();
-    // Han legal forms are written without spaces, at the end of the name.
     loop {
         let trimmed = text.trim_end_matches(|c: char| !c.is_alphanumeric() && !is_han(c));
         match HAN_LEGAL_FORMS
@@ -363,7 +362,13 @@ pub fn name_keys(name: &str) -> Vec<String> {
             None => break,
         }
     }
-    let folded = fold_text(&text);
+    text
+}
+
+/// The words of a name as canonical keys, legal forms and stop words removed (unless nothing
+/// else is left), in their original order.
+pub fn name_keys(name: &str) -> Vec<String> {
+    let folded = fold_text(&without_han_legal_forms(name));
     let words: Vec<&str> = folded.split_whitespace().collect();
     let kept: Vec<&str> = words
         .iter()
@@ -381,18 +386,7 @@ pub fn name_keys(name: &str) -> Vec<String> {
 /// not merge spelling variants ("Vai" is not "Way"), keeps stop words, and keeps a run of Han
 /// characters as one word, so its order counts. Empty when the name has no letters or digits.
 pub fn identity_key(name: &str) -> String {
-    let mut text = name.trim().to_owned();
-    loop {
-        let trimmed = text.trim_end_matches(|c: char| !c.is_alphanumeric() && !is_han(c));
-        match HAN_LEGAL_FORMS
-            .iter()
-            .find(|f| trimmed.ends_with(*f) && trimmed.len() > f.len())
-        {
-            Some(f) => text = trimmed[..trimmed.len() - f.len()].to_owned(),
-            None => break,
-        }
-    }
-    let folded = fold_text(&text);
+    let folded = fold_text(&without_han_legal_forms(name));
     // fold_text spaces out each Han character; join runs of them back into one word.
     let mut words: Vec<String> = Vec::new();
     let mut previous_han = false;
