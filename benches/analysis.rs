@@ -134,6 +134,7 @@ fn analysis(c: &mut Criterion) {
     group.finish();
 
     let rules = RuleSet::builtin().unwrap();
+    let today = chokepoint::model::PartialDate::today();
     let mut group = c.benchmark_group("rules");
     group
         .sample_size(10)
@@ -141,10 +142,10 @@ fn analysis(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(10));
     eprintln!(
         "rules: {} findings on the 10k case",
-        evaluate(&case, &rules).len()
+        evaluate(&case, &rules, &today).len()
     );
     group.bench_function("evaluate_10k", |b| {
-        b.iter(|| evaluate(black_box(&case), &rules));
+        b.iter(|| evaluate(black_box(&case), &rules, &today));
     });
     group.finish();
 

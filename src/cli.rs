@@ -27,8 +27,13 @@ fn findings_line(case: &crate::model::Case) -> String {
         Err(e) => return format!("findings: not computed (built-in rules: {e})"),
     };
     let demo = ScreeningList::demo().ok();
-    let (findings, _) =
-        analysis::findings_and_hits(case, &rules, demo.as_ref(), screening::DEFAULT_THRESHOLD);
+    let (findings, _) = analysis::findings_and_hits(
+        case,
+        &rules,
+        demo.as_ref(),
+        screening::DEFAULT_THRESHOLD,
+        &crate::model::PartialDate::today(),
+    );
     let open = analysis::open_count(&findings);
     format!(
         "findings: {open} open, {} dismissed (built-in rules, demonstration screening list, as the Findings tab shows them)",
@@ -248,7 +253,9 @@ pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
             }
         }
     }
-    let (found, hits) = crate::analysis::findings_and_hits(&case, &rules, &loaded, threshold);
+    let today = crate::model::PartialDate::today();
+    let (found, hits) =
+        crate::analysis::findings_and_hits(&case, &rules, &loaded, threshold, &today);
     let written = if json {
         write_findings_json(out, &file, &loaded, &found, &hits)
     } else {

@@ -320,6 +320,14 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, Want)> {
         refused_at(&["duplicate", "e-kln"], "NVIDIA"),
     );
     add(
+        "a link carrying an entity's id",
+        base_with(r#"id: "l-owns""#, r#"id: "e-kln""#).into(),
+        Want::RefusedAtLine {
+            words: &["link \"e-kln\"", "same id as entity \"e-kln\""],
+            line: 11,
+        },
+    );
+    add(
         "an id with spaces",
         base_with(r#""e-su-di", kind"#, r#""e su di", kind"#).into(),
         refused(&["e su di", "id"]),

@@ -769,3 +769,34 @@ fn undo_after_redo_after_undo_is_stable() {
         assert_eq!(case, edited);
     }
 }
+
+#[test]
+fn ids_are_unique_across_kinds() {
+    let mut case = case_with_two_people();
+    let (a, b): (EntityId, EntityId) = {
+        let mut ids = case.entities.keys().cloned();
+        (ids.next().unwrap(), ids.next().unwrap())
+    };
+    // A link may not carry an entity's id: the FtM export would write two objects with one id.
+    let link = Link::new(a.as_str(), LinkKind::Associate, a.as_str(), b.as_str());
+    let before = case.clone();
+    let refused = case.apply(Edit::Insert(link.into())).expect_err("refused");
+    assert!(
+        matches!(&refused.0[..], [ValidationError::SharedId { .. }]),
+        "{refused}"
+    );
+    assert!(
+        messages(&refused).contains("same id as entity"),
+        "{refused}"
+    );
+    assert_eq!(case, before);
+    // Nor a note, whatever its kind.
+    let note = Note {
+        id: b.as_str().into(),
+        title: "A note".into(),
+        ..Note::default()
+    };
+    assert!(case.apply(Edit::Insert(note.into())).is_err());
+    assert_eq!(case.id_in_use(a.as_str()), Some(ItemRef::Entity(a)));
+    assert_eq!(case.id_in_use("l-nothing"), None);
+}

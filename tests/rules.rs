@@ -154,6 +154,11 @@ fn clean_case() -> Case {
     case
 }
 
+/// The day the tests judge cases on: fixed, so results never depend on the clock.
+fn today() -> chokepoint::model::PartialDate {
+    "2025-06-01".parse().expect("a date")
+}
+
 fn rules() -> RuleSet {
     RuleSet::builtin().unwrap_or_else(|e| panic!("{e}"))
 }
@@ -162,7 +167,7 @@ fn rules() -> RuleSet {
 fn fired(case: &Case) -> BTreeSet<String> {
     let errors = check_case(case);
     assert!(errors.is_empty(), "fixture invalid: {errors:?}");
-    evaluate(case, &rules())
+    evaluate(case, &rules(), &today())
         .into_iter()
         .map(|f| f.rule_id)
         .collect()
@@ -213,7 +218,7 @@ fn check_rule(rule: &str, fires: &[Case], quiet: &[Case]) {
 
 #[test]
 fn the_clean_case_raises_nothing() {
-    let found = evaluate(&clean_case(), &rules());
+    let found = evaluate(&clean_case(), &rules(), &today());
     assert!(
         found.is_empty(),
         "{:#?}",
@@ -348,6 +353,7 @@ fn residential_or_vague_consignee_address() {
             kind: FlagKind::ResidentialAddress,
             detail: "checked: an office".into(),
             status: ClaimStatus::Refuted,
+            ..Flag::default()
         });
     });
     check_rule(
@@ -371,7 +377,7 @@ fn new_company_with_a_large_first_order() {
         &[formed("2021-01-01"), small_first],
     );
     // Only the first order counts.
-    let found = evaluate(&formed("2023-05-01"), &rules());
+    let found = evaluate(&formed("2023-05-01"), &rules(), &today());
     let keys: Vec<&str> = found
         .iter()
         .filter(|f| f.rule_id == "new-company-large-first-order")
@@ -412,6 +418,7 @@ fn dormant_company_reactivated() {
             kind: FlagKind::Dormant,
             detail: "nil returns 2016–2022".into(),
             status: ClaimStatus::Proven,
+            ..Flag::default()
         });
     });
     let taken_over = |day: &str| {
@@ -472,6 +479,7 @@ fn consignee_not_found_at_its_address() {
                 kind: FlagKind::Other("Not found at stated address".into()),
                 detail: "empty unit".into(),
                 status,
+                ..Flag::default()
             });
         })
     };
@@ -539,6 +547,7 @@ fn listed_party_in_shipments() {
                 kind: FlagKind::Listed,
                 detail: "Entity List".into(),
                 status,
+                ..Flag::default()
             });
             add(c, lab);
             s1(c).suspected_end_user = Some(id("e-lab"));
@@ -586,7 +595,7 @@ fn training_case_shows_its_planted_red_flags() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_cases/training_strait_networks.ron"),
     )
     .unwrap();
-    let found = evaluate(&case, &rules());
+    let found = evaluate(&case, &rules(), &today());
     let has = |rule: &str, subject: &str| {
         found
             .iter()
@@ -665,7 +674,7 @@ fn training_case_shows_its_planted_red_flags() {
     // Most severe first; deterministic.
     assert!(found.windows(2).all(|w| w[0].severity >= w[1].severity));
     assert_eq!(found[0].severity, Severity::Critical);
-    assert_eq!(found, evaluate(&case, &rules()));
+    assert_eq!(found, evaluate(&case, &rules(), &today()));
     for f in &found {
         println!("[{}] {} — {}", f.severity.label(), f.title, f.subject);
     }
@@ -694,7 +703,7 @@ fn a_dismissal_is_saved_in_the_case_and_undone() {
             },
         )
         .unwrap();
-    let f = evaluate(&case, &rules())
+    let f = evaluate(&case, &rules(), &today())
         .into_iter()
         .find(|f| f.key == key)
         .unwrap();
@@ -709,7 +718,7 @@ fn a_dismissal_is_saved_in_the_case_and_undone() {
     assert_eq!(reloaded.dismissals, case.dismissals);
     history.undo(&mut case).unwrap();
     assert!(case.dismissals.is_empty());
-    let f = evaluate(&case, &rules())
+    let f = evaluate(&case, &rules(), &today())
         .into_iter()
         .find(|f| f.key == key)
         .unwrap();
@@ -755,7 +764,7 @@ fn a_user_rules_file_extends_and_overrides_the_shipped_rules() {
         s.consignee = Some(id("e-th"));
         s.suspected_end_user = Some(id("e-other"));
     });
-    let found = evaluate(&case, &set);
+    let found = evaluate(&case, &set, &today());
     let ids: BTreeSet<&str> = found.iter().map(|f| f.rule_id.as_str()).collect();
     assert!(ids.contains("thai-consignee"), "{ids:?}");
     assert!(!ids.contains("declared-end-user-differs"));

@@ -221,10 +221,15 @@ fn a_new_or_opened_case_shows_nothing_of_the_case_before() {
         &demo,
         chokepoint::analysis::screening::DEFAULT_THRESHOLD,
     );
-    let expected = chokepoint::analysis::all_findings(&seed_case, &rules, &hits)
-        .iter()
-        .filter(|f| f.dismissed.is_none())
-        .count();
+    let expected = chokepoint::analysis::all_findings(
+        &seed_case,
+        &rules,
+        &hits,
+        &chokepoint::model::PartialDate::today(),
+    )
+    .iter()
+    .filter(|f| f.dismissed.is_none())
+    .count();
     assert_eq!(
         findings_count(&mut h),
         expected,

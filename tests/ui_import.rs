@@ -129,6 +129,81 @@ fn ftm_import_runs_and_a_broken_file_changes_nothing() {
 }
 
 #[test]
+fn an_automatic_merge_is_listed_with_its_reason_and_split_again_in_one_step() {
+    let mut case = Case::new_untitled(Timestamp::default());
+    let mut kestrel = chokepoint::model::Entity::new(
+        "e-kestrel",
+        chokepoint::model::EntityKind::Company,
+        "Kestrel Freight Solutions",
+    );
+    kestrel.country = "SG".parse().ok();
+    case.entities.insert(kestrel.id.clone(), kestrel.clone());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("kestrel.ftm.json");
+    std::fs::write(
+        &path,
+        "{\"id\": \"k2\", \"schema\": \"Company\", \"properties\": {\"name\": [\"KESTREL FREIGHT SOLUTIONS PTE LTD\"], \"country\": [\"sg\"]}}\n\
+         {\"id\": \"p1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Tan Ah Kow\"], \"country\": [\"sg\"]}}\n\
+         {\"id\": \"o1\", \"schema\": \"Ownership\", \"properties\": {\"owner\": [\"p1\"], \"asset\": [\"k2\"], \"percentage\": [\"150\"]}}\n",
+    )
+    .expect("write");
+    let mut h = common::realtime_harness(case);
+    h.run();
+    h.state_mut().start_import(ImportKind::Ftm, path);
+    wait_for_summary(&mut h);
+    assert_eq!(h.state().case.entities.len(), 2);
+    // The merge is listed with its reason, and so is the percentage that was not carried.
+    assert!(
+        h.query_by_label_contains(
+            "→ “Kestrel Freight Solutions” (already in the case): same name and country (SG)"
+        )
+        .is_some()
+    );
+    assert!(h.query_by_label_contains("outside 0–100").is_some());
+    h.get_by_role_and_label(Role::Button, "Split").click();
+    h.run();
+    assert!(h.query_by_label("split again").is_some());
+    let case = &h.state().case;
+    assert_eq!(case.entities.len(), 3);
+    assert_eq!(case.entities[&kestrel.id], kestrel);
+    let owned = &case.links[&"o1".into()].to;
+    assert_eq!(
+        case.entities[owned].name,
+        "KESTREL FREIGHT SOLUTIONS PTE LTD"
+    );
+    h.get_by_role_and_label(Role::Button, "Close").click();
+    h.run();
+    // Undo takes back the split, then the import.
+    h.state_mut().undo();
+    assert_eq!(h.state().case.entities.len(), 2);
+    h.state_mut().undo();
+    assert_eq!(h.state().case.entities.len(), 1);
+}
+
+#[test]
+fn an_ended_sanction_reads_formerly_sanctioned_in_the_inspector() {
+    let text = "{\"id\": \"c1\", \"schema\": \"Company\", \"properties\": {\"name\": [\"Ended Trading Ltd\"], \"country\": [\"hk\"]}}\n\
+         {\"id\": \"s1\", \"schema\": \"Sanction\", \"properties\": {\"entity\": [\"c1\"], \"authority\": [\"US BIS\"], \"program\": [\"Entity List\"], \"startDate\": [\"2019-05-16\"], \"endDate\": [\"2021-03-01\"]}}\n";
+    let mut case = Case::new_untitled(Timestamp::default());
+    let (edit, _) = chokepoint::io::import::ftm::import(text, &case).expect("imports");
+    case.apply(edit).expect("applies");
+    let mut startup = chokepoint::ui::Startup::for_case(case);
+    startup.select = Some("c1".to_owned());
+    let mut h = common::realtime_harness_with(startup);
+    h.run();
+    assert!(
+        h.query_by_label_contains("Formerly sanctioned: ended 2021-03-01")
+            .is_some()
+    );
+    assert_eq!(
+        h.get_by_role_and_label(Role::TextInput, "Authority")
+            .value()
+            .as_deref(),
+        Some("US BIS")
+    );
+}
+
+#[test]
 fn merging_a_colleagues_copy_is_reviewed_field_by_field_and_one_undo_step() {
     let seed = chokepoint::io::load_case(std::path::Path::new("sample_cases/seed_kunlun_nest.ron"))
         .expect("seed");

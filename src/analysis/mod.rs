@@ -6,7 +6,7 @@
 //! - [`flows`]: quantities and values by route (origin → transit → destination) and by party,
 //!   each currency and unit kept apart; monthly totals for the timeline.
 //! - [`rules`]: `RuleSet::builtin()` (+ `extend_from_file` for a user's rules) and
-//!   `evaluate(&case, &rules)` → findings with explanations, items and evidence.
+//!   `evaluate(&case, &rules, &today)` → findings with explanations, items and evidence.
 //! - [`screening`]: `ScreeningList::demo()` / `from_file(csv)`, `screen(&case, &list,
 //!   threshold)` → hits, `screening_findings` turns them into findings.
 //! - [`names`]: the name normalisation and similarity screening rests on.
@@ -27,13 +27,14 @@ pub use screening::{ScreeningHit, ScreeningList, screen, screening_findings};
 
 /// Rule findings and screening findings together, most severe first (rule findings before
 /// screening findings of the same severity), as the findings panel and `chokepoint findings`
-/// show them.
+/// show them, as of `today`.
 pub fn all_findings(
     case: &crate::model::Case,
     rules: &RuleSet,
     hits: &[ScreeningHit],
+    today: &crate::model::PartialDate,
 ) -> Vec<Finding> {
-    let mut out = evaluate(case, rules);
+    let mut out = evaluate(case, rules, today);
     out.extend(screening_findings(case, hits));
     // Stable sort: within a severity, rule order and then screening order are kept.
     out.sort_by_key(|f| std::cmp::Reverse(f.severity));
@@ -48,12 +49,13 @@ pub fn findings_and_hits<'a>(
     rules: &RuleSet,
     lists: impl IntoIterator<Item = &'a ScreeningList>,
     threshold: f64,
+    today: &crate::model::PartialDate,
 ) -> (Vec<Finding>, Vec<ScreeningHit>) {
     let hits: Vec<ScreeningHit> = lists
         .into_iter()
         .flat_map(|list| screen(case, list, threshold))
         .collect();
-    (all_findings(case, rules, &hits), hits)
+    (all_findings(case, rules, &hits, today), hits)
 }
 
 /// How many findings are open (not dismissed): the number on the app's Findings tab.

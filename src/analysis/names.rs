@@ -348,11 +348,10 @@ pub fn word_key(word: &str) -> String {
     out
 }
 
-/// The words of a name as canonical keys, legal forms and stop words removed (unless nothing
-/// else is left), in their original order.
-pub fn name_keys(name: &str) -> Vec<String> {
+/// The name without the Han legal forms at its end (有限公司 ...), which are written without
+/// spaces and so are not words of their own.
+fn without_han_legal_forms(name: &str) -> String {
     let mut text = name.trim().to_owned();
-    // Han legal forms are written without spaces, at the end of the name.
     loop {
         let trimmed = text.trim_end_matches(|c: char| !c.is_alphanumeric() && !is_han(c));
         match HAN_LEGAL_FORMS
@@ -363,7 +362,13 @@ pub fn name_keys(name: &str) -> Vec<String> {
             None => break,
         }
     }
-    let folded = fold_text(&text);
+    text
+}
+
+/// The words of a name as canonical keys, legal forms and stop words removed (unless nothing
+/// else is left), in their original order.
+pub fn name_keys(name: &str) -> Vec<String> {
+    let folded = fold_text(&without_han_legal_forms(name));
     let words: Vec<&str> = folded.split_whitespace().collect();
     let kept: Vec<&str> = words
         .iter()
@@ -372,6 +377,37 @@ pub fn name_keys(name: &str) -> Vec<String> {
         .collect();
     let chosen = if kept.is_empty() { words } else { kept };
     chosen.into_iter().map(word_key).collect()
+}
+
+/// The strict identity key of a name, for entity resolution (imports, merges): case,
+/// punctuation, diacritics, word order and legal-form words at either end ("LLC", "Pte Ltd",
+/// 有限公司) do not matter; every letter and digit does. Unlike [`name_keys`] (screening) it
+/// keeps doubled letters and digits ("Block 11" is not "Block 1", "Anna" is not "Ana"), does
+/// not merge spelling variants ("Vai" is not "Way"), keeps stop words, and keeps a run of Han
+/// characters as one word, so its order counts. Empty when the name has no letters or digits.
+pub fn identity_key(name: &str) -> String {
+    let folded = fold_text(&without_han_legal_forms(name));
+    // fold_text spaces out each Han character; join runs of them back into one word.
+    let mut words: Vec<String> = Vec::new();
+    let mut previous_han = false;
+    for w in folded.split_whitespace() {
+        let han = w.chars().all(is_han);
+        match words.last_mut() {
+            Some(last) if han && previous_han => last.push_str(w),
+            _ => words.push(w.to_owned()),
+        }
+        previous_han = han;
+    }
+    let is_form = |w: &String| LEGAL_FORMS.contains(&w.as_str());
+    // Legal forms at either end, as many as there are ("Sdn Bhd", "LLC ... Ltd"), unless
+    // nothing else is left.
+    let start = words.iter().take_while(|w| is_form(w)).count();
+    let end = words.len() - words.iter().rev().take_while(|w| is_form(w)).count();
+    if start < end {
+        words = words[start..end].to_vec();
+    }
+    words.sort();
+    words.join(" ")
 }
 
 /// Whether a key is a generic company-name word.
@@ -457,6 +493,42 @@ mod tests {
         assert_eq!(name_keys("Vitalij"), name_keys("Vitaliy"));
         assert_eq!(name_keys("Jianping"), ["jianping"]);
         assert_eq!(name_keys("Nanling Lab"), name_keys("Nanling Laboratory"));
+    }
+
+    #[test]
+    fn identity_keys_fold_only_what_cannot_tell_parties_apart() {
+        // Folded: case, punctuation, word order, legal forms at either end, diacritics.
+        assert_eq!(
+            identity_key("LLC “Inter Tobacco”"),
+            identity_key("Inter Tobacco LLC")
+        );
+        assert_eq!(
+            identity_key("Société Lumière SARL"),
+            identity_key("LUMIERE, SOCIETE")
+        );
+        assert_eq!(
+            identity_key("Orchid Bay Technology Sdn. Bhd."),
+            "bay orchid technology"
+        );
+        assert_eq!(identity_key("南岭云科技有限公司"), "南岭云科技");
+        assert_eq!(identity_key("Ltd"), "ltd");
+        assert_eq!(identity_key("  --  "), "");
+        // Kept: digits, doubled letters, spellings, stop words, the order of Han characters.
+        for (a, b) in [
+            ("Shenzhen 3311 Technology", "Shenzhen 331 Technology"),
+            ("Block 11", "Block 1"),
+            ("Anna", "Ana"),
+            ("Vai Tech", "Way Tech"),
+            ("Vitaly", "Vitalii"),
+            ("Nanling Lab", "Nanling Laboratory"),
+            ("Bank of China", "China Bank"),
+            ("云南", "南云"),
+            ("Acme Co Trading", "Acme Trading"),
+        ] {
+            assert_ne!(identity_key(a), identity_key(b), "{a} / {b}");
+        }
+        // While screening still folds them.
+        assert_eq!(name_keys("Block 11"), name_keys("Block 1"));
     }
 
     #[test]

@@ -819,6 +819,8 @@ struct Eval<'a> {
     case: &'a Case,
     set: &'a RuleSet,
     d: Derived<'a>,
+    /// The day the case is judged on: a flag whose end date has passed no longer holds.
+    today: PartialDate,
 }
 
 fn shipment_label(s: &Shipment) -> String {
@@ -1239,10 +1241,12 @@ impl<'a> Eval<'a> {
                 )])
             }
             EntityTest::Flagged(words) => {
+                // A flag that ended (a lifted sanction, a delisting) no longer holds.
                 let facts: Vec<Fact> = e
                     .flags
                     .iter()
                     .filter(|f| !matches!(f.status, ClaimStatus::Refuted))
+                    .filter(|f| !f.ended(&self.today))
                     .filter(|f| mentions(f.kind.label(), words).is_some())
                     .map(|f| {
                         let mut text = format!(
@@ -1250,8 +1254,9 @@ impl<'a> Eval<'a> {
                             f.kind.label(),
                             f.status.label().to_lowercase()
                         );
-                        if !f.detail.is_empty() {
-                            let _ = write!(text, ": {}", f.detail);
+                        let detail = f.describe();
+                        if !detail.is_empty() {
+                            let _ = write!(text, ": {detail}");
                         }
                         Fact::new(text, vec![ent(id)])
                     })
@@ -1768,13 +1773,17 @@ pub fn evidence_for_items(case: &Case, items: &[ItemRef]) -> Vec<EvidenceId> {
         .collect()
 }
 
-/// Checks every enabled rule against the case. Findings come most severe first, then in rule
-/// order, then by subject id; dismissed findings are included, with their reason.
-pub fn evaluate(case: &Case, rules: &RuleSet) -> Vec<Finding> {
+/// Checks every enabled rule against the case as it stands on `today` (a flag whose end date
+/// has passed, such as a lifted sanction, no longer counts). Findings come most severe first,
+/// then in rule order, then by subject id; dismissed findings are included, with their reason.
+/// `today` is an argument so that evaluation stays a pure function of its inputs: callers
+/// pass [`PartialDate::today`].
+pub fn evaluate(case: &Case, rules: &RuleSet, today: &PartialDate) -> Vec<Finding> {
     let eval = Eval {
         case,
         set: rules,
         d: Derived::new(case),
+        today: today.clone(),
     };
     let mut found: Vec<(usize, Finding)> = Vec::new();
     for (order, rule) in rules.rules.iter().enumerate().filter(|(_, r)| r.enabled) {

@@ -124,6 +124,7 @@ impl ScreeningHit {
                 self.score * 100.0
             ),
             status: ClaimStatus::Alleged,
+            ..Flag::default()
         }
     }
 }

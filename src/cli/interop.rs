@@ -160,12 +160,12 @@ pub fn import(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         let name = |id| case.entities.get(id).map_or("?", |e| e.name.as_str());
         let _ = writeln!(
             out,
-            "  possible duplicate: {} \"{}\" ~ {} \"{}\" ({:.0}%)",
+            "  possible duplicate: {} \"{}\" ~ {} \"{}\" ({})",
             d.incoming,
             name(&d.incoming),
             d.existing,
             name(&d.existing),
-            d.score * 100.0
+            d.reason
         );
     }
     0
@@ -305,8 +305,18 @@ pub fn merge(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             fields.join(", ")
         );
     }
-    for (keep, absorbed) in &report.identity_merges {
-        let _ = writeln!(out, "  same entity: their {absorbed} merged into my {keep}");
+    for (keep, absorbed, why) in &report.identity_merges {
+        let _ = writeln!(
+            out,
+            "  same entity: their {absorbed} merged into my {keep} ({why})"
+        );
+    }
+    for (mine, theirs, why) in &report.possible_matches {
+        let _ = writeln!(
+            out,
+            "  possibly the same, kept apart: their {theirs} and my {mine} ({why}); merge them \
+             in the app's review if they are one party"
+        );
     }
     0
 }

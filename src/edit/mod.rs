@@ -249,6 +249,12 @@ impl Case {
         if self.contains(&target) {
             return Err(EditError::one(ValidationError::DuplicateId(target)));
         }
+        if let Some(other) = self.id_in_use(target.id_str()) {
+            return Err(EditError::one(ValidationError::SharedId {
+                item: target,
+                other,
+            }));
+        }
         // Self-references (a link from an entity to itself) are fine; references to the item
         // being inserted cannot exist yet, so checking before inserting is sound.
         self.check_item(&item)?;

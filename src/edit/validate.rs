@@ -23,6 +23,8 @@ pub enum ValidationError {
     },
     #[error("{0} already exists: ids must be unique")]
     DuplicateId(ItemRef),
+    #[error("{item} has the same id as {other}: ids must be unique across kinds of item")]
+    SharedId { item: ItemRef, other: ItemRef },
     #[error("{0} does not exist")]
     Missing(ItemRef),
     #[error("shipment \"{0}\" has an empty route: add at least one leg")]
@@ -448,6 +450,58 @@ pub fn check_case(case: &Case) -> Vec<ValidationError> {
     }
     if !errors.is_empty() {
         return errors;
+    }
+    // Ids are unique across kinds: a link may not carry an entity's id (the FtM export, for
+    // one, would write two objects with one id).
+    let mut owner: std::collections::HashMap<&str, ItemRef> = std::collections::HashMap::new();
+    let all_ids = case
+        .entities
+        .keys()
+        .map(|id| (id.as_str(), ItemRef::Entity(id.clone())))
+        .chain(
+            case.links
+                .keys()
+                .map(|id| (id.as_str(), ItemRef::Link(id.clone()))),
+        )
+        .chain(
+            case.shipments
+                .keys()
+                .map(|id| (id.as_str(), ItemRef::Shipment(id.clone()))),
+        )
+        .chain(
+            case.evidence
+                .keys()
+                .map(|id| (id.as_str(), ItemRef::Evidence(id.clone()))),
+        )
+        .chain(
+            case.notes
+                .keys()
+                .map(|id| (id.as_str(), ItemRef::Note(id.clone()))),
+        )
+        .chain(
+            case.groups
+                .keys()
+                .map(|id| (id.as_str(), ItemRef::Group(id.clone()))),
+        )
+        .chain(
+            case.views
+                .iter()
+                .map(|v| (v.id.as_str(), ItemRef::View(v.id.clone()))),
+        );
+    for (id, item) in all_ids {
+        match owner.get(id) {
+            // Two views with one id are reported below, as duplicates of one kind.
+            Some(other) if std::mem::discriminant(other) != std::mem::discriminant(&item) => {
+                errors.push(ValidationError::SharedId {
+                    item,
+                    other: other.clone(),
+                });
+            }
+            Some(_) => {}
+            None => {
+                owner.insert(id, item);
+            }
+        }
     }
     let mut collect = |r: Result<(), Vec<ValidationError>>| {
         if let Err(mut e) = r {

@@ -253,8 +253,19 @@ pub(crate) fn line_col(text: &str, at: usize) -> (usize, usize) {
 /// Where in the text a validation error belongs: the first mention of the item's id.
 fn locate_error(text: &str, error: &crate::edit::ValidationError) -> (usize, usize) {
     use crate::edit::ValidationError as V;
+    if let V::SharedId { item, .. } = error {
+        // The second item to carry the id is the one at fault: point at its `id:` field.
+        let needle = format!("id: \"{}\"", item.id_str());
+        let mut at = text
+            .match_indices(&needle)
+            .map(|(i, _)| i)
+            .filter(|&i| i == 0 || !text[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_'));
+        let first = at.next();
+        return at.next().or(first).map_or((1, 1), |i| line_col(text, i));
+    }
     let item: Option<&ItemRef> = match error {
-        V::DanglingReference { item, .. }
+        V::SharedId { item, .. }
+        | V::DanglingReference { item, .. }
         | V::InvalidField { item, .. }
         | V::StillReferenced { item, .. }
         | V::DuplicateId(item)

@@ -10,7 +10,7 @@
 use super::export::svg;
 use super::export::xml_escape;
 use crate::analysis::{Finding, RuleSet, ScreeningList};
-use crate::model::{Case, EvidenceSource, SavedView, Shipment, Timestamp};
+use crate::model::{Case, EvidenceSource, PartialDate, SavedView, Shipment, Timestamp};
 use std::fmt::Write;
 
 /// What goes into a report besides the case.
@@ -172,12 +172,12 @@ fn value_text(s: &Shipment) -> String {
         .join(", ")
 }
 
-fn findings_of(case: &Case) -> Result<(Vec<Finding>, String), String> {
+fn findings_of(case: &Case, today: &PartialDate) -> Result<(Vec<Finding>, String), String> {
     let rules = RuleSet::builtin().map_err(|e| e.to_string())?;
     let list = ScreeningList::demo().map_err(|e| e.to_string())?;
     let hits = crate::analysis::screen(case, &list, crate::analysis::screening::DEFAULT_THRESHOLD);
     Ok((
-        crate::analysis::all_findings(case, &rules, &hits),
+        crate::analysis::all_findings(case, &rules, &hits, today),
         list.label.clone(),
     ))
 }
@@ -298,11 +298,13 @@ pub fn write(case: &Case, options: &ReportOptions) -> String {
     }
     out.push_str("</section>\n");
 
-    entities_ui(&mut out, case);
+    // Listings are judged as of the day the report is made (an ended one is "formerly").
+    let today = options.generated.date();
+    entities_ui(&mut out, case, &today);
     shipments_table(&mut out, case);
     evidence_table(&mut out, case);
     if options.findings {
-        findings_section(&mut out, case);
+        findings_section(&mut out, case, &today);
     }
 
     let _ = writeln!(
@@ -317,7 +319,7 @@ pub fn write(case: &Case, options: &ReportOptions) -> String {
     out
 }
 
-fn entities_ui(out: &mut String, case: &Case) {
+fn entities_ui(out: &mut String, case: &Case, today: &PartialDate) {
     out.push_str("<section id=\"entities\"><h2>Entities</h2>\n");
     out.push_str(
         "<table class=\"entities\"><thead><tr><th>Name</th><th>Kind</th><th>Country</th>\
@@ -339,7 +341,7 @@ fn entities_ui(out: &mut String, case: &Case) {
                 .unwrap_or_default(),
             text(&e.aliases.join(", ")),
             text(&crate::io::export::identifiers_text(e)),
-            text(&crate::io::export::flags_text(e))
+            text(&crate::io::export::flags_text_on(e, Some(today)))
         );
     }
     out.push_str("</tbody></table></section>\n");
@@ -468,9 +470,9 @@ fn evidence_table(out: &mut String, case: &Case) {
     out.push_str("</tbody></table></section>\n");
 }
 
-fn findings_section(out: &mut String, case: &Case) {
+fn findings_section(out: &mut String, case: &Case, today: &PartialDate) {
     out.push_str("<section id=\"findings\"><h2>Findings</h2>\n");
-    let (found, list) = match findings_of(case) {
+    let (found, list) = match findings_of(case, today) {
         Ok(f) => f,
         Err(e) => {
             let _ = writeln!(

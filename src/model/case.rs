@@ -248,6 +248,21 @@ impl Case {
         }
     }
 
+    /// The item of any kind that carries `id`, if one does: ids are unique across kinds, so
+    /// a link may not carry an entity's id.
+    pub fn id_in_use(&self, id: &str) -> Option<ItemRef> {
+        let candidates = [
+            ItemRef::Entity(id.into()),
+            ItemRef::Link(id.into()),
+            ItemRef::Shipment(id.into()),
+            ItemRef::Evidence(id.into()),
+            ItemRef::Note(id.into()),
+            ItemRef::Group(id.into()),
+            ItemRef::View(id.into()),
+        ];
+        candidates.into_iter().find(|c| self.contains(c))
+    }
+
     /// A fresh id for a new item: `prefix-slug` from the name when it has ASCII letters,
     /// else `prefix-N`; never one that `taken` reports as used.
     pub fn fresh_id(prefix: &str, name: &str, taken: impl Fn(&str) -> bool) -> String {

@@ -170,6 +170,25 @@ impl PartialDate {
             i64::from(self.day.unwrap_or(1)),
         )
     }
+
+    /// Days since 1970-01-01 of the first day this date covers (`2024-05` → 1 May 2024).
+    pub fn first_day(&self) -> i64 {
+        self.days_since_epoch()
+    }
+
+    /// Days since 1970-01-01 of the last day this date covers (`2024-05` → 31 May 2024,
+    /// `2024` → 31 December 2024).
+    pub fn last_day(&self) -> i64 {
+        let month = self.month.unwrap_or(12);
+        let day = self.day.unwrap_or_else(|| days_in_month(self.year, month));
+        days_from_civil(i64::from(self.year), i64::from(month), i64::from(day))
+    }
+
+    /// Today's date (UTC) from the system clock. Analysis takes "today" as an argument so it
+    /// stays a pure function; callers at the edge (the UI, the CLI) ask for it here.
+    pub fn today() -> Self {
+        Timestamp::now().date()
+    }
 }
 
 /// Why a date or timestamp could not be read.
@@ -281,6 +300,16 @@ pub struct Timestamp {
 impl Timestamp {
     pub fn from_unix(unix_seconds: i64) -> Self {
         Self { unix_seconds }
+    }
+
+    /// The calendar day (UTC) of this instant.
+    pub fn date(&self) -> PartialDate {
+        let (y, m, d) = civil_from_days(self.unix_seconds.div_euclid(86_400));
+        PartialDate {
+            year: i32::try_from(y).unwrap_or(i32::MAX),
+            month: u8::try_from(m).ok(),
+            day: u8::try_from(d).ok(),
+        }
     }
 
     /// The current time from the system clock.
@@ -487,6 +516,18 @@ mod tests {
         ] {
             assert!(bad.parse::<PartialDate>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_date_covers_from_its_first_to_its_last_day() {
+        let d = |s: &str| s.parse::<PartialDate>().expect(s);
+        assert_eq!(d("2024-02").last_day(), d("2024-02-29").first_day());
+        assert_eq!(d("2023-02").last_day(), d("2023-02-28").first_day());
+        assert_eq!(d("2024").last_day(), d("2024-12-31").first_day());
+        assert_eq!(d("2024-11-28").last_day(), d("2024-11-28").first_day());
+        let t: Timestamp = "2024-12-09T23:59:59Z".parse().expect("valid");
+        assert_eq!(t.date(), d("2024-12-09"));
+        assert_eq!(Timestamp::from_unix(-1).date(), d("1969-12-31"));
     }
 
     #[test]

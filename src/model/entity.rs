@@ -4,6 +4,7 @@ use super::common::{ClaimStatus, CountryCode, PartialDate};
 use super::ids::EntityId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 /// What an entity is. The canvas picks shape, icon and colour from this.
 #[derive(
@@ -180,7 +181,10 @@ impl FlagKind {
     }
 }
 
-/// A flag with its detail (e.g. which list) and how established it is.
+/// A flag with its detail (e.g. which list) and how established it is. A listing (a sanction,
+/// an Entity List entry) also names who listed the party, under which programme, from when to
+/// when, why, and where that is published; a listing whose end date has passed no longer
+/// holds: the party was *formerly* listed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Flag {
@@ -188,6 +192,81 @@ pub struct Flag {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub detail: String,
     pub status: ClaimStatus,
+    /// Who listed the party, e.g. "US Department of Commerce (BIS)".
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub authority: String,
+    /// The list or programme, e.g. "Entity List", "EU 833/2014".
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub program: String,
+    /// Listed from (the listing or start date).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<PartialDate>,
+    /// Listed until: after this date the listing no longer holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end: Option<PartialDate>,
+    /// The grounds the authority gives.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reason: String,
+    /// Where the listing is published (never fetched).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub source_url: String,
+}
+
+impl Flag {
+    /// Whether the flag has ended by `today`: its end date lies wholly before today (a date
+    /// given as a month or a year ends with that month or year, so "2024-05" has not ended
+    /// during May 2024). A flag without an end date holds.
+    pub fn ended(&self, today: &PartialDate) -> bool {
+        self.end
+            .as_ref()
+            .is_some_and(|end| end.last_day() < today.first_day())
+    }
+
+    /// The flag's label as of `today`: "Sanctioned", or "Formerly sanctioned" once ended.
+    pub fn label_on(&self, today: &PartialDate) -> String {
+        let label = self.kind.label();
+        if self.ended(today) {
+            let mut chars = label.chars();
+            let first = chars.next().map(|c| c.to_lowercase().collect::<String>());
+            format!("Formerly {}{}", first.unwrap_or_default(), chars.as_str())
+        } else {
+            label.to_owned()
+        }
+    }
+
+    /// The listing's facts in one line: programme, authority, dates, reason ("Entity List —
+    /// US BIS, listed 2021-06-01 until 2023-01-01: grounds"), then the free detail.
+    pub fn describe(&self) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        let head: Vec<&str> = [self.program.as_str(), self.authority.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut text = head.join(" — ");
+        match (&self.start, &self.end) {
+            (Some(s), Some(e)) => {
+                let _ = write!(text, ", listed {s} until {e}");
+            }
+            (Some(s), None) => {
+                let _ = write!(text, ", listed {s}");
+            }
+            (None, Some(e)) => {
+                let _ = write!(text, ", listed until {e}");
+            }
+            (None, None) => {}
+        }
+        let text = text.trim_start_matches(", ").to_owned();
+        if !text.is_empty() {
+            parts.push(text);
+        }
+        if !self.reason.is_empty() {
+            parts.push(self.reason.clone());
+        }
+        if !self.detail.is_empty() && !parts.iter().any(|p| p.contains(&self.detail)) {
+            parts.push(self.detail.clone());
+        }
+        parts.join(": ")
+    }
 }
 
 /// Export-control facts about a product entity.
@@ -302,5 +381,64 @@ impl Entity {
 impl From<String> for EntityId {
     fn from(s: String) -> Self {
         EntityId(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> PartialDate {
+        s.parse().expect("date")
+    }
+
+    #[test]
+    fn a_flag_ends_after_the_whole_of_its_end_date() {
+        let mut flag = Flag {
+            kind: FlagKind::Sanctioned,
+            end: Some(date("2024-05")),
+            ..Flag::default()
+        };
+        assert!(!flag.ended(&date("2024-05-31")));
+        assert!(flag.ended(&date("2024-06-01")));
+        assert_eq!(flag.label_on(&date("2024-06-01")), "Formerly sanctioned");
+        assert_eq!(flag.label_on(&date("2024-05-01")), "Sanctioned");
+        flag.end = Some(date("2023"));
+        assert!(!flag.ended(&date("2023-12-31")));
+        assert!(flag.ended(&date("2024-01-01")));
+        flag.end = None;
+        assert!(!flag.ended(&date("2999-01-01")));
+        flag.kind = FlagKind::Listed;
+        flag.end = Some(date("2020-01-02"));
+        assert_eq!(flag.label_on(&date("2021")), "Formerly listed");
+    }
+
+    #[test]
+    fn a_listing_describes_itself_in_one_line() {
+        let flag = Flag {
+            kind: FlagKind::Sanctioned,
+            detail: "provisions: licence required".into(),
+            program: "Entity List".into(),
+            authority: "US BIS".into(),
+            start: Some(date("2019-05-16")),
+            end: Some(date("2021-03-01")),
+            reason: "Acting against US interests".into(),
+            ..Flag::default()
+        };
+        assert_eq!(
+            flag.describe(),
+            "Entity List — US BIS, listed 2019-05-16 until 2021-03-01: Acting against US \
+             interests: provisions: licence required"
+        );
+        let plain = Flag {
+            detail: "Entity List".into(),
+            ..Flag::default()
+        };
+        assert_eq!(plain.describe(), "Entity List");
+        let dates_only = Flag {
+            start: Some(date("2020")),
+            ..Flag::default()
+        };
+        assert_eq!(dates_only.describe(), "listed 2020");
     }
 }

@@ -431,14 +431,9 @@ impl ChokepointApp {
 
     /// The entity, link, shipment, evidence item or note with this id, if any.
     pub fn find_item(&self, id: &str) -> Option<ItemRef> {
-        let candidates = [
-            ItemRef::Entity(id.into()),
-            ItemRef::Link(id.into()),
-            ItemRef::Shipment(id.into()),
-            ItemRef::Evidence(id.into()),
-            ItemRef::Note(id.into()),
-        ];
-        candidates.into_iter().find(|c| self.case.contains(c))
+        self.case
+            .id_in_use(id)
+            .filter(|item| !matches!(item, ItemRef::Group(_) | ItemRef::View(_)))
     }
 
     /// The message in the status bar, if any (for tests and the screenshot tool).

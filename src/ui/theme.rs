@@ -246,6 +246,25 @@ pub fn flag_badge_color(dark: bool) -> Color32 {
     )
 }
 
+/// A flag that has ended (a formerly listed party): muted, so it does not read as a live
+/// warning, yet distinct from plain text.
+pub fn formerly_listed_color(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(146, 64, 14),
+        Color32::from_rgb(251, 191, 36),
+    )
+}
+
+/// Badge of a formerly listed party (text in [`flag_badge_text`]).
+pub fn formerly_listed_badge(dark: bool) -> Color32 {
+    pick(
+        dark,
+        Color32::from_rgb(107, 114, 128),
+        Color32::from_rgb(75, 85, 99),
+    )
+}
+
 /// Text on a flag badge (on [`flag_badge_color`]).
 pub fn flag_badge_text(dark: bool) -> Color32 {
     pick(dark, Color32::WHITE, Color32::WHITE)

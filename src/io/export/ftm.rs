@@ -5,7 +5,9 @@
 //! FtM has no counterpart for some of what a case holds; [`write`] says what it left out or
 //! folded into text: products become `Asset`, facilities `RealEstate`; jurisdictions and
 //! websites are left out (their links with them); a shipment becomes one `EconomicActivity`
-//! whose transit places are written into its description, since FtM has no legs.
+//! whose transit places are written into its description, since FtM has no legs. A sanction
+//! flag becomes a `Sanction` with its programme, authority, start and end dates, reason and
+//! source URL; other flags become topics and notes.
 
 use crate::model::{
     Case, ClaimSupport, Entity, EntityKind, Evidence, EvidenceSource, FlagKind, IdentifierScheme,
@@ -139,7 +141,17 @@ pub fn write(case: &Case) -> FtmExport {
         {
             let mut p = Props::default();
             p.add("entity", e.id.as_str());
-            p.add("program", flag.detail.clone());
+            p.add("program", flag.program.clone());
+            p.add("authority", flag.authority.clone());
+            if let Some(d) = &flag.start {
+                p.add("startDate", d.to_string());
+            }
+            if let Some(d) = &flag.end {
+                p.add("endDate", d.to_string());
+            }
+            p.add("reason", flag.reason.clone());
+            p.add("sourceUrl", flag.source_url.clone());
+            p.add("summary", flag.detail.clone());
             lines.push(p.entity(&format!("{}-sanction-{}", e.id, i + 1), "Sanction"));
         }
     }
@@ -283,7 +295,7 @@ fn entity_json(e: &Entity, schema: &'static str, addresses: &[&str]) -> Value {
         }
         if f.kind != FlagKind::Sanctioned {
             notes.push(
-                format!("Flag: {} {}", f.kind.label(), f.detail)
+                format!("Flag: {} {}", f.kind.label(), f.describe())
                     .trim()
                     .to_owned(),
             );

@@ -195,16 +195,25 @@ pub fn identifiers_text(entity: &Entity) -> String {
         .join(LIST_SEPARATOR)
 }
 
-/// Flags of an entity as "Label (detail)" joined with [`LIST_SEPARATOR`].
+/// Flags of an entity as "Label (programme — authority, listed … until …: detail)" joined
+/// with [`LIST_SEPARATOR`].
 pub fn flags_text(entity: &Entity) -> String {
+    flags_text_on(entity, None)
+}
+
+/// Flags as [`flags_text`], each judged as of `today` when given: an ended listing reads
+/// "Formerly sanctioned (…)".
+pub fn flags_text_on(entity: &Entity, today: Option<&crate::model::PartialDate>) -> String {
     entity
         .flags
         .iter()
         .map(|f| {
-            if f.detail.is_empty() {
-                f.kind.label().to_owned()
+            let label = today.map_or_else(|| f.kind.label().to_owned(), |t| f.label_on(t));
+            let detail = f.describe();
+            if detail.is_empty() {
+                label
             } else {
-                format!("{} ({})", f.kind.label(), f.detail)
+                format!("{label} ({detail})")
             }
         })
         .collect::<Vec<_>>()

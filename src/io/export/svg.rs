@@ -304,6 +304,8 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
     };
 
     let mut nodes: BTreeMap<&EntityId, Node> = BTreeMap::new();
+    // The flag badge counts flags in force: an ended listing is not a live warning.
+    let today = crate::model::PartialDate::today();
     for e in case.entities.values() {
         if hidden_kinds.contains(&e.kind)
             || e.tags.iter().any(|t| hidden_tags.contains(t.as_str()))
@@ -318,7 +320,7 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
                 pos,
                 kind: e.kind,
                 label: e.name.clone(),
-                flags: e.flags.len(),
+                flags: e.flags.iter().filter(|f| !f.ended(&today)).count(),
                 marked: marked.contains(&ItemRef::Entity(e.id.clone())),
             },
         );

@@ -4,9 +4,11 @@
 //! stays (without a common ancestor a missing item cannot be told from a new one, so nothing
 //! of mine is removed). An item both copies hold differently is a conflict, listed field by
 //! field (name, aliases, country, a shipment's legs …) so the user keeps mine or takes theirs
-//! for each. Entities their copy added under other ids that resolve to one of mine (the same
-//! normalised name and country, or a shared identifier) are offered for merging. The result is
-//! one edit: one undo step, through the same validation as every change.
+//! for each. Entities their copy added under other ids that resolve to one of mine on strong
+//! grounds (the same identifier, or the same name and country with nothing conflicting: see
+//! the import's resolution) are merged unless the user unticks them, each with its reason;
+//! weaker matches (a similar name, a conflicting registration number) are listed unticked.
+//! The result is one edit: one undo step, through the same validation as every change.
 
 use super::{ImportError, Resolution, Resolver, merge_entities_edit};
 use crate::edit::{Edit, Item, plan_merge};
@@ -34,12 +36,18 @@ pub struct ItemConflict {
     pub fields: Vec<FieldConflict>,
 }
 
-/// An entity their copy added that resolves to one of mine.
+/// An entity their copy added that resolves to one of mine, or may be the same party.
 #[derive(Clone, Debug, PartialEq)]
 pub struct IdentityMatch {
     pub mine: EntityId,
     pub theirs: EntityId,
+    /// Whether the merge folds theirs into mine: set for matches on strong grounds (the same
+    /// identifier, or the same name and country with nothing conflicting), unset for possible
+    /// duplicates, which the user ticks after review.
     pub merge: bool,
+    /// Why, in plain words ("same registration number 200912345K in both records",
+    /// "similar name (93%)").
+    pub reason: String,
 }
 
 /// The merge of their copy into mine, for review.
@@ -160,19 +168,26 @@ impl CopyMerge {
             .collect();
         let mut resolver = Resolver::default();
         for e in mine.entities.values() {
-            resolver.add(e);
+            resolver.add(e, &e.id);
         }
         let identity = theirs
             .entities
             .values()
             .filter(|e| !mine.entities.contains_key(&e.id))
             .filter_map(|e| match resolver.resolve(e) {
-                Resolution::Same(m) => Some(IdentityMatch {
+                Resolution::Same(m, reason) => Some(IdentityMatch {
                     mine: m,
                     theirs: e.id.clone(),
                     merge: true,
+                    reason,
                 }),
-                _ => None,
+                Resolution::Possible(m, _, reason) => Some(IdentityMatch {
+                    mine: m,
+                    theirs: e.id.clone(),
+                    merge: false,
+                    reason,
+                }),
+                Resolution::New => None,
             })
             .collect();
         Self {

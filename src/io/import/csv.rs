@@ -383,6 +383,9 @@ pub fn import(
     let mut staging = Staging::new(case);
     staging.summary.records = table.rows.len();
     let total = table.rows.len().max(1);
+    // Non-empty cells of each column that no field carries (unmapped, or mapped to a field
+    // of the other kind of rows); the last slot counts cells beyond the header.
+    let mut unused = vec![0usize; table.headers.len() + 1];
     for (i, row) in table.rows.iter().enumerate() {
         if i % 256 == 0 {
             if progress.is_cancelled() {
@@ -402,36 +405,85 @@ pub fn import(
                 }
             }
         }
+        for (col, value) in row.iter().enumerate() {
+            let carried = match columns.get(col) {
+                Some(Some(field)) => applies(field, mapping.rows),
+                _ => false,
+            };
+            if !carried && !value.trim().is_empty() {
+                let slot = col.min(table.headers.len());
+                unused[slot] += 1;
+            }
+        }
         // Cells whose text could not be read as their field's type: each is reported, and
         // its text kept (in notes or attributes), never dropped or cut to a prefix.
-        let mut refused: Vec<String> = Vec::new();
+        let mut refused: Vec<Refused> = Vec::new();
         let result = match mapping.rows {
             RowKind::Shipments => shipment_row(&values, mapping, line, &mut refused, &mut staging),
             RowKind::Entities => {
-                entity_row(&values, mapping, &mut refused, &mut staging).map(|_| ())
+                entity_row(&values, mapping, line, &mut refused, &mut staging).map(|_| ())
             }
         };
         match result {
             Err(why) => staging.skip(format!("row {line}: {why}")),
             Ok(()) => {
                 for r in refused {
-                    staging.summary.skipped.push(format!("row {line}: {r}"));
+                    staging.not_carried(&r.field, &r.kept, || {
+                        format!("row {line}: “{}” ({})", r.text, r.why)
+                    });
                 }
             }
         }
     }
     progress.set_fraction(1.0);
+    for (col, n) in unused.into_iter().enumerate() {
+        let (name, why) = match (table.headers.get(col), columns.get(col)) {
+            (Some(h), Some(Some(f))) => (
+                format!("column “{h}”"),
+                format!("mapped to {}, which these rows do not have", f.label()),
+            ),
+            (Some(h), _) => (format!("column “{h}”"), "not mapped to a field".to_owned()),
+            (None, _) => (
+                "cells beyond the last header".to_owned(),
+                "no column to map them to".to_owned(),
+            ),
+        };
+        staging.not_carried_many(&name, &why, n);
+    }
     staging.finish()
+}
+
+/// Whether a field is read from rows of this kind.
+fn applies(field: &Field, rows: RowKind) -> bool {
+    match rows {
+        RowKind::Shipments => Field::SHIPMENT_FIELDS.contains(field),
+        RowKind::Entities => {
+            Field::ENTITY_FIELDS.contains(field)
+                || matches!(field, Field::Identifier(_) | Field::Attribute(_))
+        }
+    }
 }
 
 fn get<'v>(values: &[(&Field, &'v str)], field: &Field) -> Option<&'v str> {
     values.iter().find(|(f, _)| *f == field).map(|(_, v)| *v)
 }
 
-/// A refused cell as the summary lists it.
-fn refusal(field: &Field, text: &str, why: &parse::ValueError, kept: &str) -> String {
-    let shown: String = text.chars().take(60).collect();
-    format!("{} \"{shown}\" not read ({why}); {kept}", field.label())
+/// A cell whose text could not be read as its field's type: the summary counts it under its
+/// field, with the row, the text and the reason as an example.
+struct Refused {
+    field: String,
+    text: String,
+    why: String,
+    kept: String,
+}
+
+fn refusal(field: &Field, text: &str, why: &parse::ValueError, kept: &str) -> Refused {
+    Refused {
+        field: field.label(),
+        text: text.chars().take(60).collect(),
+        why: why.to_string(),
+        kept: format!("not read; {kept}"),
+    }
 }
 
 /// The country a cell names, or `None` with the refusal recorded.
@@ -439,7 +491,7 @@ fn country_cell(
     field: &Field,
     text: Option<&str>,
     kept: &str,
-    refused: &mut Vec<String>,
+    refused: &mut Vec<Refused>,
 ) -> Option<CountryCode> {
     let text = text?;
     match parse::country(text) {
@@ -454,7 +506,8 @@ fn country_cell(
 fn entity_row(
     values: &[(&Field, &str)],
     mapping: &CsvMapping,
-    refused: &mut Vec<String>,
+    line: usize,
+    refused: &mut Vec<Refused>,
     staging: &mut Staging<'_>,
 ) -> Result<EntityId, String> {
     let name = get(values, &Field::Name).ok_or("no name")?;
@@ -503,34 +556,37 @@ fn entity_row(
             _ => {}
         }
     }
-    Ok(staging.add_entity(e))
+    Ok(staging.add_entity(e, &format!("row {line}")))
 }
 
 /// A party of a shipment row: its name, country and address columns.
 fn party(
     values: &[(&Field, &str)],
-    [name, country_field, address]: [&Field; 3],
+    [name, country_field, address]: [Option<&Field>; 3],
     mapping: &CsvMapping,
-    refused: &mut Vec<String>,
+    line: usize,
+    refused: &mut Vec<Refused>,
     staging: &mut Staging<'_>,
 ) -> Option<EntityId> {
-    let name = get(values, name)?;
+    let name = get(values, name?)?;
     let mut e = Entity::new(EntityId::default(), mapping.entity_kind, name);
-    let given = get(values, country_field);
-    e.country = country_cell(
-        country_field,
-        given,
-        "kept as the party's attribute \"country (as given)\"",
-        refused,
-    );
-    if let (None, Some(text)) = (&e.country, given) {
-        e.attributes
-            .insert("country (as given)".to_owned(), text.to_owned());
+    if let Some(country_field) = country_field {
+        let given = get(values, country_field);
+        e.country = country_cell(
+            country_field,
+            given,
+            "kept as the party's attribute \"country (as given)\"",
+            refused,
+        );
+        if let (None, Some(text)) = (&e.country, given) {
+            e.attributes
+                .insert("country (as given)".to_owned(), text.to_owned());
+        }
     }
-    if let Some(a) = get(values, address) {
+    if let Some(a) = address.and_then(|f| get(values, f)) {
         e.address.street = a.to_owned();
     }
-    Some(staging.add_entity(e))
+    Some(staging.add_entity(e, &format!("row {line}")))
 }
 
 fn place(name: Option<&str>, country: Option<CountryCode>) -> Place {
@@ -553,39 +609,43 @@ fn shipment_row(
     values: &[(&Field, &str)],
     mapping: &CsvMapping,
     line: usize,
-    refused: &mut Vec<String>,
+    refused: &mut Vec<Refused>,
     staging: &mut Staging<'_>,
 ) -> Result<(), String> {
     let shipper = party(
         values,
         [
-            &Field::Shipper,
-            &Field::ShipperCountry,
-            &Field::ShipperAddress,
+            Some(&Field::Shipper),
+            Some(&Field::ShipperCountry),
+            Some(&Field::ShipperAddress),
         ],
         mapping,
+        line,
         refused,
         staging,
     );
     let consignee = party(
         values,
         [
-            &Field::Consignee,
-            &Field::ConsigneeCountry,
-            &Field::ConsigneeAddress,
+            Some(&Field::Consignee),
+            Some(&Field::ConsigneeCountry),
+            Some(&Field::ConsigneeAddress),
         ],
         mapping,
+        line,
         refused,
         staging,
     );
+    // There is no notify-party address field: its name is not an address.
     let notify = party(
         values,
         [
-            &Field::NotifyParty,
-            &Field::NotifyPartyCountry,
-            &Field::NotifyParty,
+            Some(&Field::NotifyParty),
+            Some(&Field::NotifyPartyCountry),
+            None,
         ],
         mapping,
+        line,
         refused,
         staging,
     );
@@ -843,19 +903,21 @@ mod tests {
         ] {
             assert!(b.notes.contains(kept), "{kept} in {:?}", b.notes);
         }
-        for (cell, why) in [
-            ("Quantity \"5O\"", "is not a digit"),
-            ("Value \"2,5\"", "write a point"),
-            ("Date \"2024-02-31\"", "February 2024 has 29 days"),
-            ("Origin country \"Atlantis\"", "not a country"),
+        for (field, cell, why) in [
+            ("Quantity", "5O", "is not a digit"),
+            ("Value", "2,5", "write a point"),
+            ("Date", "2024-02-31", "February 2024 has 29 days"),
+            ("Origin country", "Atlantis", "not a country"),
         ] {
             assert!(
                 summary
-                    .skipped
+                    .not_carried
                     .iter()
-                    .any(|s| s.starts_with("row 3:") && s.contains(cell) && s.contains(why)),
-                "{cell}: {:?}",
-                summary.skipped
+                    .filter(|((f, _), _)| f == field)
+                    .flat_map(|(_, n)| &n.examples)
+                    .any(|e| e.starts_with(&format!("row 3: “{cell}”")) && e.contains(why)),
+                "{field} {cell}: {}",
+                summary.report()
             );
         }
         let c = by("C Ltd");
@@ -870,7 +932,8 @@ mod tests {
                 .as_deref(),
             Some("2024-11")
         );
-        assert_eq!(summary.skipped.len(), 4, "{:?}", summary.skipped);
+        assert_eq!(summary.not_carried_count(), 4, "{}", summary.report());
+        assert!(summary.skipped.is_empty(), "{}", summary.report());
         // Every imported party has a stored place, in the same edit (one undo step).
         assert!(!case.entities.is_empty());
         assert!(

@@ -4,11 +4,19 @@
 //!
 //! What maps to the case model: parties and things become entities; Ownership, Directorship,
 //! Employment, Membership, Family, Associate, Representation, Payment and `UnknownLink` become
-//! links; Sanction becomes a flag (with program and authority) on its entity; Passport and
-//! Identification become identifiers; `EconomicActivity` (a customs declaration) becomes a
-//! shipment; Document becomes an evidence reference and Documentation the claims it supports.
-//! Properties with no counterpart are kept as entity attributes (`ftm:<property>`) and counted
-//! in the summary; records that cannot be used are listed with their line and the reason.
+//! links; Sanction becomes a flag on its entity with its authority, programme, start and end
+//! dates, reason and source URL as fields (an ended sanction shows as *formerly* sanctioned;
+//! a listing is *reported* by its authority, never *proven*); Passport and Identification
+//! become identifiers; `EconomicActivity` (a customs declaration) becomes a shipment; Document
+//! becomes an evidence reference and Documentation the claims it supports.
+//!
+//! Nothing is dropped without a word: every property value is either carried into a field,
+//! or kept as an attribute (`ftm:<property>`, for entities) or in the description (links,
+//! shipments, evidence, flags), counted in the summary by `Schema.property`; values that
+//! cannot be carried (a reference to an entity not in the file, a percentage of 150, an
+//! amount of NaN) are counted by property with the reason and where they were read. Two
+//! records with one id are united (properties merged) or, with different schemata, the later
+//! is left out and listed.
 
 use super::{ImportError, ImportSummary, Staging};
 use crate::edit::Edit;
@@ -19,13 +27,21 @@ use crate::model::{
     ShipmentId, ShipmentStatus,
 };
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Longest line read (a single FtM entity); longer lines are refused, not truncated.
 const MAX_LINE_BYTES: usize = 4 << 20;
 
-/// One parsed FtM record.
+/// Largest amount accepted (as the case validation does): beyond any real trade.
+const MAX_AMOUNT: f64 = 1e15;
+
+/// Record fields besides `properties` that say nothing about the party (`caption` repeats
+/// one of its names).
+const PLAIN_FIELDS: &[&str] = &["id", "schema", "properties", "datasets", "caption"];
+
+/// One parsed FtM record. Readers mark the property values they carry, so what is left can
+/// be kept elsewhere or reported.
 #[derive(Debug)]
 pub(crate) struct Record {
     line: usize,
@@ -33,36 +49,132 @@ pub(crate) struct Record {
     schema: String,
     props: BTreeMap<String, Vec<String>>,
     datasets: Vec<String>,
+    /// Other top-level fields (`referents`, `first_seen` ...), as text.
+    top: BTreeMap<String, String>,
+    /// (property, value index) carried so far.
+    used: RefCell<BTreeSet<(String, usize)>>,
 }
 
 impl Record {
+    fn mark(&self, prop: &str, index: usize) {
+        self.used.borrow_mut().insert((prop.to_owned(), index));
+    }
+
+    /// Every value of a property, all marked as carried.
     fn all(&self, prop: &str) -> &[String] {
+        let values = self.peek_all(prop);
+        for i in 0..values.len() {
+            self.mark(prop, i);
+        }
+        values
+    }
+
+    fn peek_all(&self, prop: &str) -> &[String] {
         self.props.get(prop).map_or(&[], Vec::as_slice)
     }
 
+    /// The first value of a property, without marking it.
+    fn peek(&self, prop: &str) -> Option<&str> {
+        self.peek_all(prop).first().map(String::as_str)
+    }
+
+    /// The first value of a property, marked as carried.
     fn first(&self, prop: &str) -> Option<&str> {
-        self.all(prop)
-            .iter()
-            .map(String::as_str)
-            .find(|s| !s.trim().is_empty())
+        let v = self.peek(prop)?;
+        self.mark(prop, 0);
+        Some(v)
     }
 
     fn first_of(&self, props: &[&str]) -> Option<&str> {
         props.iter().find_map(|p| self.first(p))
     }
 
+    /// Marks every value of `props` that reads as `accept` says equal to the chosen one.
+    fn mark_equal<T: PartialEq>(
+        &self,
+        props: &[&str],
+        chosen: &T,
+        read: impl Fn(&str) -> Option<T>,
+    ) {
+        for p in props {
+            for (i, v) in self.peek_all(p).iter().enumerate() {
+                if read(v).as_ref() == Some(chosen) {
+                    self.mark(p, i);
+                }
+            }
+        }
+    }
+
+    /// The first value of `props` that reads as a date; it and its repeats are carried,
+    /// other values stay for the caller to keep elsewhere.
     fn date(&self, props: &[&str]) -> Option<PartialDate> {
-        props
+        let d = props
             .iter()
-            .flat_map(|p| self.all(p))
-            .find_map(|d| parse_date(d))
+            .flat_map(|p| self.peek_all(p))
+            .find_map(|d| parse_date(d))?;
+        self.mark_equal(props, &d, parse_date);
+        Some(d)
     }
 
     fn country(&self, props: &[&str]) -> Option<CountryCode> {
-        props
+        let c = props
             .iter()
-            .flat_map(|p| self.all(p))
-            .find_map(|c| c.parse().ok())
+            .flat_map(|p| self.peek_all(p))
+            .find_map(|c| c.parse::<CountryCode>().ok())?;
+        self.mark_equal(props, &c, |t| t.parse().ok());
+        Some(c)
+    }
+
+    /// Values not carried, by property (except `except`), in property order.
+    fn leftovers(&self, except: &[&str]) -> Vec<(&str, Vec<&str>)> {
+        let used = self.used.borrow();
+        self.props
+            .iter()
+            .filter(|(p, _)| !except.contains(&p.as_str()))
+            .filter_map(|(p, values)| {
+                let left: Vec<&str> = values
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| !used.contains(&(p.clone(), *i)))
+                    .map(|(_, v)| v.as_str())
+                    .collect();
+                (!left.is_empty()).then_some((p.as_str(), left))
+            })
+            .collect()
+    }
+
+    fn where_(&self) -> String {
+        format!("line {} ({} {})", self.line, self.schema, self.id)
+    }
+
+    /// Lines "property: values" for what is left, each counted as kept under
+    /// `Schema.property`: for descriptions of links, shipments, evidence and flags.
+    fn leftover_lines(&self, staging: &mut Staging<'_>, except: &[&str]) -> Vec<String> {
+        let mut out = Vec::new();
+        for (prop, values) in self.leftovers(except) {
+            staging.kept(&format!("{}.{prop}", self.schema));
+            out.push(format!("{prop}: {}", values.join("; ")));
+        }
+        out
+    }
+
+    /// Reports every property of a record that is left out.
+    fn not_carried(&self, staging: &mut Staging<'_>, why: &str) {
+        for (prop, values) in &self.props {
+            for v in values {
+                staging.not_carried(&format!("{}.{prop}", self.schema), why, || {
+                    format!("line {}: {}", self.line, shorten(v))
+                });
+            }
+        }
+    }
+}
+
+fn shorten(text: &str) -> String {
+    if text.chars().count() <= 60 {
+        format!("“{text}”")
+    } else {
+        format!("“{}…”", text.chars().take(59).collect::<String>())
     }
 }
 
@@ -74,7 +186,26 @@ fn parse_date(text: &str) -> Option<PartialDate> {
     date.parse().ok()
 }
 
-/// Values of a property: strings as they are, nested entities by their id.
+/// Reads an FtM amount: a finite number from 0 up to any real trade, thousands commas
+/// allowed. The error says in plain words why not.
+fn parse_amount(text: &str) -> Result<f64, &'static str> {
+    let n: f64 = text
+        .replace(',', "")
+        .trim()
+        .parse()
+        .map_err(|_| "not a number")?;
+    if !n.is_finite() {
+        Err("not a finite number")
+    } else if n < 0.0 {
+        Err("negative")
+    } else if n > MAX_AMOUNT {
+        Err("beyond any real amount (more than 10^15)")
+    } else {
+        Ok(n)
+    }
+}
+
+/// Values of a property: strings as they are, nested entities by their id; blanks dropped.
 fn strings(value: &Value) -> Vec<String> {
     let one = |v: &Value| match v {
         Value::String(s) => Some(s.clone()),
@@ -83,10 +214,11 @@ fn strings(value: &Value) -> Vec<String> {
         Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_owned),
         _ => None,
     };
-    match value {
+    let all: Vec<String> = match value {
         Value::Array(items) => items.iter().filter_map(one).collect(),
         other => one(other).into_iter().collect(),
-    }
+    };
+    all.into_iter().filter(|s| !s.trim().is_empty()).collect()
 }
 
 /// Splits FtM text into records. A line that is not a JSON object with an id and a schema is
@@ -132,15 +264,76 @@ pub(crate) fn parse_records(text: &str) -> Result<Vec<Record>, ImportError> {
             }
         }
         let datasets = obj.get("datasets").map(strings).unwrap_or_default();
+        let top = obj
+            .iter()
+            .filter(|(k, _)| !PLAIN_FIELDS.contains(&k.as_str()))
+            .filter_map(|(k, v)| {
+                let text = match v {
+                    Value::Null => return None,
+                    Value::String(s) => s.clone(),
+                    Value::Array(_) => strings(v).join("; "),
+                    other => other.to_string(),
+                };
+                (!text.trim().is_empty()).then(|| (k.clone(), text))
+            })
+            .collect();
         out.push(Record {
             line,
             id,
             schema,
             props,
             datasets,
+            top,
+            used: RefCell::default(),
         });
     }
     Ok(out)
+}
+
+/// Records that share an id: of one schema they are one record (properties united, noted in
+/// the summary); of different schemata the later is left out and listed. Never both kept.
+fn unite_repeated_ids(records: Vec<Record>, staging: &mut Staging<'_>) -> Vec<Record> {
+    let mut out: Vec<Record> = Vec::with_capacity(records.len());
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for rec in records {
+        let Some(&first) = by_id.get(&rec.id) else {
+            by_id.insert(rec.id.clone(), out.len());
+            out.push(rec);
+            continue;
+        };
+        let kept = &mut out[first];
+        if kept.schema != rec.schema {
+            let why = format!(
+                "record left out: its id is that of line {} (a {}), and ids must be unique",
+                kept.line, kept.schema
+            );
+            staging.skip(format!("{}: {why}", rec.where_()));
+            rec.not_carried(staging, &why);
+            continue;
+        }
+        for (prop, values) in rec.props {
+            let list = kept.props.entry(prop).or_default();
+            for v in values {
+                if !list.contains(&v) {
+                    list.push(v);
+                }
+            }
+        }
+        for d in rec.datasets {
+            if !kept.datasets.contains(&d) {
+                kept.datasets.push(d);
+            }
+        }
+        for (k, v) in rec.top {
+            kept.top.entry(k).or_insert(v);
+        }
+        staging.summary.notes.push(format!(
+            "line {} repeats the id {} of line {} ({}): the two records were united into one, \
+             their properties merged",
+            rec.line, kept.id, kept.line, kept.schema
+        ));
+    }
+    out
 }
 
 /// The entity kind an FtM thing schema becomes, if it has one.
@@ -159,40 +352,6 @@ fn entity_kind(schema: &str) -> Option<EntityKind> {
         _ => return None,
     })
 }
-
-/// Properties read into entity fields (not kept as attributes).
-const READ_PROPS: &[&str] = &[
-    "name",
-    "alias",
-    "weakAlias",
-    "previousName",
-    "abbreviation",
-    "country",
-    "jurisdiction",
-    "mainCountry",
-    "nationality",
-    "citizenship",
-    "incorporationDate",
-    "birthDate",
-    "startDate",
-    "date",
-    "dissolutionDate",
-    "deathDate",
-    "endDate",
-    "topics",
-    "notes",
-    "description",
-    "summary",
-    "addressEntity",
-    "address",
-    "full",
-    "street",
-    "street2",
-    "city",
-    "postalCode",
-    "program",
-    "sanctions",
-];
 
 /// Identifier properties and the scheme each becomes.
 fn identifier_scheme(prop: &str) -> Option<IdentifierScheme> {
@@ -227,12 +386,11 @@ fn topic_flag(topic: &str) -> Option<FlagKind> {
     })
 }
 
+/// Detail of a flag made from an FtM topic (replaced when a Sanction record says more).
+const TOPIC_DETAIL: &str = "FtM topic";
+
 fn entity_from(rec: &Record, kind: EntityKind, staging: &mut Staging<'_>) -> Entity {
-    let names: Vec<&String> = ["name", "full"]
-        .iter()
-        .flat_map(|p| rec.all(p))
-        .filter(|n| !n.trim().is_empty())
-        .collect();
+    let names: Vec<&String> = ["name", "full"].iter().flat_map(|p| rec.all(p)).collect();
     let name = match names.first() {
         Some(n) => (*n).clone(),
         None => address_line(rec).unwrap_or_else(|| rec.id.clone()),
@@ -247,6 +405,8 @@ fn entity_from(rec: &Record, kind: EntityKind, staging: &mut Staging<'_>) -> Ent
             e.aliases.push(alias.clone());
         }
     }
+    // One country: the first given; other countries (a second nationality, a different
+    // jurisdiction) stay and are kept as attributes below.
     e.country = rec.country(&[
         "country",
         "jurisdiction",
@@ -271,36 +431,44 @@ fn entity_from(rec: &Record, kind: EntityKind, staging: &mut Staging<'_>) -> Ent
         e.address.city = rec.first("city").unwrap_or_default().to_owned();
         e.address.postcode = rec.first("postalCode").unwrap_or_default().to_owned();
     } else if let Some(address) = rec.first("address") {
+        // Further address strings stay, kept as the `ftm:address` attribute.
         e.address.street = address.to_owned();
     }
     for topic in rec.all("topics") {
         match topic_flag(topic) {
             Some(kind) => e.flags.push(Flag {
                 kind,
-                detail: format!("FtM topic {topic}"),
+                detail: format!("{TOPIC_DETAIL} {topic}"),
                 status: ClaimStatus::Reported,
+                ..Flag::default()
             }),
             None => e.tags.push(topic.clone()),
         }
     }
-    for (prop, values) in &rec.props {
+    for prop in rec.props.keys() {
         if let Some(scheme) = identifier_scheme(prop) {
-            for v in values {
+            for v in rec.all(prop) {
                 e.identifiers.push(Identifier {
                     scheme: scheme.clone(),
                     value: v.clone(),
                     issuer: None,
                 });
             }
-        } else if !READ_PROPS.contains(&prop.as_str()) {
-            e.attributes
-                .insert(format!("ftm:{prop}"), values.join("; "));
-            staging.kept(&format!("{}.{prop}", rec.schema));
         }
+    }
+    // Everything else is kept as an attribute; `addressEntity` becomes links later.
+    for (prop, values) in rec.leftovers(&["addressEntity"]) {
+        e.attributes
+            .insert(format!("ftm:{prop}"), values.join("; "));
+        staging.kept(&format!("{}.{prop}", rec.schema));
     }
     if !rec.datasets.is_empty() {
         e.attributes
             .insert("ftm:datasets".to_owned(), rec.datasets.join("; "));
+    }
+    for (k, v) in &rec.top {
+        e.attributes.insert(format!("ftm:{k}"), v.clone());
+        staging.kept(&format!("(record) {k}"));
     }
     e.attributes.insert("ftm:id".to_owned(), rec.id.clone());
     e
@@ -309,29 +477,55 @@ fn entity_from(rec: &Record, kind: EntityKind, staging: &mut Staging<'_>) -> Ent
 fn address_line(rec: &Record) -> Option<String> {
     let parts: Vec<&str> = ["street", "city", "postalCode"]
         .iter()
-        .filter_map(|p| rec.first(p))
+        .filter_map(|p| rec.peek(p))
         .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
-/// The link an FtM interval schema becomes: (kind, from property, to property).
-fn link_shape(rec: &Record) -> Option<(LinkKind, &'static str, &'static str)> {
+/// The link an FtM interval schema becomes: (kind, from property, to property), and text
+/// for the description about values that could not be carried into the kind.
+fn link_shape(
+    rec: &Record,
+    staging: &mut Staging<'_>,
+) -> Option<(LinkKind, &'static str, &'static str, Vec<String>)> {
     let role = || {
         rec.first_of(&["role", "relationship"])
             .unwrap_or_default()
             .to_owned()
     };
-    Some(match rec.schema.as_str() {
-        "Ownership" => (
-            LinkKind::Ownership {
-                percent: rec
-                    .first("percentage")
-                    .and_then(|p| p.trim().trim_end_matches('%').parse().ok())
-                    .filter(|p: &f64| (0.0..=100.0).contains(p)),
-            },
-            "owner",
-            "asset",
-        ),
+    let mut notes = Vec::new();
+    let shape = match rec.schema.as_str() {
+        "Ownership" => {
+            let percent = rec.peek("percentage").and_then(|p| {
+                let reading = p
+                    .trim()
+                    .trim_end_matches('%')
+                    .trim()
+                    .parse::<f64>()
+                    .map_err(|_| "not a number")
+                    .and_then(|n| {
+                        if (0.0..=100.0).contains(&n) {
+                            Ok(n)
+                        } else {
+                            Err("outside 0–100")
+                        }
+                    });
+                rec.mark("percentage", 0);
+                match reading {
+                    Ok(n) => Some(n),
+                    Err(why) => {
+                        staging.not_carried(
+                            "Ownership.percentage",
+                            &format!("{why}: not a share; kept as text in the link's description"),
+                            || format!("line {}: {}", rec.line, shorten(p)),
+                        );
+                        notes.push(format!("Percentage given as “{p}” ({why})"));
+                        None
+                    }
+                }
+            });
+            (LinkKind::Ownership { percent }, "owner", "asset")
+        }
         "Directorship" => (
             LinkKind::Directorship { role: role() },
             "director",
@@ -355,19 +549,7 @@ fn link_shape(rec: &Record) -> Option<(LinkKind, &'static str, &'static str)> {
         "Representation" => (LinkKind::Representation { role: role() }, "agent", "client"),
         "Payment" => (
             LinkKind::Payment {
-                amount: rec
-                    .first("amount")
-                    .and_then(|a| a.replace(',', "").trim().parse::<f64>().ok())
-                    .filter(|a| a.is_finite() && *a >= 0.0)
-                    .filter(|_| rec.first("currency").is_some())
-                    .map(|amount| Money {
-                        amount,
-                        currency: rec
-                            .first("currency")
-                            .unwrap_or("")
-                            .trim()
-                            .to_ascii_uppercase(),
-                    }),
+                amount: payment_amount(rec, staging, &mut notes),
                 date: rec.date(&["date", "startDate"]),
             },
             "payer",
@@ -387,7 +569,53 @@ fn link_shape(rec: &Record) -> Option<(LinkKind, &'static str, &'static str)> {
             "object",
         ),
         _ => return None,
-    })
+    };
+    Some((shape.0, shape.1, shape.2, notes))
+}
+
+/// A payment's amount: `amount` in `currency`, else `amountEur` or `amountUsd`. An amount
+/// without a currency goes into the description (a case's money always names its currency);
+/// one that is not a real amount (NaN, 1e400, −1) too, and is reported.
+fn payment_amount(
+    rec: &Record,
+    staging: &mut Staging<'_>,
+    notes: &mut Vec<String>,
+) -> Option<Money> {
+    let (prop, currency) = if rec.peek("amount").is_some() {
+        (
+            "amount",
+            rec.peek("currency").map(|c| c.trim().to_ascii_uppercase()),
+        )
+    } else if rec.peek("amountEur").is_some() {
+        ("amountEur", Some("EUR".to_owned()))
+    } else if rec.peek("amountUsd").is_some() {
+        ("amountUsd", Some("USD".to_owned()))
+    } else {
+        return None;
+    };
+    let text = rec.first(prop)?;
+    match parse_amount(text) {
+        Ok(amount) => {
+            if let Some(currency) = currency.filter(|c| !c.is_empty()) {
+                if prop == "amount" {
+                    rec.mark("currency", 0);
+                }
+                Some(Money { amount, currency })
+            } else {
+                notes.push(format!("Amount {text} (currency not given)"));
+                None
+            }
+        }
+        Err(why) => {
+            staging.not_carried(
+                &format!("Payment.{prop}"),
+                &format!("{why}: not an amount; kept as text in the link's description"),
+                || format!("line {}: {}", rec.line, shorten(text)),
+            );
+            notes.push(format!("Amount given as “{text}” ({why})"));
+            None
+        }
+    }
 }
 
 /// Imports FtM text into `case`: the edit that adds it (one undo step) and a summary.
@@ -395,12 +623,13 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
     let records = parse_records(text)?;
     let mut staging = Staging::new(case);
     staging.summary.records = records.len();
+    let records = unite_repeated_ids(records, &mut staging);
     // FtM id → the entity that stands for it in the case.
     let mut ids: HashMap<String, EntityId> = HashMap::new();
     for rec in &records {
         if let Some(kind) = entity_kind(&rec.schema) {
             let e = entity_from(rec, kind, &mut staging);
-            let id = staging.add_entity(e);
+            let id = staging.add_entity(e, &format!("line {}", rec.line));
             ids.insert(rec.id.clone(), id);
         }
     }
@@ -412,10 +641,16 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
         }
     }
     let resolve = |ids: &HashMap<String, EntityId>, rec: &Record, prop: &str| {
-        rec.first(prop).and_then(|r| ids.get(r)).cloned()
+        let id = rec.peek(prop).and_then(|r| ids.get(r)).cloned();
+        if id.is_some() {
+            rec.mark(prop, 0);
+        }
+        id
     };
+    // Sanctioned entities and the topic flags a Sanction record replaces.
+    let mut sanctioned: BTreeSet<EntityId> = BTreeSet::new();
     for rec in &records {
-        let where_ = |what: &str| format!("line {} ({} {}): {what}", rec.line, rec.schema, rec.id);
+        let where_ = rec.where_();
         if entity_kind(&rec.schema).is_some() {
             // Addresses given as entities become "located at" links.
             for target in rec.all("addressEntity") {
@@ -431,43 +666,56 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
                         };
                         staging.add_link(link);
                     }
-                    (_, None) => staging.skip(where_(&format!(
-                        "its address entity {target} is not in the file"
-                    ))),
+                    (_, None) => staging.not_carried(
+                        &format!("{}.addressEntity", rec.schema),
+                        "names an address entity that is not in the file",
+                        || format!("line {} → {}", rec.line, shorten(target)),
+                    ),
                     _ => {}
                 }
             }
             continue;
         }
-        if let Some((kind, from_prop, to_prop)) = link_shape(rec) {
+        if !rec.datasets.is_empty() {
+            staging.not_carried(
+                "(record) datasets",
+                "record fields besides the properties are kept for entities only",
+                || format!("line {}: {}", rec.line, shorten(&rec.datasets.join("; "))),
+            );
+        }
+        for (k, v) in &rec.top {
+            staging.not_carried(
+                &format!("(record) {k}"),
+                "record fields besides the properties are kept for entities only",
+                || format!("line {}: {}", rec.line, shorten(v)),
+            );
+        }
+        if let Some((kind, from_prop, to_prop, mut description)) = link_shape(rec, &mut staging) {
             let (Some(from), Some(to)) =
                 (resolve(&ids, rec, from_prop), resolve(&ids, rec, to_prop))
             else {
-                staging.skip(where_(&format!(
-                    "its {from_prop} or {to_prop} is not an entity in the file"
-                )));
+                let why = format!("its {from_prop} or {to_prop} is not an entity in the file");
+                staging.skip(format!("{where_}: {why}"));
+                rec.not_carried(&mut staging, &format!("record left out: {why}"));
                 continue;
             };
-            let mut description: Vec<String> = ["description", "summary", "purpose"]
-                .iter()
-                .flat_map(|p| rec.all(p))
-                .cloned()
-                .collect();
-            if rec.schema == "Payment"
-                && rec.first("currency").is_none()
-                && let Some(amount) = rec.first("amount")
-            {
-                description.push(format!("Amount {amount} (currency not given)"));
-            }
-            let description = description.join("; ");
+            let start = rec.date(&["startDate", "date"]);
+            let end = rec.date(&["endDate"]);
+            description.extend(
+                ["description", "summary", "purpose"]
+                    .iter()
+                    .flat_map(|p| rec.all(p))
+                    .cloned(),
+            );
+            description.extend(rec.leftover_lines(&mut staging, &[]));
             let link = Link {
                 id: LinkId(staging.claim_id(LinkId::PREFIX, &rec.id, &rec.schema)),
                 kind,
                 from,
                 to,
-                start: rec.date(&["startDate", "date"]),
-                end: rec.date(&["endDate"]),
-                description,
+                start,
+                end,
+                description: description.join("; "),
                 status: ClaimStatus::Reported,
                 ..Link::default()
             };
@@ -477,40 +725,54 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
         match rec.schema.as_str() {
             "Sanction" => {
                 let Some(target) = resolve(&ids, rec, "entity") else {
-                    staging.skip(where_("the sanctioned entity is not in the file"));
+                    let why = "the sanctioned entity is not in the file";
+                    staging.skip(format!("{where_}: {why}"));
+                    rec.not_carried(&mut staging, &format!("record left out: {why}"));
                     continue;
                 };
-                let mut detail = rec.first("program").unwrap_or("Sanctioned").to_owned();
-                if let Some(authority) = rec.first("authority") {
-                    let _ = write!(detail, " — {authority}");
-                }
-                if let Some(date) = rec.first_of(&["listingDate", "startDate"]) {
-                    let _ = write!(detail, " (listed {date})");
-                }
+                let mut flag = Flag {
+                    kind: FlagKind::Sanctioned,
+                    // Reported by its authority: a listing is a public claim, not a proof.
+                    status: ClaimStatus::Reported,
+                    authority: rec.first("authority").unwrap_or_default().to_owned(),
+                    program: rec.first("program").unwrap_or_default().to_owned(),
+                    start: rec.date(&["startDate", "listingDate", "date"]),
+                    end: rec.date(&["endDate"]),
+                    reason: rec.all("reason").join("; "),
+                    source_url: rec.first("sourceUrl").unwrap_or_default().to_owned(),
+                    ..Flag::default()
+                };
+                let mut detail: Vec<String> = ["summary", "description"]
+                    .iter()
+                    .flat_map(|p| rec.all(p))
+                    .cloned()
+                    .collect();
+                detail.extend(rec.leftover_lines(&mut staging, &[]));
+                flag.detail = detail.join("; ");
                 if let Some(e) = staging.entity_mut(&target) {
-                    // The sanction record says more than the bare topic flag: replace it.
-                    e.flags.retain(|f| {
-                        !(f.kind == FlagKind::Sanctioned && f.detail.starts_with("FtM topic"))
-                    });
-                    let flag = Flag {
-                        kind: FlagKind::Sanctioned,
-                        detail,
-                        status: ClaimStatus::Proven,
-                    };
+                    if sanctioned.insert(target.clone()) {
+                        // The sanction record says more than the bare topic flag: replace it.
+                        e.flags.retain(|f| {
+                            !(f.kind == FlagKind::Sanctioned && f.detail.starts_with(TOPIC_DETAIL))
+                        });
+                    }
                     if !e.flags.contains(&flag) {
                         e.flags.push(flag);
-                        staging.summary.flags_added += 1;
                     }
                 }
             }
             "Passport" | "Identification" => {
-                let (Some(holder), Some(number)) = (
-                    resolve(&ids, rec, "holder"),
-                    rec.first_of(&["number", "passportNumber"]),
-                ) else {
-                    staging.skip(where_("no holder in the file, or no number"));
+                let holder = resolve(&ids, rec, "holder");
+                let number_prop = ["number", "passportNumber"]
+                    .into_iter()
+                    .find(|p| rec.peek(p).is_some());
+                let (Some(holder), Some(number_prop)) = (holder, number_prop) else {
+                    let why = "no holder in the file, or no number";
+                    staging.skip(format!("{where_}: {why}"));
+                    rec.not_carried(&mut staging, &format!("record left out: {why}"));
                     continue;
                 };
+                let number = rec.first(number_prop).unwrap_or_default().to_owned();
                 let scheme = if rec.schema == "Passport" {
                     IdentifierScheme::Passport
                 } else {
@@ -521,38 +783,65 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
                 };
                 let identifier = Identifier {
                     scheme,
-                    value: number.to_owned(),
+                    value: number.clone(),
                     issuer: rec.country(&["country"]),
                 };
-                if let Some(e) = staging.entity_mut(&holder)
-                    && !e.identifiers.contains(&identifier)
-                {
-                    e.identifiers.push(identifier);
-                    staging.summary.identifiers_added += 1;
+                let leftovers: Vec<(String, String)> = rec
+                    .leftovers(&[])
+                    .into_iter()
+                    .map(|(p, v)| (p.to_owned(), v.join("; ")))
+                    .collect();
+                for (prop, _) in &leftovers {
+                    staging.kept(&format!("{}.{prop}", rec.schema));
+                }
+                if let Some(e) = staging.entity_mut(&holder) {
+                    if !e.identifiers.contains(&identifier) {
+                        e.identifiers.push(identifier);
+                    }
+                    // What the document says beyond its number, kept on its holder.
+                    for (prop, value) in leftovers {
+                        let key = format!("ftm:{} {number} {prop}", rec.schema);
+                        e.attributes.insert(key, value);
+                    }
                 }
             }
             "EconomicActivity" => match economic_activity(rec, &ids, &mut staging) {
                 Ok(s) => staging.add_shipment(s),
-                Err(why) => staging.skip(where_(&why)),
+                Err(why) => {
+                    staging.skip(format!("{where_}: {why}"));
+                    rec.not_carried(&mut staging, &format!("record left out: {why}"));
+                }
             },
             "Documentation" => {
+                let doc_id = rec.peek("document").map(str::to_owned);
+                let target = resolve(&ids, rec, "entity");
                 let (Some(doc), Some(target)) = (
-                    rec.first("document").and_then(|d| evidence.get_mut(d)),
-                    resolve(&ids, rec, "entity"),
+                    doc_id.as_deref().filter(|d| evidence.contains_key(*d)),
+                    target,
                 ) else {
-                    staging.skip(where_("its document or entity is not in the file"));
+                    let why = "its document or entity is not in the file";
+                    staging.skip(format!("{where_}: {why}"));
+                    rec.not_carried(&mut staging, &format!("record left out: {why}"));
                     continue;
                 };
-                doc.supports.push(ClaimSupport {
-                    target: Some(ItemRef::Entity(target)),
-                    claim: rec.first("role").unwrap_or_default().to_owned(),
-                    ..ClaimSupport::default()
-                });
+                rec.mark("document", 0);
+                let claim = rec.first("role").unwrap_or_default().to_owned();
+                let excerpt = rec.leftover_lines(&mut staging, &[]).join("; ");
+                if let Some(doc) = evidence.get_mut(doc) {
+                    doc.supports.push(ClaimSupport {
+                        target: Some(ItemRef::Entity(target)),
+                        claim,
+                        excerpt,
+                        ..ClaimSupport::default()
+                    });
+                }
             }
             "Document" | "PlainText" | "Pages" => {}
-            other => staging.skip(where_(&format!(
-                "the schema {other} has no counterpart in Chokepoint"
-            ))),
+            other => {
+                let why = format!("the schema {other} has no counterpart in Chokepoint");
+                staging.skip(format!("{where_}: {why}"));
+                rec.not_carried(&mut staging, &format!("record left out: {why}"));
+            }
         }
     }
     for (_, ev) in evidence {
@@ -575,21 +864,24 @@ fn document_evidence(rec: &Record, staging: &mut Staging<'_>) -> Evidence {
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ");
+    let date = rec.date(&["publishedAt", "authoredAt", "date"]);
+    let archive = rec.first("contentHash").unwrap_or_default().to_owned();
+    let mut description: Vec<String> = ["summary", "description"]
+        .iter()
+        .flat_map(|p| rec.all(p))
+        .cloned()
+        .collect();
+    description.extend(rec.leftover_lines(staging, &[]));
     Evidence {
         id: EvidenceId(staging.claim_id(EvidenceId::PREFIX, &rec.id, &title)),
         title: title.clone(),
         kind: EvidenceKind::Document,
         source: EvidenceSource::Reference {
             citation: if citation.is_empty() { title } else { citation },
-            archive: rec.first("contentHash").unwrap_or_default().to_owned(),
+            archive,
         },
-        date: rec.date(&["publishedAt", "authoredAt", "date"]),
-        description: ["summary", "description"]
-            .iter()
-            .flat_map(|p| rec.all(p))
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n\n"),
+        date,
+        description: description.join("\n\n"),
         ..Evidence::default()
     }
 }
@@ -602,13 +894,16 @@ fn economic_activity(
     staging: &mut Staging<'_>,
 ) -> Result<Shipment, String> {
     let party = |prop: &str| -> Result<Option<EntityId>, String> {
-        match rec.first(prop) {
+        match rec.peek(prop) {
             None => Ok(None),
-            Some(r) => ids
-                .get(r)
-                .cloned()
-                .map(Some)
-                .ok_or_else(|| format!("its {prop} {r} is not an entity in the file")),
+            Some(r) => {
+                let id = ids
+                    .get(r)
+                    .cloned()
+                    .ok_or_else(|| format!("its {prop} {r} is not an entity in the file"))?;
+                rec.mark(prop, 0);
+                Ok(Some(id))
+            }
         }
     };
     let shipper = party("sender")?;
@@ -630,13 +925,23 @@ fn economic_activity(
         departed: rec.date(&["date", "startDate"]),
         ..Leg::default()
     };
-    let value = rec
-        .first_of(&["customsAmount", "invoiceAmount"])
-        .and_then(|a| a.replace(',', "").trim().parse::<f64>().ok())
-        .filter(|a| a.is_finite() && *a >= 0.0);
     let mut notes = Vec::new();
-    if let Some(v) = value {
-        notes.push(format!("Declared amount {v} (currency not given)"));
+    if let Some(prop) = ["customsAmount", "invoiceAmount"]
+        .into_iter()
+        .find(|p| rec.peek(p).is_some())
+    {
+        let text = rec.first(prop).unwrap_or_default();
+        match parse_amount(text) {
+            Ok(v) => notes.push(format!("Declared amount {v} (currency not given)")),
+            Err(why) => {
+                staging.not_carried(
+                    &format!("EconomicActivity.{prop}"),
+                    &format!("{why}: not an amount; kept as text in the shipment's notes"),
+                    || format!("line {}: {}", rec.line, shorten(text)),
+                );
+                notes.push(format!("Declared amount given as “{text}” ({why})"));
+            }
+        }
     }
     for p in [
         "description",
@@ -650,6 +955,16 @@ fn economic_activity(
         .first_of(&["ccdNumber", "recordId", "contract"])
         .unwrap_or(&rec.id)
         .to_owned();
+    let goods = GoodsLine {
+        description: rec
+            .first_of(&["goodsDescription", "vedCodeDescription"])
+            .unwrap_or_default()
+            .to_owned(),
+        hs_code: rec.first("vedCode").unwrap_or_default().to_owned(),
+        origin,
+        ..GoodsLine::default()
+    };
+    notes.extend(rec.leftover_lines(staging, &[]));
     Ok(Shipment {
         id: ShipmentId(staging.claim_id(ShipmentId::PREFIX, &rec.id, &reference)),
         reference,
@@ -659,15 +974,7 @@ fn economic_activity(
         consignee,
         forwarders: declarant.into_iter().collect(),
         legs: vec![leg],
-        goods: vec![GoodsLine {
-            description: rec
-                .first_of(&["goodsDescription", "vedCodeDescription"])
-                .unwrap_or_default()
-                .to_owned(),
-            hs_code: rec.first("vedCode").unwrap_or_default().to_owned(),
-            origin,
-            ..GoodsLine::default()
-        }],
+        goods: vec![goods],
         notes: notes.join("\n"),
         ..Shipment::default()
     })

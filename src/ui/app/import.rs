@@ -1,8 +1,9 @@
 //! Importing into the open case from the File menu: CSV with a column-mapping dialog (preview,
 //! a first guess from the headers, saved and reused mappings) and `FollowTheMoney` files. The
 //! import runs off the UI thread with a progress bar and Cancel, is applied as one undo step,
-//! and ends in a summary where the user reviews probable duplicates: merge them, record them
-//! as "possibly the same", or keep them apart.
+//! and ends in a summary that lists every automatic merge with its reason (*Keep apart*
+//! splits one again, one undo step), the probable duplicates to review (merge them, record
+//! them as "possibly the same", or keep them apart), and what was not carried and why.
 
 use super::{ChokepointApp, DialogKind};
 use crate::edit::Edit;
@@ -52,6 +53,8 @@ pub struct SummaryDialog {
     summary: ImportSummary,
     /// What the user decided for each probable duplicate, by index.
     decided: Vec<Option<&'static str>>,
+    /// What became of each automatic merge the user split again (or why it could not be).
+    split: Vec<Option<String>>,
 }
 
 /// Which importer a chosen file goes to.
@@ -165,10 +168,12 @@ impl ChokepointApp {
                 if self.apply_edit(&label, edit) {
                     self.info(format!("{label}: done (Undo takes it back)"));
                     let n = summary.possible_duplicates.len();
+                    let merges = summary.merges.len();
                     self.importer = ImportState::Summary(Box::new(SummaryDialog {
                         title: label,
                         summary,
                         decided: vec![None; n],
+                        split: vec![None; merges],
                     }));
                 }
             }
@@ -449,7 +454,43 @@ fn summary_ui(
     edits: &mut Vec<(String, Edit)>,
 ) {
     ui.heading(format!("{}: done", d.title));
-    ui.label(d.summary.report());
+    ui.label(d.summary.headline());
+    if !d.summary.merges.is_empty() {
+        ui.separator();
+        ui.strong(format!("Merged automatically ({})", d.summary.merges.len()));
+        ui.label(
+            RichText::new(
+                "Records taken for a party already known, each with the reason. Split makes \
+                 them a party of their own again (one undo step).",
+            )
+            .weak(),
+        );
+        egui::ScrollArea::vertical()
+            .id_salt("import_merges")
+            .max_height(200.0)
+            .show(ui, |ui| {
+                for (i, m) in d.summary.merges.iter().enumerate() {
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label(m.describe());
+                        if let Some(what) = &d.split[i] {
+                            ui.label(RichText::new(what.as_str()).weak());
+                        } else if ui
+                            .button("Split")
+                            .on_hover_text("Keep these records apart, as an entity of their own")
+                            .clicked()
+                        {
+                            d.split[i] = Some(match import::split_merge_edit(&app.case, m) {
+                                Ok((edit, _)) => {
+                                    edits.push((format!("Split from {}", m.into_name), edit));
+                                    "split again".to_owned()
+                                }
+                                Err(why) => why,
+                            });
+                        }
+                    });
+                }
+            });
+    }
     if !d.summary.possible_duplicates.is_empty() {
         ui.separator();
         ui.strong("Probable duplicates");
@@ -467,6 +508,22 @@ fn summary_ui(
                     duplicate_row_ui(ui, app, dup, &mut d.decided[i], edits);
                 }
             });
+    }
+    let details = d.summary.details();
+    if !details.is_empty() {
+        ui.separator();
+        egui::CollapsingHeader::new(format!(
+            "Not carried or kept elsewhere ({} values not carried, {} records left out)",
+            d.summary.not_carried_count(),
+            d.summary.skipped.len()
+        ))
+        .default_open(d.summary.not_carried_count() > 0 || !d.summary.skipped.is_empty())
+        .show(ui, |ui| {
+            egui::ScrollArea::vertical()
+                .id_salt("import_details")
+                .max_height(200.0)
+                .show(ui, |ui| ui.label(details));
+        });
     }
     ui.add_space(6.0);
     if ui.button("Close").clicked() {
@@ -493,10 +550,10 @@ fn duplicate_row_ui(
     };
     ui.horizontal_wrapped(|ui| {
         ui.label(format!(
-            "“{}” ~ “{}” · {:.0}%",
+            "“{}” ~ “{}” · {}",
             describe(&dup.incoming),
             describe(&dup.existing),
-            dup.score * 100.0
+            dup.reason
         ));
         if let Some(what) = decided {
             ui.label(RichText::new(*what).weak());

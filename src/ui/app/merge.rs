@@ -135,7 +135,10 @@ fn review_ui(ui: &mut Ui, r: &mut MergeReview, keep: &mut bool, apply: &mut bool
                 for m in &mut r.plan.identity {
                     ui.checkbox(
                         &mut m.merge,
-                        format!("Merge their {} into your {}", m.theirs, m.mine),
+                        format!(
+                            "Merge their {} into your {} ({})",
+                            m.theirs, m.mine, m.reason
+                        ),
                     );
                 }
             }

@@ -793,9 +793,16 @@ impl Canvas {
         };
         if badge_size >= 6.5 {
             let badge_size = badge_size.min(16.0);
-            if let Some(first) = n.flags.first() {
-                let text = if n.flags.len() > 1 {
-                    format!("{first} +{}", n.flags.len() - 1)
+            // Flags in force in red; ended ones (a lifted sanction) in grey, only when no
+            // flag is in force.
+            let (shown, fill) = if n.flags.is_empty() {
+                (&n.former_flags, theme::formerly_listed_badge(style.dark))
+            } else {
+                (&n.flags, theme::flag_badge_color(style.dark))
+            };
+            if let Some(first) = shown.first() {
+                let text = if shown.len() > 1 {
+                    format!("{first} +{}", shown.len() - 1)
                 } else {
                     first.clone()
                 };
@@ -804,7 +811,7 @@ impl Canvas {
                     c + vec2(r * 0.7, -r * 0.95),
                     &text,
                     badge_size,
-                    theme::flag_badge_color(style.dark),
+                    fill,
                     theme::flag_badge_text(style.dark),
                 );
             }
@@ -1487,11 +1494,22 @@ impl Canvas {
                     for ident in e.identifiers.iter().take(3) {
                         ui.label(format!("{}: {}", ident.scheme.label(), ident.value));
                     }
+                    let today = crate::model::PartialDate::today();
                     for flag in &e.flags {
-                        ui.colored_label(
-                            theme::flag_badge_color(ui.visuals().dark_mode),
-                            format!("⚑ {} ({})", flag.kind.label(), flag.status.label()),
-                        );
+                        let dark = ui.visuals().dark_mode;
+                        let mut text =
+                            format!("⚑ {} ({})", flag.label_on(&today), flag.status.label());
+                        let facts = flag.describe();
+                        if !facts.is_empty() {
+                            text.push_str(" · ");
+                            text.push_str(&facts);
+                        }
+                        let color = if flag.ended(&today) {
+                            theme::formerly_listed_color(dark)
+                        } else {
+                            theme::flag_badge_color(dark)
+                        };
+                        ui.colored_label(color, text);
                     }
                     let links = case
                         .links

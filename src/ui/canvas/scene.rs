@@ -55,7 +55,10 @@ pub struct SceneNode {
     pub radius: f32,
     pub kind: EntityKind,
     pub label: String,
+    /// Labels of the flags in force.
     pub flags: Vec<String>,
+    /// Labels of flags that have ended ("Formerly sanctioned"), shown muted.
+    pub former_flags: Vec<String>,
     pub evidence: usize,
     pub pinned: bool,
     /// Entities inside a collapsed group node.
@@ -264,6 +267,8 @@ impl Scene {
     ) -> Self {
         let max = measure.map_or(0.0, |m| m.values().copied().fold(0.0, f64::max));
         let defaults = default_positions(case);
+        // Flags are judged as of today: an ended listing shows as "formerly".
+        let today = crate::model::PartialDate::today();
         let user_hides = filters;
         // A time window hides inactive entities the way hidden ones are, and drops their routes.
         let inactive = filters
@@ -341,6 +346,7 @@ impl Scene {
                 kind: EntityKind::Organization,
                 label: format!("{} ({})", g.title, visible.len()),
                 flags: Vec::new(),
+                former_flags: Vec::new(),
                 evidence: 0,
                 pinned: false,
                 members: visible.into_iter().cloned().collect(),
@@ -369,7 +375,18 @@ impl Scene {
                 }),
                 kind: e.kind,
                 label: e.name.clone(),
-                flags: e.flags.iter().map(|f| f.kind.label().to_owned()).collect(),
+                flags: e
+                    .flags
+                    .iter()
+                    .filter(|f| !f.ended(&today))
+                    .map(|f| f.kind.label().to_owned())
+                    .collect(),
+                former_flags: e
+                    .flags
+                    .iter()
+                    .filter(|f| f.ended(&today))
+                    .map(|f| f.label_on(&today))
+                    .collect(),
                 evidence: evidence_count.get(&item).copied().unwrap_or(0),
                 pinned: case.positions.get(&e.id).is_some_and(|p| p.pinned),
                 members: Vec::new(),
@@ -594,6 +611,7 @@ mod tests {
             kind: EntityKind::Company,
             label: String::new(),
             flags: Vec::new(),
+            former_flags: Vec::new(),
             evidence: 0,
             pinned: false,
             members: Vec::new(),

@@ -188,6 +188,7 @@ impl FindingsPanel {
                     &inputs.rules,
                     inputs.lists.iter().map(AsRef::as_ref),
                     analysis::screening::DEFAULT_THRESHOLD,
+                    &crate::model::PartialDate::today(),
                 );
                 let _ = tx.send(evaluation);
                 ctx.request_repaint();

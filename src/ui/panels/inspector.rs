@@ -8,8 +8,8 @@ use crate::edit::{Edit, Item};
 use crate::model::parse;
 use crate::model::{
     CaseMeta, ClaimStatus, Confidence, Entity, EntityKind, Flag, FlagKind, GoodsLine, Identifier,
-    IdentifierScheme, ItemRef, Leg, Link, LinkKind, LinkKindTag, Money, Place, Shipment,
-    ShipmentStatus, Tlp, TransportMode,
+    IdentifierScheme, ItemRef, Leg, Link, LinkKind, LinkKindTag, Money, PartialDate, Place,
+    Shipment, ShipmentStatus, Tlp, TransportMode,
 };
 use crate::ui::theme;
 use crate::ui::widgets::{Form, form_grid, refusal_ui};
@@ -232,6 +232,55 @@ fn meta_ui(ui: &mut Ui, form: &mut Form, meta: &mut CaseMeta) {
     ui.weak("Select an entity, link or shipment in the list to inspect and edit it.");
 }
 
+/// A listing's facts (who listed the party, under which programme, from when until when,
+/// why, where it is published) and whether it still holds today: an ended listing reads
+/// "Formerly sanctioned" and raises no listed-party finding.
+fn listing_ui(ui: &mut Ui, form: &mut Form, flag: &mut Flag, index: usize) {
+    let listing = matches!(flag.kind, FlagKind::Listed | FlagKind::Sanctioned);
+    let has_facts = !flag.authority.is_empty()
+        || !flag.program.is_empty()
+        || flag.start.is_some()
+        || flag.end.is_some()
+        || !flag.reason.is_empty()
+        || !flag.source_url.is_empty();
+    if !(listing || has_facts) {
+        return;
+    }
+    let today = PartialDate::today();
+    if flag.ended(&today) {
+        ui.colored_label(
+            theme::formerly_listed_color(form.dark),
+            format!(
+                "{}: ended {}; no longer in force",
+                flag.label_on(&today),
+                flag.end
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            ),
+        );
+    } else if has_facts && !flag.authority.is_empty() {
+        ui.weak(format!(
+            "In force, {} by {}",
+            flag.status.label().to_lowercase(),
+            flag.authority
+        ));
+    }
+    egui::CollapsingHeader::new("Listing")
+        .id_salt(("listing", index))
+        .default_open(has_facts)
+        .show(ui, |ui| {
+            form_grid(ui, &format!("listing_form_{index}"), |ui| {
+                form.text(ui, "Authority", &mut flag.authority);
+                form.text(ui, "Programme", &mut flag.program);
+                form.date(ui, "Listed from", &mut flag.start);
+                form.date(ui, "Listed until", &mut flag.end);
+                form.text(ui, "Reason", &mut flag.reason);
+                form.text(ui, "Source URL", &mut flag.source_url);
+            });
+        });
+}
+
 fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<InspectorAction>) {
     let color = theme::entity_color(e.kind, form.dark);
     // The buttons keep their place; a long name is cut short (in full in the Name field).
@@ -369,6 +418,7 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
                     remove = Some(i);
                 }
             });
+            listing_ui(ui, form, flag, i);
         });
     }
     if let Some(i) = remove {
