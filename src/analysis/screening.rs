@@ -177,10 +177,12 @@ impl ScreeningList {
                 "the list is larger than {MAX_LIST_BYTES} bytes"
             )));
         }
-        let mut rows = crate::io::tabular::parse_delimited(text, ',').into_iter();
+        let mut rows = crate::io::tabular::Records::new(text, ',');
         let header: Vec<String> = rows
             .next()
             .ok_or_else(|| err("the file is empty".to_owned()))?
+            .map_err(|e| err(e.to_string()))?
+            .fields
             .iter()
             .map(|h| h.trim().to_lowercase())
             .collect();
@@ -217,6 +219,7 @@ impl ScreeningList {
 
         let mut entries = Vec::new();
         for (i, row) in rows.enumerate() {
+            let row = row.map_err(|e| err(e.to_string()))?.fields;
             let cell = |col: Option<usize>| {
                 col.and_then(|c| row.get(c))
                     .map_or_else(String::new, |s| s.trim().to_owned())

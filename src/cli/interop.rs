@@ -133,7 +133,10 @@ pub fn import(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
                 Ok(m) => m,
                 Err(e) => return fail(err, &e),
             };
-            CsvTable::read(&bytes, mapping.delimiter).and_then(|table| {
+            let table = CsvTable::read(&bytes, mapping.delimiter);
+            // The table holds the text; the file's bytes are not needed any more.
+            drop(bytes);
+            table.and_then(|table| {
                 import::csv::import(&table, &mapping, &case, &crate::layout::Progress::new())
             })
         }

@@ -270,7 +270,7 @@ fn file_name(path: &Path) -> String {
 fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut bool) {
     ui.label(format!(
         "{} rows · {} · delimiter {}",
-        d.table.rows.len(),
+        d.table.row_count(),
         d.table.encoding.label(),
         match d.table.delimiter {
             '\t' => "tab".to_owned(),
@@ -346,7 +346,7 @@ fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut b
                     }
                 }
                 ui.end_row();
-                for row in d.table.rows.iter().take(PREVIEW_ROWS) {
+                for row in d.table.rows().take(PREVIEW_ROWS) {
                     for i in 0..d.table.headers.len() {
                         let cell = row.get(i).map_or("", String::as_str);
                         ui.label(truncate(cell, 40));
@@ -405,7 +405,7 @@ fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut b
         let import = ui
             .add_enabled(
                 needed,
-                egui::Button::new(format!("Import {} rows", d.table.rows.len())),
+                egui::Button::new(format!("Import {} rows", d.table.row_count())),
             )
             .on_disabled_hover_text(match d.mapping.rows {
                 RowKind::Shipments => "Map a column to Shipper or Consignee first",
