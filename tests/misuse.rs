@@ -110,3 +110,185 @@ fn cr_only_csv_reads_every_row() {
     assert!(stdout.contains("3 records read"), "{stdout}");
     assert_eq!(load_case(&out).expect("loads").shipments.len(), 3);
 }
+
+// ---- 6. Special files ---------------------------------------------------------------------
+
+/// Runs `f` on a thread and fails the test if it has not returned within a minute (a read
+/// from a named pipe blocks forever).
+fn within_a_minute<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_mins(1))
+        .unwrap_or_else(|_| panic!("{what}: still blocked after a minute"))
+}
+
+fn mkfifo(path: &Path) -> bool {
+    Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Opening a named pipe hung forever (check, import, --mapping, findings --rules, unbundle,
+/// the GUI); `/dev/zero` was read until memory ran out (import, screening lists, rules,
+/// mappings). Every input is refused unless it is a regular file.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_without_hanging() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path().to_owned();
+    let fifo = d.join("pipe");
+    if !mkfifo(&fifo) {
+        assert!(std::env::var_os("CI").is_none(), "mkfifo is needed in CI");
+        eprintln!("skipped: no mkfifo");
+        return;
+    }
+    let case_path = d.join("v.ron");
+    save_case(&case_path, &small_case("Case")).expect("save");
+    let csv = d.join("in.csv");
+    std::fs::write(&csv, "Shipper,Consignee\nAcme,Bolt\n").expect("csv");
+    let map = d.join("map.ron");
+    std::fs::write(&map, "(columns: {\"Shipper\": Shipper})").expect("mapping");
+    for special in [fifo.clone(), PathBuf::from("/dev/zero")] {
+        let sp = s(&special).to_owned();
+        let (c, cv, mp, o) = (
+            s(&case_path).to_owned(),
+            s(&csv).to_owned(),
+            s(&map).to_owned(),
+            s(&d.join("out.ron")).to_owned(),
+        );
+        let runs: Vec<(&str, Command3, Vec<String>)> = vec![
+            (
+                "import csv",
+                chokepoint::cli::import,
+                vec![
+                    "csv".into(),
+                    sp.clone(),
+                    "--mapping".into(),
+                    mp.clone(),
+                    "-o".into(),
+                    o.clone(),
+                ],
+            ),
+            (
+                "import ftm",
+                chokepoint::cli::import,
+                vec!["ftm".into(), sp.clone(), "-o".into(), o.clone()],
+            ),
+            (
+                "--mapping",
+                chokepoint::cli::import,
+                vec![
+                    "csv".into(),
+                    cv.clone(),
+                    "--mapping".into(),
+                    sp.clone(),
+                    "-o".into(),
+                    o.clone(),
+                ],
+            ),
+            (
+                "--into",
+                chokepoint::cli::import,
+                vec![
+                    "csv".into(),
+                    cv.clone(),
+                    "--mapping".into(),
+                    mp.clone(),
+                    "--into".into(),
+                    sp.clone(),
+                    "-o".into(),
+                    o.clone(),
+                ],
+            ),
+            (
+                "findings --rules",
+                chokepoint::cli::findings,
+                vec![c.clone(), "--rules".into(), sp.clone()],
+            ),
+            (
+                "findings --list",
+                chokepoint::cli::findings,
+                vec![c.clone(), "--list".into(), sp.clone()],
+            ),
+            ("findings", chokepoint::cli::findings, vec![sp.clone()]),
+            (
+                "export",
+                chokepoint::cli::export,
+                vec![
+                    "--format".into(),
+                    "graphml".into(),
+                    sp.clone(),
+                    "-o".into(),
+                    o.clone(),
+                ],
+            ),
+            (
+                "unbundle",
+                chokepoint::cli::unbundle,
+                vec![sp.clone(), "-o".into(), s(&d.join("unpacked")).to_owned()],
+            ),
+            (
+                "bundle --passphrase-file",
+                chokepoint::cli::bundle,
+                vec![
+                    c.clone(),
+                    "-o".into(),
+                    s(&d.join("b.cpbundle")).to_owned(),
+                    "--passphrase-file".into(),
+                    sp.clone(),
+                ],
+            ),
+        ];
+        for (what, command, args) in runs {
+            let label = format!("{what} {sp}");
+            let (code, out, err) = within_a_minute(&label.clone(), move || {
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                run(command, &args)
+            });
+            assert_eq!(code, 1, "{label}: {out}{err}");
+            assert!(err.contains("not a regular file"), "{label}: {err}");
+        }
+        let special_path = special.clone();
+        let (code, _, err) = within_a_minute("check", move || check(&[&special_path]));
+        assert_eq!(code, 1);
+        assert!(err.contains("not a regular file"), "check: {err}");
+        // The GUI opens cases through the same loader, and the import window through the
+        // same reader.
+        let special_path = special.clone();
+        let opened = within_a_minute("GUI open", move || {
+            io::load_case_stamped(&special_path).map(|_| ())
+        });
+        assert!(
+            opened
+                .expect_err("refused")
+                .to_string()
+                .contains("not a regular file")
+        );
+        let special_path = special.clone();
+        let read = within_a_minute("import window", move || {
+            io::import::read_import_file(&special_path).map(|_| ())
+        });
+        assert!(
+            read.expect_err("refused")
+                .to_string()
+                .contains("not a regular file")
+        );
+        // Evidence: attaching it, and a case whose evidence file was swapped for it.
+        let (case_dir, special_path) = (d.clone(), special.clone());
+        let attached = within_a_minute("evidence add", move || {
+            io::evidence::attach_file(
+                &Case::default(),
+                &case_dir,
+                &special_path,
+                "tester",
+                chokepoint::model::Timestamp::from_unix(0),
+            )
+            .map(|_| ())
+        });
+        assert!(attached.is_err());
+    }
+    assert!(!d.join("out.ron").exists() && !d.join("unpacked").exists());
+}

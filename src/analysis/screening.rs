@@ -147,14 +147,8 @@ impl ScreeningList {
             origin: origin.clone(),
             message,
         };
-        let meta = std::fs::metadata(path).map_err(|e| err(crate::io::describe_io_error(&e)))?;
-        if meta.len() > MAX_LIST_BYTES as u64 {
-            return Err(err(format!(
-                "the file has {} bytes; screening lists may have at most {MAX_LIST_BYTES}",
-                meta.len()
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(|e| err(crate::io::describe_io_error(&e)))?;
+        let bytes = crate::io::input::read_bounded(path, MAX_LIST_BYTES as u64, "screening lists")
+            .map_err(|e| err(e.reason()))?;
         let (text, _) = crate::io::tabular::decode(&bytes);
         let label = path
             .file_name()

@@ -5,7 +5,7 @@
 //! shell history): it is the first line of a file named with `--passphrase-file`.
 
 use crate::io::bundle::{BundleError, open_bundle, write_bundle};
-use crate::io::{describe_io_error, load_case};
+use crate::io::load_case;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -53,12 +53,11 @@ fn parse_args(args: &[String]) -> Option<Args> {
 
 /// The passphrase: the first line of `path` (without its line ending).
 fn read_passphrase(path: &Path) -> Result<String, String> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| format!("{}: {}", path.display(), describe_io_error(&e)))?;
+    let file = crate::io::input::open_regular(path).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     file.take(MAX_PASSPHRASE_FILE_BYTES)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: {}", path.display(), describe_io_error(&e)))?;
+        .map_err(|e| format!("{}: {}", path.display(), crate::io::describe_io_error(&e)))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| format!("{}: the passphrase file is not UTF-8 text", path.display()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -126,10 +126,7 @@ pub fn import(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
                 );
                 return 2;
             };
-            let mapping = match std::fs::read_to_string(mapping_path)
-                .map_err(|e| ImportError::Io(format!("{}: {e}", mapping_path.display())))
-                .and_then(|t| CsvMapping::from_ron(&t))
-            {
+            let mapping = match CsvMapping::from_file(mapping_path) {
                 Ok(m) => m,
                 Err(e) => return fail(err, &e),
             };

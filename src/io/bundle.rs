@@ -551,7 +551,7 @@ fn write_zip<W: Write>(
             path: source.clone(),
             source: e,
         };
-        let input = fs::File::open(&source).map_err(read_error)?;
+        let input = super::input::open_regular(&source).map_err(|e| read_error(e.into_io()))?;
         zip.start_file(f.path.as_str(), options)
             .map_err(zip_error)?;
         // Hash what actually goes into the bundle: the file may change after it was verified.
@@ -700,11 +700,9 @@ pub fn open_bundle(
         path: bundle.to_owned(),
         source,
     };
-    let file = fs::File::open(bundle).map_err(read_error)?;
+    // A regular file only: a named pipe would hang the reader, a device never end.
+    let file = super::input::open_regular(bundle).map_err(|e| read_error(e.into_io()))?;
     let meta = file.metadata().map_err(read_error)?;
-    if meta.is_dir() {
-        return Err(read_error(io::Error::from(io::ErrorKind::IsADirectory)));
-    }
     let bundle_bytes = meta.len();
     let mut input = BufReader::with_capacity(1 << 16, file);
     let mut head = Vec::with_capacity(64);

@@ -95,7 +95,8 @@ pub fn load_case(path: &Path) -> Result<Case, LoadError> {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, ParseError> {
-    let file = fs::File::open(path).map_err(|e| ParseError::whole(describe_io_error(&e)))?;
+    // Only a regular file: a named pipe would hang the load, a device never end.
+    let file = super::input::open_regular(path).map_err(|e| ParseError::whole(e.reason()))?;
     let len = file.metadata().map_or(0, |m| m.len());
     if len > MAX_CASE_FILE_BYTES {
         return Err(too_large(len));
@@ -311,7 +312,7 @@ impl FileStamp {
     /// The stamp of the file at `path` now, or `None` if it cannot be read.
     pub fn read(path: &Path) -> Option<Self> {
         let meta = fs::metadata(path).ok()?;
-        let bytes = fs::read(path).ok()?;
+        let bytes = read_limited(path).ok()?;
         Some(Self::of_bytes(&bytes, &meta))
     }
 

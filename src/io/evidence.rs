@@ -110,7 +110,7 @@ fn hex(digest: &[u8]) -> String {
 
 /// SHA-256 and size of a file, read in blocks so large videos do not fill memory.
 pub fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = super::input::open_regular(path).map_err(super::input::InputError::into_io)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
@@ -350,7 +350,11 @@ pub fn attach_file(
     std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
     resolve_evidence_path(case_dir, EVIDENCE_DIR)?;
 
-    let mut input = std::fs::File::open(source).map_err(|e| io_error(source, &e))?;
+    // Checked again on the opened file: a pipe swapped in after the check cannot hang us.
+    let mut input = super::input::open_regular(source).map_err(|e| match e {
+        super::input::InputError::NotRegular { .. } => AttachError::NotAFile(source.to_owned()),
+        other => io_error(source, &other.into_io()),
+    })?;
     let base = safe_file_name(&original_name);
     let (relative, stored, mut output) = (1..=10_000)
         .find_map(|n| {

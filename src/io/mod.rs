@@ -7,6 +7,7 @@ pub mod evidence;
 pub mod export;
 pub mod generate;
 pub mod import;
+pub mod input;
 mod migrate;
 pub mod report;
 pub mod tabular;

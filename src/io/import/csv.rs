@@ -241,6 +241,9 @@ impl Field {
     }
 }
 
+/// Largest mapping file read (1 MiB): a mapping names a field for each column.
+pub const MAX_MAPPING_BYTES: u64 = 1 << 20;
+
 /// How to read a CSV file: delimiter, what rows are, and which column fills which field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -293,6 +296,13 @@ impl CsvMapping {
 
     pub fn from_ron(text: &str) -> Result<Self, ImportError> {
         ron::from_str(text).map_err(|e| ImportError::Mapping(e.to_string()))
+    }
+
+    /// Reads a saved mapping file (a regular file of at most [`MAX_MAPPING_BYTES`]).
+    pub fn from_file(path: &std::path::Path) -> Result<Self, ImportError> {
+        let text = crate::io::input::read_bounded_text(path, MAX_MAPPING_BYTES, "mapping files")
+            .map_err(|e| ImportError::Io(e.to_string()))?;
+        Self::from_ron(&text)
     }
 }
 

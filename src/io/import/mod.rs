@@ -125,23 +125,17 @@ pub enum ImportError {
 /// Largest file an importer reads (256 MiB).
 pub const MAX_IMPORT_BYTES: u64 = 256 << 20;
 
-/// Reads an import file with the size limit, as bytes.
+/// Reads an import file with the size limit, as bytes: a regular file only, read no further
+/// than the limit.
 pub fn read_import_file(path: &std::path::Path) -> Result<Vec<u8>, ImportError> {
-    let io = |e: &std::io::Error| {
-        ImportError::Io(format!(
-            "{}: {}",
-            path.display(),
-            crate::io::describe_io_error(e)
-        ))
-    };
-    let meta = std::fs::metadata(path).map_err(|e| io(&e))?;
-    if meta.len() > MAX_IMPORT_BYTES {
-        return Err(ImportError::TooLarge {
-            size: meta.len(),
-            limit: MAX_IMPORT_BYTES,
-        });
-    }
-    std::fs::read(path).map_err(|e| io(&e))
+    use crate::io::input::{InputError, read_bounded};
+    read_bounded(path, MAX_IMPORT_BYTES, "imports").map_err(|e| match e {
+        InputError::TooLarge { limit, .. } => ImportError::TooLarge {
+            size: std::fs::metadata(path).map_or(limit + 1, |m| m.len().max(limit + 1)),
+            limit,
+        },
+        other => ImportError::Io(other.to_string()),
+    })
 }
 
 /// How an incoming entity relates to what is already known.

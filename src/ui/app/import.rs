@@ -371,18 +371,13 @@ fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut b
         }
         if ui.button("Load mapping").clicked() {
             let path = PathBuf::from(d.mapping_path.trim());
-            d.message = Some(
-                match std::fs::read_to_string(&path)
-                    .map_err(|e| ImportError::Io(crate::io::describe_io_error(&e)))
-                    .and_then(|t| CsvMapping::from_ron(&t))
-                {
-                    Ok(m) => {
-                        d.mapping = m;
-                        (false, format!("Mapping loaded from {}", path.display()))
-                    }
-                    Err(e) => (true, format!("Could not load the mapping: {e}")),
-                },
-            );
+            d.message = Some(match CsvMapping::from_file(&path) {
+                Ok(m) => {
+                    d.mapping = m;
+                    (false, format!("Mapping loaded from {}", path.display()))
+                }
+                Err(e) => (true, format!("Could not load the mapping: {e}")),
+            });
         }
     });
     if let Some((is_error, text)) = &d.message {
