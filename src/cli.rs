@@ -6,6 +6,43 @@ use crate::io::{generate::generate_case, load_case, save_case};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Refuses to write `output` over one of the files the command reads (`inputs`: the case,
+/// its evidence, a mapping, ...), however either is spelled (see [`crate::io::input::same_file`]):
+/// `export v.ron -o v.ron` used to replace the case with its own export. Prints why and returns
+/// the exit code 1 when it refuses.
+pub(crate) fn refuse_overwrite(
+    command: &str,
+    output: &Path,
+    inputs: &[&Path],
+    err: &mut dyn Write,
+) -> Option<i32> {
+    let input = inputs
+        .iter()
+        .find(|i| crate::io::input::same_file(i, output))?;
+    let _ = writeln!(
+        err,
+        "chokepoint {command}: the output {} is the input {}: refused, it would be overwritten; \
+         write to another file",
+        output.display(),
+        input.display()
+    );
+    Some(1)
+}
+
+/// The files a command that loaded `case` from `case_path` must not write over: the case
+/// file and every evidence file it names.
+pub(crate) fn case_inputs(case_path: &Path, case: &crate::model::Case) -> Vec<PathBuf> {
+    let dir = crate::io::evidence::case_folder(case_path);
+    std::iter::once(case_path.to_owned())
+        .chain(
+            case.evidence
+                .values()
+                .filter_map(crate::model::Evidence::stored_file)
+                .map(|f| dir.join(f.path)),
+        )
+        .collect()
+}
+
 mod briefing;
 mod bundle;
 mod interop;
@@ -410,6 +447,13 @@ pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
             ]
         }
     };
+    let inputs = case_inputs(&case_path, &case);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    for (path, _) in &files {
+        if let Some(code) = refuse_overwrite("export", path, &inputs, err) {
+            return code;
+        }
+    }
     for (path, text) in &files {
         // An export is derived data: no backup of a previous export is kept.
         if let Err(e) =

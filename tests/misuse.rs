@@ -55,6 +55,153 @@ fn small_case(title: &str) -> Case {
     case
 }
 
+// ---- 2. An output that is its own input ---------------------------------------------------
+
+/// `export --format graphml v.ron -o v.ron` exited 0 and left GraphML in v.ron; so did every
+/// other command that writes. Each is now refused, however the same file is spelled.
+#[test]
+fn no_command_writes_over_its_own_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let case_path = d.join("v.ron");
+    let mut case = small_case("Mine");
+    std::fs::create_dir(d.join("evidence")).expect("evidence folder");
+    std::fs::write(d.join("evidence/photo.png"), b"not really a png").expect("evidence");
+    let attached = chokepoint::io::evidence::attach_file(
+        &case,
+        d,
+        &d.join("evidence/photo.png"),
+        "tester",
+        chokepoint::model::Timestamp::from_unix(1_700_000_000),
+    )
+    .expect("attach");
+    case.apply(attached.edit()).expect("applies");
+    save_case(&case_path, &case).expect("save");
+    let original = std::fs::read(&case_path).expect("read");
+    let evidence = attached.stored.clone();
+    let evidence_bytes = std::fs::read(&evidence).expect("read");
+    // The same file, spelled another way and through a hard link.
+    let spelled = d.join(".").join("v.ron");
+    let linked = d.join("linked.ron");
+    std::fs::hard_link(&case_path, &linked).expect("hard link");
+    std::fs::write(d.join("in.csv"), "Shipper,Consignee\nAcme,Bolt\n").expect("csv");
+    std::fs::write(
+        d.join("map.ron"),
+        "(columns: {\"Shipper\": Shipper, \"Consignee\": Consignee})",
+    )
+    .expect("mapping");
+    std::fs::write(d.join("pass.txt"), "a passphrase\n").expect("passphrase");
+    let csv = d.join("in.csv");
+    let map = d.join("map.ron");
+    let pass = d.join("pass.txt");
+    let (c, sp, ln, ev) = (s(&case_path), s(&spelled), s(&linked), s(&evidence));
+    let cases: Vec<(&str, Command3, Vec<&str>)> = vec![
+        (
+            "graphml",
+            chokepoint::cli::export,
+            vec!["--format", "graphml", c, "-o", sp],
+        ),
+        (
+            "gexf",
+            chokepoint::cli::export,
+            vec!["--format", "gexf", c, "-o", ln],
+        ),
+        (
+            "ftm",
+            chokepoint::cli::export,
+            vec!["--format", "ftm", c, "-o", sp],
+        ),
+        (
+            "svg",
+            chokepoint::cli::export,
+            vec!["--format", "svg", c, "-o", ln],
+        ),
+        (
+            "png",
+            chokepoint::cli::export,
+            vec!["--format", "png", c, "-o", sp],
+        ),
+        (
+            "png over evidence",
+            chokepoint::cli::export,
+            vec!["--format", "png", c, "-o", ev],
+        ),
+        ("report", chokepoint::cli::report, vec![c, "-o", sp]),
+        (
+            "import -o input",
+            chokepoint::cli::import,
+            vec!["csv", s(&csv), "--mapping", s(&map), "-o", s(&csv)],
+        ),
+        (
+            "import -o mapping",
+            chokepoint::cli::import,
+            vec!["csv", s(&csv), "--mapping", s(&map), "-o", s(&map)],
+        ),
+        (
+            "import --into X -o X",
+            chokepoint::cli::import,
+            vec!["csv", s(&csv), "--mapping", s(&map), "--into", c, "-o", ln],
+        ),
+        (
+            "guess-mapping over input",
+            chokepoint::cli::import,
+            vec!["csv", s(&csv), "--guess-mapping", s(&csv)],
+        ),
+        (
+            "import ftm",
+            chokepoint::cli::import,
+            vec!["ftm", c, "-o", sp],
+        ),
+        ("merge", chokepoint::cli::merge, vec![c, ln, "-o", sp]),
+        (
+            "bundle over case",
+            chokepoint::cli::bundle,
+            vec![c, "-o", ln],
+        ),
+        (
+            "bundle over evidence",
+            chokepoint::cli::bundle,
+            vec![c, "-o", ev],
+        ),
+        (
+            "bundle over passphrase",
+            chokepoint::cli::bundle,
+            vec![c, "-o", s(&pass), "--passphrase-file", s(&pass)],
+        ),
+        ("unbundle", chokepoint::cli::unbundle, vec![c, "-o", ln]),
+    ];
+    for (what, command, args) in cases {
+        let (code, out, err) = run(command, &args);
+        assert_eq!(code, 1, "{what}: exit code\n{out}\n{err}");
+        assert!(
+            err.contains("refused") || err.contains("overwrite"),
+            "{what}: {err}"
+        );
+        assert_eq!(std::fs::read(&case_path).expect("read"), original, "{what}");
+        assert_eq!(
+            std::fs::read(&evidence).expect("read"),
+            evidence_bytes,
+            "{what}"
+        );
+    }
+    // The CSV export writes three files from a prefix: one of them may not be the case.
+    let prefixed = d.join("x_entities.csv");
+    std::fs::copy(&case_path, &prefixed).expect("copy");
+    let (code, _, err) = run(
+        chokepoint::cli::export,
+        &["--format", "csv", s(&prefixed), "-o", s(&d.join("x"))],
+    );
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(std::fs::read(&prefixed).expect("read"), original);
+    assert!(!d.join("x_links.csv").exists(), "nothing written");
+    // And a different output still works.
+    let (code, _, err) = run(
+        chokepoint::cli::export,
+        &["--format", "graphml", c, "-o", s(&d.join("v.graphml"))],
+    );
+    assert_eq!(code, 0, "{err}");
+}
+
 // ---- 5, 7, 11. CSV: unbalanced quotes, CR-only lines, streaming -------------------------
 
 /// Six rows read as "1 records read", the shipper's name holding the other rows. Now the

@@ -64,6 +64,11 @@ pub fn export_picture(args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             return Some(1);
         }
     };
+    let inputs = super::case_inputs(&case_path, &case);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if let Some(code) = super::refuse_overwrite("export", &output, &inputs, err) {
+        return Some(code);
+    }
     let chosen = match &view {
         Some(name) => {
             if let Some(v) = svg::find_view(&case, name) {
@@ -184,6 +189,11 @@ pub fn report(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
             return 1;
         }
     };
+    let inputs = super::case_inputs(&case_path, &case);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if let Some(code) = super::refuse_overwrite("report", &output, &inputs, err) {
+        return code;
+    }
     let html = crate::io::report::write(
         &case,
         &crate::io::report::ReportOptions {

@@ -92,6 +92,12 @@ pub fn bundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         let _ = writeln!(err, "chokepoint bundle: {message}");
         1
     };
+    let inputs: Vec<&Path> = std::iter::once(a.input.as_path())
+        .chain(a.passphrase_file.as_deref())
+        .collect();
+    if let Some(code) = super::refuse_overwrite("bundle", &a.output, &inputs, err) {
+        return code;
+    }
     let passphrase = match a.passphrase_file.as_deref().map(read_passphrase) {
         Some(Ok(p)) => Some(p),
         Some(Err(e)) => return fail(err, &e),
@@ -135,6 +141,12 @@ pub fn unbundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
         let _ = writeln!(err, "chokepoint unbundle: {message}");
         1
     };
+    let inputs: Vec<&Path> = std::iter::once(a.input.as_path())
+        .chain(a.passphrase_file.as_deref())
+        .collect();
+    if let Some(code) = super::refuse_overwrite("unbundle", &a.output, &inputs, err) {
+        return code;
+    }
     let passphrase = match a.passphrase_file.as_deref().map(read_passphrase) {
         Some(Ok(p)) => Some(p),
         Some(Err(e)) => return fail(err, &e),

@@ -69,6 +69,22 @@ pub fn import(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         let _ = writeln!(err, "chokepoint import: {message}");
         1
     };
+    let inputs: Vec<&Path> = [
+        Some(a.input.as_path()),
+        a.mapping.as_deref(),
+        a.into.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for output in [a.output.as_deref(), a.guess_mapping.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(code) = super::refuse_overwrite("import", output, &inputs, err) {
+            return code;
+        }
+    }
     let bytes = match import::read_import_file(&a.input) {
         Ok(b) => b,
         Err(e) => return fail(err, &e),
@@ -212,6 +228,11 @@ pub fn export_ftm(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> 
             return Some(1);
         }
     };
+    let inputs = super::case_inputs(case_path, &case);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if let Some(code) = super::refuse_overwrite("export", output, &inputs, err) {
+        return Some(code);
+    }
     let export = crate::io::export::ftm::write(&case);
     if let Err(e) =
         crate::io::write_atomic_via(&crate::io::RealDisk, output, export.text.as_bytes(), false)
@@ -266,6 +287,14 @@ pub fn merge(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         let _ = writeln!(err, "{MERGE_USAGE}");
         return 2;
     };
+    if let Some(code) = super::refuse_overwrite(
+        "merge",
+        &output,
+        &[mine_path.as_path(), theirs_path.as_path()],
+        err,
+    ) {
+        return code;
+    }
     let load = |p: &PathBuf| load_case(p);
     let (mine, theirs) = match (load(mine_path), load(theirs_path)) {
         (Ok(m), Ok(t)) => (m, t),

@@ -103,6 +103,8 @@ pub enum BundleError {
     CaseTooManyFiles { case: PathBuf, files: usize },
     #[error("the bundle would overwrite its own case file {}: choose another name", path.display())]
     WouldOverwriteCase { path: PathBuf },
+    #[error("the bundle would overwrite the evidence file {} it holds: choose another name", path.display())]
+    WouldOverwriteEvidence { path: PathBuf },
     #[error("the passphrase is empty: choose a passphrase, or bundle without encryption")]
     EmptyPassphrase,
     #[error("could not encode the case: {0}")]
@@ -375,7 +377,7 @@ pub fn write_bundle(
     if passphrase.is_some_and(str::is_empty) {
         return Err(BundleError::EmptyPassphrase);
     }
-    if same_file(case_path, out) {
+    if super::input::same_file(case_path, out) {
         return Err(BundleError::WouldOverwriteCase {
             path: out.to_owned(),
         });
@@ -386,6 +388,14 @@ pub fn write_bundle(
             case: case_path.to_owned(),
             problems,
         })?;
+    if let Some(f) = files
+        .iter()
+        .find(|f| super::input::same_file(&case_dir.join(&f.path), out))
+    {
+        return Err(BundleError::WouldOverwriteEvidence {
+            path: case_dir.join(&f.path),
+        });
+    }
     if files.len() + 2 > MAX_BUNDLE_ENTRIES {
         return Err(BundleError::CaseTooManyFiles {
             case: case_path.to_owned(),
@@ -619,13 +629,6 @@ impl<R: Read> Read for HashingReader<R> {
         self.hasher.update(&buf[..n]);
         self.size += n as u64;
         Ok(n)
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }
 
