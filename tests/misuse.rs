@@ -55,6 +55,116 @@ fn small_case(title: &str) -> Case {
     case
 }
 
+// ---- 1. Two saves at once ----------------------------------------------------------------
+
+const SAVER_ENV: &str = "CHOKEPOINT_MISUSE_SAVER";
+const ROUNDS: usize = 1_000;
+
+/// In a child: saves version A and version B of the case alternately, ROUNDS times.
+#[test]
+fn concurrent_saver_child() {
+    let Ok(dir) = std::env::var(SAVER_ENV) else {
+        return; // Only does work when started by the test below.
+    };
+    let dir = PathBuf::from(dir);
+    let a = std::fs::read(dir.join("a.txt")).expect("version a");
+    let b = std::fs::read(dir.join("b.txt")).expect("version b");
+    let target = dir.join("case.ron");
+    let mut failures = Vec::new();
+    for round in 0..ROUNDS {
+        let version = if round % 2 == 0 { &a } else { &b };
+        if let Err(e) = write_atomic(&target, version) {
+            failures.push(format!("round {round}: {e}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} saves failed, first {}",
+        failures.len(),
+        failures[0]
+    );
+}
+
+/// Two processes saving one case in a loop emptied it (654 times in 70 s) and its backup:
+/// every process staged its backup under the same name, and the copy fallback wrote through
+/// another process's link to the live case. Now two savers each save 1 000 times while this
+/// process watches: the case and its backup are always one complete version, every save
+/// succeeds, and nothing is left behind.
+#[test]
+fn two_processes_saving_at_once_never_leave_a_short_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = case_to_ron(&small_case("Version A")).expect("a");
+    let b = case_to_ron(&small_case("Version B, a little longer")).expect("b");
+    std::fs::write(dir.path().join("a.txt"), &a).expect("write a");
+    std::fs::write(dir.path().join("b.txt"), &b).expect("write b");
+    let target = dir.path().join("case.ron");
+    write_atomic(&target, a.as_bytes()).expect("first save");
+    let versions = [a.as_bytes(), b.as_bytes()];
+
+    let exe = std::env::current_exe().expect("test binary");
+    let spawn = || {
+        Command::new(&exe)
+            .args(["--exact", "concurrent_saver_child", "--test-threads=1"])
+            .env(SAVER_ENV, dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn saver")
+    };
+    let mut savers = [spawn(), spawn()];
+    let mut checks = 0usize;
+    let mut short = Vec::new();
+    // The first save makes the backup; from then on it must always be there.
+    let mut backup_made = false;
+    loop {
+        for path in [target.clone(), backup_path(&target)] {
+            let is_backup = path != target;
+            match std::fs::read(&path) {
+                Err(e) if is_backup && !backup_made && e.kind() == std::io::ErrorKind::NotFound => {
+                }
+                Ok(bytes) if versions.contains(&bytes.as_slice()) => backup_made |= is_backup,
+                Ok(bytes) => short.push(format!("{}: {} bytes", path.display(), bytes.len())),
+                Err(e) => short.push(format!("{}: {e}", path.display())),
+            }
+        }
+        checks += 1;
+        if savers
+            .iter_mut()
+            .all(|c| c.try_wait().expect("poll").is_some())
+        {
+            break;
+        }
+    }
+    let failed: Vec<String> = savers
+        .into_iter()
+        .map(|saver| saver.wait_with_output().expect("saver ends"))
+        .filter(|out| !out.status.success())
+        .map(|out| {
+            let text = String::from_utf8_lossy(&out.stdout);
+            text.lines()
+                .find(|l| l.contains("round"))
+                .unwrap_or("a save failed")
+                .to_owned()
+        })
+        .collect();
+    assert!(
+        short.is_empty() && failed.is_empty(),
+        "{} of {checks} checks saw a short or missing file: {:?}; failed savers: {failed:?}",
+        short.len(),
+        &short[..short.len().min(5)]
+    );
+    assert!(
+        checks > 10,
+        "the watcher ran while they saved ({checks} checks)"
+    );
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp"))
+        .collect();
+    assert!(names.is_empty(), "left behind: {names:?}");
+}
+
 // ---- 2. An output that is its own input ---------------------------------------------------
 
 /// `export --format graphml v.ron -o v.ron` exited 0 and left GraphML in v.ron; so did every
@@ -438,4 +548,177 @@ fn special_files_are_refused_without_hanging() {
         assert!(attached.is_err());
     }
     assert!(!d.join("out.ron").exists() && !d.join("unpacked").exists());
+}
+
+// ---- 8. Leftovers of killed processes ----------------------------------------------------
+
+fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().expect("spawn");
+    let pid = child.id();
+    child.wait().expect("wait");
+    pid
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).expect("meta").permissions().mode() & 0o777
+}
+
+/// A `kill -9` left `.OUT.cpbundle.PID.tmp` files and `.DIR.PID.0.unbundle.tmp/` folders
+/// that nothing removed, one holding the decrypted case of an encrypted bundle, mode 0644.
+/// The next save, bundle or unbundle now removes its dead predecessors' leftovers, and what
+/// an encrypted bundle unpacks is readable by its owner only.
+#[cfg(unix)]
+#[test]
+fn leftovers_of_killed_runs_are_removed_and_unpacking_is_owner_only() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    let case_path = d.join("case.ron");
+    save_case(&case_path, &small_case("Secret")).expect("save");
+    let pass = d.join("pass.txt");
+    std::fs::write(&pass, "correct horse\n").expect("passphrase");
+    let dead = dead_pid();
+    // What killed runs of an older version left.
+    let stale_bundle = d.join(format!(".out.cpbundle.{dead}.tmp"));
+    let stale_save = d.join(format!(".case.ron.{dead}.tmp"));
+    let stale_dir = d.join(format!(".unpacked.{dead}.0.unbundle.tmp"));
+    std::fs::write(&stale_bundle, "partial").expect("write");
+    std::fs::write(&stale_save, "partial").expect("write");
+    std::fs::create_dir(&stale_dir).expect("dir");
+    std::fs::write(stale_dir.join("case.ron"), "decrypted secrets").expect("write");
+    // One of a process that still runs (this one) is left alone.
+    let live = d.join(format!(".case.ron.{}.tmp", std::process::id()));
+    std::fs::write(&live, "in use").expect("write");
+
+    save_case(&case_path, &small_case("Secret, saved again")).expect("save");
+    assert!(
+        !stale_save.exists(),
+        "the save removed its dead predecessor's temporary"
+    );
+    assert!(live.exists(), "a live process's temporary stays");
+
+    let bundle = d.join("out.cpbundle");
+    let (code, _, err) = run(
+        chokepoint::cli::bundle,
+        &[
+            s(&case_path),
+            "-o",
+            s(&bundle),
+            "--passphrase-file",
+            s(&pass),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!stale_bundle.exists());
+
+    let unpacked = d.join("unpacked");
+    let (code, _, err) = run(
+        chokepoint::cli::unbundle,
+        &[
+            s(&bundle),
+            "-o",
+            s(&unpacked),
+            "--passphrase-file",
+            s(&pass),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!stale_dir.exists(), "the dead unbundle's folder is gone");
+    assert_eq!(mode(&unpacked), 0o700, "the unpacked folder is owner-only");
+    assert_eq!(
+        mode(&unpacked.join("case.ron")),
+        0o600,
+        "the decrypted case is owner-only"
+    );
+    let names: Vec<String> = std::fs::read_dir(d)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|n| Path::new(n).extension().is_some_and(|e| e == "tmp"))
+        .collect();
+    assert_eq!(names, [format!(".case.ron.{}.tmp", std::process::id())]);
+}
+
+/// A save keeps the case's permissions (it used to reset a 0600 case to 0644), and a new
+/// case gets what the user's umask gives.
+#[cfg(unix)]
+#[test]
+fn saving_keeps_the_case_files_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("case.ron");
+    save_case(&path, &small_case("A")).expect("save");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).expect("chmod");
+    save_case(&path, &small_case("B")).expect("save");
+    assert_eq!(mode(&path), 0o600);
+    assert_eq!(mode(&backup_path(&path)), 0o600);
+}
+
+// ---- 1. Two windows on one case -----------------------------------------------------------
+
+/// A second window on a case another window has open is told so and opens it read-only:
+/// Save refuses to write over it, Save as… writes elsewhere (and that file is then its own).
+#[test]
+fn a_second_window_opens_the_case_read_only() {
+    use chokepoint::ui::Startup;
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("case.ron");
+    save_case(&path, &small_case("Shared")).expect("save");
+    let original = std::fs::read(&path).expect("read");
+    let open = |path: &Path| {
+        let (case, stamp) = io::load_case_stamped(path).expect("loads");
+        common::realtime_harness_with(Startup {
+            path: Some(path.to_owned()),
+            stamp,
+            ..Startup::for_case(case)
+        })
+    };
+    let mut first = open(&path);
+    first.run();
+    assert!(!first.state().is_read_only());
+    let mut second = open(&path);
+    second.run();
+    assert!(second.state().is_read_only());
+    assert!(second.query_by_label("Opened read-only").is_some());
+    assert!(second.state().window_title().contains("(read-only)"));
+
+    // An edit, then Save: refused, the file unchanged.
+    let e = Entity::new("e-new", EntityKind::Person, "New Person");
+    assert!(
+        second
+            .state_mut()
+            .apply_edit("Add", chokepoint::edit::Edit::Insert(e.into()))
+    );
+    assert!(!second.state_mut().save());
+    assert_eq!(std::fs::read(&path).expect("read"), original);
+    second.run();
+    assert!(second.query_by_label("Read-only: not saved").is_some());
+    // A command-line save is refused too while a window has it open.
+    let err = save_case(&path, &small_case("Overwritten")).expect_err("open in a window");
+    assert!(
+        err.to_string()
+            .contains("open in another Chokepoint window"),
+        "{err}"
+    );
+
+    // Save as… elsewhere works, and that file is then this window's.
+    let other = dir.path().join("mine.ron");
+    assert!(second.state_mut().save_to(&other));
+    assert!(!second.state().is_read_only());
+    assert!(
+        load_case(&other)
+            .expect("loads")
+            .entities
+            .contains_key(&e_new())
+    );
+
+    // Once the first window closes, the case can be opened for writing again.
+    drop(first);
+    let third = open(&path);
+    assert!(!third.state().is_read_only());
+}
+
+fn e_new() -> chokepoint::model::EntityId {
+    chokepoint::model::EntityId::from("e-new")
 }

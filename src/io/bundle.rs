@@ -438,7 +438,16 @@ pub fn write_bundle(
             path: out.to_owned(),
             source: io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
         })?;
-    let tmp = TempPath::new(dir.join(format!(".{file_name}.{}.tmp", std::process::id())));
+    // Leftovers of bundles whose writer was killed go first; ours is new and owner-only.
+    super::temp::remove_stale(&dir, &file_name);
+    let (tmp_path, tmp_file) =
+        super::temp::create_file(&dir, &file_name).map_err(|source| BundleError::Io {
+            action: "write",
+            path: out.to_owned(),
+            source,
+        })?;
+    drop(tmp_file);
+    let tmp = TempPath::new(tmp_path);
     let contents = BundleContents {
         case_path,
         case_dir: &case_dir,
@@ -454,11 +463,13 @@ pub fn write_bundle(
     if unpacked > ratio_allowance(bundle_bytes) {
         bundle_bytes = write_bundle_file(&tmp.path, &contents, passphrase, false)?;
     }
-    fs::rename(&tmp.path, out).map_err(|e| BundleError::Io {
-        action: "write",
-        path: out.to_owned(),
-        source: e,
-    })?;
+    super::temp::finish_permissions(&tmp.path, out)
+        .and_then(|()| fs::rename(&tmp.path, out))
+        .map_err(|e| BundleError::Io {
+            action: "write",
+            path: out.to_owned(),
+            source: e,
+        })?;
     tmp.disarm();
     sync_dir(&dir);
     Ok(BundleSummary {
@@ -492,7 +503,12 @@ fn write_bundle_file(
         path: contents.out.to_owned(),
         source,
     };
-    let file = fs::File::create(tmp).map_err(write_error)?;
+    // The temporary is ours (created new and owner-only); a second attempt starts it again.
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(tmp)
+        .map_err(write_error)?;
     let sink = BufWriter::with_capacity(1 << 16, file);
     let sink = match passphrase {
         Some(passphrase) => {
@@ -1113,29 +1129,22 @@ impl Extraction<'_> {
     }
 
     /// Creates a fresh folder beside the destination to extract into (never one that was
-    /// already there, which is not ours to fill or remove).
+    /// already there, which is not ours to fill or remove), readable by its owner only: what
+    /// is unpacked (decrypted, for an encrypted bundle) is never readable by others, on the way
+    /// or after. Leftovers of unpacking that was killed are removed first.
     fn create_temp_dir(&self) -> Result<PathBuf, BundleError> {
         let parent = case_folder(self.dest_dir);
         let name = self
             .dest_dir
             .file_name()
             .map_or_else(|| "bundle".to_owned(), |n| n.to_string_lossy().into_owned());
-        let mut last_error = io::Error::from(io::ErrorKind::AlreadyExists);
-        for n in 0..100 {
-            let dir = parent.join(format!(".{name}.{}.{n}.unbundle.tmp", std::process::id()));
-            match fs::create_dir(&dir) {
-                Ok(()) => return Ok(dir),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = e,
-                Err(e) => {
-                    last_error = e;
-                    break;
-                }
+        super::temp::remove_stale(&parent, &name);
+        super::temp::create_dir(&parent, &name, super::temp::UNBUNDLE_SUFFIX).map_err(|source| {
+            BundleError::Io {
+                action: "write",
+                path: self.dest_dir.to_owned(),
+                source,
             }
-        }
-        Err(BundleError::Io {
-            action: "write",
-            path: self.dest_dir.to_owned(),
-            source: last_error,
         })
     }
 
@@ -1157,11 +1166,7 @@ impl Extraction<'_> {
         let declared = entry.size();
         let left = self.budget - *used;
         let mut limited = HashingReader::new(entry.take(left + 1));
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(target)
-            .map_err(write_error)?;
+        let file = super::temp::owner_only_new_file(target).map_err(write_error)?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
         let mut kept = keep_limit.map(|_| Vec::new());
         let mut buf = vec![0u8; 1 << 16];
