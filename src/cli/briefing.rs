@@ -23,6 +23,10 @@ pub fn export_picture(args: &[String], out: &mut dyn Write, err: &mut dyn Write)
     if !matches!(format, "svg" | "png") {
         return None;
     }
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let mut case_path: Option<PathBuf> = None;
     let mut output: Option<PathBuf> = None;
     let mut view: Option<String> = None;
@@ -156,6 +160,10 @@ pub fn png_from_svg(svg_text: &str) -> Result<Vec<u8>, String> {
 
 /// `chokepoint report CASE -o OUT.html`: the self-contained HTML case report.
 pub fn report(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let mut case_path: Option<PathBuf> = None;
     let mut output: Option<PathBuf> = None;
     let mut findings = true;

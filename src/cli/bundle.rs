@@ -84,6 +84,10 @@ fn kib(bytes: u64) -> String {
 /// read, an evidence file is missing or changed, or the bundle cannot be written, 2 for usage
 /// errors.
 pub fn bundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let Some(a) = parse_args(args) else {
         let _ = writeln!(err, "{BUNDLE_USAGE}");
         return 2;
@@ -133,6 +137,10 @@ pub fn bundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
 /// into the new folder DIR after checking it, and prints what it holds. Exit 0 on success, 1
 /// when the bundle is refused (nothing is left in DIR's place), 2 for usage errors.
 pub fn unbundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let Some(a) = parse_args(args) else {
         let _ = writeln!(err, "{UNBUNDLE_USAGE}");
         return 2;

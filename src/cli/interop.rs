@@ -61,6 +61,10 @@ fn parse_import_args(args: &[String]) -> Option<ImportArgs> {
 /// Prints the import summary. Exit 0 on success, 1 when a file cannot be read or written or
 /// the input is malformed, 2 for usage errors.
 pub fn import(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let Some(a) = parse_import_args(args) else {
         let _ = writeln!(err, "{IMPORT_USAGE}");
         return 2;
@@ -261,6 +265,10 @@ pub fn export_ftm(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> 
 /// Exit 0 on success (conflicts or not), 1 when a case cannot be read or written, 2 for
 /// usage errors.
 pub fn merge(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let mut files = Vec::new();
     let mut output = None;
     let mut prefer_theirs = false;
