@@ -397,9 +397,9 @@ pub const EXPORT_USAGE: &str =
 
 /// `chokepoint export --format graphml|gexf|csv CASE -o OUT`: writes the case for other tools.
 /// For `csv`, OUT is a prefix: `OUT_entities.csv`, `OUT_links.csv` and `OUT_shipments.csv` are
-/// written. Each file is written atomically (a temporary file renamed into place). Exit code 0
-/// on success, 1 when the case cannot be read or a file cannot be written, 2 for usage errors
-/// (an unknown format among them).
+/// written, all or none (each to a temporary file, renamed into place once all are written).
+/// Exit code 0 on success, 1 when the case cannot be read or a file cannot be written, 2 for
+/// usage errors (an unknown format among them).
 pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     use crate::io::export;
     let (out, err) = (&mut Terminal::text(out), &mut Terminal::text(err));
@@ -469,14 +469,17 @@ pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
             return code;
         }
     }
-    for (path, text) in &files {
-        // An export is derived data: no backup of a previous export is kept.
-        if let Err(e) =
-            crate::io::write_atomic_via(&crate::io::RealDisk, path, text.as_bytes(), false)
-        {
-            let _ = writeln!(err, "chokepoint export: {e}");
-            return 1;
-        }
+    // An export is derived data: no backup of a previous export is kept. The CSV files are
+    // written all or none: a full disk must not leave two new files beside an old third.
+    let staged: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_path(), t.as_bytes()))
+        .collect();
+    if let Err(e) = crate::io::write_files_atomic_via(&crate::io::RealDisk, &staged) {
+        let _ = writeln!(err, "chokepoint export: {e}");
+        return 1;
+    }
+    for (path, _) in &files {
         let _ = writeln!(
             out,
             "{}: {format} export of {}",

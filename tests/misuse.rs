@@ -746,6 +746,84 @@ fn hostile_text_in_a_case_never_reaches_the_terminal_raw() {
     assert_terminal_safe("export", &format!("{out}{err}"));
 }
 
+// ---- 11. Exports cut short, evidence sizes ----------------------------------------------
+
+/// A disk that fills up after `files_ok` whole files.
+struct FillsUp {
+    files_ok: std::cell::Cell<usize>,
+}
+
+impl io::Disk for FillsUp {
+    fn write_synced(&self, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+        let mut f = std::fs::File::create(path)?;
+        if self.files_ok.get() == 0 {
+            f.write_all(&bytes[..bytes.len() / 2])?;
+            return Err(std::io::ErrorKind::StorageFull.into());
+        }
+        self.files_ok.set(self.files_ok.get() - 1);
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+}
+
+/// The CSV export on a full disk left two of its three files (reported as written). Now it
+/// writes all or none: the old files stay as they were, and no temporary is left.
+#[test]
+fn a_multi_file_export_writes_all_or_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let paths: Vec<PathBuf> = ["x_entities.csv", "x_links.csv", "x_shipments.csv"]
+        .iter()
+        .map(|n| dir.path().join(n))
+        .collect();
+    for p in &paths {
+        std::fs::write(p, "old").expect("write");
+    }
+    let files: Vec<(&Path, &[u8])> = paths
+        .iter()
+        .map(|p| (p.as_path(), b"new".as_slice()))
+        .collect();
+    let disk = FillsUp {
+        files_ok: std::cell::Cell::new(2),
+    };
+    let err = io::write_files_atomic_via(&disk, &files).expect_err("the disk is full");
+    assert!(err.to_string().contains("full"), "{err}");
+    for p in &paths {
+        assert_eq!(std::fs::read(p).expect("read"), b"old", "{}", p.display());
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.path()).expect("list").count(),
+        3,
+        "no temporary left"
+    );
+    io::write_files_atomic_via(&io::RealDisk, &files).expect("a disk with room");
+    for p in &paths {
+        assert_eq!(std::fs::read(p).expect("read"), b"new");
+    }
+}
+
+/// A 20 GiB sparse evidence file whose size already differed was hashed in full (19.5 s).
+/// The size alone now says it changed; this 64 GiB one would take minutes to read.
+#[test]
+fn evidence_of_another_size_is_modified_without_reading_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("evidence")).expect("folder");
+    let path = dir.path().join("evidence/video.mp4");
+    let file = std::fs::File::create(&path).expect("create");
+    if file.set_len(64 << 30).is_err() {
+        eprintln!("skipped: the file system has no sparse files");
+        return;
+    }
+    drop(file);
+    let status = io::evidence::verify_file(dir.path(), "evidence/video.mp4", &"0".repeat(64), 5);
+    assert_eq!(
+        status,
+        io::evidence::Integrity::Modified {
+            sha256: None,
+            size_bytes: 64 << 30
+        }
+    );
+}
+
 // ---- 1. Two windows on one case -----------------------------------------------------------
 
 /// A second window on a case another window has open is told so and opens it read-only:

@@ -498,6 +498,52 @@ fn write_atomic_inner(
     })
 }
 
+/// Writes several derived files (an export) as one: each goes to a temporary file of its own
+/// first, and only when every one is written and synced are they renamed into place. A write
+/// that fails (a full disk) leaves none of them changed and no temporary behind. No backups.
+pub fn write_files_atomic_via(disk: &dyn Disk, files: &[(&Path, &[u8])]) -> Result<(), SaveError> {
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::with_capacity(files.len());
+    let cleanup = |staged: &[(PathBuf, &Path)]| {
+        for (tmp, _) in staged {
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    for (path, bytes) in files {
+        let dir = case_dir(path);
+        if !dir.is_dir() {
+            cleanup(&staged);
+            return Err(SaveError::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "the folder does not exist"),
+            ));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        super::temp::remove_stale(&dir, &name);
+        let tmp = super::temp::temp_path(&dir, &name, super::temp::FILE_SUFFIX);
+        let written = disk
+            .write_synced(&tmp, bytes)
+            .and_then(|()| super::temp::finish_permissions(&tmp, path));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            cleanup(&staged);
+            return Err(SaveError::io(path, e));
+        }
+        staged.push((tmp, path));
+    }
+    // Renames take no space, so once everything is written they do not fail for want of it.
+    for (i, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(tmp, path) {
+            cleanup(&staged[i..]);
+            return Err(SaveError::io(path, e));
+        }
+        sync_dir(&case_dir(path));
+    }
+    Ok(())
+}
+
 /// Creates `tmp` (a new name: never an existing file or a link), owner-only, and writes and
 /// syncs `bytes` into it.
 fn write_and_sync(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
