@@ -5,10 +5,49 @@
 use crate::io::{generate::generate_case, load_case, save_case};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use term::Terminal;
+
+/// Refuses to write `output` over one of the files the command reads (`inputs`: the case,
+/// its evidence, a mapping, ...), however either is spelled (see [`crate::io::input::same_file`]):
+/// `export v.ron -o v.ron` used to replace the case with its own export. Prints why and returns
+/// the exit code 1 when it refuses.
+pub(crate) fn refuse_overwrite(
+    command: &str,
+    output: &Path,
+    inputs: &[&Path],
+    err: &mut dyn Write,
+) -> Option<i32> {
+    let input = inputs
+        .iter()
+        .find(|i| crate::io::input::same_file(i, output))?;
+    let _ = writeln!(
+        err,
+        "chokepoint {command}: the output {} is the input {}: refused, it would be overwritten; \
+         write to another file",
+        output.display(),
+        input.display()
+    );
+    Some(1)
+}
+
+/// The files a command that loaded `case` from `case_path` must not write over: the case
+/// file and every evidence file it names.
+pub(crate) fn case_inputs(case_path: &Path, case: &crate::model::Case) -> Vec<PathBuf> {
+    let dir = crate::io::evidence::case_folder(case_path);
+    std::iter::once(case_path.to_owned())
+        .chain(
+            case.evidence
+                .values()
+                .filter_map(crate::model::Evidence::stored_file)
+                .map(|f| dir.join(f.path)),
+        )
+        .collect()
+}
 
 mod briefing;
 mod bundle;
 mod interop;
+pub mod term;
 pub use self::bundle::{bundle, unbundle};
 pub use briefing::{MAX_PNG_WIDTH, png_from_svg, report};
 pub use interop::{import, merge};
@@ -42,6 +81,7 @@ fn findings_line(case: &crate::model::Case) -> String {
 }
 
 pub fn check(args: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (&mut Terminal::text(out), &mut Terminal::text(err));
     let usage = "usage: chokepoint check [--strict] FILE...";
     let strict = args.iter().any(|a| a.as_os_str() == "--strict");
     let files: Vec<&PathBuf> = args
@@ -117,6 +157,7 @@ pub fn check(args: &[PathBuf], out: &mut dyn Write, err: &mut dyn Write) -> i32 
 
 /// `chokepoint generate --entities N --seed S -o FILE`.
 pub fn generate(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (&mut Terminal::text(out), &mut Terminal::text(err));
     let usage = "usage: chokepoint generate --entities N [--seed S] -o FILE";
     let mut entities: Option<usize> = None;
     let mut seed: u64 = 1;
@@ -175,6 +216,7 @@ pub fn generate(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
 /// case, a list or the rules file cannot be read, 2 for usage errors.
 pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     use crate::analysis::{ScreeningList, rules::RuleSet, screening};
+    let err = &mut Terminal::text(err);
     let usage = "usage: chokepoint findings FILE [--list CSV]... [--rules RULES.ron] [--threshold 0.88] [--json]";
     let mut file: Option<PathBuf> = None;
     let mut lists: Vec<PathBuf> = Vec::new();
@@ -253,6 +295,15 @@ pub fn findings(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
             }
         }
     }
+    // JSON keeps its form (its own escapes, no lines cut); text is made safe and bounded.
+    let (mut json_out, mut text_out);
+    let out: &mut dyn Write = if json {
+        json_out = Terminal::json(out);
+        &mut json_out
+    } else {
+        text_out = Terminal::text(out);
+        &mut text_out
+    };
     let today = crate::model::PartialDate::today();
     let (found, hits) =
         crate::analysis::findings_and_hits(&case, &rules, &loaded, threshold, &today);
@@ -373,11 +424,12 @@ pub const EXPORT_USAGE: &str =
 
 /// `chokepoint export --format graphml|gexf|csv CASE -o OUT`: writes the case for other tools.
 /// For `csv`, OUT is a prefix: `OUT_entities.csv`, `OUT_links.csv` and `OUT_shipments.csv` are
-/// written. Each file is written atomically (a temporary file renamed into place). Exit code 0
-/// on success, 1 when the case cannot be read or a file cannot be written, 2 for usage errors
-/// (an unknown format among them).
+/// written, all or none (each to a temporary file, renamed into place once all are written).
+/// Exit code 0 on success, 1 when the case cannot be read or a file cannot be written, 2 for
+/// usage errors (an unknown format among them).
 pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     use crate::io::export;
+    let (out, err) = (&mut Terminal::text(out), &mut Terminal::text(err));
     if let Some(code) = briefing::export_picture(args, out, err) {
         return code;
     }
@@ -437,14 +489,24 @@ pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
             ]
         }
     };
-    for (path, text) in &files {
-        // An export is derived data: no backup of a previous export is kept.
-        if let Err(e) =
-            crate::io::write_atomic_via(&crate::io::RealDisk, path, text.as_bytes(), false)
-        {
-            let _ = writeln!(err, "chokepoint export: {e}");
-            return 1;
+    let inputs = case_inputs(&case_path, &case);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    for (path, _) in &files {
+        if let Some(code) = refuse_overwrite("export", path, &inputs, err) {
+            return code;
         }
+    }
+    // An export is derived data: no backup of a previous export is kept. The CSV files are
+    // written all or none: a full disk must not leave two new files beside an old third.
+    let staged: Vec<(&Path, &[u8])> = files
+        .iter()
+        .map(|(p, t)| (p.as_path(), t.as_bytes()))
+        .collect();
+    if let Err(e) = crate::io::write_files_atomic_via(&crate::io::RealDisk, &staged) {
+        let _ = writeln!(err, "chokepoint export: {e}");
+        return 1;
+    }
+    for (path, _) in &files {
         let _ = writeln!(
             out,
             "{}: {format} export of {}",

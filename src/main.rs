@@ -132,7 +132,10 @@ fn run_gui(args: &[String]) -> i32 {
                 }
             },
             other if other.starts_with('-') => {
-                return usage_error(&format!("unknown option {other}"));
+                return usage_error(&format!(
+                    "unknown option {}",
+                    chokepoint::cli::term::escape(other, 200)
+                ));
             }
             other => file = Some(PathBuf::from(other)),
         }
@@ -177,7 +180,13 @@ fn run_gui(args: &[String]) -> i32 {
                 startup.stamp = stamp;
             }
             Err(e) => {
-                eprintln!("{e}");
+                eprintln!(
+                    "{}",
+                    chokepoint::cli::term::escape(
+                        &e.to_string(),
+                        chokepoint::cli::term::MAX_LINE_CHARS
+                    )
+                );
                 startup.error = Some(format!("Could not open {e}"));
             }
         },

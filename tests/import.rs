@@ -350,7 +350,7 @@ fn csv_trade_rows_become_shipments_with_resolved_parties() {
     let table = CsvTable::read(&trade_csv(), None).expect("reads");
     assert_eq!(table.delimiter, ';');
     assert_eq!(table.encoding.label(), "Windows-1252");
-    assert!(table.rows[1][2].starts_with("Société"));
+    assert!(table.rows().nth(1).expect("row 2")[2].starts_with("Société"));
     let mut mapping = CsvMapping::guess(&table.headers, RowKind::Shipments);
     assert_eq!(mapping.columns.get("Shipper"), Some(&Field::Shipper));
     assert_eq!(mapping.columns.get("B/L No"), Some(&Field::BillOfLading));
@@ -780,7 +780,7 @@ fn a_messy_utf16_csv_imports_by_its_saved_mapping_and_reports_the_rows_it_skips(
     .expect("the saved mapping reads");
     let table = CsvTable::read(&bytes, mapping.delimiter).expect("reads");
     assert_eq!(table.encoding.label(), "UTF-16 LE");
-    assert_eq!(table.rows.len(), 5);
+    assert_eq!(table.row_count(), 5);
     let mut case = empty();
     let (edit, summary) = csv::import(&table, &mapping, &case, &Progress::new()).expect("imports");
     case.apply(edit).expect("applies");

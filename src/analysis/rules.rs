@@ -21,6 +21,9 @@ pub const BUILTIN_RULES_RON: &str = include_str!("../../assets/rules.ron");
 /// The country groups that ship with Chokepoint.
 pub const COUNTRY_GROUPS_RON: &str = include_str!("../../assets/country_groups.ron");
 
+/// Largest rules file read (4 MiB; the built-in rules are a few kilobytes).
+pub const MAX_RULES_FILE_BYTES: u64 = 4 << 20;
+
 /// How serious a finding is.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
@@ -365,9 +368,10 @@ impl RuleSet {
     /// Reads a user's rules file and adds it to the set.
     pub fn extend_from_file(&mut self, path: &std::path::Path) -> Result<(), RulesError> {
         let origin = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| RulesError {
+        let text = crate::io::input::read_bounded_text(path, MAX_RULES_FILE_BYTES, "rules files")
+            .map_err(|e| RulesError {
             origin: origin.clone(),
-            message: crate::io::describe_io_error(&e),
+            message: e.reason(),
         })?;
         self.extend_from_ron(&text, &origin)
     }

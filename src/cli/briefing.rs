@@ -23,6 +23,10 @@ pub fn export_picture(args: &[String], out: &mut dyn Write, err: &mut dyn Write)
     if !matches!(format, "svg" | "png") {
         return None;
     }
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let mut case_path: Option<PathBuf> = None;
     let mut output: Option<PathBuf> = None;
     let mut view: Option<String> = None;
@@ -64,6 +68,11 @@ pub fn export_picture(args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             return Some(1);
         }
     };
+    let inputs = super::case_inputs(&case_path, &case);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if let Some(code) = super::refuse_overwrite("export", &output, &inputs, err) {
+        return Some(code);
+    }
     let chosen = match &view {
         Some(name) => {
             if let Some(v) = svg::find_view(&case, name) {
@@ -151,6 +160,10 @@ pub fn png_from_svg(svg_text: &str) -> Result<Vec<u8>, String> {
 
 /// `chokepoint report CASE -o OUT.html`: the self-contained HTML case report.
 pub fn report(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let mut case_path: Option<PathBuf> = None;
     let mut output: Option<PathBuf> = None;
     let mut findings = true;
@@ -184,6 +197,11 @@ pub fn report(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
             return 1;
         }
     };
+    let inputs = super::case_inputs(&case_path, &case);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if let Some(code) = super::refuse_overwrite("report", &output, &inputs, err) {
+        return code;
+    }
     let html = crate::io::report::write(
         &case,
         &crate::io::report::ReportOptions {

@@ -5,7 +5,7 @@
 //! shell history): it is the first line of a file named with `--passphrase-file`.
 
 use crate::io::bundle::{BundleError, open_bundle, write_bundle};
-use crate::io::{describe_io_error, load_case};
+use crate::io::load_case;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -53,12 +53,11 @@ fn parse_args(args: &[String]) -> Option<Args> {
 
 /// The passphrase: the first line of `path` (without its line ending).
 fn read_passphrase(path: &Path) -> Result<String, String> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| format!("{}: {}", path.display(), describe_io_error(&e)))?;
+    let file = crate::io::input::open_regular(path).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     file.take(MAX_PASSPHRASE_FILE_BYTES)
         .read_to_end(&mut bytes)
-        .map_err(|e| format!("{}: {}", path.display(), describe_io_error(&e)))?;
+        .map_err(|e| format!("{}: {}", path.display(), crate::io::describe_io_error(&e)))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|_| format!("{}: the passphrase file is not UTF-8 text", path.display()))?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -85,6 +84,10 @@ fn kib(bytes: u64) -> String {
 /// read, an evidence file is missing or changed, or the bundle cannot be written, 2 for usage
 /// errors.
 pub fn bundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let Some(a) = parse_args(args) else {
         let _ = writeln!(err, "{BUNDLE_USAGE}");
         return 2;
@@ -93,6 +96,12 @@ pub fn bundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         let _ = writeln!(err, "chokepoint bundle: {message}");
         1
     };
+    let inputs: Vec<&Path> = std::iter::once(a.input.as_path())
+        .chain(a.passphrase_file.as_deref())
+        .collect();
+    if let Some(code) = super::refuse_overwrite("bundle", &a.output, &inputs, err) {
+        return code;
+    }
     let passphrase = match a.passphrase_file.as_deref().map(read_passphrase) {
         Some(Ok(p)) => Some(p),
         Some(Err(e)) => return fail(err, &e),
@@ -128,6 +137,10 @@ pub fn bundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
 /// into the new folder DIR after checking it, and prints what it holds. Exit 0 on success, 1
 /// when the bundle is refused (nothing is left in DIR's place), 2 for usage errors.
 pub fn unbundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let Some(a) = parse_args(args) else {
         let _ = writeln!(err, "{UNBUNDLE_USAGE}");
         return 2;
@@ -136,6 +149,12 @@ pub fn unbundle(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i3
         let _ = writeln!(err, "chokepoint unbundle: {message}");
         1
     };
+    let inputs: Vec<&Path> = std::iter::once(a.input.as_path())
+        .chain(a.passphrase_file.as_deref())
+        .collect();
+    if let Some(code) = super::refuse_overwrite("unbundle", &a.output, &inputs, err) {
+        return code;
+    }
     let passphrase = match a.passphrase_file.as_deref().map(read_passphrase) {
         Some(Ok(p)) => Some(p),
         Some(Err(e)) => return fail(err, &e),

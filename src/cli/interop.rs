@@ -61,6 +61,10 @@ fn parse_import_args(args: &[String]) -> Option<ImportArgs> {
 /// Prints the import summary. Exit 0 on success, 1 when a file cannot be read or written or
 /// the input is malformed, 2 for usage errors.
 pub fn import(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let Some(a) = parse_import_args(args) else {
         let _ = writeln!(err, "{IMPORT_USAGE}");
         return 2;
@@ -69,6 +73,22 @@ pub fn import(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         let _ = writeln!(err, "chokepoint import: {message}");
         1
     };
+    let inputs: Vec<&Path> = [
+        Some(a.input.as_path()),
+        a.mapping.as_deref(),
+        a.into.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    for output in [a.output.as_deref(), a.guess_mapping.as_deref()]
+        .into_iter()
+        .flatten()
+    {
+        if let Some(code) = super::refuse_overwrite("import", output, &inputs, err) {
+            return code;
+        }
+    }
     let bytes = match import::read_import_file(&a.input) {
         Ok(b) => b,
         Err(e) => return fail(err, &e),
@@ -126,14 +146,14 @@ pub fn import(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
                 );
                 return 2;
             };
-            let mapping = match std::fs::read_to_string(mapping_path)
-                .map_err(|e| ImportError::Io(format!("{}: {e}", mapping_path.display())))
-                .and_then(|t| CsvMapping::from_ron(&t))
-            {
+            let mapping = match CsvMapping::from_file(mapping_path) {
                 Ok(m) => m,
                 Err(e) => return fail(err, &e),
             };
-            CsvTable::read(&bytes, mapping.delimiter).and_then(|table| {
+            let table = CsvTable::read(&bytes, mapping.delimiter);
+            // The table holds the text; the file's bytes are not needed any more.
+            drop(bytes);
+            table.and_then(|table| {
                 import::csv::import(&table, &mapping, &case, &crate::layout::Progress::new())
             })
         }
@@ -212,6 +232,11 @@ pub fn export_ftm(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> 
             return Some(1);
         }
     };
+    let inputs = super::case_inputs(case_path, &case);
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if let Some(code) = super::refuse_overwrite("export", output, &inputs, err) {
+        return Some(code);
+    }
     let export = crate::io::export::ftm::write(&case);
     if let Err(e) =
         crate::io::write_atomic_via(&crate::io::RealDisk, output, export.text.as_bytes(), false)
@@ -240,6 +265,10 @@ pub fn export_ftm(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> 
 /// Exit 0 on success (conflicts or not), 1 when a case cannot be read or written, 2 for
 /// usage errors.
 pub fn merge(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
     let mut files = Vec::new();
     let mut output = None;
     let mut prefer_theirs = false;
@@ -266,6 +295,14 @@ pub fn merge(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
         let _ = writeln!(err, "{MERGE_USAGE}");
         return 2;
     };
+    if let Some(code) = super::refuse_overwrite(
+        "merge",
+        &output,
+        &[mine_path.as_path(), theirs_path.as_path()],
+        err,
+    ) {
+        return code;
+    }
     let load = |p: &PathBuf| load_case(p);
     let (mine, theirs) = match (load(mine_path), load(theirs_path)) {
         (Ok(m), Ok(t)) => (m, t),

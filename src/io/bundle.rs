@@ -103,6 +103,8 @@ pub enum BundleError {
     CaseTooManyFiles { case: PathBuf, files: usize },
     #[error("the bundle would overwrite its own case file {}: choose another name", path.display())]
     WouldOverwriteCase { path: PathBuf },
+    #[error("the bundle would overwrite the evidence file {} it holds: choose another name", path.display())]
+    WouldOverwriteEvidence { path: PathBuf },
     #[error("the passphrase is empty: choose a passphrase, or bundle without encryption")]
     EmptyPassphrase,
     #[error("could not encode the case: {0}")]
@@ -375,7 +377,7 @@ pub fn write_bundle(
     if passphrase.is_some_and(str::is_empty) {
         return Err(BundleError::EmptyPassphrase);
     }
-    if same_file(case_path, out) {
+    if super::input::same_file(case_path, out) {
         return Err(BundleError::WouldOverwriteCase {
             path: out.to_owned(),
         });
@@ -386,6 +388,14 @@ pub fn write_bundle(
             case: case_path.to_owned(),
             problems,
         })?;
+    if let Some(f) = files
+        .iter()
+        .find(|f| super::input::same_file(&case_dir.join(&f.path), out))
+    {
+        return Err(BundleError::WouldOverwriteEvidence {
+            path: case_dir.join(&f.path),
+        });
+    }
     if files.len() + 2 > MAX_BUNDLE_ENTRIES {
         return Err(BundleError::CaseTooManyFiles {
             case: case_path.to_owned(),
@@ -428,7 +438,16 @@ pub fn write_bundle(
             path: out.to_owned(),
             source: io::Error::new(io::ErrorKind::InvalidInput, "not a file name"),
         })?;
-    let tmp = TempPath::new(dir.join(format!(".{file_name}.{}.tmp", std::process::id())));
+    // Leftovers of bundles whose writer was killed go first; ours is new and owner-only.
+    super::temp::remove_stale(&dir, &file_name);
+    let (tmp_path, tmp_file) =
+        super::temp::create_file(&dir, &file_name).map_err(|source| BundleError::Io {
+            action: "write",
+            path: out.to_owned(),
+            source,
+        })?;
+    drop(tmp_file);
+    let tmp = TempPath::new(tmp_path);
     let contents = BundleContents {
         case_path,
         case_dir: &case_dir,
@@ -444,11 +463,13 @@ pub fn write_bundle(
     if unpacked > ratio_allowance(bundle_bytes) {
         bundle_bytes = write_bundle_file(&tmp.path, &contents, passphrase, false)?;
     }
-    fs::rename(&tmp.path, out).map_err(|e| BundleError::Io {
-        action: "write",
-        path: out.to_owned(),
-        source: e,
-    })?;
+    super::temp::finish_permissions(&tmp.path, out)
+        .and_then(|()| fs::rename(&tmp.path, out))
+        .map_err(|e| BundleError::Io {
+            action: "write",
+            path: out.to_owned(),
+            source: e,
+        })?;
     tmp.disarm();
     sync_dir(&dir);
     Ok(BundleSummary {
@@ -482,7 +503,12 @@ fn write_bundle_file(
         path: contents.out.to_owned(),
         source,
     };
-    let file = fs::File::create(tmp).map_err(write_error)?;
+    // The temporary is ours (created new and owner-only); a second attempt starts it again.
+    let file = fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(tmp)
+        .map_err(write_error)?;
     let sink = BufWriter::with_capacity(1 << 16, file);
     let sink = match passphrase {
         Some(passphrase) => {
@@ -551,7 +577,7 @@ fn write_zip<W: Write>(
             path: source.clone(),
             source: e,
         };
-        let input = fs::File::open(&source).map_err(read_error)?;
+        let input = super::input::open_regular(&source).map_err(|e| read_error(e.into_io()))?;
         zip.start_file(f.path.as_str(), options)
             .map_err(zip_error)?;
         // Hash what actually goes into the bundle: the file may change after it was verified.
@@ -619,13 +645,6 @@ impl<R: Read> Read for HashingReader<R> {
         self.hasher.update(&buf[..n]);
         self.size += n as u64;
         Ok(n)
-    }
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
     }
 }
 
@@ -700,11 +719,9 @@ pub fn open_bundle(
         path: bundle.to_owned(),
         source,
     };
-    let file = fs::File::open(bundle).map_err(read_error)?;
+    // A regular file only: a named pipe would hang the reader, a device never end.
+    let file = super::input::open_regular(bundle).map_err(|e| read_error(e.into_io()))?;
     let meta = file.metadata().map_err(read_error)?;
-    if meta.is_dir() {
-        return Err(read_error(io::Error::from(io::ErrorKind::IsADirectory)));
-    }
     let bundle_bytes = meta.len();
     let mut input = BufReader::with_capacity(1 << 16, file);
     let mut head = Vec::with_capacity(64);
@@ -1112,29 +1129,22 @@ impl Extraction<'_> {
     }
 
     /// Creates a fresh folder beside the destination to extract into (never one that was
-    /// already there, which is not ours to fill or remove).
+    /// already there, which is not ours to fill or remove), readable by its owner only: what
+    /// is unpacked (decrypted, for an encrypted bundle) is never readable by others, on the way
+    /// or after. Leftovers of unpacking that was killed are removed first.
     fn create_temp_dir(&self) -> Result<PathBuf, BundleError> {
         let parent = case_folder(self.dest_dir);
         let name = self
             .dest_dir
             .file_name()
             .map_or_else(|| "bundle".to_owned(), |n| n.to_string_lossy().into_owned());
-        let mut last_error = io::Error::from(io::ErrorKind::AlreadyExists);
-        for n in 0..100 {
-            let dir = parent.join(format!(".{name}.{}.{n}.unbundle.tmp", std::process::id()));
-            match fs::create_dir(&dir) {
-                Ok(()) => return Ok(dir),
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => last_error = e,
-                Err(e) => {
-                    last_error = e;
-                    break;
-                }
+        super::temp::remove_stale(&parent, &name);
+        super::temp::create_dir(&parent, &name, super::temp::UNBUNDLE_SUFFIX).map_err(|source| {
+            BundleError::Io {
+                action: "write",
+                path: self.dest_dir.to_owned(),
+                source,
             }
-        }
-        Err(BundleError::Io {
-            action: "write",
-            path: self.dest_dir.to_owned(),
-            source: last_error,
         })
     }
 
@@ -1156,11 +1166,7 @@ impl Extraction<'_> {
         let declared = entry.size();
         let left = self.budget - *used;
         let mut limited = HashingReader::new(entry.take(left + 1));
-        let file = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(target)
-            .map_err(write_error)?;
+        let file = super::temp::owner_only_new_file(target).map_err(write_error)?;
         let mut out = BufWriter::with_capacity(1 << 16, file);
         let mut kept = keep_limit.map(|_| Vec::new());
         let mut buf = vec![0u8; 1 << 16];

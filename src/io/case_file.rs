@@ -73,6 +73,11 @@ pub enum SaveError {
     },
     #[error("could not encode the case: {0}")]
     Encode(String),
+    #[error(
+        "{} is open in another Chokepoint window ({owner}): not written. Close it there first, or save under another name",
+        path.display()
+    )]
+    InUse { path: PathBuf, owner: String },
 }
 
 impl SaveError {
@@ -95,7 +100,8 @@ pub fn load_case(path: &Path) -> Result<Case, LoadError> {
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, ParseError> {
-    let file = fs::File::open(path).map_err(|e| ParseError::whole(describe_io_error(&e)))?;
+    // Only a regular file: a named pipe would hang the load, a device never end.
+    let file = super::input::open_regular(path).map_err(|e| ParseError::whole(e.reason()))?;
     let len = file.metadata().map_or(0, |m| m.len());
     if len > MAX_CASE_FILE_BYTES {
         return Err(too_large(len));
@@ -322,7 +328,7 @@ impl FileStamp {
     /// The stamp of the file at `path` now, or `None` if it cannot be read.
     pub fn read(path: &Path) -> Option<Self> {
         let meta = fs::metadata(path).ok()?;
-        let bytes = fs::read(path).ok()?;
+        let bytes = read_limited(path).ok()?;
         Some(Self::of_bytes(&bytes, &meta))
     }
 
@@ -419,13 +425,35 @@ pub fn save_case_via(disk: &dyn Disk, path: &Path, case: &Case) -> Result<(), Sa
 }
 
 /// Writes `bytes` to `path` atomically through `disk`, keeping the previous version as
-/// `path.bak` when `backup` is set.
+/// `path.bak` when `backup` is set. A save with a backup (a case) takes the case's lock while
+/// it writes (see [`super::lock`]): it waits for another save of the same case, and is refused
+/// when another window has the case open.
 pub fn write_atomic_via(
     disk: &dyn Disk,
     path: &Path,
     bytes: &[u8],
     backup: bool,
 ) -> Result<(), SaveError> {
+    write_atomic_inner(disk, path, bytes, backup, None)
+}
+
+/// Saves the case of a window that holds its lock (see [`super::lock::CaseLock`]).
+pub fn write_atomic_locked(
+    path: &Path,
+    bytes: &[u8],
+    lock: &super::lock::CaseLock,
+) -> Result<(), SaveError> {
+    write_atomic_inner(&RealDisk, path, bytes, true, Some(lock))
+}
+
+fn write_atomic_inner(
+    disk: &dyn Disk,
+    path: &Path,
+    bytes: &[u8],
+    backup: bool,
+    held: Option<&super::lock::CaseLock>,
+) -> Result<(), SaveError> {
+    use super::lock::{CaseLock, LockError, SAVE_WAIT};
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
@@ -446,8 +474,28 @@ pub fn write_atomic_via(
         })?
         .to_string_lossy()
         .into_owned();
-    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let _lock = match held {
+        Some(lock) if lock.covers(path) => None,
+        _ if backup => match CaseLock::for_save(path, SAVE_WAIT) {
+            Ok(lock) => Some(lock),
+            Err(LockError::Held { owner }) => {
+                return Err(SaveError::InUse {
+                    path: path.to_owned(),
+                    owner,
+                });
+            }
+            // No lock to be had here (a read-only folder, a file system without locks): the
+            // write itself says what is wrong, or goes ahead with unique temporary names.
+            Err(LockError::Unavailable(_)) => None,
+        },
+        _ => None,
+    };
+    // Leftovers of saves that were killed (their process is gone) go first.
+    super::temp::remove_stale(&dir, &file_name);
+    super::temp::remove_stale(&dir, &format!("{file_name}{BACKUP_SUFFIX}"));
+    let tmp = super::temp::temp_path(&dir, &file_name, super::temp::FILE_SUFFIX);
     let result = disk.write_synced(&tmp, bytes).and_then(|()| {
+        super::temp::finish_permissions(&tmp, path)?;
         if backup && path.exists() {
             keep_backup(path)?;
         }
@@ -461,26 +509,96 @@ pub fn write_atomic_via(
     })
 }
 
+/// Writes several derived files (an export) as one: each goes to a temporary file of its own
+/// first, and only when every one is written and synced are they renamed into place. A write
+/// that fails (a full disk) leaves none of them changed and no temporary behind. No backups.
+pub fn write_files_atomic_via(disk: &dyn Disk, files: &[(&Path, &[u8])]) -> Result<(), SaveError> {
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::with_capacity(files.len());
+    let cleanup = |staged: &[(PathBuf, &Path)]| {
+        for (tmp, _) in staged {
+            let _ = fs::remove_file(tmp);
+        }
+    };
+    for (path, bytes) in files {
+        let dir = case_dir(path);
+        if !dir.is_dir() {
+            cleanup(&staged);
+            return Err(SaveError::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, "the folder does not exist"),
+            ));
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        super::temp::remove_stale(&dir, &name);
+        let tmp = super::temp::temp_path(&dir, &name, super::temp::FILE_SUFFIX);
+        let written = disk
+            .write_synced(&tmp, bytes)
+            .and_then(|()| super::temp::finish_permissions(&tmp, path));
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            cleanup(&staged);
+            return Err(SaveError::io(path, e));
+        }
+        staged.push((tmp, path));
+    }
+    // Renames take no space, so once everything is written they do not fail for want of it.
+    for (i, (tmp, path)) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(tmp, path) {
+            cleanup(&staged[i..]);
+            return Err(SaveError::io(path, e));
+        }
+        sync_dir(&case_dir(path));
+    }
+    Ok(())
+}
+
+/// Creates `tmp` (a new name: never an existing file or a link), owner-only, and writes and
+/// syncs `bytes` into it.
 fn write_and_sync(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = fs::File::create(tmp)?;
+    let mut file = super::temp::owner_only_new_file(tmp)?;
     file.write_all(bytes)?;
     file.flush()?;
     file.sync_all()
 }
 
 /// Replaces the backup with the current file. A hard link is instant and atomic; where links
-/// are not supported we copy through a temporary file so the backup is never half-written.
+/// are not supported the file is copied into a new temporary of this save's own (never one
+/// another save could have linked to the case) so the backup is never half-written and the
+/// case is never written through a link.
 fn keep_backup(path: &Path) -> std::io::Result<()> {
     let backup = backup_path(path);
-    let staged = backup.with_extension("bak.tmp");
-    let _ = fs::remove_file(&staged);
+    let dir = case_dir(path);
+    let base = backup
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let staged = super::temp::temp_path(&dir, &base, super::temp::FILE_SUFFIX);
     fs::hard_link(path, &staged)
-        .or_else(|_| fs::copy(path, &staged).map(drop))
+        .or_else(|_| copy_into_new(path, &staged))
         .and_then(|()| fs::rename(&staged, &backup))
         .inspect_err(|_| {
             // Never leave a stray staged copy beside the case after a failed save.
             let _ = fs::remove_file(&staged);
         })
+}
+
+fn case_dir(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Copies `from` into the new file `to` (which must not exist), keeping `from`'s permissions.
+fn copy_into_new(from: &Path, to: &Path) -> std::io::Result<()> {
+    let mut input = super::input::open_regular(from).map_err(super::input::InputError::into_io)?;
+    let mut output = super::temp::owner_only_new_file(to)?;
+    std::io::copy(&mut input, &mut output)?;
+    output.sync_all()?;
+    super::temp::finish_permissions(to, from)
 }
 
 #[cfg(unix)]

@@ -110,7 +110,7 @@ fn hex(digest: &[u8]) -> String {
 
 /// SHA-256 and size of a file, read in blocks so large videos do not fill memory.
 pub fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-    let mut file = std::fs::File::open(path)?;
+    let mut file = super::input::open_regular(path).map_err(super::input::InputError::into_io)?;
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut size = 0u64;
@@ -133,7 +133,11 @@ pub enum Integrity {
     /// No file at the recorded path.
     Missing,
     /// The file is there but its content changed since it was attached.
-    Modified { sha256: String, size_bytes: u64 },
+    /// `sha256` is `None` when the size alone showed the change (the file was not read).
+    Modified {
+        sha256: Option<String>,
+        size_bytes: u64,
+    },
     /// The recorded path could lead outside the case folder; it was not read.
     UnsafePath(String),
     /// The file is there but could not be read.
@@ -161,8 +165,18 @@ impl Integrity {
         match self {
             Integrity::Ok => "the file matches its recorded SHA-256".to_owned(),
             Integrity::Missing => "the file is missing from the case folder".to_owned(),
-            Integrity::Modified { sha256, size_bytes } => format!(
+            Integrity::Modified {
+                sha256: Some(sha256),
+                size_bytes,
+            } => format!(
                 "the file changed since it was attached (now {size_bytes} bytes, SHA-256 {sha256})"
+            ),
+            Integrity::Modified {
+                sha256: None,
+                size_bytes,
+            } => format!(
+                "the file changed since it was attached: it is now {size_bytes} bytes, not the \
+                 size recorded (so it was not read to hash it)"
             ),
             Integrity::UnsafePath(m) => m.clone(),
             Integrity::Unreadable(m) => format!("the file cannot be read: {m}"),
@@ -190,6 +204,13 @@ pub fn verify_file(case_dir: &Path, path: &str, sha256: &str, size_bytes: u64) -
         Ok(m) if !m.is_file() => {
             return Integrity::Unreadable("it is not a regular file".to_owned());
         }
+        // A different size is a different file: no need to read (a 20 GiB video took 20 s).
+        Ok(m) if m.len() != size_bytes => {
+            return Integrity::Modified {
+                sha256: None,
+                size_bytes: m.len(),
+            };
+        }
         Ok(_) => {}
     }
     match hash_file(&full) {
@@ -197,7 +218,7 @@ pub fn verify_file(case_dir: &Path, path: &str, sha256: &str, size_bytes: u64) -
             Integrity::Ok
         }
         Ok((actual, size)) => Integrity::Modified {
-            sha256: actual,
+            sha256: Some(actual),
             size_bytes: size,
         },
         Err(e) => Integrity::Unreadable(e.to_string()),
@@ -350,7 +371,11 @@ pub fn attach_file(
     std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
     resolve_evidence_path(case_dir, EVIDENCE_DIR)?;
 
-    let mut input = std::fs::File::open(source).map_err(|e| io_error(source, &e))?;
+    // Checked again on the opened file: a pipe swapped in after the check cannot hang us.
+    let mut input = super::input::open_regular(source).map_err(|e| match e {
+        super::input::InputError::NotRegular { .. } => AttachError::NotAFile(source.to_owned()),
+        other => io_error(source, &other.into_io()),
+    })?;
     let base = safe_file_name(&original_name);
     let (relative, stored, mut output) = (1..=10_000)
         .find_map(|n| {

@@ -10,32 +10,162 @@ use crate::model::{
 };
 use serde::Deserialize;
 
-/// Reads `format_version: N` from the head of a case file without parsing the rest.
+/// Reads `format_version: N` from a case file without parsing the rest: the first
+/// `format_version` field of the outermost structure, skipping comments and strings. One pass
+/// over the text (a hostile file of repeated `format_version` words is still linear).
 pub fn detect_version(text: &str) -> Result<u32, ParseError> {
     let not_a_case = || ParseError {
         location: Some((1, 1)),
         message: "this is not a Chokepoint case file: it has no format_version field".to_owned(),
     };
-    let mut rest = text;
-    let mut offset = 0;
-    loop {
-        let at = rest.find("format_version").ok_or_else(not_a_case)?;
-        let abs = offset + at;
-        let line_start = text[..abs].rfind('\n').map_or(0, |i| i + 1);
-        let in_comment = text[line_start..abs].contains("//");
-        let after = rest[at + "format_version".len()..].trim_start();
-        if !in_comment && let Some(value) = after.strip_prefix(':') {
-            let value = value.trim_start();
-            let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
-            let (line, col) = line_col(text, abs);
-            return digits.parse::<u32>().map_err(|_| ParseError {
-                location: Some((line, col)),
-                message: "format_version must be a whole number such as 2".to_owned(),
-            });
+    const FIELD: &[u8] = b"format_version";
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut depth = 0usize;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = skip_line(bytes, i),
+            b'/' if bytes.get(i + 1) == Some(&b'*') => i = skip_block_comment(bytes, i),
+            b'"' => i = skip_string(bytes, i + 1),
+            b'\'' => i = skip_char(bytes, i + 1),
+            b'r' if is_raw_string_start(bytes, i) => i = skip_raw_string(bytes, i + 1),
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                i += 1;
+            }
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            c if is_ident_byte(c) => {
+                let start = i;
+                while i < bytes.len() && is_ident_byte(bytes[i]) {
+                    i += 1;
+                }
+                if depth == 1 && &bytes[start..i] == FIELD {
+                    let after = skip_blank(bytes, i);
+                    if bytes.get(after) == Some(&b':') {
+                        let value = skip_blank(bytes, after + 1);
+                        let digits_end = value
+                            + bytes[value..]
+                                .iter()
+                                .take_while(|b| b.is_ascii_digit())
+                                .count();
+                        let (line, col) = line_col(text, start);
+                        return text[value..digits_end]
+                            .parse::<u32>()
+                            .map_err(|_| ParseError {
+                                location: Some((line, col)),
+                                message: "format_version must be a whole number such as 2"
+                                    .to_owned(),
+                            });
+                    }
+                }
+            }
+            _ => i += 1,
         }
-        offset = abs + 1;
-        rest = &text[offset..];
     }
+    Err(not_a_case())
+}
+
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whitespace and comments from `i`; returns the first index after them.
+fn skip_blank(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        match bytes.get(i) {
+            Some(b) if b.is_ascii_whitespace() => i += 1,
+            Some(b'/') if bytes.get(i + 1) == Some(&b'/') => i = skip_line(bytes, i),
+            Some(b'/') if bytes.get(i + 1) == Some(&b'*') => i = skip_block_comment(bytes, i),
+            _ => return i,
+        }
+    }
+}
+
+fn skip_line(bytes: &[u8], i: usize) -> usize {
+    bytes[i..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |p| i + p + 1)
+}
+
+/// A `/* … */` comment starting at `i`; RON's block comments nest.
+fn skip_block_comment(bytes: &[u8], mut i: usize) -> usize {
+    let mut level = 0usize;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"/*") {
+            level += 1;
+            i += 2;
+        } else if bytes[i..].starts_with(b"*/") {
+            level -= 1;
+            i += 2;
+            if level == 0 {
+                return i;
+            }
+        } else {
+            i += 1;
+        }
+    }
+    bytes.len()
+}
+
+/// The rest of a `"…"` string whose opening quote is before `i`.
+fn skip_string(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The rest of a `'…'` character literal whose opening quote is before `i`.
+fn skip_char(bytes: &[u8], mut i: usize) -> usize {
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'\'' => return i + 1,
+            b'\n' => return i,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// Whether `r` at `i` starts a raw string (`r"…"` or `r#"…"#`) rather than an identifier.
+fn is_raw_string_start(bytes: &[u8], i: usize) -> bool {
+    if i > 0 && is_ident_byte(bytes[i - 1]) {
+        return false;
+    }
+    let hashes = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+    bytes.get(i + 1 + hashes) == Some(&b'"')
+}
+
+/// The rest of a raw string after its `r`: `#`s, a quote, the text, a quote and as many `#`s.
+/// Each byte is looked at once, however many quotes and `#`s the text holds.
+fn skip_raw_string(bytes: &[u8], i: usize) -> usize {
+    let hashes = bytes[i..].iter().take_while(|&&b| b == b'#').count();
+    let mut j = i + hashes + 1;
+    while j < bytes.len() {
+        if bytes[j] == b'"' {
+            let run = bytes[j + 1..]
+                .iter()
+                .take(hashes)
+                .take_while(|&&b| b == b'#')
+                .count();
+            if run == hashes {
+                return j + 1 + hashes;
+            }
+            j += 1 + run;
+        } else {
+            j += 1;
+        }
+    }
+    bytes.len()
 }
 
 /// Loads a file of an older format version and migrates it to the current one.
@@ -293,5 +423,26 @@ mod tests {
         );
         assert!(detect_version("(title: \"x\")").is_err());
         assert!(detect_version("(format_version: \"two\")").is_err());
+    }
+
+    #[test]
+    fn version_detection_skips_strings_comments_and_nested_fields() {
+        let text = "/* format_version: 7 /* nested */ */ (\n  title: \"format_version: 5\",\n  \
+                    note: r##\"format_version: 6 \"# still raw\"##,\n  inner: (format_version: 4),\n  \
+                    my_format_version: 3,\n  format_version /* the real one */ : 2,\n)";
+        assert_eq!(detect_version(text), Ok(2));
+        assert!(detect_version("(inner: (format_version: 2))").is_err());
+    }
+
+    /// A hostile file of 4 MB holding the word `format_version` some 270 000 times (in one
+    /// string, on one line, and as bare words) took about a minute before detection was one
+    /// pass; now it is read once. No timer: a quadratic scan would keep this test running for
+    /// minutes, which CI notices.
+    #[test]
+    fn version_detection_is_linear_on_hostile_input() {
+        let words = "format_version ".repeat(140_000);
+        let text = format!("(title: \"{words}\", {words} format_version: 2)");
+        assert!(text.len() > 4_000_000);
+        assert_eq!(detect_version(&text), Ok(2));
     }
 }

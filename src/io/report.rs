@@ -87,13 +87,40 @@ fn text(s: &str) -> String {
     xml_escape(&defang(s))
 }
 
-/// `https://a.b/c` → `hxxps://a[.]b/c`, `file:` → `file[:]`: shown, never followed.
+/// `https://a.b/c` → `hxxps://a[.]b/c`, `file:` → `file[:]`, a scheme-relative `//a.b/c` →
+/// `[//]a[.]b/c`, a bare `www.a.b` → `www[.]a[.]b`: shown, never followed.
 pub fn defang(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let lower = s.to_ascii_lowercase();
+    // The host: dots become [.] up to the first slash or space.
+    let host = |out: &mut String, i: usize| {
+        let host_end = s[i..]
+            .find(|c: char| c == '/' || c.is_whitespace())
+            .map_or(s.len(), |e| i + e);
+        out.push_str(&s[i..host_end].replace('.', "[.]"));
+        host_end
+    };
     let mut i = 0;
     while i < s.len() {
         let rest = &lower[i..];
+        // Where a link could start: the beginning, or after a space or punctuation (not in
+        // the middle of a word, a path or a scheme).
+        let boundary = s[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|p| !(p.is_alphanumeric() || matches!(p, ':' | '/' | '.' | '-' | '_')));
+        if boundary
+            && rest.starts_with("//")
+            && rest[2..].chars().next().is_some_and(char::is_alphanumeric)
+        {
+            out.push_str("[//]");
+            i = host(&mut out, i + 2);
+            continue;
+        }
+        if boundary && rest.starts_with("www.") {
+            i = host(&mut out, i);
+            continue;
+        }
         let scheme = ["https://", "http://", "ftp://"]
             .into_iter()
             .find(|p| rest.starts_with(p));
@@ -103,13 +130,7 @@ pub fn defang(s: &str) -> String {
                 "http://" => "hxxp://",
                 _ => "fxp://",
             });
-            i += p.len();
-            // The host: dots become [.] up to the first slash or space.
-            let host_end = s[i..]
-                .find(|c: char| c == '/' || c.is_whitespace())
-                .map_or(s.len(), |e| i + e);
-            out.push_str(&s[i..host_end].replace('.', "[.]"));
-            i = host_end;
+            i = host(&mut out, i + p.len());
             continue;
         }
         if rest.starts_with("file:") {
@@ -546,5 +567,20 @@ mod tests {
             "see hxxps://www[.]example[.]org/a.b and file[:]///etc"
         );
         assert_eq!(defang("苏菂 HTTP://x.cn"), "苏菂 hxxp://x[.]cn");
+    }
+
+    /// Scheme-relative links and bare `www.` hosts were left as they were.
+    #[test]
+    fn scheme_relative_and_www_links_are_defanged() {
+        assert_eq!(
+            defang("mirror at //evil.example/x and (www.example.org/a.b)"),
+            "mirror at [//]evil[.]example/x and (www[.]example[.]org/a.b)"
+        );
+        assert_eq!(defang("//host/x"), "[//]host/x");
+        assert_eq!(defang("WWW.Host.cn"), "WWW[.]Host[.]cn");
+        // Not links: paths, words, ratings.
+        assert_eq!(defang("a/b//c and TLP//AMBER"), "a/b//c and TLP//AMBER");
+        assert_eq!(defang("awww.x"), "awww.x");
+        assert_eq!(defang("file:///etc"), "file[:]///etc");
     }
 }

@@ -264,27 +264,12 @@ impl Case {
     }
 
     /// A fresh id for a new item: `prefix-slug` from the name when it has ASCII letters,
-    /// else `prefix-N`; never one that `taken` reports as used.
+    /// else `prefix-N`; never one that `taken` reports as used. One id: it counts up past the
+    /// ids already taken with that slug. Code that makes many ids in one go (an import, a
+    /// paste) uses one [`FreshIds`] for all of them, which remembers where each slug's count
+    /// stopped.
     pub fn fresh_id(prefix: &str, name: &str, taken: impl Fn(&str) -> bool) -> String {
-        let slug = super::ids::slug(name);
-        let base = if slug.is_empty() {
-            format!("{prefix}-1")
-        } else {
-            format!("{prefix}-{slug}")
-        };
-        if !taken(&base) {
-            return base;
-        }
-        let stem = if slug.is_empty() {
-            prefix.to_owned()
-        } else {
-            format!("{prefix}-{slug}")
-        };
-        // Ids are finite, so some counter is always free; the bound only satisfies the type.
-        (2..=u32::MAX)
-            .map(|n| format!("{stem}-{n}"))
-            .find(|candidate| !taken(candidate))
-            .unwrap_or(base)
+        FreshIds::default().fresh(prefix, name, taken)
     }
 
     pub fn fresh_entity_id(&self, name: &str) -> EntityId {
@@ -318,6 +303,60 @@ impl Case {
             shipments: self.shipments.len(),
             evidence: self.evidence.len(),
             notes: self.notes.len(),
+        }
+    }
+}
+
+/// Fresh ids for many new items: per slug, the next counter to try, so `n` items named alike
+/// cost about `n` look-ups in all rather than `n²/2` (5 000 CSV rows sharing one bill of
+/// lading took 1.4 s, 20 000 took 28 s).
+///
+/// The counter only says where to start looking: every candidate is still checked with
+/// `taken`, so an id taken behind its back (an undone removal, a redo, another import) is never
+/// handed out again. When an id is freed (an undo, a removal), [`FreshIds::release`] lets its
+/// number be used again, as [`Case::fresh_id`] would.
+#[derive(Clone, Debug, Default)]
+pub struct FreshIds {
+    /// Stem (`prefix-slug`, or `prefix` for names without a slug) to the next counter to try.
+    next: std::collections::HashMap<String, u32>,
+}
+
+impl FreshIds {
+    /// A fresh id, as [`Case::fresh_id`] gives, remembering where the count stopped.
+    pub fn fresh(&mut self, prefix: &str, name: &str, taken: impl Fn(&str) -> bool) -> String {
+        let slug = super::ids::slug(name);
+        let (base, stem) = if slug.is_empty() {
+            (format!("{prefix}-1"), prefix.to_owned())
+        } else {
+            let stem = format!("{prefix}-{slug}");
+            (stem.clone(), stem)
+        };
+        let next = self.next.get(&stem).copied().unwrap_or(2);
+        if next <= 2 && !taken(&base) {
+            return base;
+        }
+        // Ids are finite, so some counter is always free; the bound only satisfies the type.
+        let found = (next..=u32::MAX).find(|n| !taken(&format!("{stem}-{n}")));
+        let Some(n) = found else {
+            return base;
+        };
+        self.next.insert(stem.clone(), n.saturating_add(1));
+        format!("{stem}-{n}")
+    }
+
+    /// `id` is free again (its item was removed or its insertion undone): the next id of its
+    /// slug may reuse its number.
+    pub fn release(&mut self, id: &str) {
+        // As a base id (`prefix-slug`): its slug is tried from the base again.
+        if let Some(next) = self.next.get_mut(id) {
+            *next = 2;
+        }
+        // As a numbered id (`stem-N`, `prefix-1` among them): its number is free again.
+        if let Some((stem, n)) = id.rsplit_once('-')
+            && let Ok(n) = n.parse::<u32>()
+            && let Some(next) = self.next.get_mut(stem)
+        {
+            *next = (*next).min(n.max(2));
         }
     }
 }
@@ -417,5 +456,67 @@ pub mod id_map {
         }
 
         deserializer.deserialize_seq(ListVisitor(PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::{Cell, RefCell};
+    use std::collections::BTreeSet;
+
+    /// While ids are only added, one `FreshIds` gives exactly what `Case::fresh_id` gives
+    /// (the smallest free counter), with a bounded number of look-ups per id.
+    #[test]
+    fn fresh_ids_match_the_one_off_scan_with_linear_work() {
+        let taken = RefCell::new(BTreeSet::new());
+        let probes = Cell::new(0usize);
+        let mut fresh = FreshIds::default();
+        let names = ["Acme", "acme!", "", "苏菂", "Bolt 7", "Acme"];
+        for round in 0..3_000 {
+            let name = names[round % names.len()];
+            let expected = Case::fresh_id("e", name, |id| taken.borrow().contains(id));
+            let got = fresh.fresh("e", name, |id| {
+                probes.set(probes.get() + 1);
+                taken.borrow().contains(id)
+            });
+            assert_eq!(got, expected, "round {round}");
+            taken.borrow_mut().insert(got);
+        }
+        assert!(probes.get() <= 2 * 3_000, "{} look-ups", probes.get());
+    }
+
+    /// Undo and removals free ids behind the allocator's back: released numbers are used
+    /// again, and ids that came back (a redo) are never handed out twice.
+    #[test]
+    fn fresh_ids_stay_correct_under_removal_and_undo() {
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        let mut fresh = FreshIds::default();
+        let take = |fresh: &mut FreshIds, taken: &mut BTreeSet<String>| {
+            let id = fresh.fresh("s", "BL 9", |id| taken.contains(id));
+            assert!(taken.insert(id.clone()), "{id} handed out twice");
+            id
+        };
+        let first: Vec<String> = (0..5).map(|_| take(&mut fresh, &mut taken)).collect();
+        assert_eq!(
+            first,
+            ["s-bl-9", "s-bl-9-2", "s-bl-9-3", "s-bl-9-4", "s-bl-9-5"]
+        );
+        // Undo removes s-bl-9-3 and the plain slug.
+        taken.remove("s-bl-9-3");
+        fresh.release("s-bl-9-3");
+        taken.remove("s-bl-9");
+        fresh.release("s-bl-9");
+        assert_eq!(take(&mut fresh, &mut taken), "s-bl-9");
+        assert_eq!(take(&mut fresh, &mut taken), "s-bl-9-3");
+        assert_eq!(take(&mut fresh, &mut taken), "s-bl-9-6");
+        // A redo brings back ids the allocator never heard of.
+        taken.insert("s-bl-9-7".to_owned());
+        taken.insert("s-bl-9-8".to_owned());
+        assert_eq!(take(&mut fresh, &mut taken), "s-bl-9-9");
+        // A release nobody asked for (an id of another slug, or malformed) changes nothing.
+        fresh.release("s-other-2");
+        fresh.release("nonsense");
+        assert_eq!(take(&mut fresh, &mut taken), "s-bl-9-10");
     }
 }

@@ -15,8 +15,8 @@ mod shipment;
 mod view_frame;
 
 pub use case::{
-    Camera, Case, CaseCounts, CaseMeta, Dismissal, FORMAT_VERSION, Group, HasId, NodePosition,
-    Note, SavedView,
+    Camera, Case, CaseCounts, CaseMeta, Dismissal, FORMAT_VERSION, FreshIds, Group, HasId,
+    NodePosition, Note, SavedView,
 };
 pub use common::{
     CanvasPoint, ClaimStatus, Confidence, CountryCode, CountryCodeError, DateError, Money,

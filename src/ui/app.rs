@@ -291,6 +291,11 @@ pub struct ChokepointApp {
     modal: Option<Modal>,
     dialog: Option<(DialogKind, Instant, Receiver<Option<PathBuf>>)>,
     loading: Option<(PathBuf, Receiver<LoadResult>)>,
+    /// The lock on the case file while this window has it open (see `io::lock`).
+    case_lock: Option<crate::io::lock::CaseLock>,
+    /// Set when another window has the case open: who, in words. Save refuses to write over
+    /// the file; Save as… writes elsewhere.
+    read_only: Option<String>,
     /// The file as last read or written, for conflict detection and three-way merge.
     disk_stamp: Option<FileStamp>,
     disk_base: Option<Case>,
@@ -352,6 +357,8 @@ impl ChokepointApp {
             modal: None,
             dialog: None,
             loading: None,
+            case_lock: None,
+            read_only: None,
             disk_base: startup.stamp.as_ref().map(|_| startup.case.clone()),
             disk_stamp: startup.stamp,
             last_autosave: Instant::now(),
@@ -373,6 +380,7 @@ impl ChokepointApp {
             canvas_only_override: startup.canvas_only,
         };
         if let Some(p) = app.path.clone() {
+            app.claim_case_file();
             app.remember_recent(&p);
             // A case file opened at start-up, as by File ▸ Open.
             let placed = app.place_unplaced_entities();
@@ -655,6 +663,8 @@ impl ChokepointApp {
         self.history = History::default();
         self.case = case;
         self.path = path;
+        self.case_lock = None;
+        self.read_only = None;
         self.selection = None;
         self.inspector = Inspector::default();
         self.list = ItemList::default();
@@ -695,10 +705,17 @@ impl ChokepointApp {
         self.replace_case(case, Some(path.to_owned()));
         self.disk_base = stamp.as_ref().map(|_| self.case.clone());
         self.disk_stamp = stamp;
+        self.claim_case_file();
         self.offer_recovery();
         self.remember_recent(path);
         let placed = self.place_unplaced_entities();
-        self.info(format!("Opened {} ({counts}){placed}", path.display()));
+        match &self.read_only {
+            None => self.info(format!("Opened {} ({counts}){placed}", path.display())),
+            Some(_) => self.error(format!(
+                "Opened {} read-only: it is open in another window{placed}",
+                path.display()
+            )),
+        }
     }
 
     /// Gives every entity without a stored place the place it is drawn at (below the placed
@@ -730,6 +747,42 @@ impl ChokepointApp {
         } else {
             String::new()
         }
+    }
+
+    /// Takes the lock on the open case's file, or, when another window holds it, opens the
+    /// case read-only and says so.
+    fn claim_case_file(&mut self) {
+        use crate::io::lock::{CaseLock, LockError};
+        self.case_lock = None;
+        self.read_only = None;
+        let Some(path) = self.path.clone() else {
+            return;
+        };
+        match CaseLock::open_session(&path) {
+            Ok(lock) => self.case_lock = Some(lock),
+            Err(LockError::Held { owner }) => {
+                if self.screenshot.is_none() {
+                    self.modal = Some(Modal::Error {
+                        title: "Opened read-only".to_owned(),
+                        message: format!(
+                            "{} is open in another Chokepoint window ({owner}).\n\nIt was opened \
+                             read-only here: you can read it and try changes, but Save will not \
+                             write over it. Use Save as… to keep your changes in another file.",
+                            path.display()
+                        ),
+                    });
+                }
+                self.read_only = Some(owner);
+            }
+            // No lock to be had (a read-only folder, a file system without locks): saving
+            // says what is wrong if it cannot write.
+            Err(LockError::Unavailable(_)) => {}
+        }
+    }
+
+    /// Whether the case was opened read-only because another window has it open.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
     }
 
     fn spawn_dialog(&mut self, kind: DialogKind) {
@@ -836,18 +889,68 @@ impl ChokepointApp {
     }
 
     fn write_case_to(&mut self, path: &Path) -> bool {
+        use crate::io::lock::{CaseLock, LockError};
+        let opened_read_only = self.read_only.as_ref().filter(|_| {
+            self.path
+                .as_deref()
+                .is_some_and(|p| p == path || crate::io::input::same_file(p, path))
+        });
+        if let Some(owner) = opened_read_only {
+            let message = format!(
+                "{} is open in another Chokepoint window ({owner}) and was opened read-only \
+                 here: it was not written. Use Save as… to keep your changes in another file.",
+                path.display()
+            );
+            self.modal = Some(Modal::Error {
+                title: "Read-only: not saved".to_owned(),
+                message: message.clone(),
+            });
+            self.error(message);
+            return false;
+        }
+        // Saving somewhere new (Save as…): that file becomes this window's, so its lock is
+        // taken first; a file open in another window is refused.
+        let new_lock = match &self.case_lock {
+            Some(lock) if lock.covers(path) => None,
+            _ => match CaseLock::open_session(path) {
+                Ok(lock) => Some(lock),
+                Err(LockError::Held { owner }) => {
+                    let message = format!(
+                        "{} is open in another Chokepoint window ({owner}): not written. Close \
+                         it there first, or save under another name.",
+                        path.display()
+                    );
+                    self.modal = Some(Modal::Error {
+                        title: "Could not save".to_owned(),
+                        message: message.clone(),
+                    });
+                    self.error(message);
+                    return false;
+                }
+                Err(LockError::Unavailable(_)) => None,
+            },
+        };
         let mut to_write = self.case.clone();
         to_write.meta.modified = Timestamp::now();
+        let lock = new_lock.as_ref().or(self.case_lock.as_ref());
         let written = case_to_ron(&to_write).and_then(|text| {
-            write_atomic(path, text.as_bytes())?;
+            match lock {
+                Some(lock) => crate::io::write_atomic_locked(path, text.as_bytes(), lock)?,
+                None => write_atomic(path, text.as_bytes())?,
+            }
             Ok(text)
         });
         match written {
             Ok(text) => {
                 self.case.meta.modified = to_write.meta.modified;
                 self.history.mark_saved();
+                // (While read-only, the recovery file beside the old path is not ours.)
                 self.remove_recovery_file();
                 self.path = Some(path.to_owned());
+                if let Some(lock) = new_lock {
+                    self.case_lock = Some(lock);
+                    self.read_only = None;
+                }
                 self.disk_stamp = std::fs::metadata(path)
                     .ok()
                     .map(|meta| FileStamp::of_bytes(text.as_bytes(), &meta));
@@ -927,6 +1030,10 @@ impl ChokepointApp {
     /// Where unsaved changes are autosaved: beside the case file, or in the app's data folder
     /// for a case that was never saved.
     pub fn recovery_path(&self) -> Option<PathBuf> {
+        if self.read_only.is_some() {
+            // The recovery file beside the case is the other window's.
+            return None;
+        }
         match &self.path {
             Some(path) => {
                 let name = path.file_name()?.to_string_lossy().into_owned();
@@ -1395,9 +1502,14 @@ impl ChokepointApp {
             |n| n.to_string_lossy().into_owned(),
         );
         let title = format!(
-            "{}{} — {name} — Chokepoint",
+            "{}{} — {name}{} — Chokepoint",
             if self.is_dirty() { "● " } else { "" },
-            self.case.meta.title
+            self.case.meta.title,
+            if self.read_only.is_some() {
+                " (read-only)"
+            } else {
+                ""
+            }
         );
         if title != self.title_shown {
             ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));

@@ -80,8 +80,9 @@ pub fn cjk_face(bytes: &[u8]) -> Result<(u32, String), String> {
 
 /// Loads and checks a font file chosen by the user or found on the system.
 pub fn load_cjk_font(path: &Path) -> Result<CjkFont, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("{}: {}", path.display(), crate::io::describe_io_error(&e)))?;
+    // Font collections with CJK faces run to tens of megabytes; nothing real is near this.
+    let bytes =
+        crate::io::input::read_bounded(path, 256 << 20, "font files").map_err(|e| e.to_string())?;
     let (index, family) = cjk_face(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(CjkFont {
         path: path.to_owned(),

@@ -242,6 +242,9 @@ impl Field {
     }
 }
 
+/// Largest mapping file read (1 MiB): a mapping names a field for each column.
+pub const MAX_MAPPING_BYTES: u64 = 1 << 20;
+
 /// How to read a CSV file: delimiter, what rows are, and which column fills which field.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -298,38 +301,78 @@ impl CsvMapping {
     pub fn from_ron(text: &str) -> Result<Self, ImportError> {
         ron::from_str(text).map_err(|e| ImportError::Mapping(e.to_string()))
     }
+
+    /// Reads a saved mapping file (a regular file of at most [`MAX_MAPPING_BYTES`]).
+    pub fn from_file(path: &std::path::Path) -> Result<Self, ImportError> {
+        let text = crate::io::input::read_bounded_text(path, MAX_MAPPING_BYTES, "mapping files")
+            .map_err(|e| ImportError::Io(e.to_string()))?;
+        Self::from_ron(&text)
+    }
 }
 
-/// A CSV file read for preview: its encoding, delimiter, headers and rows.
+/// A CSV file read for preview and import: its encoding, delimiter, headers, and the text of
+/// its rows, split into fields only when they are read (so a large file is held once, as
+/// text, not as a table of strings that took 26 times the file's size).
 #[derive(Clone, Debug, PartialEq)]
 pub struct CsvTable {
     pub encoding: tabular::Encoding,
     pub delimiter: char,
     pub headers: Vec<String>,
-    pub rows: Vec<Vec<String>>,
+    text: String,
+    /// Where the first row after the header starts (byte offset, line).
+    body: (usize, usize),
+    row_count: usize,
 }
 
 impl CsvTable {
-    /// Decodes and splits a file; the first record is the header row.
+    /// Decodes a file and checks that it splits into records; the first record is the header
+    /// row. A quoted field that never closes is an error naming its line.
     pub fn read(bytes: &[u8], delimiter: Option<char>) -> Result<Self, ImportError> {
         let (text, encoding) = tabular::decode(bytes);
         let delimiter = delimiter.unwrap_or_else(|| tabular::detect_delimiter(&text));
-        let mut records = tabular::parse_delimited(&text, delimiter).into_iter();
+        let syntax = |e: tabular::DelimitedError| ImportError::Syntax {
+            line: e.line,
+            message: e.message,
+        };
+        let mut records = tabular::Records::new(&text, delimiter);
         let headers: Vec<String> = records
             .next()
             .ok_or_else(|| ImportError::Syntax {
                 line: 1,
                 message: "the file is empty: expected a header row".to_owned(),
             })?
+            .map_err(syntax)?
+            .fields
             .into_iter()
             .map(|h| h.trim().to_owned())
             .collect();
+        let body = records.position();
+        let mut row_count = 0;
+        for record in records {
+            record.map_err(syntax)?;
+            row_count += 1;
+        }
         Ok(Self {
             encoding,
             delimiter,
             headers,
-            rows: records.collect(),
+            text,
+            body,
+            row_count,
         })
+    }
+
+    /// Number of rows after the header.
+    pub fn row_count(&self) -> usize {
+        self.row_count
+    }
+
+    /// The rows after the header, split as they are read.
+    pub fn rows(&self) -> impl Iterator<Item = Vec<String>> + '_ {
+        // `read` checked every record, so none of them fails here.
+        tabular::Records::resume(&self.text, self.delimiter, self.body)
+            .map_while(Result::ok)
+            .map(|r| r.fields)
     }
 }
 
@@ -381,12 +424,12 @@ pub fn import(
         }));
     }
     let mut staging = Staging::new(case);
-    staging.summary.records = table.rows.len();
-    let total = table.rows.len().max(1);
+    staging.summary.records = table.row_count();
+    let total = table.row_count().max(1);
     // Non-empty cells of each column that no field carries (unmapped, or mapped to a field
     // of the other kind of rows); the last slot counts cells beyond the header.
     let mut unused = vec![0usize; table.headers.len() + 1];
-    for (i, row) in table.rows.iter().enumerate() {
+    for (i, row) in table.rows().enumerate() {
         if i % 256 == 0 {
             if progress.is_cancelled() {
                 return Err(ImportError::Cancelled);
@@ -823,16 +866,20 @@ fn shipment_row(
 mod tests {
     use super::*;
 
+    /// A table as `CsvTable::read` makes it from a file with these cells, each quoted.
     fn table(headers: &[&str], rows: &[&[&str]]) -> CsvTable {
-        CsvTable {
-            encoding: tabular::Encoding::Utf8,
-            delimiter: ',',
-            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-            rows: rows
+        let line = |cells: &[&str]| -> String {
+            let quoted: Vec<String> = cells
                 .iter()
-                .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
-                .collect(),
+                .map(|c| format!("\"{}\"", c.replace('"', "\"\"")))
+                .collect();
+            quoted.join(",") + "\n"
+        };
+        let mut text = line(headers);
+        for r in rows {
+            text.push_str(&line(r));
         }
+        CsvTable::read(text.as_bytes(), Some(',')).expect("the test table reads")
     }
 
     #[test]

@@ -275,7 +275,7 @@ fn file_name(path: &Path) -> String {
 fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut bool) {
     ui.label(format!(
         "{} rows · {} · delimiter {}",
-        d.table.rows.len(),
+        d.table.row_count(),
         d.table.encoding.label(),
         match d.table.delimiter {
             '\t' => "tab".to_owned(),
@@ -362,7 +362,7 @@ fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut b
                     }
                 }
                 ui.end_row();
-                for row in d.table.rows.iter().take(PREVIEW_ROWS) {
+                for row in d.table.rows().take(PREVIEW_ROWS) {
                     for i in 0..d.table.headers.len() {
                         let cell = row.get(i).map_or("", String::as_str);
                         ui.label(truncate(cell, 40));
@@ -387,18 +387,13 @@ fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut b
         }
         if ui.button("Load mapping").clicked() {
             let path = PathBuf::from(d.mapping_path.trim());
-            d.message = Some(
-                match std::fs::read_to_string(&path)
-                    .map_err(|e| ImportError::Io(crate::io::describe_io_error(&e)))
-                    .and_then(|t| CsvMapping::from_ron(&t))
-                {
-                    Ok(m) => {
-                        d.mapping = m;
-                        (false, format!("Mapping loaded from {}", path.display()))
-                    }
-                    Err(e) => (true, format!("Could not load the mapping: {e}")),
-                },
-            );
+            d.message = Some(match CsvMapping::from_file(&path) {
+                Ok(m) => {
+                    d.mapping = m;
+                    (false, format!("Mapping loaded from {}", path.display()))
+                }
+                Err(e) => (true, format!("Could not load the mapping: {e}")),
+            });
         }
     });
     if let Some((is_error, text)) = &d.message {
@@ -421,7 +416,7 @@ fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut b
         let import = ui
             .add_enabled(
                 needed,
-                egui::Button::new(format!("Import {} rows", d.table.rows.len())),
+                egui::Button::new(format!("Import {} rows", d.table.row_count())),
             )
             .on_disabled_hover_text(match d.mapping.rows {
                 RowKind::Shipments => "Map a column to Shipper or Consignee first",

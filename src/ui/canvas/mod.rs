@@ -1595,8 +1595,10 @@ fn build_paste(case: &Case, clip: Clip, at: Pos2) -> Result<(Edit, Vec<EntityId>
     let mut taken: HashSet<String> = HashSet::new();
     let mut renamed: HashMap<EntityId, EntityId> = HashMap::new();
     let mut edits = Vec::new();
+    // One allocator for the whole paste: many copies of one name stay linear.
+    let mut fresh_ids = crate::model::FreshIds::default();
     for mut e in clip.entities {
-        let fresh = Case::fresh_id("e", &e.name, |s| {
+        let fresh = fresh_ids.fresh("e", &e.name, |s| {
             taken.contains(s) || case.entities.contains_key(&EntityId::new(s))
         });
         taken.insert(fresh.clone());
@@ -1612,7 +1614,7 @@ fn build_paste(case: &Case, clip: Clip, at: Pos2) -> Result<(Edit, Vec<EntityId>
         };
         l.from = from.clone();
         l.to = to.clone();
-        let fresh = Case::fresh_id("l", &format!("{} {}", l.from, l.to), |s| {
+        let fresh = fresh_ids.fresh("l", &format!("{} {}", l.from, l.to), |s| {
             link_taken.contains(s) || case.links.contains_key(&crate::model::LinkId::new(s))
         });
         link_taken.insert(fresh.clone());

@@ -549,8 +549,8 @@ fn load_preview(ctx: &egui::Context, full: &Path, name: &str) -> Preview {
         if size > PREVIEW_MAX_BYTES {
             return Preview::None("the image is too large to preview".to_owned());
         }
-        let decoded = std::fs::read(full)
-            .map_err(|e| e.to_string())
+        let decoded = crate::io::input::read_bounded(full, PREVIEW_MAX_BYTES, "previews")
+            .map_err(|e| e.reason())
             .and_then(|bytes| {
                 image::load_from_memory_with_format(&bytes, image::ImageFormat::Png)
                     .map_err(|e| e.to_string())
@@ -573,12 +573,14 @@ fn load_preview(ctx: &egui::Context, full: &Path, name: &str) -> Preview {
         };
     }
     if textual {
-        let read = std::fs::File::open(full).and_then(|f| {
-            use std::io::Read;
-            let mut buf = Vec::new();
-            f.take(TEXT_PREVIEW_BYTES as u64).read_to_end(&mut buf)?;
-            Ok(buf)
-        });
+        let read = crate::io::input::open_regular(full)
+            .map_err(crate::io::input::InputError::into_io)
+            .and_then(|f| {
+                use std::io::Read;
+                let mut buf = Vec::new();
+                f.take(TEXT_PREVIEW_BYTES as u64).read_to_end(&mut buf)?;
+                Ok(buf)
+            });
         return match read {
             Ok(bytes) => {
                 let mut text = String::from_utf8_lossy(&bytes).into_owned();
