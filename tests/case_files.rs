@@ -7,7 +7,7 @@
 use chokepoint::edit::{MAX_TEXT_LEN, check_case};
 use chokepoint::io::generate::generate_case;
 use chokepoint::io::{
-    MAX_CASE_FILE_BYTES, ParseError, backup_path, case_to_ron, load_case, parse_case,
+    MAX_CASE_FILE_BYTES, ParseError, backup_path, case_file, case_to_ron, load_case, parse_case,
     parse_case_bytes, save_case,
 };
 use chokepoint::model::{
@@ -21,8 +21,38 @@ use std::path::{Path, PathBuf};
 // ---------------------------------------------------------------------------------------------
 // Round trips
 
+#[test]
+fn the_two_thread_encoding_is_rons_own_on_every_sample_case() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/sample_cases");
+    let mut cases = vec![chokepoint::seed_case().expect("seed")];
+    for entry in std::fs::read_dir(dir).expect("sample cases") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "ron") {
+            cases.push(load_case(&path).expect("sample case loads"));
+        }
+    }
+    assert!(cases.len() >= 3);
+    // And one large enough that `case_to_ron` takes the two-thread path itself.
+    cases.push(generate_case(6_000, 7).expect("generated"));
+    for case in &cases {
+        let whole = case_file::case_to_ron_whole(case).expect("encodes");
+        assert_eq!(case_file::case_to_ron_split(case).expect("encodes"), whole);
+        assert_eq!(case_to_ron(case).expect("encodes"), whole);
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Random generated cases: the two-thread encoding is byte for byte ron's own.
+    #[test]
+    fn the_two_thread_encoding_matches_ron(n in 0usize..80, seed in any::<u64>()) {
+        let case = generate_case(n, seed).unwrap();
+        prop_assert_eq!(
+            case_file::case_to_ron_split(&case).unwrap(),
+            case_file::case_to_ron_whole(&case).unwrap()
+        );
+    }
 
     #[test]
     fn generated_cases_survive_save_and_load(n in 0usize..60, seed in any::<u64>()) {

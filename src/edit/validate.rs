@@ -508,15 +508,46 @@ pub fn check_case(case: &Case) -> Vec<ValidationError> {
             errors.append(&mut e);
         }
     };
-    for e in case.entities.values() {
-        collect(check_entity(case, e));
-    }
-    for l in case.links.values() {
-        collect(check_link(case, l));
-    }
-    for s in case.shipments.values() {
-        collect(check_shipment(case, s));
-    }
+    // The three big kinds are checked on two threads (entities; links and shipments), their
+    // errors kept in the same order as one thread would give them.
+    let entity_errors = || {
+        let mut errors = Vec::new();
+        for e in case.entities.values() {
+            if let Err(mut e) = check_entity(case, e) {
+                errors.append(&mut e);
+            }
+        }
+        errors
+    };
+    let relation_errors = || {
+        let mut errors = Vec::new();
+        for l in case.links.values() {
+            if let Err(mut e) = check_link(case, l) {
+                errors.append(&mut e);
+            }
+        }
+        for s in case.shipments.values() {
+            if let Err(mut e) = check_shipment(case, s) {
+                errors.append(&mut e);
+            }
+        }
+        errors
+    };
+    let (entities, relations) = if case.entities.len() + case.links.len() >= 10_000 {
+        std::thread::scope(|scope| {
+            let relations = scope.spawn(relation_errors);
+            let entities = entity_errors();
+            // A panic in a check is a bug; surface it on this thread as it would have been.
+            let relations = relations
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (entities, relations)
+        })
+    } else {
+        (entity_errors(), relation_errors())
+    };
+    collect(Err(entities));
+    collect(Err(relations));
     for ev in case.evidence.values() {
         collect(check_evidence(case, ev));
     }

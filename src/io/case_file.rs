@@ -288,19 +288,151 @@ fn locate_error(text: &str, error: &crate::edit::ValidationError) -> (usize, usi
 }
 
 /// The case as pretty, stable RON text, exactly as `save_case` writes it.
+///
+/// Large cases are rendered on two threads, still by ron itself: the case without its
+/// entities, links and shipments (which ron writes as `entities: [],` ...), and each item of
+/// those three lists on its own, indented by the two levels it sits at and spliced into the
+/// empty lists. ron escapes every line break inside a string, so each line break in an
+/// item's text is structure, and indenting it is exactly what ron does at that depth; a
+/// test checks the result against ron's own rendering of the whole case, byte for byte.
 pub fn case_to_ron(case: &Case) -> Result<String, SaveError> {
-    let config = ron::ser::PrettyConfig::new()
+    let items = case.entities.len() + case.links.len() + case.shipments.len();
+    let threads = if items >= PARALLEL_ENCODE_ITEMS {
+        std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    } else {
+        1
+    };
+    if threads < 2 {
+        return case_to_ron_whole(case);
+    }
+    case_to_ron_split(case)
+}
+
+/// [`case_to_ron`]'s two-thread rendering, whatever the case's size (public for the tests
+/// that hold it to ron's own rendering).
+#[doc(hidden)]
+pub fn case_to_ron_split(case: &Case) -> Result<String, SaveError> {
+    let skeleton = Case {
+        format_version: case.format_version,
+        meta: case.meta.clone(),
+        entities: std::collections::BTreeMap::new(),
+        links: std::collections::BTreeMap::new(),
+        shipments: std::collections::BTreeMap::new(),
+        evidence: case.evidence.clone(),
+        notes: case.notes.clone(),
+        groups: case.groups.clone(),
+        views: case.views.clone(),
+        positions: case.positions.clone(),
+        custody: case.custody.clone(),
+        dismissals: case.dismissals.clone(),
+    };
+    let entities: Vec<&crate::model::Entity> = case.entities.values().collect();
+    let links: Vec<&crate::model::Link> = case.links.values().collect();
+    let shipments: Vec<&crate::model::Shipment> = case.shipments.values().collect();
+    let halves = |n: usize| n / 2;
+    let (skeleton_text, first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| -> Result<[String; 3], SaveError> {
+            Ok([
+                render_items(&entities[halves(entities.len())..])?,
+                render_items(&links[halves(links.len())..])?,
+                render_items(&shipments[halves(shipments.len())..])?,
+            ])
+        });
+        let skeleton_text = case_to_ron_whole(&skeleton);
+        let first = (|| -> Result<[String; 3], SaveError> {
+            Ok([
+                render_items(&entities[..halves(entities.len())])?,
+                render_items(&links[..halves(links.len())])?,
+                render_items(&shipments[..halves(shipments.len())])?,
+            ])
+        })();
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (skeleton_text, first, second)
+    });
+    let (skeleton_text, first, second) = (skeleton_text?, first?, second?);
+    let total = skeleton_text.len()
+        + first.iter().map(String::len).sum::<usize>()
+        + second.iter().map(String::len).sum::<usize>()
+        + 64;
+    let mut out = String::with_capacity(total);
+    let mut rest = skeleton_text.as_str();
+    for (k, field) in ["entities", "links", "shipments"].into_iter().enumerate() {
+        // The empty list on a line of its own, two spaces in (a field of the case).
+        let empty = format!("  {field}: [],\n");
+        let at = if rest.starts_with(&empty) {
+            0
+        } else {
+            rest.find(&format!("\n{empty}"))
+                .ok_or_else(|| SaveError::Encode(format!("no place for the {field} in the case")))?
+                + 1
+        };
+        out.push_str(&rest[..at]);
+        if first[k].is_empty() && second[k].is_empty() {
+            out.push_str(&empty);
+        } else {
+            out.push_str("  ");
+            out.push_str(field);
+            out.push_str(": [\n");
+            out.push_str(&first[k]);
+            out.push_str(&second[k]);
+            out.push_str("  ],\n");
+        }
+        rest = &rest[at + empty.len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Cases with at least this many entities, links and shipments are encoded on two threads.
+const PARALLEL_ENCODE_ITEMS: usize = 20_000;
+
+fn pretty_config() -> ron::ser::PrettyConfig {
+    ron::ser::PrettyConfig::new()
         .indentor("  ")
         .struct_names(false)
         .extensions(Extensions::IMPLICIT_SOME)
-        .separate_tuple_members(false);
+        .separate_tuple_members(false)
+}
+
+/// The whole case in one pass of ron's serializer.
+pub fn case_to_ron_whole(case: &Case) -> Result<String, SaveError> {
     let mut text =
         String::from("// Chokepoint case file. Plain RON text: readable, diffable, editable.\n");
     text.push_str(
-        &ron::ser::to_string_pretty(case, config).map_err(|e| SaveError::Encode(e.to_string()))?,
+        &ron::ser::to_string_pretty(case, pretty_config())
+            .map_err(|e| SaveError::Encode(e.to_string()))?,
     );
     text.push('\n');
     Ok(text)
+}
+
+/// Items of a list two levels deep in the case file, each as ron writes it there: indented
+/// by four spaces and followed by a comma and a line break.
+fn render_items<T: serde::Serialize>(items: &[&T]) -> Result<String, SaveError> {
+    // The extension is on by default here, so ron does not repeat its `#![enable(..)]`
+    // header before every item.
+    let options = ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME);
+    let mut out = String::new();
+    let mut item = String::new();
+    for value in items {
+        item.clear();
+        options
+            .to_writer_pretty(&mut item, *value, pretty_config())
+            .map_err(|e| SaveError::Encode(e.to_string()))?;
+        out.push_str("    ");
+        let mut lines = item.split('\n');
+        if let Some(first) = lines.next() {
+            out.push_str(first);
+        }
+        for line in lines {
+            out.push_str("\n    ");
+            out.push_str(line);
+        }
+        out.push_str(",\n");
+    }
+    Ok(out)
 }
 
 /// What a case file on disk looked like when we last read or wrote it, to notice when another

@@ -25,7 +25,9 @@ mod geographic;
 mod graph;
 pub mod grid;
 pub mod layered;
+pub mod multilevel;
 pub mod picture;
+pub mod quality;
 
 pub use force::{ForceParams, ForceSim};
 pub use graph::{LayoutEdge, LayoutGraph, LayoutNode};
