@@ -345,6 +345,15 @@ fn trade_csv() -> Vec<u8> {
         .collect()
 }
 
+/// Every cell the import could not read as its field's type, as "Field: row N: “text” (why)".
+fn refused_cells(summary: &chokepoint::io::import::ImportSummary) -> Vec<String> {
+    summary
+        .not_carried
+        .iter()
+        .flat_map(|((field, _), n)| n.examples.iter().map(move |e| format!("{field}: {e}")))
+        .collect()
+}
+
 #[test]
 fn csv_trade_rows_become_shipments_with_resolved_parties() {
     let table = CsvTable::read(&trade_csv(), None).expect("reads");
@@ -359,12 +368,11 @@ fn csv_trade_rows_become_shipments_with_resolved_parties() {
     // guessed ("1.200.000,50" is not 1.2 nor 1200000.5 until the mapping says which).
     let (_, summary) = csv::import(&table, &mapping, &empty(), &Progress::new()).expect("imports");
     assert!(
-        summary
-            .skipped
+        refused_cells(&summary)
             .iter()
-            .any(|s| s.starts_with("row 2: Value \"1.200.000,50\" not read")),
-        "{:?}",
-        summary.skipped
+            .any(|s| s.starts_with("Value: row 2: “1.200.000,50”")),
+        "{}",
+        summary.report()
     );
     // The file writes decimals after a comma, as the import dialog's checkbox says.
     mapping.decimal_mark = chokepoint::model::parse::DecimalMark::Comma;
@@ -420,7 +428,13 @@ fn csv_trade_rows_become_shipments_with_resolved_parties() {
         Some("2024-06-03")
     );
     // A date that cannot be read is reported and kept in the notes, not dropped silently.
-    assert!(summary.skipped.iter().any(|s| s.contains("sometime")));
+    assert!(
+        refused_cells(&summary)
+            .iter()
+            .any(|s| s.starts_with("Date: row 4: “sometime”")),
+        "{}",
+        summary.report()
+    );
     history.undo(&mut case).expect("undo");
     assert_eq!(case, before);
 }
