@@ -4,8 +4,9 @@
 //! draw panels (which only return actions), then apply the actions through the edit path.
 
 use super::canvas::{Canvas, CanvasAction};
-use super::commands::UiCommand;
+use super::commands::{CANVAS_GESTURES, Scope, UiCommand};
 use super::fonts;
+use super::palette::CommandPalette;
 use super::panels::analysis::{AnalysisAction, AnalysisPanel};
 use super::panels::evidence::{EvidencePanel, IntegrityWatch};
 use super::panels::findings::{FindingsAction, FindingsPanel};
@@ -127,6 +128,8 @@ pub struct Startup {
     pub import: Option<(ImportKind, PathBuf)>,
     /// A case bundle given on the command line: ask where to unpack it at start.
     pub bundle: Option<PathBuf>,
+    /// Open the command palette at start with this text typed (`--palette`, for screenshots).
+    pub palette: Option<String>,
 }
 
 impl Startup {
@@ -148,6 +151,7 @@ impl Startup {
             present: false,
             import: None,
             bundle: None,
+            palette: None,
         }
     }
 }
@@ -289,6 +293,7 @@ pub struct ChokepointApp {
     status: Option<(String, StatusKind)>,
     last_saved: Option<Instant>,
     modal: Option<Modal>,
+    palette: CommandPalette,
     dialog: Option<(DialogKind, Instant, Receiver<Option<PathBuf>>)>,
     loading: Option<(PathBuf, Receiver<LoadResult>)>,
     /// The lock on the case file while this window has it open (see `io::lock`).
@@ -355,6 +360,7 @@ impl ChokepointApp {
             status,
             last_saved: None,
             modal: None,
+            palette: CommandPalette::default(),
             dialog: None,
             loading: None,
             case_lock: None,
@@ -403,6 +409,9 @@ impl ChokepointApp {
         }
         if let Some(path) = startup.bundle {
             app.start_bundle_open(path);
+        }
+        if let Some(query) = startup.palette {
+            app.palette.open_with(query);
         }
         app.offer_recovery();
         app.recover_presentation_zoom(ctx);
@@ -609,6 +618,72 @@ impl ChokepointApp {
             }
             UiCommand::Present => self.start_presenting(ctx, None),
             UiCommand::ExportReport => self.export_report_dialog(),
+            UiCommand::ImportCsv => self.import_dialog(ImportKind::Csv),
+            UiCommand::ImportFtm => self.import_dialog(ImportKind::Ftm),
+            UiCommand::Merge => self.merge_dialog(),
+            UiCommand::ExportBundle => self.export_bundle_dialog(),
+            UiCommand::CaseDetails => self.select(None),
+            UiCommand::CommandPalette => self.palette.open(),
+            UiCommand::FitAll
+            | UiCommand::FitSelection
+            | UiCommand::ZoomIn
+            | UiCommand::ZoomOut
+            | UiCommand::SelectAll
+            | UiCommand::CancelOrClear
+            | UiCommand::Copy
+            | UiCommand::Cut
+            | UiCommand::Paste => {
+                let mut actions = Vec::new();
+                self.canvas
+                    .run_command(ctx, &self.case, command, &mut actions);
+                for action in actions {
+                    self.canvas_action(action);
+                }
+            }
+            // Presentation keys are read by the presenter, only while presenting.
+            UiCommand::NextSlide
+            | UiCommand::PreviousSlide
+            | UiCommand::FirstSlide
+            | UiCommand::LastSlide
+            | UiCommand::EndPresentation => {}
+        }
+    }
+
+    /// Applies what the canvas asked for.
+    fn canvas_action(&mut self, action: CanvasAction) {
+        match action {
+            CanvasAction::Apply {
+                label,
+                edit,
+                select,
+            } => {
+                if self.apply_edit(&label, edit) && select.is_some() {
+                    self.select(select);
+                }
+            }
+            CanvasAction::Focus(item) => self.focus(item),
+            CanvasAction::Inspect(item) => {
+                self.right_tab = RightTab::Inspector;
+                self.focus(Some(item));
+            }
+            CanvasAction::Delete(items) => self.request_delete(items),
+            CanvasAction::Info(m) => self.info(m),
+            CanvasAction::Error(m) => self.error(m),
+        }
+    }
+
+    /// Whether `command` can run now: menus and the palette grey it out otherwise.
+    pub fn command_enabled(&self, command: UiCommand) -> bool {
+        match command {
+            UiCommand::Undo => self.history.can_undo(),
+            UiCommand::Redo => self.history.can_redo(),
+            UiCommand::AddLink => !self.case.entities.is_empty(),
+            UiCommand::DeleteSelection => self.selection.is_some(),
+            UiCommand::FitSelection | UiCommand::Copy | UiCommand::Cut => {
+                !self.canvas.selected.is_empty()
+            }
+            UiCommand::Paste => false,
+            _ => true,
         }
     }
 
@@ -1583,8 +1658,8 @@ impl ChokepointApp {
             self.screenshot_step(&ctx);
             return;
         }
-        let mut commands = if self.modal.is_none() {
-            UiCommand::pressed(&ctx)
+        let mut commands = if self.modal.is_none() && !self.palette.open {
+            UiCommand::pressed(&ctx, Scope::App)
         } else {
             Vec::new()
         };
@@ -1714,7 +1789,7 @@ impl ChokepointApp {
                 });
         }
         let mut canvas_actions = Vec::new();
-        let keys = self.modal.is_none();
+        let keys = self.modal.is_none() && !self.palette.open;
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
@@ -1723,6 +1798,11 @@ impl ChokepointApp {
             });
 
         self.modal_ui(&ctx);
+        let mut palette = std::mem::take(&mut self.palette);
+        if let Some(command) = palette.ui(&ctx, |c| self.command_enabled(c)) {
+            commands.push(command);
+        }
+        self.palette = palette;
         self.import_ui(&ctx);
         self.merge_review_ui(&ctx);
         self.bundle_ui(&ctx);
@@ -1786,25 +1866,7 @@ impl ChokepointApp {
             }
         }
         for action in canvas_actions {
-            match action {
-                CanvasAction::Apply {
-                    label,
-                    edit,
-                    select,
-                } => {
-                    if self.apply_edit(&label, edit) && select.is_some() {
-                        self.select(select);
-                    }
-                }
-                CanvasAction::Focus(item) => self.focus(item),
-                CanvasAction::Inspect(item) => {
-                    self.right_tab = RightTab::Inspector;
-                    self.focus(Some(item));
-                }
-                CanvasAction::Delete(items) => self.request_delete(items),
-                CanvasAction::Info(m) => self.info(m),
-                CanvasAction::Error(m) => self.error(m),
-            }
+            self.canvas_action(action);
         }
         for action in views_actions {
             self.views_action(&ctx, action);
@@ -1827,17 +1889,28 @@ impl ChokepointApp {
 
     fn menu_bar_ui(&mut self, ui: &mut Ui, commands: &mut Vec<UiCommand>) {
         let ctx = ui.ctx().clone();
-        let item = |ui: &mut Ui, commands: &mut Vec<UiCommand>, c: UiCommand, enabled: bool| {
-            let button = egui::Button::new(c.label()).shortcut_text(c.shortcut_text(&ctx));
-            if ui.add_enabled(enabled, button).clicked() {
+        // One menu item from the command table: its label (Undo and Redo name what they
+        // undo), its shortcut, enabled as the command is.
+        let item = |app: &Self, ui: &mut Ui, commands: &mut Vec<UiCommand>, c: UiCommand| {
+            let label = match (c, app.history.undo_label(), app.history.redo_label()) {
+                (UiCommand::Undo, Some(l), _) => format!("Undo {l}"),
+                (UiCommand::Redo, _, Some(l)) => format!("Redo {l}"),
+                _ => c.label().to_owned(),
+            };
+            let button = egui::Button::new(label).shortcut_text(c.shortcut_text(&ctx));
+            if ui.add_enabled(app.command_enabled(c), button).clicked() {
                 commands.push(c);
+            }
+        };
+        let items = |app: &Self, ui: &mut Ui, commands: &mut Vec<UiCommand>, cs: &[UiCommand]| {
+            for c in cs {
+                item(app, ui, commands, *c);
             }
         };
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                item(ui, commands, UiCommand::New, true);
-                item(ui, commands, UiCommand::Open, true);
-                item(ui, commands, UiCommand::OpenByPath, true);
+                use UiCommand as C;
+                items(self, ui, commands, &[C::New, C::Open, C::OpenByPath]);
                 ui.menu_button("Open recent", |ui| {
                     if self.settings.recent.is_empty() {
                         ui.weak("No recent cases");
@@ -1853,68 +1926,26 @@ impl ChokepointApp {
                     }
                 });
                 ui.separator();
-                item(ui, commands, UiCommand::Save, true);
-                item(ui, commands, UiCommand::SaveAs, true);
-                item(ui, commands, UiCommand::ExportReport, true);
+                items(self, ui, commands, &[C::Save, C::SaveAs, C::ExportReport]);
                 ui.separator();
-                if ui.button("Import CSV…").clicked() {
-                    self.import_dialog(ImportKind::Csv);
-                    ui.close();
-                }
-                if ui.button("Import FollowTheMoney…").clicked() {
-                    self.import_dialog(ImportKind::Ftm);
-                    ui.close();
-                }
-                if ui.button("Merge a colleague's copy…").clicked() {
-                    self.merge_dialog();
-                    ui.close();
-                }
-                if ui.button("Export bundle…").clicked() {
-                    self.export_bundle_dialog();
-                    ui.close();
-                }
+                let imports = [C::ImportCsv, C::ImportFtm, C::Merge, C::ExportBundle];
+                items(self, ui, commands, &imports);
                 ui.separator();
-                item(ui, commands, UiCommand::Settings, true);
+                item(self, ui, commands, C::Settings);
                 ui.separator();
-                item(ui, commands, UiCommand::Quit, true);
+                item(self, ui, commands, C::Quit);
             });
             ui.menu_button("Edit", |ui| {
-                let undo = egui::Button::new(match self.history.undo_label() {
-                    Some(l) => format!("Undo {l}"),
-                    None => "Undo".to_owned(),
-                })
-                .shortcut_text(UiCommand::Undo.shortcut_text(&ctx));
-                if ui.add_enabled(self.history.can_undo(), undo).clicked() {
-                    commands.push(UiCommand::Undo);
-                }
-                let redo = egui::Button::new(match self.history.redo_label() {
-                    Some(l) => format!("Redo {l}"),
-                    None => "Redo".to_owned(),
-                })
-                .shortcut_text(UiCommand::Redo.shortcut_text(&ctx));
-                if ui.add_enabled(self.history.can_redo(), redo).clicked() {
-                    commands.push(UiCommand::Redo);
-                }
+                use UiCommand as C;
+                items(self, ui, commands, &[C::Undo, C::Redo]);
                 ui.separator();
-                item(ui, commands, UiCommand::AddEntity, true);
-                item(
-                    ui,
-                    commands,
-                    UiCommand::AddLink,
-                    !self.case.entities.is_empty(),
-                );
-                item(ui, commands, UiCommand::AddShipment, true);
-                item(
-                    ui,
-                    commands,
-                    UiCommand::DeleteSelection,
-                    self.selection.is_some(),
-                );
+                let add = [C::AddEntity, C::AddLink, C::AddShipment, C::DeleteSelection];
+                items(self, ui, commands, &add);
                 ui.separator();
-                item(ui, commands, UiCommand::FindInList, true);
-                item(ui, commands, UiCommand::FindOnCanvas, true);
+                items(self, ui, commands, &[C::FindInList, C::FindOnCanvas]);
             });
             ui.menu_button("View", |ui| {
+                use UiCommand as C;
                 for choice in ThemeChoice::ALL {
                     if ui
                         .radio_value(&mut self.settings.theme, choice, choice.label())
@@ -1924,16 +1955,13 @@ impl ChokepointApp {
                     }
                 }
                 ui.separator();
-                item(ui, commands, UiCommand::ToggleTheme, true);
-                item(ui, commands, UiCommand::CanvasOnly, true);
-                item(ui, commands, UiCommand::Timeline, true);
-                item(ui, commands, UiCommand::Present, true);
-                if ui.button("Case details").clicked() {
-                    self.select(None);
-                }
+                let view = [C::ToggleTheme, C::CanvasOnly, C::Timeline, C::Present];
+                items(self, ui, commands, &view);
+                item(self, ui, commands, C::CaseDetails);
             });
             ui.menu_button("Help", |ui| {
-                item(ui, commands, UiCommand::Shortcuts, true);
+                use UiCommand as C;
+                items(self, ui, commands, &[C::CommandPalette, C::Shortcuts]);
             });
         });
     }
@@ -2278,68 +2306,7 @@ impl ChokepointApp {
                 }
                 Modal::Shortcuts => {
                     ui.heading("Keyboard shortcuts");
-                    egui::Grid::new("shortcuts_grid")
-                        .num_columns(2)
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for c in UiCommand::ALL {
-                                let text = c.shortcut_text(ctx);
-                                if !text.is_empty() {
-                                    ui.label(c.label());
-                                    ui.monospace(text);
-                                    ui.end_row();
-                                }
-                            }
-                            for c in UiCommand::ALL {
-                                if c.shortcut().is_some()
-                                    && let Some(alt) = c.alternative_shortcut()
-                                {
-                                    ui.label(format!("{} (alternative)", c.label()));
-                                    ui.monospace(ctx.format_shortcut(&alt));
-                                    ui.end_row();
-                                }
-                            }
-                            ui.label("Commit a field");
-                            ui.monospace("Enter / Tab");
-                            ui.end_row();
-                        });
-                    ui.add_space(6.0);
-                    ui.strong("On the canvas");
-                    let cmd = |key| {
-                        ctx.format_shortcut(&egui::KeyboardShortcut::new(
-                            egui::Modifiers::COMMAND,
-                            key,
-                        ))
-                    };
-                    let canvas_keys = [
-                        ("Fit all in view", "F".to_owned()),
-                        ("Zoom to the selection", "Shift+F".to_owned()),
-                        ("Zoom in / out", "+ / -".to_owned()),
-                        ("Pan", "Space+drag, or drag the background".to_owned()),
-                        ("Select all", cmd(egui::Key::A)),
-                        ("Cancel, or clear the selection", "Esc".to_owned()),
-                        (
-                            "Copy / cut / paste entities",
-                            format!(
-                                "{} / {} / {}",
-                                cmd(egui::Key::C),
-                                cmd(egui::Key::X),
-                                cmd(egui::Key::V)
-                            ),
-                        ),
-                        ("Delete the selection", "Delete / Backspace".to_owned()),
-                        ("Create an entity", "Double-click".to_owned()),
-                    ];
-                    egui::Grid::new("canvas_shortcuts_grid")
-                        .num_columns(2)
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for (what, keys) in canvas_keys {
-                                ui.label(what);
-                                ui.monospace(keys);
-                                ui.end_row();
-                            }
-                        });
+                    shortcuts_ui(ui);
                     if ui.button("Close").clicked() {
                         keep = false;
                     }
@@ -2357,6 +2324,47 @@ impl ChokepointApp {
             f(self, ctx);
         }
     }
+}
+
+/// The shortcuts window's tables, one per scope, every key of every command in the command
+/// table, then the canvas gestures.
+fn shortcuts_ui(ui: &mut Ui) {
+    let ctx = ui.ctx().clone();
+    egui::ScrollArea::vertical()
+        .max_height(560.0)
+        .show(ui, |ui| {
+            for scope in Scope::ALL {
+                ui.add_space(6.0);
+                ui.strong(scope.title());
+                egui::Grid::new(("shortcuts_grid", scope.title()))
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for c in UiCommand::ALL.iter().filter(|c| c.scope() == scope) {
+                            if !c.keys().is_empty() {
+                                ui.label(c.label());
+                                ui.monospace(c.keys_text(&ctx));
+                                ui.end_row();
+                            }
+                        }
+                        match scope {
+                            Scope::App => {
+                                ui.label("Commit a field");
+                                ui.monospace("Enter / Tab");
+                                ui.end_row();
+                            }
+                            Scope::Canvas => {
+                                for (what, how) in CANVAS_GESTURES {
+                                    ui.label(*what);
+                                    ui.monospace(*how);
+                                    ui.end_row();
+                                }
+                            }
+                            Scope::Presentation => {}
+                        }
+                    });
+            }
+        });
 }
 
 fn human_duration(d: Duration) -> String {

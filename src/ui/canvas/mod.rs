@@ -17,7 +17,8 @@ use crate::model::{
     CanvasPoint, Case, Entity, EntityId, EntityKind, Group, GroupId, ItemRef, Leg, Link,
     LinkKindTag, NodePosition, Note, NoteId, Place, Shipment, Timestamp,
 };
-use egui::{Key, Modifiers, Pos2, Rect, Sense, Ui, Vec2, vec2};
+use crate::ui::commands::{Scope, UiCommand};
+use egui::{Key, Pos2, Rect, Sense, Ui, Vec2, vec2};
 pub use layout_run::LayoutRun;
 use scene::{Filters, Scene};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
@@ -229,6 +230,11 @@ impl Canvas {
     }
 
     /// Where an entity's node is on screen in the last drawn frame (for tests and tooltips).
+    /// How many nodes the canvas shows (entities and shipments that pass the filters).
+    pub fn node_count(&self) -> usize {
+        self.scene.nodes.len()
+    }
+
     pub fn node_screen_pos(&self, id: &EntityId) -> Option<Pos2> {
         let i = self.scene.node_of(id)?;
         Some(self.screen_from_canvas(self.last_rect, self.node_pos(i)))
@@ -869,7 +875,6 @@ impl Canvas {
         actions: &mut Vec<CanvasAction>,
     ) {
         let rect = response.rect;
-        let now = ui.input(|i| i.time);
         let pointer = ui.input(|i| i.pointer.interact_pos().or(i.pointer.hover_pos()));
         let modifiers = ui.input(|i| i.modifiers);
         // While a button is held, what was under the press stays the hover: a quick drag can
@@ -1056,7 +1061,7 @@ impl Canvas {
         }
 
         if keys && !typing {
-            self.handle_keys(ui, case, now, actions);
+            self.handle_keys(ui, case, actions);
         }
     }
 
@@ -1189,62 +1194,17 @@ impl Canvas {
         }
     }
 
-    fn handle_keys(&mut self, ui: &Ui, case: &Case, now: f64, actions: &mut Vec<CanvasAction>) {
-        let pressed = |k: Key| ui.input_mut(|i| i.consume_key(Modifiers::NONE, k));
-        if ui.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::F)) {
-            self.fit_selection(ui.ctx(), now);
-        }
-        if pressed(Key::F) {
-            self.fit_all(ui.ctx(), now, true);
+    fn handle_keys(&mut self, ui: &Ui, case: &Case, actions: &mut Vec<CanvasAction>) {
+        for command in UiCommand::pressed(ui.ctx(), Scope::Canvas) {
+            self.run_command(ui.ctx(), case, command, actions);
         }
         let centre = self.last_rect.center();
-        if pressed(Key::Plus) || pressed(Key::Equals) {
-            self.zoom_at(centre, 1.25);
-        }
-        if pressed(Key::Minus) {
-            self.zoom_at(centre, 1.0 / 1.25);
-        }
-        if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::A)) {
-            let all: Vec<ItemRef> = self.scene.nodes.iter().map(|n| n.item.clone()).collect();
-            self.set_selection(all, false, actions);
-        }
-        if pressed(Key::Escape) {
-            if let Some(run) = &self.layout {
-                run.cancel();
-            } else if self.picker.is_some() || self.pick.is_some() {
-                self.picker = None;
-                self.pick = None;
-            } else if !matches!(self.gesture, Gesture::None) {
-                self.gesture = Gesture::None;
-            } else {
-                self.set_selection(Vec::new(), false, actions);
-                self.highlighted.clear();
-            }
-        }
         // Copy and paste arrive as events, not keys.
         let events = ui.input(|i| i.events.clone());
         for event in events {
             match event {
-                egui::Event::Copy => {
-                    if let Some(text) = self.copy_selection(case) {
-                        ui.ctx().copy_text(text);
-                        actions.push(CanvasAction::Info("Copied the selection".into()));
-                    }
-                }
-                egui::Event::Cut => {
-                    // Copy, then delete what was copied through the app's delete path (its
-                    // confirmation when links go along, one undo step).
-                    if let Some(text) = self.copy_selection(case) {
-                        ui.ctx().copy_text(text);
-                        let entities = self
-                            .selected
-                            .iter()
-                            .filter(|i| matches!(i, ItemRef::Entity(_)))
-                            .cloned()
-                            .collect();
-                        actions.push(CanvasAction::Delete(entities));
-                    }
-                }
+                egui::Event::Copy => self.run_command(ui.ctx(), case, UiCommand::Copy, actions),
+                egui::Event::Cut => self.run_command(ui.ctx(), case, UiCommand::Cut, actions),
                 egui::Event::Paste(text) => {
                     let now = ui.input(|i| i.time);
                     let asked = self.paste_at.take().filter(|(_, t)| now - t < 2.0);
@@ -1261,6 +1221,63 @@ impl Canvas {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Runs a canvas command (its key pressed on the canvas, or chosen in the palette or a
+    /// menu). Paste needs the clipboard's text and so arrives only as the system's event.
+    pub fn run_command(
+        &mut self,
+        ctx: &egui::Context,
+        case: &Case,
+        command: UiCommand,
+        actions: &mut Vec<CanvasAction>,
+    ) {
+        let now = ctx.input(|i| i.time);
+        let centre = self.last_rect.center();
+        match command {
+            UiCommand::FitAll => self.fit_all(ctx, now, true),
+            UiCommand::FitSelection => self.fit_selection(ctx, now),
+            UiCommand::ZoomIn => self.zoom_at(centre, 1.25),
+            UiCommand::ZoomOut => self.zoom_at(centre, 1.0 / 1.25),
+            UiCommand::SelectAll => {
+                let all: Vec<ItemRef> = self.scene.nodes.iter().map(|n| n.item.clone()).collect();
+                self.set_selection(all, false, actions);
+            }
+            UiCommand::CancelOrClear => {
+                if let Some(run) = &self.layout {
+                    run.cancel();
+                } else if self.picker.is_some() || self.pick.is_some() {
+                    self.picker = None;
+                    self.pick = None;
+                } else if !matches!(self.gesture, Gesture::None) {
+                    self.gesture = Gesture::None;
+                } else {
+                    self.set_selection(Vec::new(), false, actions);
+                    self.highlighted.clear();
+                }
+            }
+            UiCommand::Copy => {
+                if let Some(text) = self.copy_selection(case) {
+                    ctx.copy_text(text);
+                    actions.push(CanvasAction::Info("Copied the selection".into()));
+                }
+            }
+            UiCommand::Cut => {
+                // Copy, then delete what was copied through the app's delete path (its
+                // confirmation when links go along, one undo step).
+                if let Some(text) = self.copy_selection(case) {
+                    ctx.copy_text(text);
+                    let entities = self
+                        .selected
+                        .iter()
+                        .filter(|i| matches!(i, ItemRef::Entity(_)))
+                        .cloned()
+                        .collect();
+                    actions.push(CanvasAction::Delete(entities));
+                }
+            }
+            _ => {}
         }
     }
 
