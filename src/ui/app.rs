@@ -3,18 +3,19 @@
 //! Each frame: collect background results (file dialogs, loads), turn shortcuts into commands,
 //! draw panels (which only return actions), then apply the actions through the edit path.
 
-use super::canvas::{Canvas, CanvasAction};
+use super::action::Action;
+use super::canvas::Canvas;
 use super::commands::{CANVAS_GESTURES, Scope, UiCommand};
 use super::fonts;
 use super::palette::CommandPalette;
-use super::panels::analysis::{AnalysisAction, AnalysisPanel};
+use super::panels::analysis::AnalysisPanel;
 use super::panels::evidence::{EvidencePanel, IntegrityWatch};
-use super::panels::findings::{FindingsAction, FindingsPanel};
-use super::panels::flows::{FlowsAction, FlowsPanel};
-use super::panels::inspector::{Inspector, InspectorAction};
-use super::panels::list::{ItemList, ListAction, ListTab};
-use super::panels::timeline::{TimelineAction, TimelinePanel};
-use super::panels::views::{ViewsAction, ViewsPanel};
+use super::panels::findings::FindingsPanel;
+use super::panels::flows::FlowsPanel;
+use super::panels::inspector::Inspector;
+use super::panels::list::{ItemList, ListTab};
+use super::panels::timeline::TimelinePanel;
+use super::panels::views::ViewsPanel;
 use super::present::Presenter;
 use super::theme::{self, ThemeChoice};
 use crate::edit::{Edit, History, plan_merge, references_to};
@@ -88,6 +89,7 @@ pub const DEFAULT_AUTOSAVE_SECONDS: u64 = 60;
 
 mod briefing;
 mod bundle;
+mod dispatch;
 mod evidence;
 mod import;
 mod merge;
@@ -545,147 +547,6 @@ impl ChokepointApp {
     }
 
     // ---- commands ---------------------------------------------------------------------------
-
-    pub fn run_command(&mut self, ctx: &egui::Context, command: UiCommand) {
-        match command {
-            UiCommand::New => self.guard(ctx, Guarded::New),
-            UiCommand::Open => self.guard(ctx, Guarded::OpenDialog),
-            UiCommand::OpenByPath => {
-                self.modal = Some(Modal::PathPrompt {
-                    kind: DialogKind::Open,
-                    text: String::new(),
-                    error: None,
-                });
-            }
-            UiCommand::Save => {
-                self.save();
-            }
-            UiCommand::SaveAs => {
-                self.commit_pending();
-                self.spawn_dialog(DialogKind::SaveAs);
-            }
-            UiCommand::Quit => self.guard(ctx, Guarded::Quit),
-            UiCommand::Undo => self.undo(),
-            UiCommand::Redo => self.redo(),
-            UiCommand::AddEntity => self.add_entity(),
-            UiCommand::AddLink => self.add_link(),
-            UiCommand::AddShipment => self.add_shipment(),
-            UiCommand::DeleteSelection => {
-                let mut targets: Vec<ItemRef> = self.canvas.selected.iter().cloned().collect();
-                if let Some(primary) = &self.selection
-                    && !targets.contains(primary)
-                {
-                    targets.push(primary.clone());
-                }
-                if !targets.is_empty() {
-                    self.request_delete(targets);
-                }
-            }
-            UiCommand::FindInList => self.list.focus_filter = true,
-            UiCommand::FindOnCanvas => self.canvas.open_search(),
-            UiCommand::CanvasOnly => {
-                self.settings.canvas_only =
-                    !(self.settings.canvas_only || self.canvas_only_override);
-                self.canvas_only_override = false;
-                self.canvas.request_fit();
-            }
-            UiCommand::ToggleTheme => {
-                self.theme_override = None;
-                self.settings.theme = if ctx.theme() == egui::Theme::Dark {
-                    ThemeChoice::Light
-                } else {
-                    ThemeChoice::Dark
-                };
-            }
-            UiCommand::Settings => {
-                self.modal = Some(Modal::Settings {
-                    font_text: self
-                        .settings
-                        .cjk_font
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default(),
-                    font_error: None,
-                });
-            }
-            UiCommand::Shortcuts => self.modal = Some(Modal::Shortcuts),
-            UiCommand::Timeline => {
-                self.timeline.open = !self.timeline.open;
-                // A closed timeline leaves no hidden time window behind on the canvas.
-                if !self.timeline.open {
-                    self.canvas.filters.time_window = None;
-                }
-            }
-            UiCommand::Present => self.start_presenting(ctx, None),
-            UiCommand::ExportReport => self.export_report_dialog(),
-            UiCommand::ImportCsv => self.import_dialog(ImportKind::Csv),
-            UiCommand::ImportFtm => self.import_dialog(ImportKind::Ftm),
-            UiCommand::Merge => self.merge_dialog(),
-            UiCommand::ExportBundle => self.export_bundle_dialog(),
-            UiCommand::CaseDetails => self.select(None),
-            UiCommand::CommandPalette => self.palette.open(),
-            UiCommand::FitAll
-            | UiCommand::FitSelection
-            | UiCommand::ZoomIn
-            | UiCommand::ZoomOut
-            | UiCommand::SelectAll
-            | UiCommand::CancelOrClear
-            | UiCommand::Copy
-            | UiCommand::Cut
-            | UiCommand::Paste => {
-                let mut actions = Vec::new();
-                self.canvas
-                    .run_command(ctx, &self.case, command, &mut actions);
-                for action in actions {
-                    self.canvas_action(action);
-                }
-            }
-            // Presentation keys are read by the presenter, only while presenting.
-            UiCommand::NextSlide
-            | UiCommand::PreviousSlide
-            | UiCommand::FirstSlide
-            | UiCommand::LastSlide
-            | UiCommand::EndPresentation => {}
-        }
-    }
-
-    /// Applies what the canvas asked for.
-    fn canvas_action(&mut self, action: CanvasAction) {
-        match action {
-            CanvasAction::Apply {
-                label,
-                edit,
-                select,
-            } => {
-                if self.apply_edit(&label, edit) && select.is_some() {
-                    self.select(select);
-                }
-            }
-            CanvasAction::Focus(item) => self.focus(item),
-            CanvasAction::Inspect(item) => {
-                self.right_tab = RightTab::Inspector;
-                self.focus(Some(item));
-            }
-            CanvasAction::Delete(items) => self.request_delete(items),
-            CanvasAction::Info(m) => self.info(m),
-            CanvasAction::Error(m) => self.error(m),
-        }
-    }
-
-    /// Whether `command` can run now: menus and the palette grey it out otherwise.
-    pub fn command_enabled(&self, command: UiCommand) -> bool {
-        match command {
-            UiCommand::Undo => self.history.can_undo(),
-            UiCommand::Redo => self.history.can_redo(),
-            UiCommand::AddLink => !self.case.entities.is_empty(),
-            UiCommand::DeleteSelection => self.selection.is_some(),
-            UiCommand::FitSelection | UiCommand::Copy | UiCommand::Cut => {
-                !self.canvas.selected.is_empty()
-            }
-            UiCommand::Paste => false,
-            _ => true,
-        }
-    }
 
     pub fn undo(&mut self) {
         self.commit_pending();
@@ -1665,9 +1526,11 @@ impl ChokepointApp {
         };
 
         egui::Panel::top("menu_bar").show(ui, |ui| self.menu_bar_ui(ui, &mut commands));
+        // Everything panels, canvas and dialogs ask for this frame, applied by `drain` at the
+        // end of the frame.
+        let mut actions: Vec<Action> = Vec::new();
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
 
-        let mut list_actions = Vec::new();
         let revision = self.history.revision();
         let side_panels = !(self.settings.canvas_only || self.canvas_only_override);
         if side_panels {
@@ -1682,17 +1545,11 @@ impl ChokepointApp {
                             &self.case,
                             revision,
                             self.selection.as_ref(),
-                            &mut list_actions,
+                            &mut actions,
                         );
                     });
                 });
         }
-        let mut inspector_actions = Vec::new();
-        let mut findings_actions = Vec::new();
-        let mut evidence_actions = Vec::new();
-        let mut flows_actions = Vec::new();
-        let mut analysis_actions = Vec::new();
-        let mut views_actions: Vec<ViewsAction> = Vec::new();
         if side_panels {
             egui::Panel::right("inspector")
                 .resizable(true)
@@ -1726,14 +1583,14 @@ impl ChokepointApp {
                                 &self.case,
                                 revision,
                                 self.selection.as_ref(),
-                                &mut inspector_actions,
+                                &mut actions,
                             ),
                             RightTab::Findings => self.findings.ui(
                                 ui,
                                 &self.case,
                                 revision,
                                 &self.settings.investigator,
-                                &mut findings_actions,
+                                &mut actions,
                             ),
                             RightTab::Flows => {
                                 self.analysis.ui(
@@ -1741,14 +1598,13 @@ impl ChokepointApp {
                                     &self.case,
                                     revision,
                                     &self.canvas.selected,
-                                    &mut analysis_actions,
+                                    &mut actions,
                                 );
                                 ui.separator();
-                                self.flows.ui(ui, &self.case, revision, &mut flows_actions);
+                                self.flows.ui(ui, &self.case, revision, &mut actions);
                             }
                             RightTab::Views => {
-                                self.views
-                                    .ui(ui, &self.case, &self.canvas, &mut views_actions);
+                                self.views.ui(ui, &self.case, &self.canvas, &mut actions);
                             }
                             RightTab::Evidence => {
                                 let selected = match &self.selection {
@@ -1764,14 +1620,13 @@ impl ChokepointApp {
                                     folder.as_deref(),
                                     &self.integrity,
                                     &self.settings.investigator,
-                                    &mut evidence_actions,
+                                    &mut actions,
                                 );
                             }
                         }
                     });
                 });
         }
-        let mut timeline_actions = Vec::new();
         if self.timeline.open {
             egui::Panel::bottom("timeline")
                 .resizable(true)
@@ -1784,17 +1639,15 @@ impl ChokepointApp {
                         revision,
                         self.canvas.filters.time_window,
                         self.selection.as_ref(),
-                        &mut timeline_actions,
+                        &mut actions,
                     );
                 });
         }
-        let mut canvas_actions = Vec::new();
         let keys = self.modal.is_none() && !self.palette.open;
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
-                self.canvas
-                    .ui(ui, &self.case, revision, keys, &mut canvas_actions);
+                self.canvas.ui(ui, &self.case, revision, keys, &mut actions);
             });
 
         self.modal_ui(&ctx);
@@ -1808,80 +1661,10 @@ impl ChokepointApp {
         self.bundle_ui(&ctx);
         Self::file_hover_ui(&ctx);
 
-        // Apply everything the panels asked for, after drawing.
-        for action in inspector_actions {
-            match action {
-                InspectorAction::Apply { label, edit } => {
-                    if let Err(e) = self.history.apply(&mut self.case, &label, edit) {
-                        self.error(format!("{label}: {e}"));
-                        self.inspector.reject(e.to_string());
-                    }
-                }
-                InspectorAction::Select(item) => self.select(Some(item)),
-                InspectorAction::Delete(item) => self.request_delete(vec![item]),
-            }
-        }
-        let shown = flows_actions
-            .into_iter()
-            .map(|FlowsAction::Show(items)| items);
-        for items in shown {
-            self.show_items(items);
-        }
-        for action in analysis_actions {
-            match action {
-                AnalysisAction::Highlight(items) => {
-                    if let Some(first) = items.first() {
-                        self.canvas.reveal_later(first.clone());
-                    }
-                    self.canvas.highlighted = items.into_iter().collect();
-                }
-                AnalysisAction::Select(item) => self.select(Some(item)),
-            }
-        }
-        for action in timeline_actions {
-            match action {
-                TimelineAction::Select(item) => {
-                    // The item's details are what the user asked for: show the inspector.
-                    self.right_tab = RightTab::Inspector;
-                    self.select(Some(item));
-                }
-                TimelineAction::Show(items) => self.show_items(items),
-                TimelineAction::Window(window) => self.canvas.filters.time_window = window,
-            }
-        }
-        for action in evidence_actions {
-            self.evidence_action(action);
-        }
-        for action in findings_actions {
-            match action {
-                FindingsAction::Apply { label, edit } => {
-                    self.apply_edit(&label, edit);
-                }
-                FindingsAction::Show(items) => self.show_items(items),
-                FindingsAction::ChooseList => self.spawn_dialog(DialogKind::ScreeningList),
-                FindingsAction::ListsChanged { demo, files } => {
-                    self.settings.screening_demo = demo;
-                    self.settings.screening_lists = files;
-                }
-            }
-        }
-        for action in canvas_actions {
-            self.canvas_action(action);
-        }
-        for action in views_actions {
-            self.views_action(&ctx, action);
-        }
-        for action in list_actions {
-            match action {
-                ListAction::Select(item) => self.select(Some(item)),
-                ListAction::AddEntity => self.add_entity(),
-                ListAction::AddLink => self.add_link(),
-                ListAction::AddShipment => self.add_shipment(),
-            }
-        }
-        for command in commands {
-            self.run_command(&ctx, command);
-        }
+        // Keys, menus and the palette last, as before the queue: a key pressed in the frame a
+        // panel asked for something acts on what the panel did.
+        actions.extend(commands.into_iter().map(Action::Command));
+        self.drain(&ctx, actions);
         self.autosave_step(&ctx);
         self.update_title(&ctx);
         self.screenshot_step(&ctx);
@@ -1897,7 +1680,11 @@ impl ChokepointApp {
                 (UiCommand::Redo, _, Some(l)) => format!("Redo {l}"),
                 _ => c.label().to_owned(),
             };
-            let button = egui::Button::new(label).shortcut_text(c.shortcut_text(&ctx));
+            let mut button = egui::Button::new(label);
+            if c.shortcut().is_some() {
+                // (An empty shortcut text would still join the item's accessible label.)
+                button = button.shortcut_text(c.shortcut_text(&ctx));
+            }
             if ui.add_enabled(app.command_enabled(c), button).clicked() {
                 commands.push(c);
             }

@@ -88,9 +88,11 @@ impl CommandPalette {
                     .max_height(360.0)
                     .show(ui, |ui| {
                         for (i, c) in matches.iter().copied().enumerate() {
-                            let row = egui::Button::selectable(i == self.chosen, c.label())
-                                .shortcut_text(RichText::new(c.shortcut_text(ctx)).weak())
+                            let mut row = egui::Button::selectable(i == self.chosen, c.label())
                                 .min_size(egui::vec2(ui.available_width(), 0.0));
+                            if c.shortcut().is_some() {
+                                row = row.shortcut_text(RichText::new(c.shortcut_text(ctx)).weak());
+                            }
                             let response = ui.add_enabled(enabled(c), row);
                             if i == self.chosen && (up || down) {
                                 response.scroll_to_me(None);
