@@ -12,7 +12,7 @@ usage:
   chokepoint FILE.csv | FILE.ftm.json            open the GUI and import the file (CSV mapping dialog)
   chokepoint FILE.cpbundle                       open the GUI and unpack the case bundle
   chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only] [--tab findings|flows|evidence|views] [--present]
-                    [--timeline] [--window FROM..TO]
+                    [--timeline] [--window FROM..TO] [--palette TEXT]
                     [--select ID] [FILE.ron]
                                                  render the GUI, save a PNG of the window, exit
   chokepoint check [--strict] FILE...            validate case files (exit 1 if any is invalid) and
@@ -91,6 +91,7 @@ fn run_gui(args: &[String]) -> i32 {
     let mut present = false;
     let mut tab = None;
     let mut timeline = false;
+    let mut palette = None;
     let mut window = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
@@ -115,6 +116,10 @@ fn run_gui(args: &[String]) -> i32 {
             "--canvas-only" => canvas_only = true,
             "--present" => present = true,
             "--timeline" => timeline = true,
+            "--palette" => match it.next() {
+                Some(q) => palette = Some(q.clone()),
+                None => return usage_error("--palette needs the text to type, e.g. \"\""),
+            },
             "--window" => match it.next().and_then(|w| parse_window(w)) {
                 Some(w) => window = Some(w),
                 None => return usage_error("--window needs FROM..TO dates, e.g. 2024-03..2024-05"),
@@ -150,6 +155,7 @@ fn run_gui(args: &[String]) -> i32 {
         present,
         timeline,
         window,
+        palette,
         ..Startup::for_case(Case::new_untitled(Timestamp::now()))
     };
     // A CSV or FollowTheMoney file opens the import dialog on the sample case.

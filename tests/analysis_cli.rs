@@ -4,11 +4,9 @@
 #![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn chokepoint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
-}
+mod common;
+use common::chokepoint;
 
 fn training() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_cases/training_strait_networks.ron")

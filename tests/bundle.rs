@@ -11,8 +11,10 @@ use chokepoint::io::load_case;
 use chokepoint::model::Case;
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use zip::write::SimpleFileOptions;
+
+mod common;
+use common::chokepoint;
 
 const PASSPHRASE: &str = "correct horse battery staple";
 
@@ -597,10 +599,6 @@ fn a_bundle_opens_only_into_a_new_or_empty_folder() {
 
 // ------------------------------------------------------------------------------------------
 // The command line
-
-fn chokepoint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
-}
 
 #[test]
 fn cli_bundles_and_unbundles_with_a_passphrase_file() {

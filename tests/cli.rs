@@ -1,11 +1,9 @@
 //! The CLI beside the GUI, run as a real process: `check` and `generate`.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn chokepoint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
-}
+mod common;
+use common::chokepoint;
 
 fn sample_cases() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_cases");

@@ -17,7 +17,9 @@ use chokepoint::model::{
 };
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod common;
+use common::chokepoint;
 
 const WHO: &str = "A. Investigator";
 
@@ -393,10 +395,6 @@ fn merging_keeps_both_sides_custody_entries() {
 }
 
 // ---- chokepoint check --------------------------------------------------------------------------
-
-fn chokepoint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
-}
 
 /// A saved case with two attached files.
 fn case_with_files() -> (tempfile::TempDir, PathBuf) {

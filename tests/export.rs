@@ -1,6 +1,7 @@
 //! Exports to `GraphML`, GEXF, CSV and SVG, parsed back: from the library and through the CLI.
 
 mod common;
+use common::chokepoint;
 
 use chokepoint::io::export::{csv, gexf, graphml};
 use chokepoint::io::load_case;
@@ -380,10 +381,6 @@ fn csv_keeps_awkward_names_and_neutralises_formulas() {
     assert_eq!(hostile[1], "'-BL 7 & <8>");
     assert_eq!(hostile[6], HOSTILE_NAME);
     assert_eq!(hostile[9], format!("'{FORMULA_NAME}"));
-}
-
-fn chokepoint() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_chokepoint"))
 }
 
 #[test]

@@ -13,6 +13,8 @@ use chokepoint::model::{
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+mod common;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -534,11 +536,8 @@ fn merging_a_reviewed_duplicate_repoints_everything_in_one_undo_step() {
 
 use chokepoint::io::import::csv;
 
-fn chokepoint(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_chokepoint"))
-        .args(args)
-        .output()
-        .expect("runs")
+fn run_cli(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    common::chokepoint().args(args).output().expect("runs")
 }
 
 #[test]
@@ -547,7 +546,7 @@ fn cli_imports_csv_by_a_guessed_then_saved_mapping_and_ftm_into_a_case() {
     let input = dir.path().join("trade.csv");
     std::fs::write(&input, trade_csv()).expect("write csv");
     let mapping = dir.path().join("mapping.ron");
-    let out = chokepoint(&[
+    let out = run_cli(&[
         "import".as_ref(),
         "csv".as_ref(),
         input.as_os_str(),
@@ -563,7 +562,7 @@ fn cli_imports_csv_by_a_guessed_then_saved_mapping_and_ftm_into_a_case() {
         .expect("the guessed mapping reads back");
     assert_eq!(guessed.columns.get("Consignee"), Some(&Field::Consignee));
     let case_path = dir.path().join("case.ron");
-    let out = chokepoint(&[
+    let out = run_cli(&[
         "import".as_ref(),
         "csv".as_ref(),
         input.as_os_str(),
@@ -584,7 +583,7 @@ fn cli_imports_csv_by_a_guessed_then_saved_mapping_and_ftm_into_a_case() {
     assert_eq!(case.shipments.len(), 3);
     // FtM into the case just written.
     let merged_path = dir.path().join("with_ftm.ron");
-    let out = chokepoint(&[
+    let out = run_cli(&[
         "import".as_ref(),
         "ftm".as_ref(),
         fixture("ftm/opensanctions_t1_entities.ftm.json").as_os_str(),
@@ -604,7 +603,7 @@ fn cli_imports_csv_by_a_guessed_then_saved_mapping_and_ftm_into_a_case() {
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{not json\n").expect("write");
     let nothing = dir.path().join("nothing.ron");
-    let out = chokepoint(&[
+    let out = run_cli(&[
         "import".as_ref(),
         "ftm".as_ref(),
         bad.as_os_str(),
@@ -621,7 +620,7 @@ fn cli_exports_ftm_and_merges_a_colleagues_copy() {
     let dir = tempfile::tempdir().expect("temp dir");
     let seed_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_cases/seed_kunlun_nest.ron");
     let ftm_path = dir.path().join("seed.ftm.json");
-    let out = chokepoint(&[
+    let out = run_cli(&[
         "export".as_ref(),
         "--format".as_ref(),
         "ftm".as_ref(),
@@ -663,7 +662,7 @@ fn cli_exports_ftm_and_merges_a_colleagues_copy() {
     chokepoint::io::save_case(&theirs_path, &theirs).expect("save");
     for (prefer, expected) in [("mine", "Mine"), ("theirs", "Theirs")] {
         let merged_path = dir.path().join(format!("merged-{prefer}.ron"));
-        let out = chokepoint(&[
+        let out = run_cli(&[
             "merge".as_ref(),
             mine_path.as_os_str(),
             theirs_path.as_os_str(),

@@ -2,31 +2,22 @@
 //! role and label, click, type, and assert on the case afterwards.
 
 use chokepoint::model::{EntityId, ItemRef};
-use chokepoint::ui::{ChokepointApp, Settings, Startup};
+use chokepoint::ui::{ChokepointApp, Startup};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 mod common;
 
-fn seed_app(harness_ctx: &egui::Context) -> ChokepointApp {
-    let case = chokepoint::seed_case().expect("the bundled seed case loads");
-    ChokepointApp::new(
-        harness_ctx,
-        Startup::for_case(case),
-        Settings::default(),
-        true,
-    )
-}
-
 fn harness() -> Harness<'static, ChokepointApp> {
-    let mut builder = Harness::builder().with_size(egui::vec2(1400.0, 900.0));
+    let case = chokepoint::seed_case().expect("the bundled seed case loads");
     // The app installs a system CJK font for names like 苏菂 (CI installs fonts-noto-cjk);
     // on a machine without one, the app shows a notice and the test still runs.
-    if chokepoint::ui::fonts::find_cjk_font(None).is_none() {
-        builder = builder.allow_missing_glyphs();
-    }
-    builder.build_eframe(|cc| seed_app(&cc.egui_ctx))
+    common::AppHarness::on(case)
+        .size(1400.0, 900.0)
+        .few_steps()
+        .system_fonts()
+        .build()
 }
 
 /// The list row (left panel) whose label contains `text`; the canvas has a node of the same name.
@@ -182,22 +173,15 @@ fn harness_with(
         Option<chokepoint::io::FileStamp>,
     ) + 'static,
 ) -> Harness<'static, ChokepointApp> {
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .allow_missing_glyphs()
-        .build_eframe(move |cc| {
-            let (case, path, stamp) = open();
-            ChokepointApp::new(
-                &cc.egui_ctx,
-                Startup {
-                    path,
-                    stamp,
-                    ..Startup::for_case(case)
-                },
-                Settings::default(),
-                false,
-            )
-        });
+    let (case, path, stamp) = open();
+    let mut harness = common::AppHarness::new(Startup {
+        path,
+        stamp,
+        ..Startup::for_case(case)
+    })
+    .size(1400.0, 900.0)
+    .few_steps()
+    .build();
     if harness.state().path.is_some() {
         wait_for_integrity_check(&mut harness);
     }

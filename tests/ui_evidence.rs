@@ -47,12 +47,10 @@ fn harness(case: Case, select: Option<&str>, tab: RightTab) -> Harness<'static, 
         investigator: "Test Investigator".to_owned(),
         ..Settings::default()
     };
-    Harness::builder()
-        .with_size(egui::vec2(1500.0, 1400.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(400)
-        .allow_missing_glyphs()
-        .build_eframe(move |cc| ChokepointApp::new(&cc.egui_ctx, startup, settings, false))
+    common::AppHarness::new(startup)
+        .size(1500.0, 1400.0)
+        .settings(settings)
+        .build()
 }
 
 fn pick(h: &mut Harness<'static, ChokepointApp>, combo: &str, option: &str) {

@@ -1,6 +1,7 @@
 //! The findings panel through the real app: findings appear for the training case, a click shows
 //! the items on the canvas, and dismissing with a reason is saved in the case and undoable.
 
+use chokepoint::analysis::flows::FlowFilter;
 use chokepoint::model::ItemRef;
 use chokepoint::ui::ChokepointApp;
 use chokepoint::ui::app::RightTab;
@@ -122,16 +123,28 @@ fn flows_tab_sums_routes_and_shows_their_shipments() {
     h.run();
     assert_eq!(h.state().right_tab, RightTab::Flows);
     assert!(h.query_by_label_contains("By route").is_some());
-    // The first link in the panel is the first route; clicking it selects its shipments.
-    let route = h
-        .get_all_by_role(Role::Link)
-        .find(|n| n.rect().center().x > 1000.0)
-        .expect("a route row");
-    route.click();
+    // The busiest route's row, found by its label; clicking it selects exactly its shipments.
+    let routes = chokepoint::analysis::flows::by_route(&h.state().case, &FlowFilter::default());
+    let route = routes
+        .iter()
+        .max_by_key(|r| r.totals.shipments.len())
+        .expect("the training case has routes");
+    let label = route.route.label();
+    h.get_by_role_and_label(Role::Link, &label).click();
     h.run();
-    let selected = &h.state().canvas.selected;
-    assert!(!selected.is_empty());
-    assert!(selected.iter().all(|i| matches!(i, ItemRef::Shipment(_))));
+    let expected: std::collections::BTreeSet<ItemRef> = route
+        .totals
+        .shipments
+        .iter()
+        .cloned()
+        .map(ItemRef::Shipment)
+        .collect();
+    let selected: std::collections::BTreeSet<ItemRef> =
+        h.state().canvas.selected.iter().cloned().collect();
+    assert_eq!(
+        selected, expected,
+        "the row of {label} selects its shipments"
+    );
 }
 
 #[test]

@@ -3,7 +3,7 @@
 //! frames every node with its label inside the canvas area.
 
 use chokepoint::model::{EntityId, ItemRef};
-use chokepoint::ui::{ChokepointApp, Settings, Startup};
+use chokepoint::ui::ChokepointApp;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -17,19 +17,7 @@ fn training_at(size: egui::Vec2) -> H {
         "sample_cases/training_strait_networks.ron",
     ))
     .expect("training case");
-    Harness::builder()
-        .with_size(size)
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(400)
-        .allow_missing_glyphs()
-        .build_eframe(|cc| {
-            ChokepointApp::new(
-                &cc.egui_ctx,
-                Startup::for_case(case),
-                Settings::default(),
-                false,
-            )
-        })
+    common::AppHarness::on(case).size(size.x, size.y).build()
 }
 
 fn type_into(h: &mut H, label: &str, text: &str) {

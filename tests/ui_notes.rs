@@ -11,6 +11,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use std::path::Path;
 
+mod common;
+
 fn harness() -> Harness<'static, ChokepointApp> {
     let case = load_case(Path::new("sample_cases/seed_kunlun_nest.ron")).expect("seed case");
     let startup = Startup {
@@ -21,12 +23,10 @@ fn harness() -> Harness<'static, ChokepointApp> {
         investigator: "Test Investigator".to_owned(),
         ..Settings::default()
     };
-    Harness::builder()
-        .with_size(egui::vec2(1500.0, 2400.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(400)
-        .allow_missing_glyphs()
-        .build_eframe(move |cc| ChokepointApp::new(&cc.egui_ctx, startup, settings, false))
+    common::AppHarness::new(startup)
+        .size(1500.0, 2400.0)
+        .settings(settings)
+        .build()
 }
 
 #[test]

@@ -3,17 +3,19 @@
 //! Each frame: collect background results (file dialogs, loads), turn shortcuts into commands,
 //! draw panels (which only return actions), then apply the actions through the edit path.
 
-use super::canvas::{Canvas, CanvasAction};
-use super::commands::UiCommand;
+use super::action::Action;
+use super::canvas::Canvas;
+use super::commands::{CANVAS_GESTURES, Scope, UiCommand};
 use super::fonts;
-use super::panels::analysis::{AnalysisAction, AnalysisPanel};
+use super::palette::CommandPalette;
+use super::panels::analysis::AnalysisPanel;
 use super::panels::evidence::{EvidencePanel, IntegrityWatch};
-use super::panels::findings::{FindingsAction, FindingsPanel};
-use super::panels::flows::{FlowsAction, FlowsPanel};
-use super::panels::inspector::{Inspector, InspectorAction};
-use super::panels::list::{ItemList, ListAction, ListTab};
-use super::panels::timeline::{TimelineAction, TimelinePanel};
-use super::panels::views::{ViewsAction, ViewsPanel};
+use super::panels::findings::FindingsPanel;
+use super::panels::flows::FlowsPanel;
+use super::panels::inspector::Inspector;
+use super::panels::list::{ItemList, ListTab};
+use super::panels::timeline::TimelinePanel;
+use super::panels::views::ViewsPanel;
 use super::present::Presenter;
 use super::theme::{self, ThemeChoice};
 use crate::edit::{Edit, History, plan_merge, references_to};
@@ -87,6 +89,7 @@ pub const DEFAULT_AUTOSAVE_SECONDS: u64 = 60;
 
 mod briefing;
 mod bundle;
+mod dispatch;
 mod evidence;
 mod import;
 mod merge;
@@ -127,6 +130,8 @@ pub struct Startup {
     pub import: Option<(ImportKind, PathBuf)>,
     /// A case bundle given on the command line: ask where to unpack it at start.
     pub bundle: Option<PathBuf>,
+    /// Open the command palette at start with this text typed (`--palette`, for screenshots).
+    pub palette: Option<String>,
 }
 
 impl Startup {
@@ -148,6 +153,7 @@ impl Startup {
             present: false,
             import: None,
             bundle: None,
+            palette: None,
         }
     }
 }
@@ -289,6 +295,7 @@ pub struct ChokepointApp {
     status: Option<(String, StatusKind)>,
     last_saved: Option<Instant>,
     modal: Option<Modal>,
+    palette: CommandPalette,
     dialog: Option<(DialogKind, Instant, Receiver<Option<PathBuf>>)>,
     loading: Option<(PathBuf, Receiver<LoadResult>)>,
     /// The lock on the case file while this window has it open (see `io::lock`).
@@ -355,6 +362,7 @@ impl ChokepointApp {
             status,
             last_saved: None,
             modal: None,
+            palette: CommandPalette::default(),
             dialog: None,
             loading: None,
             case_lock: None,
@@ -403,6 +411,9 @@ impl ChokepointApp {
         }
         if let Some(path) = startup.bundle {
             app.start_bundle_open(path);
+        }
+        if let Some(query) = startup.palette {
+            app.palette.open_with(query);
         }
         app.offer_recovery();
         app.recover_presentation_zoom(ctx);
@@ -536,81 +547,6 @@ impl ChokepointApp {
     }
 
     // ---- commands ---------------------------------------------------------------------------
-
-    pub fn run_command(&mut self, ctx: &egui::Context, command: UiCommand) {
-        match command {
-            UiCommand::New => self.guard(ctx, Guarded::New),
-            UiCommand::Open => self.guard(ctx, Guarded::OpenDialog),
-            UiCommand::OpenByPath => {
-                self.modal = Some(Modal::PathPrompt {
-                    kind: DialogKind::Open,
-                    text: String::new(),
-                    error: None,
-                });
-            }
-            UiCommand::Save => {
-                self.save();
-            }
-            UiCommand::SaveAs => {
-                self.commit_pending();
-                self.spawn_dialog(DialogKind::SaveAs);
-            }
-            UiCommand::Quit => self.guard(ctx, Guarded::Quit),
-            UiCommand::Undo => self.undo(),
-            UiCommand::Redo => self.redo(),
-            UiCommand::AddEntity => self.add_entity(),
-            UiCommand::AddLink => self.add_link(),
-            UiCommand::AddShipment => self.add_shipment(),
-            UiCommand::DeleteSelection => {
-                let mut targets: Vec<ItemRef> = self.canvas.selected.iter().cloned().collect();
-                if let Some(primary) = &self.selection
-                    && !targets.contains(primary)
-                {
-                    targets.push(primary.clone());
-                }
-                if !targets.is_empty() {
-                    self.request_delete(targets);
-                }
-            }
-            UiCommand::FindInList => self.list.focus_filter = true,
-            UiCommand::FindOnCanvas => self.canvas.open_search(),
-            UiCommand::CanvasOnly => {
-                self.settings.canvas_only =
-                    !(self.settings.canvas_only || self.canvas_only_override);
-                self.canvas_only_override = false;
-                self.canvas.request_fit();
-            }
-            UiCommand::ToggleTheme => {
-                self.theme_override = None;
-                self.settings.theme = if ctx.theme() == egui::Theme::Dark {
-                    ThemeChoice::Light
-                } else {
-                    ThemeChoice::Dark
-                };
-            }
-            UiCommand::Settings => {
-                self.modal = Some(Modal::Settings {
-                    font_text: self
-                        .settings
-                        .cjk_font
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default(),
-                    font_error: None,
-                });
-            }
-            UiCommand::Shortcuts => self.modal = Some(Modal::Shortcuts),
-            UiCommand::Timeline => {
-                self.timeline.open = !self.timeline.open;
-                // A closed timeline leaves no hidden time window behind on the canvas.
-                if !self.timeline.open {
-                    self.canvas.filters.time_window = None;
-                }
-            }
-            UiCommand::Present => self.start_presenting(ctx, None),
-            UiCommand::ExportReport => self.export_report_dialog(),
-        }
-    }
 
     pub fn undo(&mut self) {
         self.commit_pending();
@@ -1583,16 +1519,18 @@ impl ChokepointApp {
             self.screenshot_step(&ctx);
             return;
         }
-        let mut commands = if self.modal.is_none() {
-            UiCommand::pressed(&ctx)
+        let mut commands = if self.modal.is_none() && !self.palette.open {
+            UiCommand::pressed(&ctx, Scope::App)
         } else {
             Vec::new()
         };
 
         egui::Panel::top("menu_bar").show(ui, |ui| self.menu_bar_ui(ui, &mut commands));
+        // Everything panels, canvas and dialogs ask for this frame, applied by `drain` at the
+        // end of the frame.
+        let mut actions: Vec<Action> = Vec::new();
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
 
-        let mut list_actions = Vec::new();
         let revision = self.history.revision();
         let side_panels = !(self.settings.canvas_only || self.canvas_only_override);
         if side_panels {
@@ -1607,17 +1545,11 @@ impl ChokepointApp {
                             &self.case,
                             revision,
                             self.selection.as_ref(),
-                            &mut list_actions,
+                            &mut actions,
                         );
                     });
                 });
         }
-        let mut inspector_actions = Vec::new();
-        let mut findings_actions = Vec::new();
-        let mut evidence_actions = Vec::new();
-        let mut flows_actions = Vec::new();
-        let mut analysis_actions = Vec::new();
-        let mut views_actions: Vec<ViewsAction> = Vec::new();
         if side_panels {
             egui::Panel::right("inspector")
                 .resizable(true)
@@ -1651,14 +1583,14 @@ impl ChokepointApp {
                                 &self.case,
                                 revision,
                                 self.selection.as_ref(),
-                                &mut inspector_actions,
+                                &mut actions,
                             ),
                             RightTab::Findings => self.findings.ui(
                                 ui,
                                 &self.case,
                                 revision,
                                 &self.settings.investigator,
-                                &mut findings_actions,
+                                &mut actions,
                             ),
                             RightTab::Flows => {
                                 self.analysis.ui(
@@ -1666,14 +1598,13 @@ impl ChokepointApp {
                                     &self.case,
                                     revision,
                                     &self.canvas.selected,
-                                    &mut analysis_actions,
+                                    &mut actions,
                                 );
                                 ui.separator();
-                                self.flows.ui(ui, &self.case, revision, &mut flows_actions);
+                                self.flows.ui(ui, &self.case, revision, &mut actions);
                             }
                             RightTab::Views => {
-                                self.views
-                                    .ui(ui, &self.case, &self.canvas, &mut views_actions);
+                                self.views.ui(ui, &self.case, &self.canvas, &mut actions);
                             }
                             RightTab::Evidence => {
                                 let selected = match &self.selection {
@@ -1689,14 +1620,13 @@ impl ChokepointApp {
                                     folder.as_deref(),
                                     &self.integrity,
                                     &self.settings.investigator,
-                                    &mut evidence_actions,
+                                    &mut actions,
                                 );
                             }
                         }
                     });
                 });
         }
-        let mut timeline_actions = Vec::new();
         if self.timeline.open {
             egui::Panel::bottom("timeline")
                 .resizable(true)
@@ -1709,117 +1639,32 @@ impl ChokepointApp {
                         revision,
                         self.canvas.filters.time_window,
                         self.selection.as_ref(),
-                        &mut timeline_actions,
+                        &mut actions,
                     );
                 });
         }
-        let mut canvas_actions = Vec::new();
-        let keys = self.modal.is_none();
+        let keys = self.modal.is_none() && !self.palette.open;
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE)
             .show(ui, |ui| {
-                self.canvas
-                    .ui(ui, &self.case, revision, keys, &mut canvas_actions);
+                self.canvas.ui(ui, &self.case, revision, keys, &mut actions);
             });
 
         self.modal_ui(&ctx);
+        let mut palette = std::mem::take(&mut self.palette);
+        if let Some(command) = palette.ui(&ctx, |c| self.command_enabled(c)) {
+            commands.push(command);
+        }
+        self.palette = palette;
         self.import_ui(&ctx);
         self.merge_review_ui(&ctx);
         self.bundle_ui(&ctx);
         Self::file_hover_ui(&ctx);
 
-        // Apply everything the panels asked for, after drawing.
-        for action in inspector_actions {
-            match action {
-                InspectorAction::Apply { label, edit } => {
-                    if let Err(e) = self.history.apply(&mut self.case, &label, edit) {
-                        self.error(format!("{label}: {e}"));
-                        self.inspector.reject(e.to_string());
-                    }
-                }
-                InspectorAction::Select(item) => self.select(Some(item)),
-                InspectorAction::Delete(item) => self.request_delete(vec![item]),
-            }
-        }
-        let shown = flows_actions
-            .into_iter()
-            .map(|FlowsAction::Show(items)| items);
-        for items in shown {
-            self.show_items(items);
-        }
-        for action in analysis_actions {
-            match action {
-                AnalysisAction::Highlight(items) => {
-                    if let Some(first) = items.first() {
-                        self.canvas.reveal_later(first.clone());
-                    }
-                    self.canvas.highlighted = items.into_iter().collect();
-                }
-                AnalysisAction::Select(item) => self.select(Some(item)),
-            }
-        }
-        for action in timeline_actions {
-            match action {
-                TimelineAction::Select(item) => {
-                    // The item's details are what the user asked for: show the inspector.
-                    self.right_tab = RightTab::Inspector;
-                    self.select(Some(item));
-                }
-                TimelineAction::Show(items) => self.show_items(items),
-                TimelineAction::Window(window) => self.canvas.filters.time_window = window,
-            }
-        }
-        for action in evidence_actions {
-            self.evidence_action(action);
-        }
-        for action in findings_actions {
-            match action {
-                FindingsAction::Apply { label, edit } => {
-                    self.apply_edit(&label, edit);
-                }
-                FindingsAction::Show(items) => self.show_items(items),
-                FindingsAction::ChooseList => self.spawn_dialog(DialogKind::ScreeningList),
-                FindingsAction::ListsChanged { demo, files } => {
-                    self.settings.screening_demo = demo;
-                    self.settings.screening_lists = files;
-                }
-            }
-        }
-        for action in canvas_actions {
-            match action {
-                CanvasAction::Apply {
-                    label,
-                    edit,
-                    select,
-                } => {
-                    if self.apply_edit(&label, edit) && select.is_some() {
-                        self.select(select);
-                    }
-                }
-                CanvasAction::Focus(item) => self.focus(item),
-                CanvasAction::Inspect(item) => {
-                    self.right_tab = RightTab::Inspector;
-                    self.focus(Some(item));
-                }
-                CanvasAction::Delete(items) => self.request_delete(items),
-                CanvasAction::Info(m) => self.info(m),
-                CanvasAction::Error(m) => self.error(m),
-            }
-        }
-        for action in views_actions {
-            self.views_action(&ctx, action);
-        }
-        for action in list_actions {
-            match action {
-                ListAction::Select(item) => self.select(Some(item)),
-                ListAction::AddEntity => self.add_entity(),
-                ListAction::AddLink => self.add_link(),
-                ListAction::AddShipment => self.add_shipment(),
-            }
-        }
-        for command in commands {
-            self.run_command(&ctx, command);
-        }
+        // Keys, menus and the palette last, as before the queue: a key pressed in the frame a
+        // panel asked for something acts on what the panel did.
+        actions.extend(commands.into_iter().map(Action::Command));
+        self.drain(&ctx, actions);
         self.autosave_step(&ctx);
         self.update_title(&ctx);
         self.screenshot_step(&ctx);
@@ -1827,17 +1672,32 @@ impl ChokepointApp {
 
     fn menu_bar_ui(&mut self, ui: &mut Ui, commands: &mut Vec<UiCommand>) {
         let ctx = ui.ctx().clone();
-        let item = |ui: &mut Ui, commands: &mut Vec<UiCommand>, c: UiCommand, enabled: bool| {
-            let button = egui::Button::new(c.label()).shortcut_text(c.shortcut_text(&ctx));
-            if ui.add_enabled(enabled, button).clicked() {
+        // One menu item from the command table: its label (Undo and Redo name what they
+        // undo), its shortcut, enabled as the command is.
+        let item = |app: &Self, ui: &mut Ui, commands: &mut Vec<UiCommand>, c: UiCommand| {
+            let label = match (c, app.history.undo_label(), app.history.redo_label()) {
+                (UiCommand::Undo, Some(l), _) => format!("Undo {l}"),
+                (UiCommand::Redo, _, Some(l)) => format!("Redo {l}"),
+                _ => c.label().to_owned(),
+            };
+            let mut button = egui::Button::new(label);
+            if c.shortcut().is_some() {
+                // (An empty shortcut text would still join the item's accessible label.)
+                button = button.shortcut_text(c.shortcut_text(&ctx));
+            }
+            if ui.add_enabled(app.command_enabled(c), button).clicked() {
                 commands.push(c);
+            }
+        };
+        let items = |app: &Self, ui: &mut Ui, commands: &mut Vec<UiCommand>, cs: &[UiCommand]| {
+            for c in cs {
+                item(app, ui, commands, *c);
             }
         };
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button("File", |ui| {
-                item(ui, commands, UiCommand::New, true);
-                item(ui, commands, UiCommand::Open, true);
-                item(ui, commands, UiCommand::OpenByPath, true);
+                use UiCommand as C;
+                items(self, ui, commands, &[C::New, C::Open, C::OpenByPath]);
                 ui.menu_button("Open recent", |ui| {
                     if self.settings.recent.is_empty() {
                         ui.weak("No recent cases");
@@ -1853,68 +1713,26 @@ impl ChokepointApp {
                     }
                 });
                 ui.separator();
-                item(ui, commands, UiCommand::Save, true);
-                item(ui, commands, UiCommand::SaveAs, true);
-                item(ui, commands, UiCommand::ExportReport, true);
+                items(self, ui, commands, &[C::Save, C::SaveAs, C::ExportReport]);
                 ui.separator();
-                if ui.button("Import CSV…").clicked() {
-                    self.import_dialog(ImportKind::Csv);
-                    ui.close();
-                }
-                if ui.button("Import FollowTheMoney…").clicked() {
-                    self.import_dialog(ImportKind::Ftm);
-                    ui.close();
-                }
-                if ui.button("Merge a colleague's copy…").clicked() {
-                    self.merge_dialog();
-                    ui.close();
-                }
-                if ui.button("Export bundle…").clicked() {
-                    self.export_bundle_dialog();
-                    ui.close();
-                }
+                let imports = [C::ImportCsv, C::ImportFtm, C::Merge, C::ExportBundle];
+                items(self, ui, commands, &imports);
                 ui.separator();
-                item(ui, commands, UiCommand::Settings, true);
+                item(self, ui, commands, C::Settings);
                 ui.separator();
-                item(ui, commands, UiCommand::Quit, true);
+                item(self, ui, commands, C::Quit);
             });
             ui.menu_button("Edit", |ui| {
-                let undo = egui::Button::new(match self.history.undo_label() {
-                    Some(l) => format!("Undo {l}"),
-                    None => "Undo".to_owned(),
-                })
-                .shortcut_text(UiCommand::Undo.shortcut_text(&ctx));
-                if ui.add_enabled(self.history.can_undo(), undo).clicked() {
-                    commands.push(UiCommand::Undo);
-                }
-                let redo = egui::Button::new(match self.history.redo_label() {
-                    Some(l) => format!("Redo {l}"),
-                    None => "Redo".to_owned(),
-                })
-                .shortcut_text(UiCommand::Redo.shortcut_text(&ctx));
-                if ui.add_enabled(self.history.can_redo(), redo).clicked() {
-                    commands.push(UiCommand::Redo);
-                }
+                use UiCommand as C;
+                items(self, ui, commands, &[C::Undo, C::Redo]);
                 ui.separator();
-                item(ui, commands, UiCommand::AddEntity, true);
-                item(
-                    ui,
-                    commands,
-                    UiCommand::AddLink,
-                    !self.case.entities.is_empty(),
-                );
-                item(ui, commands, UiCommand::AddShipment, true);
-                item(
-                    ui,
-                    commands,
-                    UiCommand::DeleteSelection,
-                    self.selection.is_some(),
-                );
+                let add = [C::AddEntity, C::AddLink, C::AddShipment, C::DeleteSelection];
+                items(self, ui, commands, &add);
                 ui.separator();
-                item(ui, commands, UiCommand::FindInList, true);
-                item(ui, commands, UiCommand::FindOnCanvas, true);
+                items(self, ui, commands, &[C::FindInList, C::FindOnCanvas]);
             });
             ui.menu_button("View", |ui| {
+                use UiCommand as C;
                 for choice in ThemeChoice::ALL {
                     if ui
                         .radio_value(&mut self.settings.theme, choice, choice.label())
@@ -1924,16 +1742,13 @@ impl ChokepointApp {
                     }
                 }
                 ui.separator();
-                item(ui, commands, UiCommand::ToggleTheme, true);
-                item(ui, commands, UiCommand::CanvasOnly, true);
-                item(ui, commands, UiCommand::Timeline, true);
-                item(ui, commands, UiCommand::Present, true);
-                if ui.button("Case details").clicked() {
-                    self.select(None);
-                }
+                let view = [C::ToggleTheme, C::CanvasOnly, C::Timeline, C::Present];
+                items(self, ui, commands, &view);
+                item(self, ui, commands, C::CaseDetails);
             });
             ui.menu_button("Help", |ui| {
-                item(ui, commands, UiCommand::Shortcuts, true);
+                use UiCommand as C;
+                items(self, ui, commands, &[C::CommandPalette, C::Shortcuts]);
             });
         });
     }
@@ -2278,68 +2093,7 @@ impl ChokepointApp {
                 }
                 Modal::Shortcuts => {
                     ui.heading("Keyboard shortcuts");
-                    egui::Grid::new("shortcuts_grid")
-                        .num_columns(2)
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for c in UiCommand::ALL {
-                                let text = c.shortcut_text(ctx);
-                                if !text.is_empty() {
-                                    ui.label(c.label());
-                                    ui.monospace(text);
-                                    ui.end_row();
-                                }
-                            }
-                            for c in UiCommand::ALL {
-                                if c.shortcut().is_some()
-                                    && let Some(alt) = c.alternative_shortcut()
-                                {
-                                    ui.label(format!("{} (alternative)", c.label()));
-                                    ui.monospace(ctx.format_shortcut(&alt));
-                                    ui.end_row();
-                                }
-                            }
-                            ui.label("Commit a field");
-                            ui.monospace("Enter / Tab");
-                            ui.end_row();
-                        });
-                    ui.add_space(6.0);
-                    ui.strong("On the canvas");
-                    let cmd = |key| {
-                        ctx.format_shortcut(&egui::KeyboardShortcut::new(
-                            egui::Modifiers::COMMAND,
-                            key,
-                        ))
-                    };
-                    let canvas_keys = [
-                        ("Fit all in view", "F".to_owned()),
-                        ("Zoom to the selection", "Shift+F".to_owned()),
-                        ("Zoom in / out", "+ / -".to_owned()),
-                        ("Pan", "Space+drag, or drag the background".to_owned()),
-                        ("Select all", cmd(egui::Key::A)),
-                        ("Cancel, or clear the selection", "Esc".to_owned()),
-                        (
-                            "Copy / cut / paste entities",
-                            format!(
-                                "{} / {} / {}",
-                                cmd(egui::Key::C),
-                                cmd(egui::Key::X),
-                                cmd(egui::Key::V)
-                            ),
-                        ),
-                        ("Delete the selection", "Delete / Backspace".to_owned()),
-                        ("Create an entity", "Double-click".to_owned()),
-                    ];
-                    egui::Grid::new("canvas_shortcuts_grid")
-                        .num_columns(2)
-                        .striped(true)
-                        .show(ui, |ui| {
-                            for (what, keys) in canvas_keys {
-                                ui.label(what);
-                                ui.monospace(keys);
-                                ui.end_row();
-                            }
-                        });
+                    shortcuts_ui(ui);
                     if ui.button("Close").clicked() {
                         keep = false;
                     }
@@ -2357,6 +2111,47 @@ impl ChokepointApp {
             f(self, ctx);
         }
     }
+}
+
+/// The shortcuts window's tables, one per scope, every key of every command in the command
+/// table, then the canvas gestures.
+fn shortcuts_ui(ui: &mut Ui) {
+    let ctx = ui.ctx().clone();
+    egui::ScrollArea::vertical()
+        .max_height(560.0)
+        .show(ui, |ui| {
+            for scope in Scope::ALL {
+                ui.add_space(6.0);
+                ui.strong(scope.title());
+                egui::Grid::new(("shortcuts_grid", scope.title()))
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for c in UiCommand::ALL.iter().filter(|c| c.scope() == scope) {
+                            if !c.keys().is_empty() {
+                                ui.label(c.label());
+                                ui.monospace(c.keys_text(&ctx));
+                                ui.end_row();
+                            }
+                        }
+                        match scope {
+                            Scope::App => {
+                                ui.label("Commit a field");
+                                ui.monospace("Enter / Tab");
+                                ui.end_row();
+                            }
+                            Scope::Canvas => {
+                                for (what, how) in CANVAS_GESTURES {
+                                    ui.label(*what);
+                                    ui.monospace(*how);
+                                    ui.end_row();
+                                }
+                            }
+                            Scope::Presentation => {}
+                        }
+                    });
+            }
+        });
 }
 
 fn human_duration(d: Duration) -> String {

@@ -2,10 +2,12 @@
 //! and fonts. Panels read `&Case` and return actions; the app applies them through the edit
 //! path at the end of the frame.
 
+pub mod action;
 pub mod app;
 pub mod canvas;
 pub mod commands;
 pub mod fonts;
+pub mod palette;
 pub mod panels;
 pub mod present;
 pub mod theme;

@@ -8,8 +8,9 @@ use crate::edit::Revision;
 use crate::model::{Camera, Case, FrameRect, ItemRef, SavedView, ViewId};
 use crate::ui::canvas::Canvas;
 use crate::ui::canvas::scene::Filters;
+use crate::ui::commands::{Scope, UiCommand};
 use crate::ui::theme;
-use egui::{Align2, FontId, Key, Modifiers, Pos2, Rect, Ui, pos2, vec2};
+use egui::{Align2, FontId, Pos2, Rect, Ui, pos2, vec2};
 use std::collections::BTreeSet;
 
 /// Seconds a camera move between two slides takes.
@@ -134,30 +135,19 @@ impl Presenter {
     ) -> PresentOutcome {
         let ctx = ui.ctx().clone();
         let count = slides(case, canvas).len();
-        let pressed = |keys: &[Key]| {
-            ctx.input_mut(|i| keys.iter().any(|k| i.consume_key(Modifiers::NONE, *k)))
-        };
-        if pressed(&[Key::Escape, Key::F5]) {
-            return PresentOutcome::Exit;
-        }
-        if pressed(&[
-            Key::ArrowRight,
-            Key::PageDown,
-            Key::Space,
-            Key::ArrowDown,
-            Key::Enter,
-        ]) && self.index + 1 < count
-        {
-            self.go(case, canvas, self.index + 1);
-        }
-        if pressed(&[Key::ArrowLeft, Key::PageUp, Key::ArrowUp, Key::Backspace]) && self.index > 0 {
-            self.go(case, canvas, self.index - 1);
-        }
-        if pressed(&[Key::Home]) {
-            self.go(case, canvas, 0);
-        }
-        if pressed(&[Key::End]) {
-            self.go(case, canvas, count.saturating_sub(1));
+        for command in UiCommand::pressed(&ctx, Scope::Presentation) {
+            match command {
+                UiCommand::EndPresentation => return PresentOutcome::Exit,
+                UiCommand::NextSlide if self.index + 1 < count => {
+                    self.go(case, canvas, self.index + 1);
+                }
+                UiCommand::PreviousSlide if self.index > 0 => {
+                    self.go(case, canvas, self.index - 1);
+                }
+                UiCommand::FirstSlide => self.go(case, canvas, 0),
+                UiCommand::LastSlide => self.go(case, canvas, count.saturating_sub(1)),
+                _ => {}
+            }
         }
         // Keys the editor would act on (undo, delete, shortcuts) go nowhere while presenting.
         ctx.input_mut(|i| i.events.retain(|e| !matches!(e, egui::Event::Key { .. })));

@@ -7,20 +7,97 @@ use chokepoint::model::Case;
 use chokepoint::ui::{ChokepointApp, Settings, Startup};
 use egui_kittest::Harness;
 
-/// The real app on `case`, 1500×950 points, stepping 1/60 s per frame: two clicks make a
-/// double-click and animations take as many frames as they would for a user.
+/// The `chokepoint` binary this test run built, ready for arguments: the CLI as a user runs it.
+pub fn chokepoint() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_chokepoint"))
+}
+
+/// The one way UI tests build the real app in a harness: what it opens ([`Startup`]), with
+/// which [`Settings`], on how large a screen and how frames are stepped.
+///
+/// By default: 1500×950 points, stepping 1/60 s per frame (two clicks make a double-click and
+/// animations take as many frames as they would for a user), up to 400 frames per `run()`,
+/// missing glyphs allowed and no system font discovery.
+pub struct AppHarness {
+    startup: Startup,
+    settings: Settings,
+    size: egui::Vec2,
+    realtime: bool,
+    discover_fonts: bool,
+}
+
+impl AppHarness {
+    /// The app started as `startup` says (a file, a theme, a time window, ...).
+    pub fn new(startup: Startup) -> Self {
+        Self {
+            startup,
+            settings: Settings::default(),
+            size: egui::vec2(1500.0, 950.0),
+            realtime: true,
+            discover_fonts: false,
+        }
+    }
+
+    /// The app on `case`, with nothing else chosen.
+    pub fn on(case: Case) -> Self {
+        Self::new(Startup::for_case(case))
+    }
+
+    /// A screen of `width`×`height` points.
+    pub fn size(mut self, width: f32, height: f32) -> Self {
+        self.size = egui::vec2(width, height);
+        self
+    }
+
+    /// The app with these settings (an investigator's name, a theme ...).
+    pub fn settings(mut self, settings: Settings) -> Self {
+        self.settings = settings;
+        self
+    }
+
+    /// kittest's own stepping (1/4 s per frame, at most 4 frames per `run()`): a `run()` that
+    /// needs more frames than a settled UI would fails the test.
+    pub fn few_steps(mut self) -> Self {
+        self.realtime = false;
+        self
+    }
+
+    /// The app discovers and installs a system CJK font, as it does for a user; glyphs must
+    /// then be present unless this machine has no such font (the app shows a notice then).
+    pub fn system_fonts(mut self) -> Self {
+        self.discover_fonts = true;
+        self
+    }
+
+    pub fn build(self) -> Harness<'static, ChokepointApp> {
+        let Self {
+            startup,
+            settings,
+            size,
+            realtime,
+            discover_fonts,
+        } = self;
+        let mut builder = Harness::builder().with_size(size);
+        if realtime {
+            builder = builder.with_step_dt(1.0 / 60.0).with_max_steps(400);
+        }
+        if !discover_fonts || chokepoint::ui::fonts::find_cjk_font(None).is_none() {
+            builder = builder.allow_missing_glyphs();
+        }
+        builder.build_eframe(move |cc| {
+            ChokepointApp::new(&cc.egui_ctx, startup, settings, discover_fonts)
+        })
+    }
+}
+
+/// The real app on `case` as [`AppHarness`] builds it by default.
 pub fn realtime_harness(case: Case) -> Harness<'static, ChokepointApp> {
-    realtime_harness_with(Startup::for_case(case))
+    AppHarness::on(case).build()
 }
 
 /// [`realtime_harness`] started as `startup` says (a file, a theme, a time window, ...).
 pub fn realtime_harness_with(startup: Startup) -> Harness<'static, ChokepointApp> {
-    Harness::builder()
-        .with_size(egui::vec2(1500.0, 950.0))
-        .with_step_dt(1.0 / 60.0)
-        .with_max_steps(400)
-        .allow_missing_glyphs()
-        .build_eframe(|cc| ChokepointApp::new(&cc.egui_ctx, startup, Settings::default(), false))
+    AppHarness::new(startup).build()
 }
 
 /// How long [`step_until`] waits for background work. Generous on purpose: a passing test

@@ -1,7 +1,7 @@
 //! The briefing side of the app: the views panel's actions, presentation mode, and the case
 //! report. Kept apart from the frame loop; it reaches the app's state as a child module.
 
-use super::{ChokepointApp, DialogKind, ViewsAction};
+use super::{ChokepointApp, DialogKind};
 use crate::edit::{Edit, Item};
 use crate::model::{Case, ViewId};
 use crate::ui::present::{PresentOutcome, Presenter};
@@ -9,51 +9,49 @@ use egui::Ui;
 use std::path::Path;
 
 impl ChokepointApp {
-    /// Applies what the views panel asked for.
-    pub(super) fn views_action(&mut self, ctx: &egui::Context, action: ViewsAction) {
-        let now = ctx.input(|i| i.time);
-        match action {
-            ViewsAction::Apply { label, edit } => {
-                self.apply_edit(&label, edit);
-            }
-            ViewsAction::Capture => {
-                let n = (1..=self.case.views.len() + 1)
-                    .map(|n| format!("View {n}"))
-                    .find(|name| !self.case.views.iter().any(|v| &v.name == name))
-                    .unwrap_or_else(|| "View".to_owned());
-                let id = ViewId(Case::fresh_id(ViewId::PREFIX, &n, |id| {
-                    self.case.views.iter().any(|v| v.id.as_str() == id)
-                }));
-                let view = self.canvas.capture_view(&self.case, id.clone(), n.clone());
-                if self.apply_edit(&format!("New view {n}"), Edit::Insert(Item::from(view))) {
-                    self.views.open(id);
-                    self.info(format!(
-                        "Saved the canvas as {n}: give it a name and a caption"
-                    ));
-                }
-            }
-            ViewsAction::Update(id) => {
-                let Some(old) = self.case.views.iter().find(|v| v.id == id).cloned() else {
-                    return;
-                };
-                let mut view = self.canvas.capture_view(&self.case, id, old.name.clone());
-                view.caption = old.caption;
-                self.apply_edit(
-                    &format!("Update view {}", old.name),
-                    Edit::Replace(Item::from(view)),
-                );
-            }
-            ViewsAction::Show(id) => {
-                if let Some(view) = self.case.views.iter().find(|v| v.id == id).cloned() {
-                    self.canvas.apply_view(now, &view, true);
-                }
-            }
-            ViewsAction::Present(index) => self.start_presenting(ctx, Some(index)),
-            ViewsAction::ExportImage(id) => {
-                self.views.exporting = Some(id);
-                self.spawn_dialog(DialogKind::ExportImage);
-            }
+    /// Saves the canvas as a new view, named "View n".
+    pub(super) fn capture_view(&mut self) {
+        let n = (1..=self.case.views.len() + 1)
+            .map(|n| format!("View {n}"))
+            .find(|name| !self.case.views.iter().any(|v| &v.name == name))
+            .unwrap_or_else(|| "View".to_owned());
+        let id = ViewId(Case::fresh_id(ViewId::PREFIX, &n, |id| {
+            self.case.views.iter().any(|v| v.id.as_str() == id)
+        }));
+        let view = self.canvas.capture_view(&self.case, id.clone(), n.clone());
+        if self.apply_edit(&format!("New view {n}"), Edit::Insert(Item::from(view))) {
+            self.views.open(id);
+            self.info(format!(
+                "Saved the canvas as {n}: give it a name and a caption"
+            ));
         }
+    }
+
+    /// Saves the canvas over view `id`, keeping its name and caption.
+    pub(super) fn update_view(&mut self, id: ViewId) {
+        let Some(old) = self.case.views.iter().find(|v| v.id == id).cloned() else {
+            return;
+        };
+        let mut view = self.canvas.capture_view(&self.case, id, old.name.clone());
+        view.caption = old.caption;
+        self.apply_edit(
+            &format!("Update view {}", old.name),
+            Edit::Replace(Item::from(view)),
+        );
+    }
+
+    /// Shows view `id` on the canvas (the camera moves there).
+    pub(super) fn show_view(&mut self, ctx: &egui::Context, id: &ViewId) {
+        let now = ctx.input(|i| i.time);
+        if let Some(view) = self.case.views.iter().find(|v| &v.id == id).cloned() {
+            self.canvas.apply_view(now, &view, true);
+        }
+    }
+
+    /// Asks where to export view `id` as a picture.
+    pub(super) fn export_view_image(&mut self, id: ViewId) {
+        self.views.exporting = Some(id);
+        self.spawn_dialog(DialogKind::ExportImage);
     }
 
     /// Opens the view with id `id` in the views panel (`--select v-…`: presentations and

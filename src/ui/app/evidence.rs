@@ -8,7 +8,6 @@ use super::{ChokepointApp, DialogKind, RightTab};
 use crate::edit::Edit;
 use crate::io::evidence as locker;
 use crate::model::{ClaimSupport, ItemRef, Timestamp};
-use crate::ui::panels::evidence::EvidenceAction;
 use crate::ui::theme;
 use egui::{RichText, Ui};
 use std::path::{Path, PathBuf};
@@ -32,39 +31,31 @@ impl ChokepointApp {
         }
     }
 
-    /// Applies what the evidence locker asked for.
-    pub(super) fn evidence_action(&mut self, action: EvidenceAction) {
-        match action {
-            EvidenceAction::Apply { label, edit } => {
-                self.apply_edit(&label, edit);
-            }
-            EvidenceAction::Select(item) => {
-                // Evidence opens in the locker (see `focus`); other items in the inspector.
-                if !matches!(item, ItemRef::Evidence(_)) {
-                    self.right_tab = RightTab::Inspector;
-                }
-                self.select(Some(item));
-            }
-            EvidenceAction::AttachDialog { link_to } => {
-                if self.case_folder().is_none() {
-                    self.error(NEEDS_FOLDER);
-                    return;
-                }
-                self.attach_target = link_to;
-                self.spawn_dialog(DialogKind::AttachEvidence);
-            }
-            EvidenceAction::OpenExternal(path) => self.open_with_system_viewer(&path),
-            EvidenceAction::Verify => {
-                self.integrity.recheck();
-                self.info("Checking evidence files against their SHA-256…");
-            }
+    /// Asks for files to attach as evidence, linked to `link_to`; a case never saved has no
+    /// folder to keep them in.
+    pub(super) fn attach_evidence_dialog(&mut self, link_to: Option<ItemRef>) {
+        if self.case_folder().is_none() {
+            self.error(NEEDS_FOLDER);
+            return;
         }
+        self.attach_target = link_to;
+        self.spawn_dialog(DialogKind::AttachEvidence);
+    }
+
+    /// Checks the evidence files against their SHA-256 again.
+    pub(super) fn verify_evidence(&mut self) {
+        self.integrity.recheck();
+        self.info("Checking evidence files against their SHA-256…");
     }
 
     /// Shows an item as a click on it in the locker or the inspector does: evidence in the
     /// locker, anything else in the inspector (for tests and scripted use).
     pub fn open_item(&mut self, item: ItemRef) {
-        self.evidence_action(EvidenceAction::Select(item));
+        // Evidence opens in the locker (see `focus`); other items in the inspector.
+        if !matches!(item, ItemRef::Evidence(_)) {
+            self.right_tab = RightTab::Inspector;
+        }
+        self.select(Some(item));
     }
 
     /// Attaches files as evidence: each is copied into `evidence/` beside the case file (never
@@ -152,7 +143,7 @@ impl ChokepointApp {
 
     /// Opens an evidence file in the program the system uses for it. Only ever called when the
     /// user clicks "Open with system viewer"; nothing is opened automatically.
-    fn open_with_system_viewer(&mut self, path: &Path) {
+    pub(super) fn open_with_system_viewer(&mut self, path: &Path) {
         let mut command = if cfg!(target_os = "macos") {
             std::process::Command::new("open")
         } else if cfg!(windows) {

@@ -4,6 +4,7 @@
 use super::scene::SceneNode;
 use super::{Canvas, Gesture, Hit, PendingPick, Picker, geometry, title_rect};
 use crate::model::{Case, ClaimStatus, EntityKind, ItemRef, LinkKindTag};
+use crate::ui::action::Action;
 use crate::ui::theme::{self, NodeShape};
 use egui::{
     Align2, Color32, FontId, Mesh, Painter, Pos2, Rect, Shape, Stroke, StrokeKind, Ui, Vec2, pos2,
@@ -843,9 +844,8 @@ impl Canvas {
         &mut self,
         response: &egui::Response,
         case: &Case,
-        actions: &mut Vec<super::CanvasAction>,
+        actions: &mut Vec<Action>,
     ) {
-        use super::CanvasAction;
         let Some((hit, at)) = self.context.clone() else {
             return;
         };
@@ -860,7 +860,7 @@ impl Canvas {
                     ui.label(egui::RichText::new(case.entity_name(&id)).strong());
                     if ui.button("Edit in inspector").clicked() {
                         self.primary = Some(ItemRef::Entity(id.clone()));
-                        actions.push(CanvasAction::Inspect(ItemRef::Entity(id.clone())));
+                        actions.push(Action::Inspect(ItemRef::Entity(id.clone())));
                         close = true;
                     }
                     if ui
@@ -940,7 +940,7 @@ impl Canvas {
                             })
                             .collect();
                         let (edit, group) = super::new_group_edit(case, members);
-                        actions.push(CanvasAction::Apply {
+                        actions.push(Action::Apply {
                             label: "Group entities".into(),
                             edit,
                             select: Some(group),
@@ -949,9 +949,7 @@ impl Canvas {
                     }
                     ui.separator();
                     if ui.button("Delete").clicked() {
-                        actions.push(CanvasAction::Delete(
-                            self.selected.iter().cloned().collect(),
-                        ));
+                        actions.push(Action::Delete(self.selected.iter().cloned().collect()));
                         close = true;
                     }
                 }
@@ -970,7 +968,7 @@ impl Canvas {
                             close = true;
                         }
                         if ui.button("Ungroup").clicked() {
-                            actions.push(CanvasAction::Delete(vec![ItemRef::Group(g.clone())]));
+                            actions.push(Action::Delete(vec![ItemRef::Group(g.clone())]));
                             close = true;
                         }
                     }
@@ -979,11 +977,11 @@ impl Canvas {
                     ui.label(egui::RichText::new(case.item_label(other)).strong());
                     if ui.button("Edit in inspector").clicked() {
                         self.primary = Some(other.clone());
-                        actions.push(CanvasAction::Inspect(other.clone()));
+                        actions.push(Action::Inspect(other.clone()));
                         close = true;
                     }
                     if ui.button("Delete").clicked() {
-                        actions.push(CanvasAction::Delete(vec![other.clone()]));
+                        actions.push(Action::Delete(vec![other.clone()]));
                         close = true;
                     }
                 }
@@ -995,7 +993,7 @@ impl Canvas {
                                 .clicked()
                             {
                                 let (edit, id) = super::new_entity_edit(case, kind, at);
-                                actions.push(CanvasAction::Apply {
+                                actions.push(Action::Apply {
                                     label: format!("Add {}", kind.label().to_lowercase()),
                                     edit,
                                     select: Some(ItemRef::Entity(id)),
@@ -1006,7 +1004,7 @@ impl Canvas {
                     });
                     if ui.button("Add note here").clicked() {
                         let (edit, id) = super::new_note_edit(case, at, "");
-                        actions.push(CanvasAction::Apply {
+                        actions.push(Action::Apply {
                             label: "Add note".into(),
                             edit,
                             select: Some(id),
@@ -1041,7 +1039,7 @@ impl Canvas {
         }
     }
 
-    fn pin_action(&self, pin: bool) -> super::CanvasAction {
+    fn pin_action(&self, pin: bool) -> Action {
         let moves = self
             .selected
             .iter()
@@ -1060,20 +1058,14 @@ impl Canvas {
                 _ => None,
             })
             .collect::<Vec<_>>();
-        super::CanvasAction::Apply {
+        Action::Apply {
             label: if pin { "Pin" } else { "Unpin" }.to_owned(),
             edit: crate::edit::Edit::SetPositions(moves),
             select: None,
         }
     }
 
-    pub(super) fn picker_ui(
-        &mut self,
-        ui: &Ui,
-        case: &Case,
-        actions: &mut Vec<super::CanvasAction>,
-    ) {
-        use super::CanvasAction;
+    pub(super) fn picker_ui(&mut self, ui: &Ui, case: &Case, actions: &mut Vec<Action>) {
         let Some(picker) = self.picker.clone() else {
             return;
         };
@@ -1100,7 +1092,7 @@ impl Canvas {
                                     .clicked()
                                 {
                                     let (edit, id) = super::new_entity_edit(case, kind, *at);
-                                    actions.push(CanvasAction::Apply {
+                                    actions.push(Action::Apply {
                                         label: format!("Add {}", kind.label().to_lowercase()),
                                         edit,
                                         select: Some(ItemRef::Entity(id)),
@@ -1123,7 +1115,7 @@ impl Canvas {
                                 .clicked()
                             {
                                 let (edit, item) = super::new_shipment_edit(case, from, to);
-                                actions.push(CanvasAction::Apply {
+                                actions.push(Action::Apply {
                                     label: "Add shipment".into(),
                                     edit,
                                     select: Some(item),
@@ -1134,7 +1126,7 @@ impl Canvas {
                             for tag in LinkKindTag::ALL {
                                 if ui.button(tag.label()).clicked() {
                                     let (edit, item) = super::new_link_edit(case, tag, from, to);
-                                    actions.push(CanvasAction::Apply {
+                                    actions.push(Action::Apply {
                                         label: format!("Add link ({})", tag.label()),
                                         edit,
                                         select: Some(item),
@@ -1164,7 +1156,7 @@ impl Canvas {
         ui: &Ui,
         rect: Rect,
         case: &Case,
-        actions: &mut Vec<super::CanvasAction>,
+        actions: &mut Vec<Action>,
     ) {
         if !self.search.open {
             return;
@@ -1251,7 +1243,7 @@ impl Canvas {
             }
             self.selected = [item.clone()].into();
             self.primary = Some(item.clone());
-            actions.push(super::CanvasAction::Focus(Some(item)));
+            actions.push(Action::Focus(Some(item)));
         }
         if close {
             self.search.open = false;

@@ -1,6 +1,6 @@
 //! The investigation graph: entities as nodes, links as edges, shipments as routed arrows,
 //! groups, sticky notes. The canvas owns only view state (camera, selection set, gestures,
-//! filters); every change to the case leaves as an [`CanvasAction::Apply`] that the app runs
+//! filters); every change to the case leaves as an [`Action::Apply`] that the app runs
 //! through the edit path, so a whole drag or a whole layout is one undo step.
 
 mod draw;
@@ -17,7 +17,9 @@ use crate::model::{
     CanvasPoint, Case, Entity, EntityId, EntityKind, Group, GroupId, ItemRef, Leg, Link,
     LinkKindTag, NodePosition, Note, NoteId, Place, Shipment, Timestamp,
 };
-use egui::{Key, Modifiers, Pos2, Rect, Sense, Ui, Vec2, vec2};
+use crate::ui::action::Action;
+use crate::ui::commands::{Scope, UiCommand};
+use egui::{Key, Pos2, Rect, Sense, Ui, Vec2, vec2};
 pub use layout_run::LayoutRun;
 use scene::{Filters, Scene};
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
@@ -31,25 +33,6 @@ const CAMERA_SECONDS: f64 = 0.35;
 const ACCESSIBLE_NODE_LIMIT: usize = 400;
 /// Marker that starts a Chokepoint clipboard payload, so foreign text is not taken for one.
 const CLIP_MARKER: &str = "chokepoint-clip-v1\n";
-
-/// What the canvas asks the app to do.
-#[derive(Debug)]
-pub enum CanvasAction {
-    /// Apply an edit as one undo step, then make `select` the selection.
-    Apply {
-        label: String,
-        edit: Edit,
-        select: Option<ItemRef>,
-    },
-    /// The primary selection changed (the inspector shows it).
-    Focus(Option<ItemRef>),
-    /// Show this item in the inspector, bringing the inspector tab to the front.
-    Inspect(ItemRef),
-    /// Delete these items (the app confirms when links would go with them).
-    Delete(Vec<ItemRef>),
-    Info(String),
-    Error(String),
-}
 
 /// Something under the pointer.
 #[derive(Clone, Debug, PartialEq)]
@@ -229,6 +212,11 @@ impl Canvas {
     }
 
     /// Where an entity's node is on screen in the last drawn frame (for tests and tooltips).
+    /// How many nodes the canvas shows (entities and shipments that pass the filters).
+    pub fn node_count(&self) -> usize {
+        self.scene.nodes.len()
+    }
+
     pub fn node_screen_pos(&self, id: &EntityId) -> Option<Pos2> {
         let i = self.scene.node_of(id)?;
         Some(self.screen_from_canvas(self.last_rect, self.node_pos(i)))
@@ -450,11 +438,11 @@ impl Canvas {
         case: &Case,
         revision: Revision,
         keys: bool,
-        actions: &mut Vec<CanvasAction>,
+        actions: &mut Vec<Action>,
     ) {
         if self.size_by == SizeBy::Betweenness && case.entities.len() > SizeBy::BETWEENNESS_LIMIT {
             self.size_by = SizeBy::Uniform;
-            actions.push(CanvasAction::Info(format!(
+            actions.push(Action::Info(format!(
                 "Betweenness sizing is offered up to {} entities; use `chokepoint` analysis for larger cases",
                 SizeBy::BETWEENNESS_LIMIT
             )));
@@ -502,7 +490,7 @@ impl Canvas {
                 layout_run::Poll::Finished(edit, label) => {
                     self.layout = None;
                     if let Some(edit) = edit {
-                        actions.push(CanvasAction::Apply {
+                        actions.push(Action::Apply {
                             label,
                             edit,
                             select: None,
@@ -511,7 +499,7 @@ impl Canvas {
                 }
                 layout_run::Poll::Failed(message) => {
                     self.layout = None;
-                    actions.push(CanvasAction::Error(message));
+                    actions.push(Action::Error(message));
                 }
             }
         }
@@ -822,7 +810,7 @@ impl Canvas {
 
     // ---- input --------------------------------------------------------------------------------
 
-    fn set_selection(&mut self, items: Vec<ItemRef>, add: bool, actions: &mut Vec<CanvasAction>) {
+    fn set_selection(&mut self, items: Vec<ItemRef>, add: bool, actions: &mut Vec<Action>) {
         if !add {
             self.selected.clear();
         }
@@ -843,13 +831,13 @@ impl Canvas {
         });
         if primary != self.primary {
             self.primary = primary.clone();
-            actions.push(CanvasAction::Focus(primary));
+            actions.push(Action::Focus(primary));
         }
     }
 
     /// Narrows the selection to `items`, keeping the primary if it is among them (the
     /// inspector is told when the primary goes).
-    fn keep_selection(&mut self, mut items: Vec<ItemRef>, actions: &mut Vec<CanvasAction>) {
+    fn keep_selection(&mut self, mut items: Vec<ItemRef>, actions: &mut Vec<Action>) {
         if let Some(p) = &self.primary
             && let Some(k) = items.iter().position(|i| i == p)
         {
@@ -866,10 +854,9 @@ impl Canvas {
         response: &egui::Response,
         case: &Case,
         keys: bool,
-        actions: &mut Vec<CanvasAction>,
+        actions: &mut Vec<Action>,
     ) {
         let rect = response.rect;
-        let now = ui.input(|i| i.time);
         let pointer = ui.input(|i| i.pointer.interact_pos().or(i.pointer.hover_pos()));
         let modifiers = ui.input(|i| i.modifiers);
         // While a button is held, what was under the press stays the hover: a quick drag can
@@ -996,11 +983,11 @@ impl Canvas {
                             screen: pointer.unwrap_or(rect.center()),
                         });
                     }
-                    (PendingPick::Link(_), Some(_)) => actions.push(CanvasAction::Info(
+                    (PendingPick::Link(_), Some(_)) => actions.push(Action::Info(
                         "Cancelled: that is the same entity; click another one to link or ship to"
                             .into(),
                     )),
-                    _ => actions.push(CanvasAction::Info("Cancelled: no entity clicked".into())),
+                    _ => actions.push(Action::Info("Cancelled: no entity clicked".into())),
                 }
                 return;
             }
@@ -1056,7 +1043,7 @@ impl Canvas {
         }
 
         if keys && !typing {
-            self.handle_keys(ui, case, now, actions);
+            self.handle_keys(ui, case, actions);
         }
     }
 
@@ -1105,7 +1092,7 @@ impl Canvas {
         case: &Case,
         rect: Rect,
         pointer: Option<Pos2>,
-        actions: &mut Vec<CanvasAction>,
+        actions: &mut Vec<Action>,
     ) {
         match gesture {
             Gesture::Move { ids, delta, .. } if delta.length() > 0.0 => {
@@ -1129,7 +1116,7 @@ impl Canvas {
                 } else {
                     format!("Move {} entities", moves.len())
                 };
-                actions.push(CanvasAction::Apply {
+                actions.push(Action::Apply {
                     label,
                     edit: Edit::SetPositions(moves),
                     select: None,
@@ -1144,7 +1131,7 @@ impl Canvas {
                         x: old.x + delta.x,
                         y: old.y + delta.y,
                     });
-                    actions.push(CanvasAction::Apply {
+                    actions.push(Action::Apply {
                         label: format!("Move note {}", note.title),
                         edit: Edit::Replace(note.into()),
                         select: None,
@@ -1162,7 +1149,7 @@ impl Canvas {
                     .collect();
                 let count = items.len() + notes.len();
                 self.set_selection(items.into_iter().chain(notes).collect(), add, actions);
-                actions.push(CanvasAction::Info(format!("Selected {count} item(s)")));
+                actions.push(Action::Info(format!("Selected {count} item(s)")));
             }
             Gesture::Connect { from, .. } => {
                 let target = pointer.and_then(|p| self.hit(rect, p));
@@ -1180,7 +1167,7 @@ impl Canvas {
                             });
                         }
                     }
-                    _ => actions.push(CanvasAction::Info(
+                    _ => actions.push(Action::Info(
                         "Drop the handle on another entity to link the two".into(),
                     )),
                 }
@@ -1189,62 +1176,17 @@ impl Canvas {
         }
     }
 
-    fn handle_keys(&mut self, ui: &Ui, case: &Case, now: f64, actions: &mut Vec<CanvasAction>) {
-        let pressed = |k: Key| ui.input_mut(|i| i.consume_key(Modifiers::NONE, k));
-        if ui.input_mut(|i| i.consume_key(Modifiers::SHIFT, Key::F)) {
-            self.fit_selection(ui.ctx(), now);
-        }
-        if pressed(Key::F) {
-            self.fit_all(ui.ctx(), now, true);
+    fn handle_keys(&mut self, ui: &Ui, case: &Case, actions: &mut Vec<Action>) {
+        for command in UiCommand::pressed(ui.ctx(), Scope::Canvas) {
+            self.run_command(ui.ctx(), case, command, actions);
         }
         let centre = self.last_rect.center();
-        if pressed(Key::Plus) || pressed(Key::Equals) {
-            self.zoom_at(centre, 1.25);
-        }
-        if pressed(Key::Minus) {
-            self.zoom_at(centre, 1.0 / 1.25);
-        }
-        if ui.input_mut(|i| i.consume_key(Modifiers::COMMAND, Key::A)) {
-            let all: Vec<ItemRef> = self.scene.nodes.iter().map(|n| n.item.clone()).collect();
-            self.set_selection(all, false, actions);
-        }
-        if pressed(Key::Escape) {
-            if let Some(run) = &self.layout {
-                run.cancel();
-            } else if self.picker.is_some() || self.pick.is_some() {
-                self.picker = None;
-                self.pick = None;
-            } else if !matches!(self.gesture, Gesture::None) {
-                self.gesture = Gesture::None;
-            } else {
-                self.set_selection(Vec::new(), false, actions);
-                self.highlighted.clear();
-            }
-        }
         // Copy and paste arrive as events, not keys.
         let events = ui.input(|i| i.events.clone());
         for event in events {
             match event {
-                egui::Event::Copy => {
-                    if let Some(text) = self.copy_selection(case) {
-                        ui.ctx().copy_text(text);
-                        actions.push(CanvasAction::Info("Copied the selection".into()));
-                    }
-                }
-                egui::Event::Cut => {
-                    // Copy, then delete what was copied through the app's delete path (its
-                    // confirmation when links go along, one undo step).
-                    if let Some(text) = self.copy_selection(case) {
-                        ui.ctx().copy_text(text);
-                        let entities = self
-                            .selected
-                            .iter()
-                            .filter(|i| matches!(i, ItemRef::Entity(_)))
-                            .cloned()
-                            .collect();
-                        actions.push(CanvasAction::Delete(entities));
-                    }
-                }
+                egui::Event::Copy => self.run_command(ui.ctx(), case, UiCommand::Copy, actions),
+                egui::Event::Cut => self.run_command(ui.ctx(), case, UiCommand::Cut, actions),
                 egui::Event::Paste(text) => {
                     let now = ui.input(|i| i.time);
                     let asked = self.paste_at.take().filter(|(_, t)| now - t < 2.0);
@@ -1261,6 +1203,63 @@ impl Canvas {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// Runs a canvas command (its key pressed on the canvas, or chosen in the palette or a
+    /// menu). Paste needs the clipboard's text and so arrives only as the system's event.
+    pub fn run_command(
+        &mut self,
+        ctx: &egui::Context,
+        case: &Case,
+        command: UiCommand,
+        actions: &mut Vec<Action>,
+    ) {
+        let now = ctx.input(|i| i.time);
+        let centre = self.last_rect.center();
+        match command {
+            UiCommand::FitAll => self.fit_all(ctx, now, true),
+            UiCommand::FitSelection => self.fit_selection(ctx, now),
+            UiCommand::ZoomIn => self.zoom_at(centre, 1.25),
+            UiCommand::ZoomOut => self.zoom_at(centre, 1.0 / 1.25),
+            UiCommand::SelectAll => {
+                let all: Vec<ItemRef> = self.scene.nodes.iter().map(|n| n.item.clone()).collect();
+                self.set_selection(all, false, actions);
+            }
+            UiCommand::CancelOrClear => {
+                if let Some(run) = &self.layout {
+                    run.cancel();
+                } else if self.picker.is_some() || self.pick.is_some() {
+                    self.picker = None;
+                    self.pick = None;
+                } else if !matches!(self.gesture, Gesture::None) {
+                    self.gesture = Gesture::None;
+                } else {
+                    self.set_selection(Vec::new(), false, actions);
+                    self.highlighted.clear();
+                }
+            }
+            UiCommand::Copy => {
+                if let Some(text) = self.copy_selection(case) {
+                    ctx.copy_text(text);
+                    actions.push(Action::Info("Copied the selection".into()));
+                }
+            }
+            UiCommand::Cut => {
+                // Copy, then delete what was copied through the app's delete path (its
+                // confirmation when links go along, one undo step).
+                if let Some(text) = self.copy_selection(case) {
+                    ctx.copy_text(text);
+                    let entities = self
+                        .selected
+                        .iter()
+                        .filter(|i| matches!(i, ItemRef::Entity(_)))
+                        .cloned()
+                        .collect();
+                    actions.push(Action::Delete(entities));
+                }
+            }
+            _ => {}
         }
     }
 
@@ -1296,7 +1295,7 @@ impl Canvas {
         case: &Case,
         from: &EntityId,
         to: &EntityId,
-        actions: &mut Vec<CanvasAction>,
+        actions: &mut Vec<Action>,
     ) {
         let adjacency = adjacency(case);
         let mut previous: HashMap<EntityId, EntityId> = HashMap::new();
@@ -1314,7 +1313,7 @@ impl Canvas {
             }
         }
         if !seen.contains(to) {
-            actions.push(CanvasAction::Info(format!(
+            actions.push(Action::Info(format!(
                 "No path between {} and {}",
                 case.entity_name(from),
                 case.entity_name(to)
@@ -1335,7 +1334,7 @@ impl Canvas {
             }
         }
         let names: Vec<String> = path.iter().map(|id| case.entity_name(id)).collect();
-        actions.push(CanvasAction::Info(format!(
+        actions.push(Action::Info(format!(
             "Shortest path ({} hops): {}",
             path.len() - 1,
             names.join(" → ")
@@ -1378,9 +1377,9 @@ impl Canvas {
         Some(format!("{CLIP_MARKER}{body}"))
     }
 
-    fn paste(&mut self, case: &Case, text: &str, at: Pos2, actions: &mut Vec<CanvasAction>) {
+    fn paste(&mut self, case: &Case, text: &str, at: Pos2, actions: &mut Vec<Action>) {
         let Some(body) = text.strip_prefix(CLIP_MARKER) else {
-            actions.push(CanvasAction::Info(
+            actions.push(Action::Info(
                 "The clipboard holds no Chokepoint entities to paste".into(),
             ));
             return;
@@ -1388,7 +1387,7 @@ impl Canvas {
         let clip: Clip = match ron::from_str(body) {
             Ok(c) => c,
             Err(e) => {
-                actions.push(CanvasAction::Error(format!("Cannot paste: {e}")));
+                actions.push(Action::Error(format!("Cannot paste: {e}")));
                 return;
             }
         };
@@ -1400,14 +1399,14 @@ impl Canvas {
                 // No `select`: the app would make the primary the only selection, and all the
                 // pasted entities stay selected (a drag moves them together). The inspector
                 // shows the primary once the edit is in.
-                actions.push(CanvasAction::Apply {
+                actions.push(Action::Apply {
                     label: format!("Paste {count} entities"),
                     edit,
                     select: None,
                 });
-                actions.push(CanvasAction::Focus(self.primary.clone()));
+                actions.push(Action::Focus(self.primary.clone()));
             }
-            Err(e) => actions.push(CanvasAction::Error(format!("Cannot paste: {e}"))),
+            Err(e) => actions.push(Action::Error(format!("Cannot paste: {e}"))),
         }
     }
 
@@ -1512,10 +1511,10 @@ fn adjacency(case: &Case) -> HashMap<EntityId, Vec<EntityId>> {
     adj
 }
 
-fn toggle_group(group: &Group) -> CanvasAction {
+fn toggle_group(group: &Group) -> Action {
     let mut g = group.clone();
     g.collapsed = !g.collapsed;
-    CanvasAction::Apply {
+    Action::Apply {
         label: format!(
             "{} group {}",
             if g.collapsed { "Collapse" } else { "Expand" },
@@ -1770,9 +1769,9 @@ mod tests {
         let text = canvas.copy_selection(&case).expect("copied");
         let mut actions = Vec::new();
         canvas.paste(&case, &text, egui::pos2(5000.0, 5000.0), &mut actions);
-        let Some(CanvasAction::Apply { edit, .. }) = actions
+        let Some(Action::Apply { edit, .. }) = actions
             .into_iter()
-            .find(|a| matches!(a, CanvasAction::Apply { .. }))
+            .find(|a| matches!(a, Action::Apply { .. }))
         else {
             panic!("expected an edit");
         };
@@ -1790,6 +1789,6 @@ mod tests {
         let mut canvas = Canvas::default();
         let mut actions = Vec::new();
         canvas.paste(&case, "hello", Pos2::ZERO, &mut actions);
-        assert!(matches!(actions.as_slice(), [CanvasAction::Info(_)]));
+        assert!(matches!(actions.as_slice(), [Action::Info(_)]));
     }
 }

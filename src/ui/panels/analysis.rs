@@ -7,18 +7,12 @@
 use crate::analysis::graph::{CaseGraph, Path, trace_downstream};
 use crate::edit::Revision;
 use crate::model::{Case, EntityId, ItemRef};
+use crate::ui::action::Action;
 use egui::{RichText, Ui};
 use std::collections::BTreeSet;
 
 /// Most paths listed for "All paths", as dense graphs have astronomically many.
 const MAX_PATHS: usize = 200;
-
-pub enum AnalysisAction {
-    /// Highlight these items on the canvas (the first is centred), leaving the selection be.
-    Highlight(Vec<ItemRef>),
-    /// Select this item everywhere.
-    Select(ItemRef),
-}
 
 /// One line of a result and the items it stands for.
 struct Row {
@@ -99,7 +93,7 @@ impl AnalysisPanel {
         case: &Case,
         revision: Revision,
         selected: &BTreeSet<ItemRef>,
-        actions: &mut Vec<AnalysisAction>,
+        actions: &mut Vec<Action>,
     ) {
         let entities: Vec<EntityId> = selected
             .iter()
@@ -198,7 +192,7 @@ impl AnalysisPanel {
                 if let Some(outcome) = run {
                     let items = all_items(&outcome.rows);
                     if !items.is_empty() {
-                        actions.push(AnalysisAction::Highlight(items));
+                        actions.push(Action::Highlight(items));
                     }
                     self.outcome = Some((revision, outcome));
                 }
@@ -209,7 +203,7 @@ impl AnalysisPanel {
             });
     }
 
-    fn outcome_ui(&mut self, ui: &mut Ui, actions: &mut Vec<AnalysisAction>) {
+    fn outcome_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let Some((_, outcome)) = &self.outcome else {
             return;
         };
@@ -217,11 +211,11 @@ impl AnalysisPanel {
         ui.horizontal(|ui| {
             ui.strong(&outcome.title);
             if !outcome.rows.is_empty() && ui.small_button("Highlight all").clicked() {
-                actions.push(AnalysisAction::Highlight(all_items(&outcome.rows)));
+                actions.push(Action::Highlight(all_items(&outcome.rows)));
             }
             if ui.small_button("Clear").clicked() {
                 clear = true;
-                actions.push(AnalysisAction::Highlight(Vec::new()));
+                actions.push(Action::Highlight(Vec::new()));
             }
         });
         if outcome.rows.is_empty() {
@@ -238,12 +232,12 @@ impl AnalysisPanel {
                             .on_hover_text("Highlight on the canvas")
                             .clicked()
                         {
-                            actions.push(AnalysisAction::Highlight(row.items.clone()));
+                            actions.push(Action::Highlight(row.items.clone()));
                         }
                         if let Some(about) = &row.about
                             && ui.small_button("Select").clicked()
                         {
-                            actions.push(AnalysisAction::Select(about.clone()));
+                            actions.push(Action::Select(about.clone()));
                         }
                     });
                 }

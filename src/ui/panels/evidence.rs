@@ -16,29 +16,12 @@ use crate::model::{
     Case, ClaimSupport, Evidence, EvidenceId, EvidenceKind, EvidenceSource, InfoCredibility,
     ItemRef, PartialDate, SourceReliability, Timestamp, Tlp,
 };
+use crate::ui::action::Action;
 use crate::ui::theme;
 use egui::{Color32, RichText, Ui};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
-
-/// What the locker asks the app to do.
-pub enum EvidenceAction {
-    Apply {
-        label: String,
-        edit: Edit,
-    },
-    /// Select an item: evidence shows in the locker, other items in the inspector and canvas.
-    Select(ItemRef),
-    /// Pick files with the desktop's dialog and attach them (linked to the item, if any).
-    AttachDialog {
-        link_to: Option<ItemRef>,
-    },
-    /// Open the evidence file with the system's viewer (only ever on the user's click).
-    OpenExternal(PathBuf),
-    /// Check every evidence file against its hash again.
-    Verify,
-}
 
 // ---- integrity ------------------------------------------------------------------------------
 
@@ -717,7 +700,7 @@ impl EvidencePanel {
         folder: Option<&Path>,
         integrity: &IntegrityWatch,
         who: &str,
-        actions: &mut Vec<EvidenceAction>,
+        actions: &mut Vec<Action>,
     ) {
         let dark = ui.visuals().dark_mode;
         integrity_banner_ui(ui, case, integrity, folder, actions);
@@ -728,7 +711,7 @@ impl EvidencePanel {
                 .on_hover_text("Copy a file into the case's evidence/ folder, with its SHA-256 (or drop files on the window)")
                 .clicked()
             {
-                actions.push(EvidenceAction::AttachDialog {
+                actions.push(Action::AttachEvidence {
                     link_to: self.context.clone().filter(|_| !self.skip_link),
                 });
             }
@@ -807,7 +790,7 @@ impl EvidencePanel {
                                 ev.id
                             ));
                         if r.clicked() {
-                            actions.push(EvidenceAction::Select(ItemRef::Evidence(id.clone())));
+                            actions.push(Action::Open(ItemRef::Evidence(id.clone())));
                         }
                     });
                 }
@@ -951,13 +934,7 @@ impl EvidencePanel {
         }
     }
 
-    fn add_form_ui(
-        &mut self,
-        ui: &mut Ui,
-        case: &Case,
-        who: &str,
-        actions: &mut Vec<EvidenceAction>,
-    ) {
+    fn add_form_ui(&mut self, ui: &mut Ui, case: &Case, who: &str, actions: &mut Vec<Action>) {
         let context = self
             .context
             .clone()
@@ -1054,11 +1031,12 @@ impl EvidencePanel {
                     match build_new_evidence(case, form, context.as_ref()) {
                         Ok(ev) => {
                             let id = ev.id.clone();
-                            actions.push(EvidenceAction::Apply {
+                            actions.push(Action::Apply {
+                                select: None,
                                 label: format!("Add evidence {}", ev.title),
                                 edit: locker::add_evidence_edit(ev, who, Timestamp::now()),
                             });
-                            actions.push(EvidenceAction::Select(ItemRef::Evidence(id)));
+                            actions.push(Action::Open(ItemRef::Evidence(id)));
                             close = true;
                         }
                         Err(e) => form.error = Some(e),
@@ -1081,7 +1059,7 @@ impl EvidencePanel {
         folder: Option<&Path>,
         integrity: &IntegrityWatch,
         who: &str,
-        actions: &mut Vec<EvidenceAction>,
+        actions: &mut Vec<Action>,
     ) {
         let Some(draft) = &mut self.draft else {
             return;
@@ -1253,7 +1231,7 @@ impl EvidencePanel {
                                     .link(format!("{}: {}", t.kind_word(), case.item_label(t)))
                                     .clicked()
                                 {
-                                    actions.push(EvidenceAction::Select(t.clone()));
+                                    actions.push(Action::Open(t.clone()));
                                 }
                             }
                             None => {
@@ -1344,7 +1322,7 @@ impl EvidencePanel {
                     .on_hover_text("Opens the file in the program your system uses for it")
                     .clicked()
             {
-                actions.push(EvidenceAction::OpenExternal(p));
+                actions.push(Action::OpenExternal(p));
             }
         }
 
@@ -1357,7 +1335,8 @@ impl EvidencePanel {
             .on_hover_text("Removes the item (its file stays in evidence/); logged in the custody log; undoable")
             .clicked()
         {
-            actions.push(EvidenceAction::Apply {
+            actions.push(Action::Apply {
+ select: None,
                 label: format!("Remove evidence {}", draft.base.title),
                 edit: locker::remove_evidence_edit(&draft.base, who, Timestamp::now()),
             });
@@ -1369,7 +1348,8 @@ impl EvidencePanel {
                 ui.colored_label(theme::error_color(dark), "The title must not be empty");
                 return;
             }
-            actions.push(EvidenceAction::Apply {
+            actions.push(Action::Apply {
+                select: None,
                 label: format!("Edit evidence {}", draft.edited.title),
                 edit: locker::change_evidence_edit(
                     &draft.base,
@@ -1542,7 +1522,7 @@ fn integrity_banner_ui(
     case: &Case,
     integrity: &IntegrityWatch,
     folder: Option<&Path>,
-    actions: &mut Vec<EvidenceAction>,
+    actions: &mut Vec<Action>,
 ) {
     let dark = ui.visuals().dark_mode;
     let problems = integrity.problems();
@@ -1566,7 +1546,7 @@ fn integrity_banner_ui(
                         .map_or_else(|| id.to_string(), |f| f.path.to_owned());
                     let r = ui.link(format!("{path}: {} — {}", status.label(), status.explain()));
                     if r.clicked() {
-                        actions.push(EvidenceAction::Select(ItemRef::Evidence((*id).clone())));
+                        actions.push(Action::Open(ItemRef::Evidence((*id).clone())));
                     }
                 }
             });
@@ -1601,7 +1581,7 @@ fn integrity_banner_ui(
             .on_hover_text("Check every evidence file against its recorded SHA-256 again")
             .clicked()
         {
-            actions.push(EvidenceAction::Verify);
+            actions.push(Action::VerifyEvidence);
         }
     });
 }

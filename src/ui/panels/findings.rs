@@ -6,28 +6,13 @@
 use crate::analysis::{self, Finding, RuleSet, ScreeningHit, ScreeningList, Severity};
 use crate::edit::Edit;
 use crate::edit::Revision;
-use crate::model::{Case, Dismissal, ItemRef, Timestamp};
+use crate::model::{Case, Dismissal, Timestamp};
+use crate::ui::action::Action;
 use crate::ui::theme;
 use egui::{Color32, RichText, Ui};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
-
-pub enum FindingsAction {
-    Apply {
-        label: String,
-        edit: Edit,
-    },
-    /// Select these items and show them on the canvas (the first one centred).
-    Show(Vec<ItemRef>),
-    /// Ask for a screening-list file to add (a file dialog).
-    ChooseList,
-    /// The screening lists in use changed: remember them in the preferences.
-    ListsChanged {
-        demo: bool,
-        files: Vec<std::path::PathBuf>,
-    },
-}
 
 /// What a background evaluation sends back: findings and the screening hits among them.
 type Evaluation = (Vec<Finding>, Vec<ScreeningHit>);
@@ -205,7 +190,7 @@ impl FindingsPanel {
         case: &Case,
         revision: Revision,
         investigator: &str,
-        actions: &mut Vec<FindingsAction>,
+        actions: &mut Vec<Action>,
     ) {
         self.refresh(ui.ctx(), case, revision);
         let dark = ui.visuals().dark_mode;
@@ -269,7 +254,7 @@ impl FindingsPanel {
 
 impl FindingsPanel {
     /// The screening lists in use, with controls to add and remove them.
-    fn lists_ui(&mut self, ui: &mut Ui, actions: &mut Vec<FindingsAction>) {
+    fn lists_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let dark = ui.visuals().dark_mode;
         let mut changed = false;
         let mut demo = self.use_demo.unwrap_or(true);
@@ -317,12 +302,12 @@ impl FindingsPanel {
             )
             .clicked()
         {
-            actions.push(FindingsAction::ChooseList);
+            actions.push(Action::ChooseScreeningList);
         }
         if changed {
             self.invalidate();
             let (demo, files) = self.lists();
-            actions.push(FindingsAction::ListsChanged { demo, files });
+            actions.push(Action::ScreeningLists { demo, files });
         }
     }
 }
@@ -340,7 +325,7 @@ fn finding_ui(
     context: &FindingContext<'_>,
     f: &Finding,
     dismissing: &mut Option<(String, String)>,
-    actions: &mut Vec<FindingsAction>,
+    actions: &mut Vec<Action>,
 ) {
     let FindingContext {
         case,
@@ -371,11 +356,11 @@ fn finding_ui(
                     .on_hover_text("Show on the canvas")
                     .clicked()
             {
-                actions.push(FindingsAction::Show(vec![item.clone()]));
+                actions.push(Action::Show(vec![item.clone()]));
             }
         }
         if f.items.len() > 1 && ui.small_button("Show all").clicked() {
-            actions.push(FindingsAction::Show(f.items.clone()));
+            actions.push(Action::Show(f.items.clone()));
         }
     });
     if f.evidence.is_empty() {
@@ -415,7 +400,8 @@ fn finding_ui(
         {
             let mut changed = entity.clone();
             changed.flags.push(flag);
-            actions.push(FindingsAction::Apply {
+            actions.push(Action::Apply {
+                select: None,
                 label: format!("Flag {} as listed", entity.name),
                 edit: Edit::Replace(changed.into()),
             });
@@ -426,7 +412,8 @@ fn finding_ui(
             ui.horizontal_wrapped(|ui| {
                 ui.weak(format!("Dismissed: {reason}"));
                 if ui.small_button("Restore").clicked() {
-                    actions.push(FindingsAction::Apply {
+                    actions.push(Action::Apply {
+                        select: None,
                         label: format!("Restore finding {}", f.title),
                         edit: Edit::SetDismissal {
                             finding: f.key.clone(),
@@ -447,7 +434,8 @@ fn finding_ui(
                 let enter = response.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                 let ok = !reason.trim().is_empty();
                 if (ui.add_enabled(ok, egui::Button::new("Dismiss")).clicked() || enter) && ok {
-                    actions.push(FindingsAction::Apply {
+                    actions.push(Action::Apply {
+                        select: None,
                         label: format!("Dismiss finding {}", f.title),
                         edit: Edit::SetDismissal {
                             finding: f.key.clone(),

@@ -5,13 +5,9 @@
 use crate::analysis::flows::{self, FlowFilter, PartyFlow, PartySide, RouteFlow, Totals};
 use crate::edit::Revision;
 use crate::model::{Case, ItemRef, format_amount};
+use crate::ui::action::Action;
 use egui::{RichText, Ui};
 use std::collections::BTreeMap;
-
-pub enum FlowsAction {
-    /// Select these items and show them on the canvas.
-    Show(Vec<ItemRef>),
-}
 
 #[derive(Default)]
 pub struct FlowsPanel {
@@ -37,13 +33,7 @@ fn shipments_of(t: &Totals) -> Vec<ItemRef> {
 }
 
 impl FlowsPanel {
-    pub fn ui(
-        &mut self,
-        ui: &mut Ui,
-        case: &Case,
-        revision: Revision,
-        actions: &mut Vec<FlowsAction>,
-    ) {
+    pub fn ui(&mut self, ui: &mut Ui, case: &Case, revision: Revision, actions: &mut Vec<Action>) {
         if self.cache.as_ref().is_none_or(|(r, _, _)| *r != revision) {
             let filter = FlowFilter::default();
             self.cache = Some((
@@ -82,7 +72,7 @@ impl FlowsPanel {
                                 .on_hover_text("Show these shipments on the canvas")
                                 .clicked()
                             {
-                                actions.push(FlowsAction::Show(shipments_of(&r.totals)));
+                                actions.push(Action::Show(shipments_of(&r.totals)));
                             }
                             ui.label(r.totals.shipments.len().to_string());
                             ui.label(amounts(&r.totals.quantity));
@@ -109,7 +99,7 @@ impl FlowsPanel {
                                 if ui.link(case.entity_name(&p.entity)).clicked() {
                                     let mut items = vec![ItemRef::Entity(p.entity.clone())];
                                     items.extend(shipments_of(&p.totals));
-                                    actions.push(FlowsAction::Show(items));
+                                    actions.push(Action::Show(items));
                                 }
                                 ui.label(p.totals.shipments.len().to_string());
                                 ui.label(amounts(&p.totals.quantity));

@@ -4,11 +4,11 @@
 //! Drawn with the painter; colours and sizes from the theme. Numbers come from
 //! `analysis::flows::by_route`; units and currencies are never added together.
 
-use super::flows::FlowsAction;
 use crate::analysis::flows::RouteFlow;
 use crate::analysis::timeline::{self, Measure};
 use crate::edit::Revision;
 use crate::model::{Case, ItemRef, format_amount};
+use crate::ui::action::Action;
 use crate::ui::theme;
 use egui::{Color32, FontId, Mesh, Pos2, Rect, Sense, Ui, pos2, vec2};
 use std::collections::BTreeMap;
@@ -84,7 +84,7 @@ impl FlowsChart {
         case: &Case,
         revision: Revision,
         routes: &[RouteFlow],
-        actions: &mut Vec<FlowsAction>,
+        actions: &mut Vec<Action>,
     ) {
         if self
             .units
@@ -153,11 +153,7 @@ impl FlowsChart {
         ui.weak("Origin → transit → destination; ribbons as wide as what they carried, coloured by destination. Click one to show its shipments.");
     }
 
-    fn draw_ui(
-        ui: &mut Ui,
-        flows: &[(&RouteFlow, [String; 3], f64)],
-        actions: &mut Vec<FlowsAction>,
-    ) {
+    fn draw_ui(ui: &mut Ui, flows: &[(&RouteFlow, [String; 3], f64)], actions: &mut Vec<Action>) {
         let dark = ui.visuals().dark_mode;
         let (rect, response) = ui.allocate_exact_size(
             vec2(ui.available_width(), theme::FLOWS_CHART_HEIGHT),
@@ -311,7 +307,7 @@ impl FlowsChart {
         if let Some(i) = clicked.or(hovered.filter(|_| response.clicked()))
             && let Some((flow, _, _)) = flows.get(i)
         {
-            actions.push(FlowsAction::Show(
+            actions.push(Action::Show(
                 flow.totals
                     .shipments
                     .iter()

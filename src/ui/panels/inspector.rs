@@ -11,6 +11,7 @@ use crate::model::{
     IdentifierScheme, ItemRef, Leg, Link, LinkKind, LinkKindTag, Money, PartialDate, Place,
     Shipment, ShipmentStatus, Tlp, TransportMode,
 };
+use crate::ui::action::Action;
 use crate::ui::theme;
 use crate::ui::widgets::{Form, form_grid, refusal_ui};
 use egui::{RichText, Ui};
@@ -37,13 +38,6 @@ pub struct Inspector {
     notes: super::notes::NotesState,
     /// Who new notes are by (the investigator's name from the settings).
     pub author: String,
-}
-
-/// What the inspector asks the app to do.
-pub enum InspectorAction {
-    Apply { label: String, edit: Edit },
-    Select(ItemRef),
-    Delete(ItemRef),
 }
 
 fn current_subject(case: &crate::model::Case, target: Option<&ItemRef>) -> Option<Subject> {
@@ -92,7 +86,7 @@ impl Inspector {
         case: &crate::model::Case,
         revision: Revision,
         target: Option<&ItemRef>,
-        actions: &mut Vec<InspectorAction>,
+        actions: &mut Vec<Action>,
     ) {
         let Some(current) = current_subject(case, target) else {
             ui.label("The selected item no longer exists.");
@@ -161,7 +155,7 @@ impl Inspector {
             .is_some_and(|(v, _)| *v == draft.edited);
         if draft.edited != draft.base && !form.typing && !refused_already {
             let (label, edit) = edit_for(&draft.edited);
-            actions.push(InspectorAction::Apply { label, edit });
+            actions.push(Action::ApplyField { label, edit });
         }
     }
 }
@@ -281,7 +275,7 @@ fn listing_ui(ui: &mut Ui, form: &mut Form, flag: &mut Flag, index: usize) {
         });
 }
 
-fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<InspectorAction>) {
+fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Action>) {
     let color = theme::entity_color(e.kind, form.dark);
     // The buttons keep their place; a long name is cut short (in full in the Name field).
     egui::Sides::new().shrink_left().truncate().show(
@@ -297,7 +291,7 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
         },
         |ui| {
             if ui.button("🗑 Delete…").clicked() {
-                actions.push(InspectorAction::Delete(ItemRef::Entity(e.id.clone())));
+                actions.push(Action::Delete(vec![ItemRef::Entity(e.id.clone())]));
             }
         },
     );
@@ -495,12 +489,7 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Ins
     related_ui(ui, form, &e.id, actions);
 }
 
-fn related_ui(
-    ui: &mut Ui,
-    form: &Form,
-    id: &crate::model::EntityId,
-    actions: &mut Vec<InspectorAction>,
-) {
+fn related_ui(ui: &mut Ui, form: &Form, id: &crate::model::EntityId, actions: &mut Vec<Action>) {
     let refs = crate::edit::references_to(form.case, &ItemRef::Entity(id.clone()));
     if refs.is_empty() {
         return;
@@ -509,7 +498,7 @@ fn related_ui(
     for r in refs.iter().take(200) {
         let text = format!("{}: {}", r.kind_word(), form.case.item_label(r));
         if ui.link(text).clicked() {
-            actions.push(InspectorAction::Select(r.clone()));
+            actions.push(Action::Select(r.clone()));
         }
     }
 }
@@ -637,7 +626,7 @@ fn money_fields(ui: &mut Ui, form: &mut Form, label: &str, hint: &str, money: &m
     };
 }
 
-fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<InspectorAction>) {
+fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<Action>) {
     egui::Sides::new().shrink_left().truncate().show(
         ui,
         |ui| {
@@ -646,7 +635,7 @@ fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<Inspect
         },
         |ui| {
             if ui.button("🗑 Delete").clicked() {
-                actions.push(InspectorAction::Delete(ItemRef::Link(l.id.clone())));
+                actions.push(Action::Delete(vec![ItemRef::Link(l.id.clone())]));
             }
             if ui.button("⇄ Swap direction").clicked() {
                 std::mem::swap(&mut l.from, &mut l.to);
@@ -701,13 +690,13 @@ fn link_ui(ui: &mut Ui, form: &mut Form, l: &mut Link, actions: &mut Vec<Inspect
             .link(format!("→ {}", form.case.entity_name(&l.from)))
             .clicked()
         {
-            actions.push(InspectorAction::Select(ItemRef::Entity(l.from.clone())));
+            actions.push(Action::Select(ItemRef::Entity(l.from.clone())));
         }
         if ui
             .link(format!("→ {}", form.case.entity_name(&l.to)))
             .clicked()
         {
-            actions.push(InspectorAction::Select(ItemRef::Entity(l.to.clone())));
+            actions.push(Action::Select(ItemRef::Entity(l.to.clone())));
         }
     });
     evidence_section(ui, form, &ItemRef::Link(l.id.clone()), actions);
@@ -746,7 +735,7 @@ fn place_ui(ui: &mut Ui, form: &mut Form, label: &str, place: &mut Place) {
     });
 }
 
-fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec<InspectorAction>) {
+fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec<Action>) {
     egui::Sides::new().shrink_left().truncate().show(
         ui,
         |ui| {
@@ -755,7 +744,7 @@ fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec
         },
         |ui| {
             if ui.button("🗑 Delete").clicked() {
-                actions.push(InspectorAction::Delete(ItemRef::Shipment(s.id.clone())));
+                actions.push(Action::Delete(vec![ItemRef::Shipment(s.id.clone())]));
             }
         },
     );
@@ -914,15 +903,15 @@ fn shipment_ui(ui: &mut Ui, form: &mut Form, s: &mut Shipment, actions: &mut Vec
             .link(format!("{role}: {}", case.entity_name(id)))
             .clicked()
         {
-            actions.push(InspectorAction::Select(ItemRef::Entity(id.clone())));
+            actions.push(Action::Select(ItemRef::Entity(id.clone())));
         }
     }
     evidence_section(ui, form, &ItemRef::Shipment(s.id.clone()), actions);
 }
 
 /// The item's supporting evidence with grades, best first (see the evidence locker).
-fn evidence_section(ui: &mut Ui, form: &Form, item: &ItemRef, actions: &mut Vec<InspectorAction>) {
+fn evidence_section(ui: &mut Ui, form: &Form, item: &ItemRef, actions: &mut Vec<Action>) {
     if let Some(clicked) = super::evidence::supporting_evidence_ui(ui, form.case, item) {
-        actions.push(InspectorAction::Select(clicked));
+        actions.push(Action::Select(clicked));
     }
 }

@@ -3,6 +3,8 @@
 
 use crate::edit::Revision;
 use crate::model::{Case, EntityKind, ItemRef};
+use crate::ui::action::Action;
+use crate::ui::commands::UiCommand;
 use crate::ui::theme;
 use egui::{RichText, Ui};
 use std::fmt::Write as _;
@@ -24,13 +26,6 @@ pub struct ItemList {
     pub focus_filter: bool,
     cache_key: Option<(Revision, ListTab, String, Option<EntityKind>)>,
     rows: Vec<(ItemRef, String, String)>,
-}
-
-pub enum ListAction {
-    Select(ItemRef),
-    AddEntity,
-    AddLink,
-    AddShipment,
 }
 
 impl ItemList {
@@ -111,7 +106,7 @@ impl ItemList {
         case: &Case,
         revision: Revision,
         selected: Option<&ItemRef>,
-        actions: &mut Vec<ListAction>,
+        actions: &mut Vec<Action>,
     ) {
         let counts = case.counts();
         ui.horizontal(|ui| {
@@ -167,7 +162,7 @@ impl ItemList {
                     .on_hover_text("Add a new entity")
                     .clicked()
                 {
-                    actions.push(ListAction::AddEntity);
+                    actions.push(Action::Command(UiCommand::AddEntity));
                 }
             }
             ListTab::Links => {
@@ -176,7 +171,7 @@ impl ItemList {
                     .on_hover_text("Add a link from the selected entity")
                     .clicked()
                 {
-                    actions.push(ListAction::AddLink);
+                    actions.push(Action::Command(UiCommand::AddLink));
                 }
             }
             ListTab::Shipments => {
@@ -185,7 +180,7 @@ impl ItemList {
                     .on_hover_text("Add a shipment")
                     .clicked()
                 {
-                    actions.push(ListAction::AddShipment);
+                    actions.push(Action::Command(UiCommand::AddShipment));
                 }
             }
         });
@@ -220,7 +215,7 @@ impl ItemList {
                                 .truncate(),
                         );
                         if r.clicked() {
-                            actions.push(ListAction::Select(item.clone()));
+                            actions.push(Action::Select(item.clone()));
                         }
                     }
                 });

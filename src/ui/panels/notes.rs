@@ -3,10 +3,10 @@
 //! an entity's name or alias (`@Su Di`) becomes a link that selects the entity. A note is edited
 //! as plain text and saved as one undoable edit.
 
-use super::inspector::InspectorAction;
 use crate::edit::Revision;
 use crate::edit::{Edit, Item};
 use crate::model::{Case, EntityId, ItemRef, Note, NoteId, Timestamp};
+use crate::ui::action::Action;
 use egui::{RichText, Ui};
 use egui_commonmark::{CommonMarkCache, CommonMarkViewer};
 
@@ -102,7 +102,7 @@ pub fn notes_ui(
     of: &NotesOf,
     author: &str,
     state: &mut NotesState,
-    actions: &mut Vec<InspectorAction>,
+    actions: &mut Vec<Action>,
 ) {
     let about = match of {
         NotesOf::Item(item) => Some((*item).clone()),
@@ -149,7 +149,7 @@ pub fn notes_ui(
             modified: now,
             canvas: None,
         };
-        actions.push(InspectorAction::Apply {
+        actions.push(Action::ApplyField {
             label: "Add note".to_owned(),
             edit: Edit::Insert(Item::from(note)),
         });
@@ -163,7 +163,7 @@ fn note_ui(
     revision: Revision,
     note: &Note,
     state: &mut NotesState,
-    actions: &mut Vec<InspectorAction>,
+    actions: &mut Vec<Action>,
 ) {
     ui.horizontal_wrapped(|ui| {
         ui.strong(note.title.as_str());
@@ -203,7 +203,7 @@ fn note_ui(
             changed.title = title;
             changed.body = text;
             changed.modified = Timestamp::now();
-            actions.push(InspectorAction::Apply {
+            actions.push(Action::ApplyField {
                 label: format!("Edit note {}", note.title),
                 edit: Edit::Replace(Item::from(changed)),
             });
@@ -240,7 +240,7 @@ fn note_ui(
     }
     for id in mentioned {
         if state.cache.get_link_hook(&format!("{MENTION_LINK}{id}")) == Some(true) {
-            actions.push(InspectorAction::Select(ItemRef::Entity(id)));
+            actions.push(Action::Select(ItemRef::Entity(id)));
         }
     }
     if ui.small_button("Edit note").clicked() {

@@ -11,20 +11,10 @@ use crate::analysis::timeline::{
 };
 use crate::edit::Revision;
 use crate::model::{Case, ItemRef, PartialDate, format_amount};
+use crate::ui::action::Action;
 use crate::ui::theme;
 use egui::{Rect, RichText, Sense, Ui};
 use egui_plot::{Bar, BarChart, GridMark, Plot, PlotResponse, VLine};
-
-/// What the timeline asks the app to do.
-#[derive(Clone, Debug, PartialEq)]
-pub enum TimelineAction {
-    /// Select this item on the canvas and in the inspector.
-    Select(ItemRef),
-    /// Select and show these items (a month's shipments).
-    Show(Vec<ItemRef>),
-    /// Show only what was active in this window on the canvas (`None`: all time).
-    Window(Option<TimeWindow>),
-}
 
 /// Derived data, rebuilt when the case or the choices change.
 struct Cache {
@@ -176,7 +166,7 @@ impl TimelinePanel {
         revision: Revision,
         window: Option<TimeWindow>,
         selected: Option<&ItemRef>,
-        actions: &mut Vec<TimelineAction>,
+        actions: &mut Vec<Action>,
     ) {
         self.refresh(case, revision);
         self.sync_fields(window);
@@ -258,7 +248,7 @@ impl TimelinePanel {
         ui: &mut Ui,
         cache: &Cache,
         window: Option<TimeWindow>,
-        actions: &mut Vec<TimelineAction>,
+        actions: &mut Vec<Action>,
     ) {
         ui.horizontal_wrapped(|ui| {
             ui.strong("Timeline");
@@ -335,9 +325,7 @@ impl TimelinePanel {
                     .on_hover_text("Show the network as it stood on this date")
                     .changed()
                 {
-                    actions.push(TimelineAction::Window(Some(TimeWindow::as_of(
-                        self.as_of_day,
-                    ))));
+                    actions.push(Action::TimeWindow(Some(TimeWindow::as_of(self.as_of_day))));
                 }
             }
             if ui
@@ -345,12 +333,12 @@ impl TimelinePanel {
                 .on_hover_text("Show everything on the canvas again")
                 .clicked()
             {
-                actions.push(TimelineAction::Window(None));
+                actions.push(Action::TimeWindow(None));
             }
         });
     }
 
-    fn apply_fields(&mut self, actions: &mut Vec<TimelineAction>) {
+    fn apply_fields(&mut self, actions: &mut Vec<Action>) {
         let from = parse_day(&self.from_text, false);
         let to = parse_day(&self.to_text, true);
         let (from, to) = match (from, to) {
@@ -369,7 +357,7 @@ impl TimelinePanel {
         };
         // Let the fields be refilled from the window the canvas takes.
         self.synced = false;
-        actions.push(TimelineAction::Window(window));
+        actions.push(Action::TimeWindow(window));
     }
 
     fn summary_ui(
@@ -459,7 +447,7 @@ impl TimelinePanel {
     }
 
     /// Dragging across a chart sets the window when the drag ends.
-    fn brush_step(&mut self, resp: &PlotResponse<()>, actions: &mut Vec<TimelineAction>) {
+    fn brush_step(&mut self, resp: &PlotResponse<()>, actions: &mut Vec<Action>) {
         let r = &resp.response;
         let x_at = |p: egui::Pos2| resp.transform.value_from_position(p).x;
         if r.drag_started()
@@ -479,7 +467,7 @@ impl TimelinePanel {
             let (a, b) = (a.min(b).floor() as i64, a.max(b).floor() as i64);
             if b > a {
                 self.synced = false;
-                actions.push(TimelineAction::Window(Some(TimeWindow::between(a, b))));
+                actions.push(Action::TimeWindow(Some(TimeWindow::between(a, b))));
             }
         }
     }
@@ -490,7 +478,7 @@ impl TimelinePanel {
         cache: &Cache,
         x: (f64, f64),
         window: Option<TimeWindow>,
-        actions: &mut Vec<TimelineAction>,
+        actions: &mut Vec<Action>,
     ) {
         let dark = ui.visuals().dark_mode;
         let max = cache.bars.iter().map(|b| b.amount).fold(0.0, f64::max);
@@ -536,7 +524,7 @@ impl TimelinePanel {
                 .iter()
                 .find(|b| b.span.start_day <= day && day <= b.span.end_day)
             {
-                actions.push(TimelineAction::Show(
+                actions.push(Action::Show(
                     bar.shipments
                         .iter()
                         .cloned()
@@ -555,7 +543,7 @@ impl TimelinePanel {
         x: (f64, f64),
         window: Option<TimeWindow>,
         selected: Option<&ItemRef>,
-        actions: &mut Vec<TimelineAction>,
+        actions: &mut Vec<Action>,
     ) {
         let t = &cache.timeline;
         let shown = &t.lanes[..t.lanes.len().min(MAX_LANES)];
@@ -683,7 +671,7 @@ impl TimelinePanel {
                             )
                         });
                         if response.clicked() {
-                            actions.push(TimelineAction::Select(item.item.clone()));
+                            actions.push(Action::Open(item.item.clone()));
                         }
                     }
                 }

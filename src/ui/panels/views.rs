@@ -4,26 +4,10 @@
 
 use crate::edit::{Edit, Item};
 use crate::model::{Case, ItemRef, SavedView, ViewId};
+use crate::ui::action::Action;
 use crate::ui::canvas::Canvas;
 use crate::ui::theme;
 use egui::{RichText, Sense, Ui};
-
-/// What the views panel asks the app to do.
-#[derive(Debug)]
-pub enum ViewsAction {
-    /// Apply an edit as one undo step.
-    Apply { label: String, edit: Edit },
-    /// Capture the canvas as a new view at the end of the list.
-    Capture,
-    /// Replace a view's camera, filters and highlights with the canvas's.
-    Update(ViewId),
-    /// Show a view on the canvas.
-    Show(ViewId),
-    /// Present, starting at the view with this index.
-    Present(usize),
-    /// Export a view's picture (asks where, then uses the panel's picture settings).
-    ExportImage(ViewId),
-}
 
 /// The kind of picture "Export picture…" writes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -92,13 +76,7 @@ impl ViewsPanel {
         self.draft = None;
     }
 
-    pub fn ui(
-        &mut self,
-        ui: &mut Ui,
-        case: &Case,
-        canvas: &Canvas,
-        actions: &mut Vec<ViewsAction>,
-    ) {
+    pub fn ui(&mut self, ui: &mut Ui, case: &Case, canvas: &Canvas, actions: &mut Vec<Action>) {
         if self
             .current
             .as_ref()
@@ -114,7 +92,7 @@ impl ViewsPanel {
                 )
                 .clicked()
             {
-                actions.push(ViewsAction::Capture);
+                actions.push(Action::CaptureView);
             }
             let start = self
                 .current
@@ -126,7 +104,7 @@ impl ViewsPanel {
                 .on_hover_text("Present the views full screen (F5); Esc returns here")
                 .clicked()
             {
-                actions.push(ViewsAction::Present(start));
+                actions.push(Action::PresentFrom(start));
             }
         });
         ui.separator();
@@ -157,7 +135,7 @@ impl ViewsPanel {
         canvas: &Canvas,
         index: usize,
         view: &SavedView,
-        actions: &mut Vec<ViewsAction>,
+        actions: &mut Vec<Action>,
     ) {
         let current = self.current.as_ref() == Some(&view.id);
         let dark = ui.visuals().dark_mode;
@@ -176,13 +154,13 @@ impl ViewsPanel {
                     canvas.paint_thumbnail(ui.painter(), rect, view);
                     if response.on_hover_text("Show this view").clicked() {
                         self.open(view.id.clone());
-                        actions.push(ViewsAction::Show(view.id.clone()));
+                        actions.push(Action::ShowView(view.id.clone()));
                     }
                     ui.vertical(|ui| {
                         let title = RichText::new(format!("{}. {}", index + 1, view.name)).strong();
                         if ui.link(title).clicked() {
                             self.open(view.id.clone());
-                            actions.push(ViewsAction::Show(view.id.clone()));
+                            actions.push(Action::ShowView(view.id.clone()));
                         }
                         if !view.caption.is_empty() {
                             ui.add(
@@ -210,17 +188,18 @@ impl ViewsPanel {
                                 .on_hover_text("Replace this view with the canvas as it is now")
                                 .clicked()
                             {
-                                actions.push(ViewsAction::Update(view.id.clone()));
+                                actions.push(Action::UpdateView(view.id.clone()));
                             }
                             if ui
                                 .small_button("Present")
                                 .on_hover_text("Present from this view")
                                 .clicked()
                             {
-                                actions.push(ViewsAction::Present(index));
+                                actions.push(Action::PresentFrom(index));
                             }
                             if ui.small_button("Delete").clicked() {
-                                actions.push(ViewsAction::Apply {
+                                actions.push(Action::Apply {
+                                    select: None,
                                     label: format!("Delete view {}", view.name),
                                     edit: Edit::Remove(ItemRef::View(view.id.clone())),
                                 });
@@ -235,7 +214,7 @@ impl ViewsPanel {
     }
 
     /// Name and caption fields of the current view; a change is one edit when typing ends.
-    fn editor_ui(&mut self, ui: &mut Ui, view: &SavedView, actions: &mut Vec<ViewsAction>) {
+    fn editor_ui(&mut self, ui: &mut Ui, view: &SavedView, actions: &mut Vec<Action>) {
         if self.draft.as_ref().is_none_or(|d| d.id != view.id) {
             self.draft = Some(Draft {
                 id: view.id.clone(),
@@ -304,7 +283,7 @@ impl ViewsPanel {
                     .on_hover_text("Save this view as a PNG or SVG picture, for slides")
                     .clicked()
                 {
-                    actions.push(ViewsAction::ExportImage(view.id.clone()));
+                    actions.push(Action::ExportViewImage(view.id.clone()));
                 }
             });
             ui.end_row();
@@ -322,7 +301,8 @@ impl ViewsPanel {
             } else {
                 format!("Rename view {} to {}", view.name, changed.name)
             };
-            actions.push(ViewsAction::Apply {
+            actions.push(Action::Apply {
+                select: None,
                 label,
                 edit: Edit::Replace(Item::from(changed)),
             });
@@ -330,8 +310,9 @@ impl ViewsPanel {
     }
 }
 
-fn move_view(view: &SavedView, index: usize, direction: &str) -> ViewsAction {
-    ViewsAction::Apply {
+fn move_view(view: &SavedView, index: usize, direction: &str) -> Action {
+    Action::Apply {
+        select: None,
         label: format!("Move view {} {direction}", view.name),
         edit: Edit::MoveView {
             id: view.id.clone(),
