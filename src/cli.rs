@@ -420,9 +420,9 @@ fn write_findings_json(
 
 /// Usage line of [`export`].
 pub const EXPORT_USAGE: &str =
-    "usage: chokepoint export --format graphml|gexf|ftm|csv|svg|png CASE -o OUT";
+    "usage: chokepoint export --format graphml|gexf|dot|ftm|csv|svg|png CASE -o OUT";
 
-/// `chokepoint export --format graphml|gexf|csv CASE -o OUT`: writes the case for other tools.
+/// `chokepoint export --format graphml|gexf|dot|csv CASE -o OUT`: writes the case for other tools.
 /// For `csv`, OUT is a prefix: `OUT_entities.csv`, `OUT_links.csv` and `OUT_shipments.csv` are
 /// written, all or none (each to a temporary file, renamed into place once all are written).
 /// Exit code 0 on success, 1 when the case cannot be read or a file cannot be written, 2 for
@@ -459,10 +459,10 @@ pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         let _ = writeln!(err, "{EXPORT_USAGE}");
         return 2;
     };
-    if !matches!(format.as_str(), "graphml" | "gexf" | "csv") {
+    if !matches!(format.as_str(), "graphml" | "gexf" | "dot" | "csv") {
         let _ = writeln!(
             err,
-            "chokepoint export: unknown format \"{format}\" (expected graphml, gexf or csv)\n{EXPORT_USAGE}"
+            "chokepoint export: unknown format \"{format}\" (expected graphml, gexf, dot or csv)\n{EXPORT_USAGE}"
         );
         return 2;
     }
@@ -476,6 +476,7 @@ pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
     let files: Vec<(PathBuf, String)> = match format.as_str() {
         "graphml" => vec![(output, export::graphml::write(&case))],
         "gexf" => vec![(output, export::gexf::write(&case))],
+        "dot" => vec![(output, export::dot::write(&case))],
         _ => {
             let with_suffix = |suffix: &str| {
                 let mut name = output.clone().into_os_string();

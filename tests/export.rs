@@ -443,14 +443,14 @@ fn cli_refuses_bad_format_missing_case_and_bad_usage() {
     let target = dir.path().join("out.xml");
 
     let out = chokepoint()
-        .args(["export", "--format", "dot"])
+        .args(["export", "--format", "pajek"])
         .arg(&seed)
         .arg("-o")
         .arg(&target)
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format \"dot\""));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown format \"pajek\""));
     assert!(!target.exists());
 
     let missing = dir.path().join("nope.ron");

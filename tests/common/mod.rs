@@ -171,3 +171,23 @@ pub fn peer_python(modules: &[&str]) -> Option<std::path::PathBuf> {
     eprintln!("SKIPPED: {message}");
     None
 }
+
+/// Graphviz's `dot` program, when it runs; `None` (after saying why on stderr) when it does
+/// not, outside CI. In CI a missing Graphviz is a failure: `.ci/run` installs it.
+pub fn peer_graphviz() -> Option<std::path::PathBuf> {
+    let dot =
+        std::path::PathBuf::from(std::env::var_os("GRAPHVIZ_DOT").unwrap_or_else(|| "dot".into()));
+    match std::process::Command::new(&dot).arg("-V").output() {
+        Ok(out) if out.status.success() => Some(dot),
+        other => {
+            let why = match other {
+                Ok(out) => String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+                Err(e) => format!("{}: {e}", dot.display()),
+            };
+            let message = format!("peer check needs Graphviz (apt-get install graphviz): {why}");
+            assert!(!in_ci(), "{message}");
+            eprintln!("SKIPPED: {message}");
+            None
+        }
+    }
+}

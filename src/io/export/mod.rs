@@ -12,6 +12,7 @@
 //! Everything is in id order so two exports of one case are identical.
 
 pub mod csv;
+pub mod dot;
 pub mod ftm;
 pub mod gexf;
 pub mod graphml;

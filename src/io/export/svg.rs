@@ -7,7 +7,11 @@
 //! is one node standing for its members, as on the canvas.
 
 use super::xml_escape;
-use crate::model::{Case, ClaimStatus, EntityId, EntityKind, FrameRect, ItemRef, SavedView, Tlp};
+use crate::layout::labels::{Disc, LabelPlacer, PlacedLabel, Rect};
+use crate::layout::legibility::Scene;
+use crate::model::{
+    CanvasPoint, Case, ClaimStatus, EntityId, EntityKind, FrameRect, ItemRef, SavedView, Tlp,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
@@ -196,7 +200,7 @@ pub fn write_view(case: &Case, view: &SavedView) -> String {
 
 /// Width and height in pixels of the picture `options` asks for.
 pub fn picture_size(case: &Case, options: &SvgOptions) -> (u32, u32) {
-    let frame = frame_of(case, options.view, &positions(case));
+    let frame = frame_of(case, options, &positions(case));
     let w = options.width_px.clamp(16, MAX_WIDTH_PX);
     let h = (w as f32 * frame.height() / frame.width().max(1e-3)).round() as u32;
     (w, h.clamp(16, MAX_WIDTH_PX * 2))
@@ -215,8 +219,8 @@ fn positions(case: &Case) -> HashMap<&EntityId, P> {
     at
 }
 
-fn frame_of(case: &Case, view: Option<&SavedView>, at: &HashMap<&EntityId, P>) -> FrameRect {
-    if let Some(v) = view {
+fn frame_of(case: &Case, options: &SvgOptions, at: &HashMap<&EntityId, P>) -> FrameRect {
+    if let Some(v) = options.view {
         return v.camera.frame();
     }
     let mut f = FrameRect {
@@ -256,6 +260,12 @@ fn frame_of(case: &Case, view: Option<&SavedView>, at: &HashMap<&EntityId, P>) -
             max_y: 225.0,
         };
     }
+    if options.marking {
+        // A band above everything for the marking, so it covers no node: the marking is
+        // 30 px high at any picture width (see `marking_box`).
+        let px = options.width_px.clamp(16, MAX_WIDTH_PX) as f32;
+        f.min_y -= 32.0 * f.width() / px;
+    }
     f
 }
 
@@ -265,12 +275,82 @@ struct Node {
     label: String,
     flags: usize,
     marked: bool,
+    /// Links and shipment hops at this node: well-connected entities keep their names first.
+    degree: usize,
 }
+
+/// A label waiting for its place: what it says, in what colour, where it may go.
+enum Want {
+    Node { at: P, r: f32 },
+    Edge { along: Vec<CanvasPoint> },
+}
+
+struct LabelRequest {
+    /// Lower places first.
+    rank: (u8, std::cmp::Reverse<usize>),
+    want: Want,
+    text: String,
+    size: f32,
+    color: &'static str,
+}
+
+fn cp(p: P) -> CanvasPoint {
+    CanvasPoint { x: p.x, y: p.y }
+}
+
+/// `p` as the SVG writes it (two decimals), so the measured geometry is the drawn one.
+fn written(p: P) -> CanvasPoint {
+    let r = |v: f32| fmt(v).parse::<f32>().unwrap_or(v);
+    CanvasPoint {
+        x: r(p.x),
+        y: r(p.y),
+    }
+}
+
+/// The point at `t` of the quadratic curve from `a` through `c` to `b`.
+fn quad_at(a: P, c: P, b: P, t: f32) -> CanvasPoint {
+    let u = 1.0 - t;
+    cp(a.scale(u * u).add(c.scale(2.0 * u * t)).add(b.scale(t * t)))
+}
+
+/// Points along a quadratic curve where its label may sit, the middle first.
+fn along_quad(a: P, c: P, b: P) -> Vec<CanvasPoint> {
+    [0.5, 0.38, 0.62, 0.28, 0.72]
+        .into_iter()
+        .map(|t| quad_at(a, c, b, t))
+        .collect()
+}
+
+/// Outer radius of a node shape of `kind` (the diamond reaches further than the rest).
+fn shape_radius(kind: EntityKind) -> f32 {
+    use EntityKind as K;
+    match kind {
+        K::Address | K::Facility | K::Jurisdiction | K::Event => NODE_RADIUS * 1.1,
+        K::Company | K::Organization | K::Account | K::Website => NODE_RADIUS * 0.9,
+        K::Person | K::Product | K::Vessel | K::Aircraft => NODE_RADIUS,
+    }
+}
+
+/// Radius of the ring around a highlighted node.
+const RING_RADIUS: f32 = NODE_RADIUS + 7.0;
 
 /// The picture `options` asks for, as an SVG document.
 pub fn write_with(case: &Case, options: &SvgOptions) -> String {
+    picture(case, options).0
+}
+
+/// The legibility figures of the picture `options` asks for, measured from the geometry the
+/// SVG is drawn from (the same figures `legibility.py` reads from the SVG).
+pub fn legibility(case: &Case, options: &SvgOptions) -> crate::layout::legibility::Legibility {
+    crate::layout::legibility::measure(&picture(case, options).1)
+}
+
+/// The picture `options` asks for, as an SVG document, with its geometry: the node shapes,
+/// the edges as drawn and every text box, for the legibility measure.
+#[allow(clippy::too_many_lines)] // one pass over the picture's layers, in drawing order
+pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
     let at = positions(case);
-    let frame = frame_of(case, options.view, &at);
+    let frame = frame_of(case, options, &at);
     let (width_px, height_px) = picture_size(case, options);
     // Pixels per canvas unit, so text and lines stay legible in a zoomed-out picture.
     let px = width_px as f32 / frame.width().max(1e-3);
@@ -302,6 +382,7 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
             && p.y >= frame.min_y - pad
             && p.y <= frame.max_y + pad
     };
+    let mut scene = Scene::default();
 
     let mut nodes: BTreeMap<&EntityId, Node> = BTreeMap::new();
     // The flag badge counts flags in force: an ended listing is not a live warning.
@@ -322,6 +403,7 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
                 label: e.name.clone(),
                 flags: e.flags.iter().filter(|f| !f.ended(&today)).count(),
                 marked: marked.contains(&ItemRef::Entity(e.id.clone())),
+                degree: 0,
             },
         );
     }
@@ -358,8 +440,20 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
                 label: format!("{} ({})", g.title, members.len()),
                 flags: 0,
                 marked: any_marked,
+                degree: 0,
             },
         );
+    }
+    // Links at each drawn node: well-connected entities keep their names first.
+    let mut degree: HashMap<EntityId, usize> = HashMap::new();
+    for l in case.links.values() {
+        for end in [&l.from, &l.to] {
+            let drawn = alias.get(end).copied().unwrap_or(end);
+            *degree.entry(drawn.clone()).or_default() += 1;
+        }
+    }
+    for (id, n) in &mut nodes {
+        n.degree = degree.get(*id).copied().unwrap_or(0);
     }
     // The node drawn for an entity: its own, or its collapsed group's.
     let node_of = |id: &EntityId| -> Option<&EntityId> {
@@ -368,6 +462,72 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
             .copied()
             .or_else(|| nodes.get_key_value(id).map(|(k, _)| *k))
     };
+    // What labels keep clear of: node shapes, highlight rings and flag badges.
+    let mut discs = Vec::new();
+    for n in nodes.values().filter(|n| near(n.pos)) {
+        let r = if n.marked {
+            RING_RADIUS + 2.5
+        } else {
+            shape_radius(n.kind)
+        };
+        discs.push(Disc { c: cp(n.pos), r });
+        scene.nodes.push(Disc {
+            c: cp(n.pos),
+            r: shape_radius(n.kind),
+        });
+        if n.marked {
+            scene.nodes.push(Disc {
+                c: cp(n.pos),
+                r: RING_RADIUS,
+            });
+        }
+        if n.flags > 0 {
+            discs.push(Disc {
+                c: cp(badge_at(n.pos)),
+                r: 9.0,
+            });
+        }
+    }
+    let mut placer = LabelPlacer::new(
+        Rect {
+            x0: frame.min_x,
+            y0: frame.min_y,
+            x1: frame.max_x,
+            y1: frame.max_y,
+        },
+        discs,
+    );
+    let mut placed: Vec<(PlacedLabel, &'static str, &'static str)> = Vec::new();
+    let marking = options.marking.then(|| marking_box(case, &frame, unit));
+    if let Some(m) = &marking {
+        placer.reserve(m.rect.grown(2.0));
+        scene.labels.push((m.text_box, m.label.to_owned()));
+        let (w, h) = (m.rect.x1 - m.rect.x0, m.rect.y1 - m.rect.y0);
+        // The yardstick reads a square-ish box this size as a node.
+        if (16.0..=80.0).contains(&w) && (16.0..=80.0).contains(&h) {
+            scene.nodes.push(Disc {
+                c: CanvasPoint {
+                    x: m.rect.x0 + w / 2.0,
+                    y: m.rect.y0 + h / 2.0,
+                },
+                r: w.max(h) / 2.0,
+            });
+        }
+    }
+    let shown_notes: Vec<(&crate::model::Note, P)> = case
+        .notes
+        .values()
+        .filter_map(|n| n.canvas.map(|p| (n, P { x: p.x, y: p.y })))
+        .filter(|(_, p)| p.x.is_finite() && p.y.is_finite() && near(*p))
+        .collect();
+    for (_, p) in &shown_notes {
+        placer.reserve(Rect {
+            x0: p.x,
+            y0: p.y,
+            x1: p.x + NOTE_SIZE.0,
+            y1: p.y + NOTE_SIZE.1,
+        });
+    }
 
     let mut out = String::with_capacity(4096 + nodes.len() * 300);
     let title = options.view.map_or_else(
@@ -409,7 +569,7 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
         palette::BACKGROUND
     );
 
-    // Groups (open ones) as titled boxes behind everything.
+    // Groups (open ones) as titled boxes behind everything; titles are placed first.
     for g in case.groups.values().filter(|g| !g.collapsed) {
         let members: Vec<P> = g
             .members
@@ -435,8 +595,7 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
         let _ = writeln!(
             out,
             "<g class=\"group\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"8\" \
-             fill=\"{}\" fill-opacity=\"0.07\" stroke=\"{}\" stroke-width=\"{}\"/>\
-             <text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\">{}</text></g>",
+             fill=\"{}\" fill-opacity=\"0.07\" stroke=\"{}\" stroke-width=\"{}\"/></g>",
             fmt(x0),
             fmt(y0),
             fmt(x1 - x0),
@@ -444,14 +603,32 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
             palette::GROUP_FILL,
             palette::GROUP_STROKE,
             fmt(1.2_f32.max(unit)),
-            fmt(x0 + 8.0),
-            fmt(y0 + label_size + 4.0),
-            fmt(label_size),
-            palette::GROUP_STROKE,
-            xml_escape(&g.title)
         );
+        let w = crate::layout::labels::text_width(&g.title, label_size);
+        let corners = [
+            CanvasPoint {
+                x: x0 + 8.0,
+                y: y0 + 4.0,
+            },
+            CanvasPoint {
+                x: x1 - 8.0 - w,
+                y: y0 + 4.0,
+            },
+            CanvasPoint {
+                x: x0 + 8.0,
+                y: y0 - 4.0 - label_size,
+            },
+            CanvasPoint {
+                x: x0 + 8.0,
+                y: y1 - 4.0 - label_size,
+            },
+        ];
+        if let Some(l) = placer.title(&corners, &g.title, label_size) {
+            placed.push((l, palette::GROUP_STROKE, "group-title"));
+        }
     }
 
+    let mut wants: Vec<LabelRequest> = Vec::new();
     // Links: fanned out where several join the same pair.
     let mut per_pair: BTreeMap<(&EntityId, &EntityId), Vec<&crate::model::Link>> = BTreeMap::new();
     for l in case.links.values() {
@@ -467,7 +644,6 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
         let key = if a <= b { (a, b) } else { (b, a) };
         per_pair.entry(key).or_default().push(l);
     }
-    let mut labels = String::new();
     out.push_str("<g class=\"links\" fill=\"none\">\n");
     for ((lo, _), links) in &per_pair {
         let mid = (links.len() as f32 - 1.0) / 2.0;
@@ -487,25 +663,31 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
             };
             let width = if is_marked { 3.0 } else { 1.6_f32.max(unit) };
             let directed = l.kind.is_directed();
-            let (d, label_at) = if l.from == l.to {
+            let (d, along) = if l.from == l.to {
                 let r = NODE_RADIUS * (1.6 + k as f32 * 0.5);
-                let top = P {
-                    x: a.x,
-                    y: a.y - NODE_RADIUS - r,
-                };
+                let p = |x: f32, y: f32| written(P { x, y });
+                let (s, c1, c2, e) = (
+                    p(a.x - 8.0, a.y - NODE_RADIUS),
+                    p(a.x - r, a.y - NODE_RADIUS - 2.0 * r),
+                    p(a.x + r, a.y - NODE_RADIUS - 2.0 * r),
+                    p(a.x + 8.0, a.y - NODE_RADIUS),
+                );
+                scene
+                    .edges
+                    .push(crate::layout::legibility::cubic_points(s, c1, c2, e));
                 (
                     format!(
                         "M{},{} C{},{} {},{} {},{}",
-                        fmt(a.x - 8.0),
-                        fmt(a.y - NODE_RADIUS),
-                        fmt(a.x - r),
-                        fmt(a.y - NODE_RADIUS - 2.0 * r),
-                        fmt(a.x + r),
-                        fmt(a.y - NODE_RADIUS - 2.0 * r),
-                        fmt(a.x + 8.0),
-                        fmt(a.y - NODE_RADIUS)
+                        fmt(s.x),
+                        fmt(s.y),
+                        fmt(c1.x),
+                        fmt(c1.y),
+                        fmt(c2.x),
+                        fmt(c2.y),
+                        fmt(e.x),
+                        fmt(e.y)
                     ),
-                    top,
+                    vec![p(a.x, a.y - NODE_RADIUS - 1.5 * r)],
                 )
             } else {
                 let offset = (k as f32 - mid) * 34.0;
@@ -518,6 +700,11 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
                 let ctrl = a.add(b).scale(0.5).add(dir.normal().scale(bend * 2.0));
                 let start = a.add(ctrl.sub(a).unit().scale(NODE_RADIUS + 2.0));
                 let end = b.sub(b.sub(ctrl).unit().scale(NODE_RADIUS + 4.0));
+                scene.edges.push(crate::layout::legibility::quad_points(
+                    written(start),
+                    written(ctrl),
+                    written(end),
+                ));
                 (
                     format!(
                         "M{},{} Q{},{} {},{}",
@@ -528,7 +715,7 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
                         fmt(end.x),
                         fmt(end.y)
                     ),
-                    start.scale(0.25).add(ctrl.scale(0.5)).add(end.scale(0.25)),
+                    along_quad(start, ctrl, end),
                 )
             };
             let marker = if directed {
@@ -546,14 +733,13 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
                 fmt(width),
                 dash(l.status, width)
             );
-            text_halo(
-                &mut labels,
-                label_at,
-                edge_label_size,
+            wants.push(LabelRequest {
+                rank: (if is_marked { 1 } else { 5 }, std::cmp::Reverse(0)),
+                want: Want::Edge { along },
+                text: l.kind.summary(),
+                size: edge_label_size,
                 color,
-                &l.kind.summary(),
-                unit,
-            );
+            });
         }
     }
     out.push_str("</g>\n");
@@ -599,7 +785,6 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
         };
         let width = crate::layout::picture::shipment_route_width(s).max(1.5 * unit)
             + if is_marked { 2.0 } else { 0.0 };
-        let mut longest: Option<(f32, P)> = None;
         let _ = write!(
             out,
             "<g class=\"shipment\" stroke=\"{color}\" stroke-opacity=\"0.85\" stroke-width=\"{}\"{}>",
@@ -607,6 +792,8 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
             dash(s.claim, width)
         );
         let _ = write!(out, "<title>{}</title>", xml_escape(&s.reference));
+        // Label places along every hop, the longest hop's first.
+        let mut hops: Vec<(f32, Vec<CanvasPoint>)> = Vec::new();
         for w in stops.windows(2) {
             let (a, b) = (nodes[w[0]].pos, nodes[w[1]].pos);
             let dir = b.sub(a).unit();
@@ -623,24 +810,30 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
                 fmt(end.x),
                 fmt(end.y)
             );
-            let len = b.sub(a).len();
-            if longest.is_none_or(|(l, _)| l < len) {
-                longest = Some((
-                    len,
-                    start.scale(0.25).add(ctrl.scale(0.5)).add(end.scale(0.25)),
-                ));
-            }
+            scene.edges.push(crate::layout::legibility::quad_points(
+                written(start),
+                written(ctrl),
+                written(end),
+            ));
+            hops.push((b.sub(a).len(), along_quad(start, ctrl, end)));
         }
         out.push_str("</g>\n");
-        if let Some((_, mid)) = longest {
-            let goods = s.goods_summary(|p| case.entities.get(p).map(|e| e.name.clone()));
-            let text = if goods.is_empty() {
-                s.reference.clone()
-            } else {
-                goods
-            };
-            text_halo(&mut labels, mid, edge_label_size, color, &text, unit);
-        }
+        hops.sort_by(|x, y| y.0.total_cmp(&x.0));
+        let goods = s.goods_summary(|p| case.entities.get(p).map(|e| e.name.clone()));
+        let text = if goods.is_empty() {
+            s.reference.clone()
+        } else {
+            goods
+        };
+        wants.push(LabelRequest {
+            rank: (if is_marked { 1 } else { 4 }, std::cmp::Reverse(0)),
+            want: Want::Edge {
+                along: hops.into_iter().flat_map(|(_, a)| a).collect(),
+            },
+            text,
+            size: edge_label_size,
+            color,
+        });
     }
     out.push_str("</g>\n");
 
@@ -658,7 +851,7 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
                 "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\" stroke-opacity=\"0.8\"/>",
                 fmt(n.pos.x),
                 fmt(n.pos.y),
-                fmt(NODE_RADIUS + 7.0),
+                fmt(RING_RADIUS),
                 palette::HIGHLIGHT,
                 fmt(5.0_f32.max(2.0 * unit))
             );
@@ -669,10 +862,7 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
             node_shape(n.kind, n.pos, fill, palette::NODE_OUTLINE, outline_w)
         );
         if n.flags > 0 {
-            let c = n.pos.add(P {
-                x: NODE_RADIUS * 0.8,
-                y: -NODE_RADIUS * 0.8,
-            });
+            let c = badge_at(n.pos);
             let _ = writeln!(
                 out,
                 "<circle cx=\"{}\" cy=\"{}\" r=\"8\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" \
@@ -685,27 +875,33 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
                 n.flags
             );
         }
-        let below = P {
-            x: n.pos.x,
-            y: n.pos.y + NODE_RADIUS + 4.0 + label_size * 0.8,
+        let first = if n.marked {
+            0
+        } else if n.flags > 0 {
+            2
+        } else {
+            3
         };
-        text_halo(
-            &mut labels,
-            below,
-            label_size,
-            palette::LABEL_TEXT,
-            &n.label,
-            unit,
-        );
+        wants.push(LabelRequest {
+            rank: (first, std::cmp::Reverse(n.degree)),
+            want: Want::Node {
+                at: n.pos,
+                r: if n.marked {
+                    RING_RADIUS + 2.5
+                } else {
+                    shape_radius(n.kind)
+                },
+            },
+            text: n.label.clone(),
+            size: label_size,
+            color: palette::LABEL_TEXT,
+        });
     }
     out.push_str("</g>\n");
 
     // Sticky notes.
-    for note in case.notes.values() {
-        let Some(p) = note.canvas else { continue };
-        if !p.x.is_finite() || !p.y.is_finite() || !near(P { x: p.x, y: p.y }) {
-            continue;
-        }
+    for (note, p) in &shown_notes {
+        let title = truncate(&note.title, 26);
         let _ = writeln!(
             out,
             "<g class=\"note\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"{}\"/>\
@@ -718,55 +914,127 @@ pub fn write_with(case: &Case, options: &SvgOptions) -> String {
             fmt(p.x + 6.0),
             fmt(p.y + 18.0),
             palette::NOTE_TEXT,
-            xml_escape(&truncate(&note.title, 26))
+            xml_escape(&title)
         );
+        let w = crate::layout::labels::text_width(&title, 12.0);
+        scene.labels.push((
+            Rect {
+                x0: p.x + 6.0,
+                y0: p.y + 18.0 - 0.78 * 12.0,
+                x1: p.x + 6.0 + w,
+                y1: p.y + 18.0 + 0.22 * 12.0,
+            },
+            title,
+        ));
     }
 
-    // Labels last, so no line crosses a name.
+    // Labels last, so no line crosses a name: most important first, each where it fits.
+    wants.sort_by_key(|w| w.rank);
+    for w in wants {
+        let l = match &w.want {
+            Want::Node { at, r } => placer.node_label(cp(*at), *r, &w.text, w.size),
+            Want::Edge { along } => placer.edge_label(along, &w.text, w.size),
+        };
+        if let Some(l) = l {
+            placed.push((l, w.color, "label"));
+        }
+    }
     out.push_str("<g class=\"labels\" text-anchor=\"middle\">\n");
-    out.push_str(&labels);
+    for (l, color, class) in &placed {
+        write_label(&mut out, l, color, class, unit);
+        for line in &l.lines {
+            scene.labels.push((line.rect, line.text.clone()));
+        }
+    }
     out.push_str("</g>\n");
 
-    if options.marking {
+    if let Some(m) = &marking {
         let (bg, fg) = tlp_colors(case.meta.marking);
-        let size = 13.0 * unit;
-        let label = case.meta.marking.label();
-        let w = (label.chars().count() as f32 * 0.72 + 1.2) * size;
         let _ = writeln!(
             out,
             "<g class=\"marking\"><rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{bg}\" stroke=\"#000000\" stroke-width=\"{}\"/>\
              <text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"{fg}\">{}</text></g>",
-            fmt(frame.min_x + 8.0 * unit),
-            fmt(frame.min_y + 8.0 * unit),
-            fmt(w),
-            fmt(size * 1.6),
+            fmt(m.rect.x0),
+            fmt(m.rect.y0),
+            fmt(m.rect.x1 - m.rect.x0),
+            fmt(m.rect.y1 - m.rect.y0),
             fmt(unit),
-            fmt(frame.min_x + 8.0 * unit + 0.6 * size),
-            fmt(frame.min_y + 8.0 * unit + size * 1.15),
-            fmt(size),
-            xml_escape(label)
+            fmt(m.text_box.x0),
+            fmt(m.baseline),
+            fmt(m.size),
+            xml_escape(m.label)
         );
     }
     out.push_str("</svg>\n");
-    out
+    scene.dropped = placer.dropped;
+    scene.shortened = placer.shortened;
+    (out, scene)
 }
 
-/// A label with a halo in the background colour, so it reads over lines.
-fn text_halo(out: &mut String, at: P, size: f32, color: &str, text: &str, unit: f32) {
-    if text.is_empty() {
-        return;
+/// Where a node's flag badge sits: on its top-right shoulder.
+fn badge_at(pos: P) -> P {
+    pos.add(P {
+        x: NODE_RADIUS * 0.8,
+        y: -NODE_RADIUS * 0.8,
+    })
+}
+
+/// The handling marking in the picture's top-left corner.
+struct Marking {
+    label: &'static str,
+    rect: Rect,
+    text_box: Rect,
+    baseline: f32,
+    size: f32,
+}
+
+fn marking_box(case: &Case, frame: &FrameRect, unit: f32) -> Marking {
+    let size = 13.0 * unit;
+    let label = case.meta.marking.label();
+    let w = (label.chars().count() as f32 * 0.72 + 1.2) * size;
+    let (x, y) = (frame.min_x + 8.0 * unit, frame.min_y + 8.0 * unit);
+    let (tx, baseline) = (x + 0.6 * size, y + size * 1.15);
+    let tw = crate::layout::labels::text_width(label, size);
+    Marking {
+        label,
+        rect: Rect {
+            x0: x,
+            y0: y,
+            x1: x + w,
+            y1: y + size * 1.6,
+        },
+        text_box: Rect {
+            x0: tx,
+            y0: baseline - 0.78 * size,
+            x1: tx + tw,
+            y1: baseline + 0.22 * size,
+        },
+        baseline,
+        size,
     }
-    let _ = writeln!(
-        out,
-        "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{color}\" stroke=\"{}\" stroke-width=\"{}\" \
-         stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
-        fmt(at.x),
-        fmt(at.y + size * 0.35),
-        fmt(size),
-        palette::LABEL_HALO,
-        fmt((size * 0.25).max(2.0 * unit)),
-        xml_escape(&truncate(text, 60))
-    );
+}
+
+/// A placed label, line by line, with a halo in the background colour so it reads over lines;
+/// a shortened one carries its whole text as a tooltip.
+fn write_label(out: &mut String, l: &PlacedLabel, color: &str, class: &str, unit: f32) {
+    let _ = write!(out, "<g class=\"{class}\">");
+    if l.shortened {
+        let _ = write!(out, "<title>{}</title>", xml_escape(&l.full));
+    }
+    for line in &l.lines {
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" text-anchor=\"middle\" fill=\"{color}\" stroke=\"{}\" stroke-width=\"{}\" \
+             stroke-linejoin=\"round\" paint-order=\"stroke\">{}</text>",
+            fmt(line.x),
+            fmt(line.baseline),
+            fmt(l.size),
+            palette::LABEL_HALO,
+            fmt((l.size * 0.25).max(2.0 * unit)),
+            xml_escape(&line.text)
+        );
+    }
+    out.push_str("</g>\n");
 }
 
 fn truncate(s: &str, max: usize) -> String {
