@@ -45,6 +45,9 @@ const LEGAL_FORMS: &[&str] = &[
     "pjsc",
     "plc",
     "pt",
+    "aps",
+    "asa",
+    "oyj",
     "pte",
     "pty",
     "pvt",
@@ -125,6 +128,71 @@ pub const GENERIC_WORDS: &[&str] = &[
     "world",
 ];
 
+/// Given and family names that millions share, in the spellings lists use most: screening
+/// weighs them down, as it does generic company words, so "Ali Hassan" or "Zhang Wei" alone
+/// is not taken for a longer listed name. (A list's own word counts say too little when the
+/// list is small.)
+pub const COMMON_NAME_WORDS: &[&str] = &[
+    "abdul",
+    "abdullah",
+    "ahmad",
+    "ahmed",
+    "ali",
+    "chen",
+    "david",
+    "hassan",
+    "hussain",
+    "hussein",
+    "ibrahim",
+    "ivan",
+    "john",
+    "kim",
+    "lee",
+    "li",
+    "lin",
+    "liu",
+    "maria",
+    "mohammad",
+    "mohammed",
+    "muhammad",
+    "nguyen",
+    "park",
+    "singh",
+    "smith",
+    "wang",
+    "wei",
+    "wu",
+    "yang",
+    "zhang",
+    "zhao",
+    "zhou",
+    "huang",
+    "khan",
+    "omar",
+    "mustafa",
+    "yusuf",
+    "sergei",
+    "sergey",
+    "alexander",
+    "andrei",
+    "elena",
+    "olga",
+    "james",
+    "robert",
+    "michael",
+    "kumar",
+    "hasan",
+    // Particles of Arabic names: article, "son of", "father of", "servant of".
+    "al",
+    "el",
+    "bin",
+    "ben",
+    "ibn",
+    "bint",
+    "abu",
+    "abd",
+];
+
 /// Legal-form endings written in Han characters, longest first.
 const HAN_LEGAL_FORMS: &[&str] = &[
     "股份有限公司",
@@ -151,7 +219,39 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("electronic", "electronics"),
     ("svcs", "services"),
     ("hldgs", "holdings"),
+    ("hldg", "holdings"),
     ("holding", "holdings"),
+    ("grp", "group"),
+    ("info", "information"),
+    ("infotech", "informationtechnology"),
+    ("ind", "industries"),
+    ("inds", "industries"),
+    ("indus", "industries"),
+    ("industry", "industries"),
+    ("industrial", "industries"),
+    ("eng", "engineering"),
+    ("engg", "engineering"),
+    ("sys", "systems"),
+    ("svc", "services"),
+    ("serv", "services"),
+    ("dev", "development"),
+    ("devt", "development"),
+    ("mgmt", "management"),
+    ("mgt", "management"),
+    ("natl", "national"),
+    ("assn", "association"),
+    ("assoc", "association"),
+    ("bros", "brothers"),
+    ("ctr", "center"),
+    ("centre", "center"),
+    ("trdg", "trading"),
+    ("mfrs", "manufacturing"),
+    ("mfr", "manufacturing"),
+    ("manufacturer", "manufacturing"),
+    ("manufacturers", "manufacturing"),
+    ("equip", "equipment"),
+    ("sci", "science"),
+    ("dept", "department"),
     ("mohammed", "muhammad"),
     ("mohammad", "muhammad"),
     ("mohamed", "muhammad"),
@@ -325,6 +425,11 @@ pub fn word_key(word: &str) -> String {
         ("ts", "c"),
         ("w", "v"),
         ("y", "i"),
+        // German and Nordic spellings without the umlaut or slashed letter (Mueller =
+        // Müller = Muller, Soeren = Søren = Soren, Baer = Bär = Bar).
+        ("ue", "u"),
+        ("oe", "o"),
+        ("ae", "a"),
     ] {
         if s.contains(from) {
             s = s.replace(from, to);
@@ -410,9 +515,12 @@ pub fn identity_key(name: &str) -> String {
     words.join(" ")
 }
 
-/// Whether a key is a generic company-name word.
+/// Whether a key is a generic company-name word or a very common given or family name.
 pub fn is_generic(key: &str) -> bool {
-    GENERIC_WORDS.iter().any(|g| word_key(g) == key)
+    GENERIC_WORDS
+        .iter()
+        .chain(COMMON_NAME_WORDS)
+        .any(|g| word_key(g) == key)
 }
 
 /// Jaro-Winkler similarity of two strings, 0 to 1 (prefix scale 0.1, up to four characters).
