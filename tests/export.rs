@@ -707,3 +707,52 @@ fn gexf_validates_against_the_official_schema() {
     assert!(out.status.success(), "invalid GEXF:\n{stdout}");
     assert_eq!(stdout.matches(" valid").count(), paths.len());
 }
+
+/// Every `FollowTheMoney` export of the sample cases, a generated case (with links from an
+/// entity to itself, which FtM refuses) and imported real OpenSanctions data, checked by the
+/// `followthemoney` library itself (`tests/peers/ftm_check.py`): known schemas, only their
+/// properties, values valid for their types, required properties present (a `Document` needs
+/// its `fileName`), references to entities in the file, unique ids, and the library's own
+/// `validate` and proxy construction.
+#[test]
+fn the_followthemoney_library_accepts_every_ftm_export() {
+    let Some(python) = common::peer_python(&["followthemoney"]) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut cases = peer_cases();
+    let t1 = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/ftm/opensanctions_t1_entities.ftm.json");
+    let text = std::fs::read_to_string(t1).expect("fixture");
+    let mut case = Case::default();
+    let (edit, _) = chokepoint::io::import::ftm::import(&text, &case).expect("ftm import");
+    case.apply(edit).expect("import applies");
+    cases.push(("opensanctions_t1_import".to_owned(), case));
+    let mut paths = Vec::new();
+    for (name, case) in &cases {
+        let export = chokepoint::io::export::ftm::write(case);
+        assert!(export.entities > 0, "{name}: nothing exported");
+        let path = dir.path().join(format!("{name}.ftm.json"));
+        std::fs::write(&path, export.text).expect("write export");
+        paths.push(path);
+    }
+    let out = Command::new(python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/ftm_check.py"))
+        .args(&paths)
+        .output()
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the followthemoney library refuses an export:\n{stdout}"
+    );
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.ends_with(" 0 problems"))
+            .count(),
+        paths.len(),
+        "{stdout}"
+    );
+}

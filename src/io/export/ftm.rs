@@ -10,8 +10,8 @@
 //! source URL; other flags become topics and notes.
 
 use crate::model::{
-    Case, ClaimSupport, Entity, EntityKind, Evidence, EvidenceSource, FlagKind, IdentifierScheme,
-    ItemRef, Link, LinkKind, Shipment,
+    Case, ClaimSupport, Entity, EntityKind, Evidence, EvidenceKind, EvidenceSource, FlagKind,
+    IdentifierScheme, ItemRef, Link, LinkKind, Shipment,
 };
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
@@ -111,6 +111,7 @@ pub fn write(case: &Case) -> FtmExport {
     let mut addresses: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for l in case.links.values() {
         if l.kind == LinkKind::LocatedAt
+            && l.from != l.to
             && case
                 .entities
                 .get(&l.to)
@@ -156,9 +157,15 @@ pub fn write(case: &Case) -> FtmExport {
         }
     }
     let mut links_left_out = 0;
+    let mut self_links = 0;
     for l in case.links.values() {
         if !(written(&l.from) && written(&l.to)) {
             links_left_out += 1;
+            continue;
+        }
+        if l.from == l.to {
+            // The FtM library refuses an interval whose two ends are one entity.
+            self_links += 1;
             continue;
         }
         if let Some(v) = link_json(case, l, &addresses) {
@@ -194,6 +201,12 @@ pub fn write(case: &Case) -> FtmExport {
     if links_left_out > 0 {
         notes.push(format!(
             "{links_left_out} links left out because one end was left out"
+        ));
+    }
+    if self_links > 0 {
+        notes.push(format!(
+            "{self_links} links from an entity to itself left out: FtM refuses a relationship \
+             of an entity with itself"
         ));
     }
     if folded_routes > 0 {
@@ -510,6 +523,22 @@ fn shipment_json(
     p.entity(s.id.as_str(), "EconomicActivity")
 }
 
+/// The FtM schema of a piece of evidence: `Document` (which requires a `fileName`) only for a
+/// stored file; a web address is a `HyperText`, a press report known by its citation an
+/// `Article`, anything else known only by a citation or a text a `PlainText`.
+fn evidence_schema(ev: &Evidence) -> &'static str {
+    match &ev.source {
+        EvidenceSource::File { .. } => "Document",
+        EvidenceSource::Reference { citation, .. }
+            if citation.starts_with("http://") || citation.starts_with("https://") =>
+        {
+            "HyperText"
+        }
+        EvidenceSource::Reference { .. } if ev.kind == EvidenceKind::PressReport => "Article",
+        EvidenceSource::Reference { .. } | EvidenceSource::Text(_) => "PlainText",
+    }
+}
+
 fn evidence_json(ev: &Evidence) -> Value {
     let mut p = Props::default();
     p.add("title", ev.title.clone());
@@ -545,7 +574,7 @@ fn evidence_json(ev: &Evidence) -> Value {
             ev.marking.label()
         ),
     );
-    p.entity(ev.id.as_str(), "Document")
+    p.entity(ev.id.as_str(), evidence_schema(ev))
 }
 
 fn documentation_json(ev: &Evidence, support: &ClaimSupport, entity: &str, i: usize) -> Value {

@@ -635,7 +635,7 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
     }
     let mut evidence: BTreeMap<String, Evidence> = BTreeMap::new();
     for rec in &records {
-        if rec.schema == "Document" || rec.schema == "PlainText" || rec.schema == "Pages" {
+        if DOCUMENT_SCHEMAS.contains(&rec.schema.as_str()) {
             let ev = document_evidence(rec, &mut staging);
             evidence.insert(rec.id.clone(), ev);
         }
@@ -836,7 +836,7 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
                     });
                 }
             }
-            "Document" | "PlainText" | "Pages" => {}
+            schema if DOCUMENT_SCHEMAS.contains(&schema) => {}
             other => {
                 let why = format!("the schema {other} has no counterpart in Chokepoint");
                 staging.skip(format!("{where_}: {why}"));
@@ -849,6 +849,9 @@ pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportEr
     }
     staging.finish()
 }
+
+/// The FtM schemas read as evidence: documents and their kinds.
+const DOCUMENT_SCHEMAS: &[&str] = &["Document", "PlainText", "Pages", "HyperText", "Article"];
 
 fn document_evidence(rec: &Record, staging: &mut Staging<'_>) -> Evidence {
     let title = rec
@@ -875,7 +878,11 @@ fn document_evidence(rec: &Record, staging: &mut Staging<'_>) -> Evidence {
     Evidence {
         id: EvidenceId(staging.claim_id(EvidenceId::PREFIX, &rec.id, &title)),
         title: title.clone(),
-        kind: EvidenceKind::Document,
+        kind: match rec.schema.as_str() {
+            "HyperText" => EvidenceKind::WebPage,
+            "Article" => EvidenceKind::PressReport,
+            _ => EvidenceKind::Document,
+        },
         source: EvidenceSource::Reference {
             citation: if citation.is_empty() { title } else { citation },
             archive,
