@@ -50,7 +50,7 @@ mod interop;
 pub mod term;
 pub use self::bundle::{bundle, unbundle};
 pub use briefing::{MAX_PNG_WIDTH, png_from_svg, report};
-pub use interop::{import, merge};
+pub use interop::{import, merge, merge_driver};
 
 /// `chokepoint check [--strict] FILE...`: loads and validates each case, one summary line per
 /// file, then verifies each evidence file against its recorded SHA-256, one indented line per

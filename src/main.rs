@@ -42,9 +42,15 @@ usage:
                                                  import trade records (CSV, by a column
                                                  mapping) or FollowTheMoney entities, resolving
                                                  duplicates; prints what was imported
-  chokepoint merge MINE.ron THEIRS.ron -o OUT.ron [--prefer mine|theirs]
+  chokepoint merge MINE.ron THEIRS.ron -o OUT.ron [--prefer mine|theirs] [--base BASE.ron]
                                                  bring a colleague's copy into mine; prints the
-                                                 conflicts and how they were settled
+                                                 conflicts and how they were settled; with the
+                                                 copies' common ancestor, three-way: one-sided
+                                                 edits and deletions are taken, only items both
+                                                 changed conflict
+  chokepoint merge-driver BASE MINE THEIRS [PATH]
+                                                 the same as a git merge driver (see README):
+                                                 writes into MINE, exit 1 on conflicts
   chokepoint bundle CASE.ron -o OUT.cpbundle [--passphrase-file FILE]
                                                  the case and its evidence files as one file for
                                                  a colleague; encrypted (age) with the passphrase
@@ -70,6 +76,7 @@ fn main() {
         Some("report") => chokepoint::cli::report(&args[1..], &mut out, &mut err),
         Some("import") => chokepoint::cli::import(&args[1..], &mut out, &mut err),
         Some("merge") => chokepoint::cli::merge(&args[1..], &mut out, &mut err),
+        Some("merge-driver") => chokepoint::cli::merge_driver(&args[1..], &mut out, &mut err),
         Some("bundle") => chokepoint::cli::bundle(&args[1..], &mut out, &mut err),
         Some("unbundle") => chokepoint::cli::unbundle(&args[1..], &mut out, &mut err),
         Some("-h" | "--help" | "help") => {

@@ -12,8 +12,16 @@ pub const IMPORT_USAGE: &str =
        chokepoint import csv INPUT.csv --guess-mapping MAP.ron
        chokepoint import ftm INPUT.json [--into CASE.ron] -o OUT.ron";
 
-pub const MERGE_USAGE: &str =
-    "usage: chokepoint merge MINE.ron THEIRS.ron -o OUT.ron [--prefer mine|theirs]";
+pub const MERGE_USAGE: &str = "usage: chokepoint merge MINE.ron THEIRS.ron -o OUT.ron [--prefer mine|theirs] [--base BASE.ron]";
+
+pub const MERGE_DRIVER_USAGE: &str = "usage: chokepoint merge-driver BASE MINE THEIRS [PATH]
+  a git merge driver: merges THEIRS into MINE, both descended from BASE, and writes the
+  result into MINE; exit 0 when everything merged, 1 when items conflict (MINE keeps its own
+  version of them and they are listed), 2 when a file cannot be read or written.
+  Set up once per repository:
+    git config merge.chokepoint.name \"Chokepoint case merge\"
+    git config merge.chokepoint.driver \"chokepoint merge-driver %O %A %B %P\"
+    echo '*.ron merge=chokepoint' >> .gitattributes";
 
 struct ImportArgs {
     format: String,
@@ -257,6 +265,82 @@ pub fn export_ftm(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> 
     Some(0)
 }
 
+/// Reads a merge's base: an empty file (git gives one when both sides added the file) is an
+/// empty case.
+fn load_base(path: &Path) -> Result<Case, String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_file() && m.len() == 0 => Ok(Case::default()),
+        _ => load_case(path).map_err(|e| e.to_string()),
+    }
+}
+
+/// Prints the conflicts of a three-way merge, one per line.
+fn print_conflicts(out: &mut dyn Write, conflicts: &[crate::edit::MergeConflict]) {
+    for c in conflicts {
+        let _ = writeln!(
+            out,
+            "  conflict: {} ({}): {}; this copy's version kept",
+            c.item, c.label, c.why
+        );
+    }
+}
+
+/// `chokepoint merge-driver BASE MINE THEIRS [PATH]`: a git merge driver. Merges THEIRS into
+/// MINE three-way against BASE ([`crate::edit::merge_cases`]: one-sided edits and deletions
+/// taken, items changed on both sides kept as MINE has them and listed) and writes the result
+/// into MINE, atomically and without a backup file (git's working copy is not cluttered).
+/// Exit 0 when clean, 1 when there are conflicts, 2 when a file cannot be read or written
+/// (MINE is then untouched); git reads anything but 0 as a conflict.
+pub fn merge_driver(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let (out, err) = (
+        &mut super::Terminal::text(out),
+        &mut super::Terminal::text(err),
+    );
+    if args.iter().any(|a| a.starts_with('-')) || !(3..=4).contains(&args.len()) {
+        let _ = writeln!(err, "{MERGE_DRIVER_USAGE}");
+        return 2;
+    }
+    let (base_path, mine_path, theirs_path) = (
+        PathBuf::from(&args[0]),
+        PathBuf::from(&args[1]),
+        PathBuf::from(&args[2]),
+    );
+    let shown = args.get(3).map_or_else(|| args[1].clone(), Clone::clone);
+    let loaded = (
+        load_base(&base_path),
+        load_case(&mine_path).map_err(|e| e.to_string()),
+        load_case(&theirs_path).map_err(|e| e.to_string()),
+    );
+    let (base, mine, theirs) = match loaded {
+        (Ok(b), Ok(m), Ok(t)) => (b, m, t),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            let _ = writeln!(err, "chokepoint merge-driver: {shown}: {e}");
+            return 2;
+        }
+    };
+    let merged = crate::edit::merge_cases(&base, &mine, &theirs);
+    let written = crate::io::case_to_ron(&merged.case).and_then(|text| {
+        crate::io::case_file::write_atomic_via(
+            &crate::io::case_file::RealDisk,
+            &mine_path,
+            text.as_bytes(),
+            false,
+        )
+    });
+    if let Err(e) = written {
+        let _ = writeln!(err, "chokepoint merge-driver: {shown}: {e}");
+        return 2;
+    }
+    let _ = writeln!(
+        out,
+        "chokepoint merge-driver: {shown}: {} change(s) taken from theirs, {} conflict(s)",
+        merged.taken_from_theirs,
+        merged.conflicts.len()
+    );
+    print_conflicts(out, &merged.conflicts);
+    i32::from(!merged.conflicts.is_empty())
+}
+
 /// `chokepoint merge MINE THEIRS -o OUT [--prefer mine|theirs]`: brings a colleague's copy of
 /// a case into mine. Items are matched by their stable ids; what only one side has is kept;
 /// an item both sides hold differently is a conflict, settled by `--prefer` (mine by
@@ -272,10 +356,12 @@ pub fn merge(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let mut files = Vec::new();
     let mut output = None;
     let mut prefer_theirs = false;
+    let mut base: Option<PathBuf> = None;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "-o" | "--output" => output = it.next().map(PathBuf::from),
+            "--base" => base = it.next().map(PathBuf::from),
             "--prefer" => match it.next().map(String::as_str) {
                 Some("mine") => prefer_theirs = false,
                 Some("theirs") => prefer_theirs = true,
@@ -311,6 +397,33 @@ pub fn merge(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 {
             return 1;
         }
     };
+    if let Some(base_path) = base {
+        // With the copies' common ancestor: three-way, so one-sided edits and deletions are
+        // taken without asking and only real conflicts remain.
+        let base = match load_base(&base_path) {
+            Ok(b) => b,
+            Err(e) => {
+                let _ = writeln!(err, "chokepoint merge: {e}");
+                return 1;
+            }
+        };
+        let merged = crate::edit::merge_cases(&base, &mine, &theirs);
+        if let Err(e) = save_case(&output, &merged.case) {
+            let _ = writeln!(err, "chokepoint merge: {e}");
+            return 1;
+        }
+        let _ = writeln!(
+            out,
+            "{}: {} change(s) taken from {} against the base {}, {} conflict(s) (kept mine)",
+            output.display(),
+            merged.taken_from_theirs,
+            theirs_path.display(),
+            base_path.display(),
+            merged.conflicts.len()
+        );
+        print_conflicts(out, &merged.conflicts);
+        return 0;
+    }
     let report = match import::merge_copies(&mine, &theirs, prefer_theirs) {
         Ok(r) => r,
         Err(e) => {

@@ -7,11 +7,24 @@ use super::{Edit, Item};
 use crate::model::{Case, ItemRef};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// An item both sides changed differently; our version was kept.
+/// An item both sides changed differently, or a change of theirs that no longer fits ours;
+/// our version was kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MergeConflict {
     pub item: ItemRef,
     pub label: String,
+    /// What happened on each side, in plain words: "changed on both sides", "deleted here,
+    /// changed in theirs", ...
+    pub why: String,
+}
+
+/// A merged case, with what could not be merged.
+#[derive(Debug)]
+pub struct Merged {
+    pub case: Case,
+    pub conflicts: Vec<MergeConflict>,
+    /// How many of their changes were taken.
+    pub taken_from_theirs: usize,
 }
 
 /// What a merge produced: the edit that turns `ours` into the merged case, and the conflicts.
@@ -74,12 +87,26 @@ pub fn plan_merge(base: &Case, ours: &Case, theirs: &Case) -> MergePlan {
             }
             continue;
         }
+        let why = match (bv, ov, tv) {
+            (None, _, _) => "added on both sides, differently",
+            (Some(_), None, _) => "deleted here, changed in theirs",
+            (Some(_), _, None) => "changed here, deleted in theirs",
+            _ => "changed on both sides",
+        };
         conflicts.push(MergeConflict {
             item: key.clone(),
-            label: ours.item_label(key),
+            label: if ov.is_some() {
+                ours.item_label(key)
+            } else {
+                theirs.item_label(key)
+            },
+            why: why.to_owned(),
         });
     }
-    // Inserts first (so new references resolve), removals last (after what referred to them).
+    // Inserts first (so new references resolve), removals last (after what referred to them),
+    // and among removals what refers before what it refers to: views, groups, notes,
+    // evidence, shipments and links before entities (the reverse of the keys' order).
+    removes.reverse();
     let mut edits = inserts;
     edits.append(&mut replaces);
     edits.append(&mut removes);
@@ -130,6 +157,45 @@ pub fn plan_merge(base: &Case, ours: &Case, theirs: &Case) -> MergePlan {
     );
     MergePlan {
         edit: Edit::Batch(edits),
+        conflicts,
+        taken_from_theirs: taken,
+    }
+}
+
+/// Merges `theirs` into `ours`, both descended from `base` (see [`plan_merge`]), and applies
+/// the result. When the changes taken from theirs do not fit together with ours (a new link of
+/// theirs to an entity deleted here, their deletion of an entity a new item here refers to),
+/// each is tried on its own and those that do not fit become conflicts, ours standing.
+pub fn merge_cases(base: &Case, ours: &Case, theirs: &Case) -> Merged {
+    let plan = plan_merge(base, ours, theirs);
+    let mut case = ours.clone();
+    let mut conflicts = plan.conflicts;
+    let mut taken = plan.taken_from_theirs;
+    let edits = match plan.edit {
+        Edit::Batch(edits) => edits,
+        other => vec![other],
+    };
+    if case.apply(Edit::Batch(edits.clone())).is_err() {
+        for edit in edits {
+            let target = match &edit {
+                Edit::Insert(item) | Edit::Replace(item) => Some((item.item_ref(), theirs)),
+                Edit::Remove(item) => Some((item.clone(), ours)),
+                _ => None,
+            };
+            if let Err(e) = case.apply(edit)
+                && let Some((item, holder)) = target
+            {
+                taken = taken.saturating_sub(1);
+                conflicts.push(MergeConflict {
+                    label: holder.item_label(&item),
+                    item,
+                    why: format!("their change does not fit with this copy: {e}"),
+                });
+            }
+        }
+    }
+    Merged {
+        case,
         conflicts,
         taken_from_theirs: taken,
     }
