@@ -88,6 +88,60 @@ impl Props {
     }
 }
 
+/// The top-level field of an FtM line that carries Chokepoint's own record of the item, so
+/// that Chokepoint's importer restores the case exactly (FtM consumers ignore fields they do
+/// not know; the followthemoney library drops it). Its value is one of
+/// `{"entity": …}`, `{"link": …}`, `{"shipment": …}`, `{"evidence": …}` (the item as the case
+/// file holds it, in JSON), `{"derived": "sanction" | "documentation"}` (a record made from
+/// an item that carries it already), or, on the one `Note` record with the id
+/// [`CASE_RECORD_ID`], `{"case": …}`: the case's title and details, notes, groups, saved
+/// views, positions, custody log and dismissals, and the entities and links FtM has no place
+/// for.
+pub const PAYLOAD_FIELD: &str = "chokepoint";
+
+/// The id of the `Note` record that carries the case-level data.
+pub const CASE_RECORD_ID: &str = "chokepoint-case";
+
+/// What the case record carries beside the items.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct CasePayload {
+    pub meta: crate::model::CaseMeta,
+    #[serde(default)]
+    pub notes: Vec<crate::model::Note>,
+    #[serde(default)]
+    pub groups: Vec<crate::model::Group>,
+    #[serde(default)]
+    pub views: Vec<crate::model::SavedView>,
+    #[serde(default)]
+    pub positions: Vec<(crate::model::EntityId, crate::model::NodePosition)>,
+    #[serde(default)]
+    pub custody: Vec<crate::model::CustodyEntry>,
+    #[serde(default)]
+    pub dismissals: Vec<crate::model::Dismissal>,
+    /// Entities of kinds FtM has no schema for (jurisdictions, websites).
+    #[serde(default)]
+    pub entities: Vec<Entity>,
+    /// Links FtM could not carry (an end left out, or both ends one entity).
+    #[serde(default)]
+    pub links: Vec<Link>,
+}
+
+/// `line` with Chokepoint's own record of the item under [`PAYLOAD_FIELD`].
+fn with_payload(mut line: Value, key: &str, item: Value) -> Value {
+    if let Value::Object(obj) = &mut line {
+        let mut payload = Map::new();
+        payload.insert(key.to_owned(), item);
+        obj.insert(PAYLOAD_FIELD.to_owned(), Value::Object(payload));
+    }
+    line
+}
+
+/// An item as JSON, or null if it cannot be written (it always can: ids, text, numbers and
+/// dates; a failure would show as an item the importer does not restore, and is reported).
+fn item_json<T: serde::Serialize>(item: &T) -> Value {
+    serde_json::to_value(item).unwrap_or(Value::Null)
+}
+
 /// What the export left out or changed, for the user.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FtmExport {
@@ -124,15 +178,34 @@ pub fn write(case: &Case) -> FtmExport {
                 .push(l.to.as_str());
         }
     }
+    let mut payload = CasePayload {
+        meta: case.meta.clone(),
+        notes: case.notes.values().cloned().collect(),
+        groups: case.groups.values().cloned().collect(),
+        views: case.views.clone(),
+        positions: case
+            .positions
+            .iter()
+            .map(|(id, p)| (id.clone(), *p))
+            .collect(),
+        custody: case.custody.clone(),
+        dismissals: case.dismissals.clone(),
+        ..CasePayload::default()
+    };
     for e in case.entities.values() {
         let Some(schema) = schema_of(e.kind) else {
             *left_out.entry(e.kind.label()).or_default() += 1;
+            payload.entities.push(e.clone());
             continue;
         };
-        lines.push(entity_json(
-            e,
-            schema,
-            addresses.get(e.id.as_str()).map_or(&[], Vec::as_slice),
+        lines.push(with_payload(
+            entity_json(
+                e,
+                schema,
+                addresses.get(e.id.as_str()).map_or(&[], Vec::as_slice),
+            ),
+            "entity",
+            item_json(e),
         ));
         for (i, flag) in e
             .flags
@@ -153,7 +226,11 @@ pub fn write(case: &Case) -> FtmExport {
             p.add("reason", flag.reason.clone());
             p.add("sourceUrl", flag.source_url.clone());
             p.add("summary", flag.detail.clone());
-            lines.push(p.entity(&format!("{}-sanction-{}", e.id, i + 1), "Sanction"));
+            lines.push(with_payload(
+                p.entity(&format!("{}-sanction-{}", e.id, i + 1), "Sanction"),
+                "derived",
+                json!("sanction"),
+            ));
         }
     }
     let mut links_left_out = 0;
@@ -161,15 +238,19 @@ pub fn write(case: &Case) -> FtmExport {
     for l in case.links.values() {
         if !(written(&l.from) && written(&l.to)) {
             links_left_out += 1;
+            payload.links.push(l.clone());
             continue;
         }
         if l.from == l.to {
             // The FtM library refuses an interval whose two ends are one entity.
             self_links += 1;
+            payload.links.push(l.clone());
             continue;
         }
-        if let Some(v) = link_json(case, l, &addresses) {
-            lines.push(v);
+        match link_json(case, l, &addresses) {
+            Some(v) => lines.push(with_payload(v, "link", item_json(l))),
+            // Written as an address property: the link itself rides with the case record.
+            None => payload.links.push(l.clone()),
         }
     }
     let mut folded_routes = 0;
@@ -177,15 +258,23 @@ pub fn write(case: &Case) -> FtmExport {
         if s.legs.len() > 1 {
             folded_routes += 1;
         }
-        lines.push(shipment_json(case, s, &written));
+        lines.push(with_payload(
+            shipment_json(case, s, &written),
+            "shipment",
+            item_json(s),
+        ));
     }
     let mut claims_left_out = 0;
     for ev in case.evidence.values() {
-        lines.push(evidence_json(ev));
+        lines.push(with_payload(evidence_json(ev), "evidence", item_json(ev)));
         for (i, support) in ev.supports.iter().enumerate() {
             match &support.target {
                 Some(ItemRef::Entity(id)) if written(id) => {
-                    lines.push(documentation_json(ev, support, id.as_str(), i));
+                    lines.push(with_payload(
+                        documentation_json(ev, support, id.as_str(), i),
+                        "derived",
+                        json!("documentation"),
+                    ));
                 }
                 Some(_) => claims_left_out += 1,
                 None => {}
@@ -221,6 +310,26 @@ pub fn write(case: &Case) -> FtmExport {
              only entities"
         ));
     }
+    let mut case_record = Props::default();
+    case_record.add("name", format!("Chokepoint case data: {}", case.meta.title));
+    case_record.add(
+        "description",
+        "Machine-readable case data for Chokepoint (title, notes, groups, saved views, \
+         positions, custody log, dismissals, and the entities and links FtM has no place for), \
+         in this record's \"chokepoint\" field; each other record carries its own item there.",
+    );
+    lines.push(with_payload(
+        case_record.entity(CASE_RECORD_ID, "Note"),
+        "case",
+        item_json(&payload),
+    ));
+    notes.push(
+        "Chokepoint's own record of every item rides in each line's \"chokepoint\" field, and \
+         the case's views, groups, notes, positions, custody log and dismissals in one Note \
+         record; Chokepoint's importer restores the case exactly, other FtM tools see only the \
+         FtM properties"
+            .to_owned(),
+    );
     let mut text = String::new();
     for v in &lines {
         text.push_str(&v.to_string());

@@ -19,7 +19,8 @@
 //! is left out and listed.
 
 use super::{ImportError, ImportSummary, Staging};
-use crate::edit::Edit;
+use crate::edit::{Edit, Item};
+use crate::io::export::ftm::{CasePayload, PAYLOAD_FIELD};
 use crate::model::{
     Case, ClaimStatus, ClaimSupport, CountryCode, Entity, EntityId, EntityKind, Evidence,
     EvidenceId, EvidenceKind, EvidenceSource, Flag, FlagKind, GoodsLine, Identifier,
@@ -53,6 +54,9 @@ pub(crate) struct Record {
     top: BTreeMap<String, String>,
     /// (property, value index) carried so far.
     used: RefCell<BTreeSet<(String, usize)>>,
+    /// Chokepoint's own record of the item, from a Chokepoint export (see
+    /// [`crate::io::export::ftm::PAYLOAD_FIELD`]).
+    payload: Option<Value>,
 }
 
 impl Record {
@@ -266,7 +270,7 @@ pub(crate) fn parse_records(text: &str) -> Result<Vec<Record>, ImportError> {
         let datasets = obj.get("datasets").map(strings).unwrap_or_default();
         let top = obj
             .iter()
-            .filter(|(k, _)| !PLAIN_FIELDS.contains(&k.as_str()))
+            .filter(|(k, _)| !PLAIN_FIELDS.contains(&k.as_str()) && k.as_str() != PAYLOAD_FIELD)
             .filter_map(|(k, v)| {
                 let text = match v {
                     Value::Null => return None,
@@ -285,6 +289,7 @@ pub(crate) fn parse_records(text: &str) -> Result<Vec<Record>, ImportError> {
             datasets,
             top,
             used: RefCell::default(),
+            payload: obj.get(PAYLOAD_FIELD).filter(|v| !v.is_null()).cloned(),
         });
     }
     Ok(out)
@@ -621,6 +626,257 @@ fn payment_amount(
 /// Imports FtM text into `case`: the edit that adds it (one undo step) and a summary.
 pub fn import(text: &str, case: &Case) -> Result<(Edit, ImportSummary), ImportError> {
     let records = parse_records(text)?;
+    if records.iter().any(|r| r.payload.is_some()) {
+        return import_with_payloads(records, case);
+    }
+    import_records(records, case)
+}
+
+/// What a Chokepoint export's records carry, decoded.
+#[derive(Default)]
+struct Restored {
+    entities: Vec<Entity>,
+    links: Vec<Link>,
+    shipments: Vec<Shipment>,
+    evidence: Vec<Evidence>,
+    case: Option<CasePayload>,
+}
+
+impl Restored {
+    fn read(&mut self, rec: &Record, payload: &Value) -> Result<(), ImportError> {
+        let bad = |what: &str, e: &dyn std::fmt::Display| ImportError::Syntax {
+            line: rec.line,
+            message: format!("the \"{PAYLOAD_FIELD}\" field does not hold a valid {what}: {e}"),
+        };
+        let Value::Object(obj) = payload else {
+            return Err(bad("record", &"expected an object"));
+        };
+        for (key, value) in obj {
+            let value = value.clone();
+            match key.as_str() {
+                "entity" => self
+                    .entities
+                    .push(serde_json::from_value(value).map_err(|e| bad("entity", &e))?),
+                "link" => self
+                    .links
+                    .push(serde_json::from_value(value).map_err(|e| bad("link", &e))?),
+                "shipment" => self
+                    .shipments
+                    .push(serde_json::from_value(value).map_err(|e| bad("shipment", &e))?),
+                "evidence" => self
+                    .evidence
+                    .push(serde_json::from_value(value).map_err(|e| bad("evidence", &e))?),
+                "case" => {
+                    let mut c: CasePayload =
+                        serde_json::from_value(value).map_err(|e| bad("case record", &e))?;
+                    self.entities.append(&mut c.entities);
+                    self.links.append(&mut c.links);
+                    self.case = Some(c);
+                }
+                "derived" => {}
+                other => return Err(bad("record", &format!("unknown key {other:?}"))),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Ids for restored items: their own when free in the case, else (when the case holds a
+/// different item under it) a fresh one.
+struct IdPlan<'a> {
+    case: &'a Case,
+    taken: BTreeSet<String>,
+}
+
+impl IdPlan<'_> {
+    fn claim(&mut self, id: &str) -> String {
+        if self.case.id_in_use(id).is_none() && self.taken.insert(id.to_owned()) {
+            return id.to_owned();
+        }
+        let mut n = 2;
+        loop {
+            let candidate = format!("{id}-{n}");
+            if self.case.id_in_use(&candidate).is_none() && self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+/// Imports a Chokepoint export: every item as its `chokepoint` field holds it, ids kept where
+/// free (an item the case already holds as it is is not added twice), and the case record's
+/// title, notes, groups, views, positions, custody log and dismissals when the case is empty.
+/// Records without the field (added by another tool) are imported as plain FtM after them.
+fn import_with_payloads(
+    records: Vec<Record>,
+    case: &Case,
+) -> Result<(Edit, ImportSummary), ImportError> {
+    let total = records.len();
+    let mut restored = Restored::default();
+    let mut plain = Vec::new();
+    for rec in records {
+        match &rec.payload {
+            Some(p) => restored.read(&rec, p)?,
+            None => plain.push(rec),
+        }
+    }
+    let empty = case.entities.is_empty()
+        && case.links.is_empty()
+        && case.shipments.is_empty()
+        && case.evidence.is_empty();
+    let mut ids = IdPlan {
+        case,
+        taken: BTreeSet::new(),
+    };
+    let mut summary = ImportSummary {
+        records: total,
+        ..ImportSummary::default()
+    };
+    let mut edits = Vec::new();
+    let mut entity_ids: HashMap<EntityId, EntityId> = HashMap::new();
+    let mut unchanged = 0;
+    for mut e in restored.entities {
+        if case.entities.get(&e.id) == Some(&e) {
+            unchanged += 1;
+            continue;
+        }
+        let id = EntityId(ids.claim(e.id.as_str()));
+        if id != e.id {
+            entity_ids.insert(e.id.clone(), id.clone());
+        }
+        e.id = id;
+        summary.entities_added += 1;
+        edits.push(Edit::Insert(Item::from(e)));
+    }
+    let mut item_ids: HashMap<ItemRef, ItemRef> = HashMap::new();
+    let mut items: Vec<Item> = Vec::new();
+    items.extend(restored.links.into_iter().map(Item::from));
+    items.extend(restored.shipments.into_iter().map(Item::from));
+    items.extend(restored.evidence.into_iter().map(Item::from));
+    let mut staged: Vec<Item> = Vec::new();
+    for mut item in items {
+        for r in super::entity_refs_mut(&mut item) {
+            if let Some(new) = entity_ids.get(r) {
+                *r = new.clone();
+            }
+        }
+        let old = item.item_ref();
+        if case.item(&old).as_ref() == Some(&item) {
+            unchanged += 1;
+            continue;
+        }
+        let id = ids.claim(old.id_str());
+        if id != old.id_str() {
+            let new = rename_item(&mut item, &id);
+            item_ids.insert(old, new);
+        }
+        staged.push(item);
+    }
+    for mut item in staged {
+        if let Item::Evidence(ev) = &mut item {
+            for s in &mut ev.supports {
+                if let Some(t) = s.target.as_mut()
+                    && let Some(new) = item_ids.get(t)
+                {
+                    *t = new.clone();
+                }
+            }
+        }
+        match &item {
+            Item::Link(_) => summary.links_added += 1,
+            Item::Shipment(_) => summary.shipments_added += 1,
+            Item::Evidence(_) => summary.evidence_added += 1,
+            _ => {}
+        }
+        edits.push(Edit::Insert(item));
+    }
+    if let Some(c) = restored.case {
+        let positions: Vec<_> = c
+            .positions
+            .into_iter()
+            .map(|(id, p)| (entity_ids.get(&id).cloned().unwrap_or(id), Some(p)))
+            .collect();
+        if !positions.is_empty() {
+            edits.push(Edit::SetPositions(positions));
+        }
+        if empty {
+            edits.push(Edit::SetMeta(Box::new(c.meta)));
+            edits.extend(c.notes.into_iter().map(|n| Edit::Insert(Item::from(n))));
+            edits.extend(c.groups.into_iter().map(|g| Edit::Insert(Item::from(g))));
+            edits.extend(c.views.into_iter().map(|v| Edit::Insert(Item::from(v))));
+            edits.extend(c.dismissals.into_iter().map(|d| Edit::SetDismissal {
+                finding: d.finding.clone(),
+                dismissal: Some(Box::new(d)),
+            }));
+            edits.extend(
+                c.custody
+                    .into_iter()
+                    .map(|entry| Edit::AppendCustody(Box::new(entry))),
+            );
+        } else {
+            summary.notes.push(
+                "the export's title, notes, groups, saved views, custody log and dismissals \
+                 were not brought into a case that already has content"
+                    .to_owned(),
+            );
+        }
+    }
+    summary.notes.push(format!(
+        "a Chokepoint export: items restored from Chokepoint's own records{}{}",
+        if unchanged > 0 {
+            format!(", {unchanged} already in the case as they are")
+        } else {
+            String::new()
+        },
+        if entity_ids.is_empty() && item_ids.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", {} given new ids because the case uses theirs for other items",
+                entity_ids.len() + item_ids.len()
+            )
+        }
+    ));
+    let edit = Edit::Batch(edits);
+    if plain.is_empty() {
+        return Ok((edit, summary));
+    }
+    // Records another tool added: plain FtM, into the case as restored.
+    let mut restored_case = case.clone();
+    restored_case
+        .apply(edit.clone())
+        .map_err(|e| ImportError::Invalid(e.to_string()))?;
+    let (more, more_summary) = import_records(plain, &restored_case)?;
+    summary.entities_added += more_summary.entities_added;
+    summary.entities_merged += more_summary.entities_merged;
+    summary.links_added += more_summary.links_added;
+    summary.shipments_added += more_summary.shipments_added;
+    summary.evidence_added += more_summary.evidence_added;
+    summary.flags_added += more_summary.flags_added;
+    summary.identifiers_added += more_summary.identifiers_added;
+    summary.merges = more_summary.merges;
+    summary.possible_duplicates = more_summary.possible_duplicates;
+    summary.skipped = more_summary.skipped;
+    summary.kept_as_attributes = more_summary.kept_as_attributes;
+    summary.not_carried = more_summary.not_carried;
+    summary.notes.extend(more_summary.notes);
+    Ok((Edit::Batch(vec![edit, more]), summary))
+}
+
+/// Gives a restored link, shipment or evidence the id `id`; returns its new reference.
+fn rename_item(item: &mut Item, id: &str) -> ItemRef {
+    match item {
+        Item::Link(l) => l.id = LinkId(id.to_owned()),
+        Item::Shipment(s) => s.id = ShipmentId(id.to_owned()),
+        Item::Evidence(e) => e.id = EvidenceId(id.to_owned()),
+        Item::Entity(_) | Item::Note(_) | Item::Group(_) | Item::View(_) => {}
+    }
+    item.item_ref()
+}
+
+/// Imports plain FtM records (see [`import`]).
+fn import_records(records: Vec<Record>, case: &Case) -> Result<(Edit, ImportSummary), ImportError> {
     let mut staging = Staging::new(case);
     staging.summary.records = records.len();
     let records = unite_repeated_ids(records, &mut staging);
