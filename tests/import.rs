@@ -304,33 +304,21 @@ fn a_case_survives_an_ftm_round_trip() {
     let (edit, summary) = ftm::import(&export.text, &case).expect("re-imports");
     assert!(summary.skipped.is_empty(), "{}", summary.report());
     case.apply(edit).expect("applies");
-    let exported_entities: Vec<_> = original
-        .entities
-        .values()
-        .filter(|e| ftm_export::schema_of(e.kind).is_some())
-        .collect();
-    assert_eq!(case.entities.len(), exported_entities.len());
-    for e in exported_entities {
-        let back = case
-            .entities
-            .get(&e.id)
-            .unwrap_or_else(|| panic!("{} came back", e.id));
-        assert_eq!(back.name, e.name);
-        assert_eq!(back.kind, e.kind);
-        assert_eq!(back.country, e.country);
-        for alias in &e.aliases {
-            assert!(back.aliases.contains(alias), "alias {alias} of {}", e.name);
-        }
+    // Everything comes back as it was, jurisdictions and websites (which FtM has no schema
+    // for) included: the export carries Chokepoint's own records (see also
+    // tests/export.rs, `ftm_round_trip_restores_the_case_and_its_findings`).
+    assert_eq!(case.entities, original.entities);
+    assert_eq!(case.links, original.links);
+    assert_eq!(case.shipments, original.shipments);
+    assert_eq!(case.evidence, original.evidence);
+    for e in original.entities.values() {
         for flag in e.flags.iter().filter(|f| f.kind == FlagKind::Sanctioned) {
-            assert!(back.flags.iter().any(|f| f.detail == flag.detail));
-        }
-    }
-    assert_eq!(case.shipments.len(), original.shipments.len());
-    assert_eq!(case.evidence.len(), original.evidence.len());
-    for l in case.links.values() {
-        let o = original.links.get(&l.id);
-        if let Some(o) = o {
-            assert_eq!((&o.from, &o.to), (&l.from, &l.to));
+            assert!(
+                case.entities[&e.id]
+                    .flags
+                    .iter()
+                    .any(|f| f.detail == flag.detail)
+            );
         }
     }
 }
