@@ -431,7 +431,17 @@ fn the_real_opensanctions_fixtures_merge_nothing_unlisted() {
 fn the_sample_cases_exported_and_imported_again_merge_nothing_unlisted() {
     for name in ["seed_kunlun_nest.ron", "training_strait_networks.ron"] {
         let case = sample(name);
-        let text = chokepoint::io::export::ftm::write(&case).text;
+        // As another FtM tool would hand it back: without Chokepoint's own records (with them
+        // the case is restored item for item; see tests/export.rs).
+        let mut text = String::new();
+        for line in chokepoint::io::export::ftm::write(&case).text.lines() {
+            let mut v: serde_json::Value = serde_json::from_str(line).expect("json");
+            if let Some(obj) = v.as_object_mut() {
+                obj.remove(chokepoint::io::export::ftm::PAYLOAD_FIELD);
+            }
+            text.push_str(&v.to_string());
+            text.push('\n');
+        }
         for into in [empty(), case.clone()] {
             let (edit, summary) = ftm::import(&text, &into).expect("imports");
             let mut after = into.clone();

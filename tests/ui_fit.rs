@@ -42,17 +42,29 @@ fn fit(h: &mut H) {
 fn assert_labels_inside(h: &H, when: &str) {
     let area = h.state().canvas.canvas_screen_rect();
     let labels = h.state().canvas.node_label_screen_rects(&h.ctx);
+    // Names that fit nowhere without covering another are left out, least important first:
+    // at this size, few.
+    let n = h.state().case.entities.len();
     assert!(
-        labels.len() >= h.state().case.entities.len(),
-        "{when}: every node's label is drawn ({} of {})",
+        labels.len() * 10 >= n * 9,
+        "{when}: most nodes' labels are drawn ({} of {n})",
         labels.len(),
-        h.state().case.entities.len()
     );
     for (text, rect) in &labels {
         assert!(
             area.expand(0.5).contains_rect(*rect),
             "{when}: the label \"{text}\" at {rect:?} is not inside the canvas area {area:?}"
         );
+    }
+    // No name covers another (the boxes painted behind them, as drawn).
+    for (i, (a, ra)) in labels.iter().enumerate() {
+        for (b, rb) in &labels[i + 1..] {
+            let overlap = ra.intersect(*rb);
+            assert!(
+                overlap.width() <= 1.0 || overlap.height() <= 1.0,
+                "{when}: the labels \"{a}\" {ra:?} and \"{b}\" {rb:?} overlap"
+            );
+        }
     }
 }
 

@@ -163,8 +163,44 @@ const CELL: f32 = 96.0;
 /// Clearance kept between a label and anything it must not touch.
 const CLEAR: f32 = 2.0;
 
+/// Measures the width of a line of text at a font size.
+pub type Measure = std::rc::Rc<dyn Fn(&str, f32) -> f32>;
+
+/// How a placer measures text: by default as the legibility yardstick estimates it (a box of
+/// one em per line, lines 1.15 em apart, no padding); a screen that draws with real fonts
+/// gives its own measure, the height of its text rows and the padding of the box drawn
+/// behind each label.
+#[derive(Clone)]
+pub struct TextMetrics {
+    /// Width of a line of text at a size, or `None` for [`text_width`].
+    pub measure: Option<Measure>,
+    /// Height of a line's box, in em.
+    pub line_em: f32,
+    /// Space kept on the left and right of each line (the drawn background box).
+    pub pad_x: f32,
+}
+
+impl Default for TextMetrics {
+    fn default() -> Self {
+        Self {
+            measure: None,
+            line_em: 1.0,
+            pad_x: 0.0,
+        }
+    }
+}
+
+impl TextMetrics {
+    fn width(&self, text: &str, size: f32) -> f32 {
+        self.measure
+            .as_ref()
+            .map_or_else(|| text_width(text, size), |m| m(text, size))
+    }
+}
+
 /// Places labels one at a time among nodes, badges and the labels already placed.
 pub struct LabelPlacer {
+    metrics: TextMetrics,
     frame: Rect,
     discs: Vec<Disc>,
     rects: Vec<Rect>,
@@ -200,6 +236,7 @@ impl LabelPlacer {
             }
         }
         Self {
+            metrics: TextMetrics::default(),
             frame,
             discs,
             rects: Vec::new(),
@@ -208,6 +245,18 @@ impl LabelPlacer {
             dropped: 0,
             shortened: 0,
         }
+    }
+
+    /// The same placer measuring text by `metrics`.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: TextMetrics) -> Self {
+        self.metrics = metrics;
+        self
+    }
+
+    /// Width of a line of `text` at `size`, as this placer measures it.
+    pub fn text_width(&self, text: &str, size: f32) -> f32 {
+        self.metrics.width(text, size)
     }
 
     /// Whether a label box may go at `r`: inside the frame, clear of every disc and label.
@@ -243,18 +292,30 @@ impl LabelPlacer {
     }
 
     /// Lines of `lines` stacked from `top` down, centred on `x`.
-    fn stack(lines: &[String], size: f32, x: f32, top: f32) -> Vec<LabelLine> {
-        let step = size * 1.15;
+    fn stack(&self, lines: &[String], size: f32, x: f32, top: f32) -> Vec<LabelLine> {
+        let m = &self.metrics;
+        let step = size * (m.line_em + 0.15);
         lines
             .iter()
             .enumerate()
             .map(|(k, t)| {
-                let baseline = top + 0.78 * size + k as f32 * step;
+                let baseline = top + 0.78 * size * m.line_em + k as f32 * step;
+                let rect = if m.measure.is_none() && m.line_em == 1.0 && m.pad_x == 0.0 {
+                    line_box(t, size, x, baseline)
+                } else {
+                    let w = m.width(t, size);
+                    Rect {
+                        x0: x - w / 2.0 - m.pad_x,
+                        y0: baseline - 0.78 * size * m.line_em,
+                        x1: x + w / 2.0 + m.pad_x,
+                        y1: baseline + 0.22 * size * m.line_em,
+                    }
+                };
                 LabelLine {
                     text: t.clone(),
                     x,
                     baseline,
-                    rect: line_box(t, size, x, baseline),
+                    rect,
                 }
             })
             .collect()
@@ -278,10 +339,14 @@ impl LabelPlacer {
         let forms = variants(text, longest);
         let mut first: Option<Vec<LabelLine>> = None;
         for (n, form) in forms.iter().enumerate() {
-            let w = form.iter().map(|l| text_width(l, size)).fold(0.0, f32::max);
-            let h = size * (1.0 + 1.15 * (form.len() as f32 - 1.0));
+            let m = &self.metrics;
+            let w = form
+                .iter()
+                .map(|l| m.width(l, size) + 2.0 * m.pad_x)
+                .fold(0.0, f32::max);
+            let h = size * (m.line_em + (m.line_em + 0.15) * (form.len() as f32 - 1.0));
             for corner in at(w, h) {
-                let lines = Self::stack(form, size, corner.x + w / 2.0, corner.y);
+                let lines = self.stack(form, size, corner.x + w / 2.0, corner.y);
                 if first.is_none() {
                     first = Some(lines.clone());
                 }

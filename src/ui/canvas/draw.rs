@@ -3,6 +3,10 @@
 
 use super::scene::SceneNode;
 use super::{Canvas, Gesture, Hit, PendingPick, Picker, geometry, title_rect};
+use crate::layout::labels::{
+    Disc, LabelPlacer, PlacedLabel, Rect as PlacerRect, TextMetrics, text_width,
+};
+use crate::model::CanvasPoint;
 use crate::model::{Case, ClaimStatus, EntityKind, ItemRef, LinkKindTag};
 use crate::ui::action::Action;
 use crate::ui::theme::{self, NodeShape};
@@ -193,6 +197,8 @@ impl Canvas {
         // key per pair of cells, and draw each once.
         let mut hairline_keys = self.meshes.keys.borrow_mut();
         hairline_keys.clear();
+        // Link and shipment labels, placed once the names of the nodes are (below).
+        let mut line_labels: Vec<LineLabel> = Vec::new();
         for &i in &visible_edges {
             let e = &self.scene.edges[i];
             let (selected, highlighted) = if any_marked {
@@ -247,16 +253,13 @@ impl Canvas {
                 arrow_head(&painter, &points, color, 5.0 + width);
             }
             if edge_labels || selected || hovered {
-                let (mid, _) = geometry::midpoint(&points);
-                text_with_background(
-                    &painter,
-                    mid,
-                    Align2::CENTER_CENTER,
-                    &e.label,
-                    (theme::CANVAS_EDGE_LABEL_SIZE * self.zoom).clamp(9.0, 18.0),
-                    &style,
+                line_labels.push(LineLabel {
+                    text: e.label.clone(),
+                    size: (theme::CANVAS_EDGE_LABEL_SIZE * self.zoom).clamp(9.0, 18.0),
                     color,
-                );
+                    emphasised: selected || hovered,
+                    points,
+                });
             }
         }
         hairline_keys.sort_unstable();
@@ -274,7 +277,7 @@ impl Canvas {
         // them on screen; otherwise coarse curves batched into one mesh, labels left out.
         let route_detail = self.scene.routes.len() <= ROUTE_DETAIL_LIMIT;
         let mut route_mesh = self.meshes.take(MeshSlot::Routes);
-        let mut labels: Vec<(Pos2, usize, Color32)> = Vec::new();
+        let mut labels: Vec<(Vec<Pos2>, usize, Color32)> = Vec::new();
         let node_px = self.node_radius_px(super::scene::NODE_RADIUS);
         for (i, r) in self.scene.routes.iter().enumerate() {
             if dots && !any_marked {
@@ -312,7 +315,7 @@ impl Canvas {
             };
             let width = (r.width * self.zoom).max(1.5) + if hovered { 1.5 } else { 0.0 };
             let emphasised = selected || highlighted || hovered;
-            let mut longest: Option<(f32, Pos2)> = None;
+            let mut longest: Option<(f32, Vec<Pos2>)> = None;
             for seg in segments {
                 let pts: Vec<Pos2> = seg
                     .iter()
@@ -334,19 +337,19 @@ impl Canvas {
                     }
                 }
                 let len: f32 = pts.windows(2).map(|w| w[0].distance(w[1])).sum();
-                if longest.is_none_or(|(l, _)| l < len) {
-                    longest = Some((len, geometry::midpoint(&pts).0));
+                if longest.as_ref().is_none_or(|(l, _)| *l < len) {
+                    longest = Some((len, pts.clone()));
                 }
             }
-            if let Some((_, mid)) = longest {
-                labels.push((mid, i, color));
+            if let Some((_, pts)) = longest {
+                labels.push((pts, i, color));
             }
         }
         if !route_mesh.is_empty() {
             own_primitive(&painter, rect, 2).add(self.meshes.give(MeshSlot::Routes, route_mesh));
         }
         let route_labels = !dots && route_labels_drawn(self.zoom, self.sparse, labels.len());
-        for (mid, i, color) in labels {
+        for (points, i, color) in labels {
             let r = &self.scene.routes[i];
             let emphasised = self.hover == Some(Hit::Route(i))
                 || (any_marked
@@ -354,15 +357,13 @@ impl Canvas {
                         .selected
                         .contains(&ItemRef::Shipment(r.shipment.clone())));
             if route_labels || emphasised {
-                text_with_background(
-                    &painter,
-                    mid,
-                    Align2::CENTER_CENTER,
-                    &route_label_text(&r.label),
-                    route_label_font_px(self.zoom),
-                    &style,
+                line_labels.push(LineLabel {
+                    text: format!("{} {}", theme::SHIPMENT_GLYPH, r.label),
+                    size: route_label_font_px(self.zoom),
                     color,
-                );
+                    emphasised,
+                    points,
+                });
             }
         }
 
@@ -386,6 +387,15 @@ impl Canvas {
             draw_order.dedup();
         }
         if dots {
+            // Far out only the marked or hovered lines keep a label; nothing to place around.
+            let mut placer = LabelPlacer::new(screen_frame(rect), Vec::new())
+                .with_metrics(Self::metrics(&painter));
+            place_line_labels(
+                &painter,
+                &mut placer,
+                std::mem::take(&mut line_labels),
+                &style,
+            );
             let mut mesh = self.meshes.take(MeshSlot::Dots);
             mesh.reserve_vertices(draw_order.len() * 4);
             mesh.reserve_triangles(draw_order.len() * 2);
@@ -444,8 +454,10 @@ impl Canvas {
                 dashed_rings: draw_order.len() <= RING_DASH_LIMIT,
                 ..style
             };
+            let (labels, mut placer) = self.place_node_labels(&painter, rect, &draw_order, &at);
+            place_line_labels(&painter, &mut placer, line_labels, &style);
             for &i in &draw_order {
-                self.draw_node(&painter, rect, i, &style);
+                self.draw_node(&painter, rect, i, &style, labels[i].as_ref());
             }
         }
 
@@ -643,37 +655,157 @@ impl Canvas {
         label_px(self.zoom, self.sparse)
     }
 
-    /// Where node `i`'s label is drawn on screen this frame (its background box) and its text,
-    /// or `None` when it is left out; `rect` is the canvas area.
-    pub(super) fn node_label_rect(
-        &self,
-        fonts: &mut egui::epaint::text::FontsView<'_>,
-        rect: Rect,
-        i: usize,
-    ) -> Option<(String, Rect)> {
+    /// Whether node `i` is selected, highlighted or under the pointer: its label is always
+    /// drawn.
+    fn emphasised(&self, i: usize) -> bool {
         let n = &self.scene.nodes[i];
-        let c = self.screen_from_canvas(rect, self.node_pos(i));
-        let r = self.node_radius_px(n.radius);
-        let emphasised = self.selected.contains(&n.item)
+        self.selected.contains(&n.item)
             || self.highlighted.contains(&n.item)
-            || matches!(&self.hover, Some(Hit::Node(h) | Hit::Handle(h)) if *h == i);
-        let px = self.label_px();
-        if px < theme::CANVAS_MIN_TEXT_PX && !emphasised {
-            return None;
-        }
-        let text = node_label_text(&n.label);
-        let size = fonts
-            .layout_no_wrap(
-                text.clone(),
-                FontId::proportional(node_label_font_px(px)),
-                Color32::WHITE,
-            )
-            .size();
-        let at = Align2::CENTER_TOP.anchor_size(c + vec2(0.0, r + 5.0), size);
-        Some((text, label_background(at)))
+            || matches!(&self.hover, Some(Hit::Node(h) | Hit::Handle(h)) if *h == i)
     }
 
-    fn draw_node(&self, painter: &Painter, rect: Rect, i: usize, style: &Style) {
+    /// On-screen size of badges this frame (points).
+    fn badge_px(&self) -> f32 {
+        if self.sparse {
+            (10.0 * self.zoom).max(theme::CANVAS_SPARSE_BADGE_PX)
+        } else {
+            10.0 * self.zoom
+        }
+    }
+
+    /// Where the names of `nodes` go on screen this frame (indexed by node; `None` for a name
+    /// left out), placed as pictures place them ([`crate::layout::labels`]): no name overlaps
+    /// another, covers a node or a badge, or leaves the canvas area. Each tries below its node,
+    /// then above, right, left and the diagonals, then two lines, then shorter with an ellipsis
+    /// (the whole name is in the node's tooltip); what is selected, highlighted or under the
+    /// pointer is placed first and keeps its name even when nothing is free, then flagged
+    /// nodes, then nodes with evidence, then the best connected.
+    /// How labels are measured on this screen: by egui's own text layout, with the row height
+    /// and the padding of the box drawn behind a label (see [`label_background`]).
+    fn metrics(painter: &Painter) -> TextMetrics {
+        let p = painter.clone();
+        TextMetrics {
+            measure: Some(std::rc::Rc::new(move |text: &str, size: f32| {
+                p.layout_no_wrap(text.to_owned(), FontId::proportional(size), Color32::WHITE)
+                    .size()
+                    .x
+            })),
+            // A row of text is about 1.15 em tall; the box behind it adds a point above and
+            // below.
+            line_em: 1.4,
+            pad_x: 3.0,
+        }
+    }
+
+    pub(super) fn place_node_labels(
+        &self,
+        painter: &Painter,
+        rect: Rect,
+        nodes: &[usize],
+        at: &[Pos2],
+    ) -> (Vec<Option<PlacedLabel>>, LabelPlacer) {
+        let mut out = vec![None; self.scene.nodes.len()];
+        let px = self.label_px();
+        let all = px >= theme::CANVAS_MIN_TEXT_PX;
+        let point = |p: Pos2| CanvasPoint { x: p.x, y: p.y };
+        let centre = |i: usize| self.screen_from_canvas(rect, self.node_pos(i));
+        let discs: Vec<Disc> = nodes
+            .iter()
+            .map(|&i| Disc {
+                c: point(centre(i)),
+                r: self.node_radius_px(self.scene.nodes[i].radius) + 1.0,
+            })
+            .collect();
+        let mut placer =
+            LabelPlacer::new(screen_frame(rect), discs).with_metrics(Self::metrics(painter));
+        // Group titles and badges are drawn at fixed places: names go around them.
+        let title_px = self.label_px();
+        if title_px >= theme::CANVAS_MIN_TEXT_PX {
+            for g in &self.scene.groups {
+                let tab = title_rect(self.group_rect_now(g, at));
+                let left = self.screen_from_canvas(rect, tab.left_center()) + vec2(8.0, 0.0);
+                let size = title_px.min(22.0);
+                let w = text_width(&g.title, size);
+                placer.reserve(PlacerRect {
+                    x0: left.x - 2.0,
+                    y0: left.y - size * 0.6,
+                    x1: left.x + w + 2.0,
+                    y1: left.y + size * 0.6,
+                });
+            }
+        }
+        let badge_px = self.badge_px().min(16.0);
+        if badge_px >= 6.5 {
+            for &i in nodes {
+                let n = &self.scene.nodes[i];
+                let (c, r) = (centre(i), self.node_radius_px(n.radius));
+                let flag = n.flags.first().or(n.former_flags.first());
+                let evidence =
+                    (n.evidence > 0).then(|| format!("{} {}", theme::EVIDENCE_GLYPH, n.evidence));
+                for (text, at) in [
+                    (flag.cloned(), c + vec2(r * 0.7, -r * 0.95)),
+                    (evidence, c + vec2(r * 0.8, r * 0.75)),
+                ] {
+                    if let Some(text) = text {
+                        let w = text_width(&text, badge_px) + 8.0;
+                        let h = badge_px + 4.0;
+                        placer.reserve(PlacerRect {
+                            x0: at.x - w / 2.0,
+                            y0: at.y - h / 2.0,
+                            x1: at.x + w / 2.0,
+                            y1: at.y + h / 2.0,
+                        });
+                    }
+                }
+            }
+        }
+        let mut degree = vec![0usize; self.scene.nodes.len()];
+        for e in &self.scene.edges {
+            degree[e.from] += 1;
+            degree[e.to] += 1;
+        }
+        let mut order: Vec<usize> = nodes
+            .iter()
+            .copied()
+            .filter(|&i| all || self.emphasised(i))
+            .collect();
+        order.sort_by_key(|&i| {
+            let n = &self.scene.nodes[i];
+            (
+                std::cmp::Reverse(self.emphasised(i)),
+                std::cmp::Reverse(!n.flags.is_empty()),
+                std::cmp::Reverse(n.evidence > 0),
+                std::cmp::Reverse(degree[i]),
+                i,
+            )
+        });
+        let size = node_label_font_px(px);
+        for i in order {
+            let n = &self.scene.nodes[i];
+            let (c, r) = (point(centre(i)), self.node_radius_px(n.radius));
+            let mut placed = placer.node_label(c, r, &n.label, size);
+            if placed.is_none() && self.emphasised(i) {
+                // Kept below the node even if something is there.
+                let w = placer.text_width(&n.label, size);
+                let corner = CanvasPoint {
+                    x: c.x - w / 2.0,
+                    y: c.y + r + 4.0,
+                };
+                placed = placer.title(&[corner], &n.label, size);
+            }
+            out[i] = placed;
+        }
+        (out, placer)
+    }
+
+    fn draw_node(
+        &self,
+        painter: &Painter,
+        rect: Rect,
+        i: usize,
+        style: &Style,
+        label: Option<&PlacedLabel>,
+    ) {
         let n: &SceneNode = &self.scene.nodes[i];
         let c = self.screen_from_canvas(rect, self.node_pos(i));
         let r = self.node_radius_px(n.radius);
@@ -775,23 +907,20 @@ impl Canvas {
                 theme::node_icon_color(style.dark),
             );
         }
-        let label_size = self.label_px();
-        if label_size >= theme::CANVAS_MIN_TEXT_PX || selected || hovered || highlighted {
-            text_with_background(
-                painter,
-                c + vec2(0.0, r + 5.0),
-                Align2::CENTER_TOP,
-                &node_label_text(&n.label),
-                node_label_font_px(label_size),
-                style,
-                style.label_text,
-            );
+        if let Some(label) = label {
+            for line in &label.lines {
+                text_with_background(
+                    painter,
+                    pos2(line.x, line.rect.y0 + 1.0),
+                    Align2::CENTER_TOP,
+                    &line.text,
+                    label.size,
+                    style,
+                    style.label_text,
+                );
+            }
         }
-        let badge_size = if self.sparse {
-            (10.0 * self.zoom).max(theme::CANVAS_SPARSE_BADGE_PX)
-        } else {
-            10.0 * self.zoom
-        };
+        let badge_size = self.badge_px();
         if badge_size >= 6.5 {
             let badge_size = badge_size.min(16.0);
             // Flags in force in red; ended ones (a lifted sanction) in grey, only when no
@@ -1418,6 +1547,72 @@ fn hairline(mesh: &mut Mesh, a: Pos2, b: Pos2, width: f32, color: Color32) {
     mesh.colored_vertex(b + n, color);
     mesh.add_triangle(base, base + 1, base + 2);
     mesh.add_triangle(base, base + 2, base + 3);
+}
+
+/// A link's or shipment's label waiting for its place: its text and the line it belongs to,
+/// in screen points.
+struct LineLabel {
+    text: String,
+    size: f32,
+    color: Color32,
+    /// Selected or under the pointer: placed first, and kept at the line's middle when no
+    /// free place is left.
+    emphasised: bool,
+    points: Vec<Pos2>,
+}
+
+/// The canvas area as the label placer's frame.
+fn screen_frame(rect: Rect) -> PlacerRect {
+    PlacerRect {
+        x0: rect.min.x,
+        y0: rect.min.y,
+        x1: rect.max.x,
+        y1: rect.max.y,
+    }
+}
+
+/// Places and draws link and shipment labels among the names already placed: each at the
+/// first free point along its line (the middle, then further out), on two lines or shortened
+/// if need be, else left out; the emphasised first, kept at the middle when nothing is free.
+fn place_line_labels(
+    painter: &Painter,
+    placer: &mut LabelPlacer,
+    mut labels: Vec<LineLabel>,
+    style: &Style,
+) {
+    labels.sort_by_key(|l| std::cmp::Reverse(l.emphasised));
+    for label in labels {
+        if label.points.len() < 2 {
+            continue;
+        }
+        let along: Vec<CanvasPoint> = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78]
+            .iter()
+            .map(|&t| {
+                let p = geometry::point_along(&label.points, t);
+                CanvasPoint { x: p.x, y: p.y }
+            })
+            .collect();
+        let mut placed = placer.edge_label(&along, &label.text, label.size);
+        if placed.is_none() && label.emphasised {
+            let w = placer.text_width(&label.text, label.size);
+            let corner = CanvasPoint {
+                x: along[0].x - w / 2.0,
+                y: along[0].y - label.size / 2.0,
+            };
+            placed = placer.title(&[corner], &label.text, label.size);
+        }
+        for line in placed.iter().flat_map(|p| &p.lines) {
+            text_with_background(
+                painter,
+                pos2(line.x, line.rect.y0 + 1.0),
+                Align2::CENTER_TOP,
+                &line.text,
+                label.size,
+                style,
+                label.color,
+            );
+        }
+    }
 }
 
 fn text_with_background(

@@ -161,6 +161,21 @@ pub fn midpoint(points: &[Pos2]) -> (Pos2, Vec2) {
     (points.first().copied().unwrap_or(Pos2::ZERO), Vec2::X)
 }
 
+/// The point a fraction `t` (0 to 1) of the way along a polyline, by length.
+pub fn point_along(points: &[Pos2], t: f32) -> Pos2 {
+    let total: f32 = points.windows(2).map(|w| w[0].distance(w[1])).sum();
+    let goal = total * t.clamp(0.0, 1.0);
+    let mut walked = 0.0;
+    for w in points.windows(2) {
+        let seg = w[0].distance(w[1]);
+        if walked + seg >= goal && seg > 0.0 {
+            return w[0].lerp(w[1], (goal - walked) / seg);
+        }
+        walked += seg;
+    }
+    points.last().copied().unwrap_or(Pos2::ZERO)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

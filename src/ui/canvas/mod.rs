@@ -358,9 +358,35 @@ impl Canvas {
     /// Every node label drawn in the last frame, with the box it covers on screen, computed as
     /// drawing computes it (for tests: a fit must keep each inside the canvas area).
     pub fn node_label_screen_rects(&self, ctx: &egui::Context) -> Vec<(String, Rect)> {
+        let rect = self.last_rect;
+        let view = self.visible_canvas_rect(rect).expand(60.0 / self.zoom);
+        let nodes: Vec<usize> = (0..self.scene.nodes.len())
+            .filter(|&i| view.contains(self.node_pos(i)))
+            .collect();
+        let painter = egui::Painter::new(ctx.clone(), egui::LayerId::background(), rect);
+        let (labels, _) = self.place_node_labels(&painter, rect, &nodes, &self.frame_positions());
         ctx.fonts_mut(|fonts| {
-            (0..self.scene.nodes.len())
-                .filter_map(|i| self.node_label_rect(fonts, self.last_rect, i))
+            labels
+                .into_iter()
+                .flatten()
+                .flat_map(|label| {
+                    label
+                        .lines
+                        .into_iter()
+                        .map(|line| {
+                            let size = fonts
+                                .layout_no_wrap(
+                                    line.text.clone(),
+                                    egui::FontId::proportional(label.size),
+                                    egui::Color32::WHITE,
+                                )
+                                .size();
+                            let at = egui::Align2::CENTER_TOP
+                                .anchor_size(egui::pos2(line.x, line.rect.y0 + 1.0), size);
+                            (line.text, draw::label_background(at))
+                        })
+                        .collect::<Vec<_>>()
+                })
                 .collect()
         })
     }
