@@ -131,3 +131,31 @@ fn panels_keep_their_width_and_fit_frames_every_label() {
         assert_labels_inside(&h, &format!("{size:?}, fitted after the edits"));
     }
 }
+
+/// Moving the pointer over nodes shows the name under it without moving any other name:
+/// names placed around a crowd do not jump about as the mouse passes.
+#[test]
+fn hovering_a_node_moves_no_other_label() {
+    let mut h = training_at(egui::vec2(1280.0, 720.0));
+    h.run();
+    fit(&mut h);
+    let before = h.state().canvas.node_label_screen_rects(&h.ctx);
+    let ids: Vec<EntityId> = h.state().case.entities.keys().cloned().collect();
+    let mut hovered = 0;
+    for id in ids {
+        let Some(p) = h.state().canvas.node_screen_pos(&id) else {
+            continue;
+        };
+        h.event(egui::Event::PointerMoved(p));
+        h.run();
+        hovered += 1;
+        let now = h.state().canvas.node_label_screen_rects(&h.ctx);
+        for label in &before {
+            assert!(
+                now.contains(label),
+                "hovering {id}: the label {label:?} moved or went"
+            );
+        }
+    }
+    assert!(hovered > 30, "{hovered} nodes hovered");
+}

@@ -664,6 +664,12 @@ impl Canvas {
             || matches!(&self.hover, Some(Hit::Node(h) | Hit::Handle(h)) if *h == i)
     }
 
+    /// Whether node `i` is selected or highlighted.
+    fn marked(&self, i: usize) -> bool {
+        let n = &self.scene.nodes[i];
+        self.selected.contains(&n.item) || self.highlighted.contains(&n.item)
+    }
+
     /// On-screen size of badges this frame (points).
     fn badge_px(&self) -> f32 {
         if self.sparse {
@@ -677,9 +683,25 @@ impl Canvas {
     /// left out), placed as pictures place them ([`crate::layout::labels`]): no name overlaps
     /// another, covers a node or a badge, or leaves the canvas area. Each tries below its node,
     /// then above, right, left and the diagonals, then two lines, then shorter with an ellipsis
-    /// (the whole name is in the node's tooltip); what is selected, highlighted or under the
-    /// pointer is placed first and keeps its name even when nothing is free, then flagged
-    /// nodes, then nodes with evidence, then the best connected.
+    /// (the whole name is in the node's tooltip); what is selected or highlighted is placed
+    /// first, then flagged nodes, then nodes with evidence, then the best connected; these and
+    /// the node under the pointer keep their name even when nothing is free.
+    /// A name kept below its node even where something else is.
+    fn force_below(
+        placer: &mut LabelPlacer,
+        c: CanvasPoint,
+        r: f32,
+        text: &str,
+        size: f32,
+    ) -> Option<PlacedLabel> {
+        let w = placer.text_width(text, size);
+        let corner = CanvasPoint {
+            x: c.x - w / 2.0,
+            y: c.y + r + 4.0,
+        };
+        placer.title(&[corner], text, size)
+    }
+
     /// How labels are measured on this screen: by egui's own text layout, with the row height
     /// and the padding of the box drawn behind a label (see [`label_background`]).
     fn metrics(painter: &Painter) -> TextMetrics {
@@ -772,7 +794,9 @@ impl Canvas {
         order.sort_by_key(|&i| {
             let n = &self.scene.nodes[i];
             (
-                std::cmp::Reverse(self.emphasised(i)),
+                // The selection and highlights first; the pointer does not reorder the
+                // others, so names do not jump about as the mouse moves.
+                std::cmp::Reverse(self.marked(i)),
                 std::cmp::Reverse(!n.flags.is_empty()),
                 std::cmp::Reverse(n.evidence > 0),
                 std::cmp::Reverse(degree[i]),
@@ -780,20 +804,21 @@ impl Canvas {
             )
         });
         let size = node_label_font_px(px);
+        let mut hovered_left_out = None;
         for i in order {
             let n = &self.scene.nodes[i];
             let (c, r) = (point(centre(i)), self.node_radius_px(n.radius));
             let mut placed = placer.node_label(c, r, &n.label, size);
-            if placed.is_none() && self.emphasised(i) {
-                // Kept below the node even if something is there.
-                let w = placer.text_width(&n.label, size);
-                let corner = CanvasPoint {
-                    x: c.x - w / 2.0,
-                    y: c.y + r + 4.0,
-                };
-                placed = placer.title(&[corner], &n.label, size);
+            if placed.is_none() && self.marked(i) {
+                placed = Self::force_below(&mut placer, c, r, &n.label, size);
+            } else if placed.is_none() && self.emphasised(i) {
+                hovered_left_out = Some((i, c, r));
             }
             out[i] = placed;
+        }
+        // The name under the pointer, last, so that it moves no other.
+        if let Some((i, c, r)) = hovered_left_out {
+            out[i] = Self::force_below(&mut placer, c, r, &self.scene.nodes[i].label, size);
         }
         (out, placer)
     }
