@@ -168,13 +168,18 @@ pub enum RightTab {
     Evidence,
 }
 
-/// Actions that would discard unsaved changes, held while the user decides.
+/// Actions held while the user decides about saving: those that would discard unsaved
+/// changes, and those that need the case in a file first (evidence files and bundles live
+/// beside it).
 #[derive(Clone, Debug, PartialEq)]
 enum Guarded {
     New,
     OpenDialog,
     OpenPath(PathBuf),
     Quit,
+    /// *Add file…* evidence, linked to the item if any.
+    AttachEvidence(Option<ItemRef>),
+    ExportBundle,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -239,9 +244,22 @@ enum Modal {
         recovery: PathBuf,
         saved: String,
     },
+    /// The case has no file yet and `action` needs one: save it, then go on.
+    SaveFirst {
+        action: Guarded,
+        why: String,
+    },
 }
 
 type LoadResult = Result<(Case, Option<FileStamp>), LoadError>;
+
+/// The user's documents folder (`~/Documents`, else the home folder), where file dialogs
+/// start for a case that has no file yet.
+fn documents_folder() -> Option<PathBuf> {
+    let home = PathBuf::from(std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?);
+    let documents = home.join("Documents");
+    Some(if documents.is_dir() { documents } else { home })
+}
 
 /// What to do after a dialog button was pressed, run once the dialog is closed.
 type FollowUp = Box<dyn FnOnce(&mut ChokepointApp, &egui::Context)>;
@@ -587,7 +605,17 @@ impl ChokepointApp {
                 self.close_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);
             }
+            Guarded::AttachEvidence(target) => self.attach_evidence_dialog(target),
+            Guarded::ExportBundle => self.export_bundle_dialog(),
         }
+    }
+
+    /// Asks to save a case that has no file yet, then goes on with `action`.
+    fn save_first(&mut self, action: Guarded, why: &str) {
+        self.modal = Some(Modal::SaveFirst {
+            action,
+            why: why.to_owned(),
+        });
     }
 
     fn replace_case(&mut self, case: Case, path: Option<PathBuf>) {
@@ -723,10 +751,12 @@ impl ChokepointApp {
 
     fn spawn_dialog(&mut self, kind: DialogKind) {
         let (tx, rx) = std::sync::mpsc::channel();
+        // Beside the case file; for a case not saved yet, the user's documents folder.
         let start_dir = self
             .path
             .as_ref()
-            .and_then(|p| p.parent().map(Path::to_owned));
+            .and_then(|p| p.parent().map(Path::to_owned))
+            .or_else(documents_folder);
         let file_name = self
             .path
             .as_ref()
@@ -1327,13 +1357,24 @@ impl ChokepointApp {
             Some(path) => self.path_chosen(ctx, kind, path),
             None if quick => {
                 // No desktop file-chooser answered (no portal): let the user type the path.
+                // The case file itself only where it is what is asked for; else its folder,
+                // or the documents folder.
+                let folder = self
+                    .path
+                    .as_ref()
+                    .and_then(|p| p.parent().map(Path::to_owned))
+                    .or_else(documents_folder)
+                    .map(|d| format!("{}/", d.display()))
+                    .unwrap_or_default();
                 self.modal = Some(Modal::PathPrompt {
                     kind,
-                    text: self
-                        .path
-                        .as_ref()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default(),
+                    text: match kind {
+                        DialogKind::Open | DialogKind::SaveAs => self
+                            .path
+                            .as_ref()
+                            .map_or(folder, |p| p.display().to_string()),
+                        _ => folder,
+                    },
                     error: Some(
                         "No file dialog is available on this desktop: type the path instead."
                             .to_owned(),
@@ -1832,6 +1873,8 @@ impl ChokepointApp {
                             Guarded::New => "start a new case",
                             Guarded::OpenDialog | Guarded::OpenPath(_) => "open another case",
                             Guarded::Quit => "quit",
+                            Guarded::AttachEvidence(_) => "add evidence files",
+                            Guarded::ExportBundle => "export a bundle",
                         }
                     ));
                     ui.add_space(8.0);
@@ -1862,6 +1905,24 @@ impl ChokepointApp {
                         }
                     });
                 }
+                Modal::SaveFirst { action, why } => {
+                    ui.heading("Save the case first");
+                    ui.label(why.as_str());
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
+                        if ui.button("Save as…").clicked() {
+                            keep = false;
+                            let action = action.clone();
+                            then = Some(Box::new(move |app: &mut Self, _: &egui::Context| {
+                                app.after_save = Some(action);
+                                app.spawn_dialog(DialogKind::SaveAs);
+                            }));
+                        }
+                        if ui.button("Cancel").clicked() {
+                            keep = false;
+                        }
+                    });
+                }
                 Modal::PathPrompt { kind, text, error } => {
                     let heading = ui.heading(kind.title()).id;
                     let r = ui
@@ -1875,12 +1936,17 @@ impl ChokepointApp {
                                 .desired_width(480.0),
                         )
                         .labelled_by(heading);
-                    r.request_focus();
+                    // Read Enter before keeping the focus in the field: taking the focus back
+                    // first hid that Enter had just left it, so Enter did not confirm.
+                    let enter = (r.lost_focus() || r.has_focus())
+                        && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                    if !enter {
+                        r.request_focus();
+                    }
                     if let Some(e) = error {
                         ui.colored_label(theme::warning_color(ui.visuals().dark_mode), e.as_str());
                     }
                     ui.horizontal(|ui| {
-                        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                         if (ui.button("OK").clicked() || enter) && !text.trim().is_empty() {
                             let path = expand_home(text.trim());
                             let kind = *kind;

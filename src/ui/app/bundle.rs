@@ -71,12 +71,11 @@ impl ChokepointApp {
     /// *Export bundle…*: the case must live in a file, since its evidence folder is beside it.
     pub(super) fn export_bundle_dialog(&mut self) {
         if self.path.is_none() {
-            self.modal = Some(super::Modal::Error {
-                title: "Save the case first".to_owned(),
-                message: "A bundle carries the case file and the evidence folder beside it: save \
-                          the case (File ▸ Save as…), then export the bundle."
-                    .to_owned(),
-            });
+            self.save_first(
+                super::Guarded::ExportBundle,
+                "A bundle carries the case file and the evidence folder beside it, so the case \
+                 needs a file first. Save it, and the bundle is asked for next.",
+            );
             return;
         }
         self.spawn_dialog(DialogKind::ExportBundle);

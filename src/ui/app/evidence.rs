@@ -35,7 +35,11 @@ impl ChokepointApp {
     /// folder to keep them in.
     pub(super) fn attach_evidence_dialog(&mut self, link_to: Option<ItemRef>) {
         if self.case_folder().is_none() {
-            self.error(NEEDS_FOLDER);
+            self.save_first(
+                super::Guarded::AttachEvidence(link_to),
+                "Evidence files are copied into an evidence/ folder beside the case file, so \
+                 the case needs a file first. Save it, and the files are asked for next.",
+            );
             return;
         }
         self.attach_target = link_to;
