@@ -115,6 +115,28 @@ fn invalid_input_is_refused_with_a_message_and_nothing_changes() {
     );
 }
 
+/// Ctrl+E adds an entity with the keyboard already in its Name field and the placeholder
+/// selected: typing names it, without a click.
+#[test]
+fn a_new_entity_is_named_by_typing_straight_away() {
+    let mut harness = harness();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run();
+    harness.run();
+    let Some(ItemRef::Entity(id)) = harness.state().selection.clone() else {
+        panic!("the new entity is selected");
+    };
+    harness.event(egui::Event::Text("Acme Trading Pte Ltd".to_owned()));
+    harness.run();
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    assert_eq!(
+        harness.state().case.entities[&id].name,
+        "Acme Trading Pte Ltd"
+    );
+}
+
 #[test]
 fn adding_an_entity_then_undo_removes_it() {
     let mut harness = harness();
@@ -129,6 +151,10 @@ fn adding_an_entity_then_undo_removes_it() {
         harness.state().selection,
         Some(ItemRef::Entity(_))
     ));
+    // The keyboard is in the new entity's Name field, where Ctrl+Z undoes typing: Esc leaves
+    // the field, then Ctrl+Z undoes the addition.
+    harness.key_press(egui::Key::Escape);
+    harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run();
     assert_eq!(harness.state().case.entities.len(), count);

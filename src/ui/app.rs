@@ -1169,7 +1169,9 @@ impl ChokepointApp {
         );
         if self.apply_edit("Add entity", edit) {
             self.select(Some(ItemRef::Entity(id)));
-            self.info("Added an entity: name it in the inspector");
+            self.right_tab = RightTab::Inspector;
+            self.inspector.focus_name = true;
+            self.info("Added an entity: type its name");
         }
     }
 

@@ -77,6 +77,26 @@ impl<'a> Form<'a> {
         });
     }
 
+    /// [`Self::text`] that takes the keyboard focus, with its text selected so that typing
+    /// replaces it (the name of something just added).
+    pub fn text_focused(&mut self, ui: &mut Ui, label: &str, value: &mut String) {
+        self.row(ui, label, |form, ui, label_id| {
+            let r = ui
+                .add(TextEdit::singleline(value).desired_width(super::theme::INSPECTOR_FIELD_WIDTH))
+                .labelled_by(label_id);
+            r.request_focus();
+            if let Some(mut state) = egui::text_edit::TextEditState::load(ui.ctx(), r.id) {
+                let all = egui::text::CCursorRange::two(
+                    egui::text::CCursor::new(0),
+                    egui::text::CCursor::new(value.chars().count()),
+                );
+                state.cursor.set_char_range(Some(all));
+                state.store(ui.ctx(), r.id);
+            }
+            form.track(&r);
+        });
+    }
+
     /// Multi-line text.
     pub fn multiline(&mut self, ui: &mut Ui, label: &str, value: &mut String) {
         self.row(ui, label, |form, ui, label_id| {

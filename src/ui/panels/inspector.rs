@@ -34,6 +34,8 @@ struct Draft {
 /// Inspector state that lives between frames (view state, never saved).
 #[derive(Default)]
 pub struct Inspector {
+    /// The next frame puts the keyboard in the Name field (something was just added).
+    pub focus_name: bool,
     draft: Option<Draft>,
     notes: super::notes::NotesState,
     /// Who new notes are by (the investigator's name from the settings).
@@ -129,7 +131,10 @@ impl Inspector {
                 ui.push_id(target, |ui| {
                     match &mut draft.edited {
                         Subject::Meta(meta) => meta_ui(ui, &mut form, meta),
-                        Subject::Item(Item::Entity(e)) => entity_ui(ui, &mut form, e, actions),
+                        Subject::Item(Item::Entity(e)) => {
+                            let focus = std::mem::take(&mut self.focus_name);
+                            entity_ui(ui, &mut form, e, focus, actions);
+                        }
                         Subject::Item(Item::Link(l)) => link_ui(ui, &mut form, l, actions),
                         Subject::Item(Item::Shipment(s)) => shipment_ui(ui, &mut form, s, actions),
                         Subject::Item(Item::Note(_)) => {}
@@ -275,7 +280,13 @@ fn listing_ui(ui: &mut Ui, form: &mut Form, flag: &mut Flag, index: usize) {
         });
 }
 
-fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Action>) {
+fn entity_ui(
+    ui: &mut Ui,
+    form: &mut Form,
+    e: &mut Entity,
+    focus_name: bool,
+    actions: &mut Vec<Action>,
+) {
     let color = theme::entity_color(e.kind, form.dark);
     // The buttons keep their place; a long name is cut short (in full in the Name field).
     egui::Sides::new().shrink_left().truncate().show(
@@ -300,7 +311,11 @@ fn entity_ui(ui: &mut Ui, form: &mut Form, e: &mut Entity, actions: &mut Vec<Act
         form.choice(ui, "Kind", &mut e.kind, &EntityKind::ALL, |k| {
             format!("{} {}", theme::entity_icon(k), k.label())
         });
-        form.text(ui, "Name", &mut e.name);
+        if focus_name {
+            form.text_focused(ui, "Name", &mut e.name);
+        } else {
+            form.text(ui, "Name", &mut e.name);
+        }
         form.string_list(ui, "Aliases", &mut e.aliases, "+ Alias");
         form.country(ui, "Country", "SG, SGP, 702 or Singapore", &mut e.country);
         let (start_label, end_label) = match e.kind {
