@@ -532,3 +532,87 @@ fn saving_over_a_file_changed_on_disk_offers_merge() {
         chokepoint::seed_case().expect("seed").meta.title
     );
 }
+
+/// A status-bar message speaks of what just happened: it goes once the case changes again
+/// (no "Added an entity" after the next edit), and an error goes with the dialog that
+/// reported it.
+#[test]
+fn status_messages_do_not_go_stale() {
+    let mut harness = harness();
+    harness.run();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .status_message()
+            .is_some_and(|m| m.starts_with("Added an entity")),
+        "{:?}",
+        harness.state().status_message()
+    );
+    harness.event(egui::Event::Text("Acme".to_owned()));
+    harness.key_press(egui::Key::Tab);
+    harness.run();
+    assert!(
+        !harness
+            .state()
+            .status_message()
+            .is_some_and(|m| m.starts_with("Added an entity")),
+        "the message outlived the next edit"
+    );
+
+    // A save that fails: the dialog and the status bar say so; closing the dialog clears both.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nowhere = dir.path().join("no/such/folder/case.ron");
+    assert!(!harness.state_mut().save_to(&nowhere));
+    harness.run();
+    assert!(
+        harness
+            .state()
+            .status_message()
+            .is_some_and(|m| m.starts_with("Not saved")),
+        "{:?}",
+        harness.state().status_message()
+    );
+    assert!(harness.query_by_label("Could not save").is_some());
+    harness.get_by_role_and_label(Role::Button, "OK").click();
+    harness.run();
+    assert_eq!(harness.state().status_message(), None);
+}
+
+/// Fields that do not apply to a kind are not shown: an address has no foundation or
+/// dissolution date, a company has.
+#[test]
+fn an_address_is_not_asked_when_it_was_founded() {
+    let mut harness = harness();
+    harness.run();
+    harness
+        .state_mut()
+        .open_item(ItemRef::Entity(EntityId::from("e-guangdong")));
+    harness.run();
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "Street")
+            .is_some()
+    );
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "Founded")
+            .is_none()
+    );
+    let company = harness
+        .state()
+        .case
+        .entities
+        .values()
+        .find(|e| e.kind == chokepoint::model::EntityKind::Company)
+        .map(|e| e.id.clone())
+        .expect("a company");
+    harness.state_mut().open_item(ItemRef::Entity(company));
+    harness.run();
+    assert!(
+        harness
+            .query_by_role_and_label(Role::TextInput, "Founded")
+            .is_some()
+    );
+}

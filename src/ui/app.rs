@@ -270,6 +270,19 @@ enum StatusKind {
     Error,
 }
 
+/// A status-bar message, with when it was said: it goes once the case changes again (it
+/// spoke of the case before that), an information after a minute, an error also when the
+/// dialog that reported it closes.
+struct Status {
+    message: String,
+    kind: StatusKind,
+    revision: crate::edit::Revision,
+    at: Instant,
+}
+
+/// How long an information stays in the status bar while nothing else happens.
+const STATUS_INFO_LIFETIME: Duration = Duration::from_mins(1);
+
 struct ScreenshotJob {
     path: PathBuf,
     requested: bool,
@@ -310,7 +323,7 @@ pub struct ChokepointApp {
     /// Start presenting once the first frame has laid out the canvas.
     present_pending: bool,
     pub right_tab: RightTab,
-    status: Option<(String, StatusKind)>,
+    status: Option<Status>,
     last_saved: Option<Instant>,
     modal: Option<Modal>,
     palette: CommandPalette,
@@ -349,14 +362,21 @@ impl ChokepointApp {
         settings: Settings,
         discover_fonts: bool,
     ) -> Self {
+        let history = History::default();
         let status = match (startup.error, startup.message) {
             (Some(e), _) => Some((e, StatusKind::Error)),
             (None, Some(m)) => Some((m, StatusKind::Info)),
             (None, None) => None,
-        };
+        }
+        .map(|(message, kind)| Status {
+            message,
+            kind,
+            revision: history.revision(),
+            at: Instant::now(),
+        });
         let mut app = Self {
             case: startup.case.clone(),
-            history: History::default(),
+            history,
             path: startup.path,
             selection: None,
             settings,
@@ -475,7 +495,24 @@ impl ChokepointApp {
 
     /// The message in the status bar, if any (for tests and the screenshot tool).
     pub fn status_message(&self) -> Option<&str> {
-        self.status.as_ref().map(|(m, _)| m.as_str())
+        self.shown_status().map(|s| s.message.as_str())
+    }
+
+    /// The status message still worth showing (see [`Status`]).
+    fn shown_status(&self) -> Option<&Status> {
+        self.status.as_ref().filter(|s| {
+            s.revision == self.history.revision()
+                && (s.kind == StatusKind::Error || s.at.elapsed() < STATUS_INFO_LIFETIME)
+        })
+    }
+
+    fn set_status(&mut self, message: String, kind: StatusKind) {
+        self.status = Some(Status {
+            message,
+            kind,
+            revision: self.history.revision(),
+            at: Instant::now(),
+        });
     }
 
     fn is_dirty(&self) -> bool {
@@ -483,11 +520,11 @@ impl ChokepointApp {
     }
 
     fn info(&mut self, message: impl Into<String>) {
-        self.status = Some((message.into(), StatusKind::Info));
+        self.set_status(message.into(), StatusKind::Info);
     }
 
     fn error(&mut self, message: impl Into<String>) {
-        self.status = Some((message.into(), StatusKind::Error));
+        self.set_status(message.into(), StatusKind::Error);
     }
 
     fn remember_recent(&mut self, path: &Path) {
@@ -1821,7 +1858,7 @@ impl ChokepointApp {
             } else {
                 ui.label("No unsaved changes");
             }
-            if let Some((message, kind)) = &self.status {
+            if let Some(Status { message, kind, .. }) = self.shown_status() {
                 ui.separator();
                 let color = match kind {
                     StatusKind::Error => theme::error_color(dark),
@@ -2174,6 +2211,13 @@ impl ChokepointApp {
         }
         if keep {
             self.modal = Some(modal);
+        } else if self
+            .status
+            .as_ref()
+            .is_some_and(|s| s.kind == StatusKind::Error)
+        {
+            // The dialog showed the error; it goes with it.
+            self.status = None;
         }
         if let Some(f) = then {
             f(self, ctx);

@@ -318,13 +318,20 @@ fn entity_ui(
         }
         form.string_list(ui, "Aliases", &mut e.aliases, "+ Alias");
         form.country(ui, "Country", "SG, SGP, 702 or Singapore", &mut e.country);
-        let (start_label, end_label) = match e.kind {
-            EntityKind::Event => ("Date", "Until"),
-            EntityKind::Person => ("Born", "Died"),
-            _ => ("Founded", "Dissolved"),
+        let dates = match e.kind {
+            EntityKind::Event => Some(("Date", "Until")),
+            EntityKind::Person => Some(("Born", "Died")),
+            // An address, a jurisdiction or a website has no such dates; one read from a file
+            // is still shown, so nothing is hidden that the case holds.
+            EntityKind::Address | EntityKind::Jurisdiction | EntityKind::Website => {
+                (e.start.is_some() || e.end.is_some()).then_some(("Start", "End"))
+            }
+            _ => Some(("Founded", "Dissolved")),
         };
-        form.date(ui, start_label, &mut e.start);
-        form.date(ui, end_label, &mut e.end);
+        if let Some((start_label, end_label)) = dates {
+            form.date(ui, start_label, &mut e.start);
+            form.date(ui, end_label, &mut e.end);
+        }
         if e.kind == EntityKind::Product || !e.product.is_empty() {
             form.text(ui, "Model", &mut e.product.model);
             form.text(ui, "ECCN", &mut e.product.eccn);
