@@ -811,6 +811,32 @@ fn ftm_round_trip_restores_the_case_and_its_findings() {
         assert_eq!(again.shipments.len(), case.shipments.len(), "{name}");
     }
 
+    // A Chokepoint export with an entity's line cut out (found by fuzzing: the import was
+    // accepted and then did not apply): what named that entity is left out and listed, and
+    // the rest applies.
+    let seed = sample_cases()
+        .into_iter()
+        .find(|(p, _)| p.ends_with("seed_kunlun_nest.ron"))
+        .expect("seed case")
+        .1;
+    let cut: String = chokepoint::io::export::ftm::write(&seed)
+        .text
+        .lines()
+        .filter(|l| !l.starts_with("{\"chokepoint\":{\"entity\":{\"id\":\"e-h100\""))
+        .flat_map(|l| [l, "\n"])
+        .collect();
+    let (edit, summary) =
+        chokepoint::io::import::ftm::import(&cut, &Case::default()).expect("imports");
+    let mut back = Case::default();
+    back.apply(edit).expect("what was kept applies");
+    assert!(!back.entities.contains_key(&"e-h100".into()));
+    assert!(
+        summary.skipped.iter().any(|s| s.contains("e-h100")),
+        "{:?}",
+        summary.skipped
+    );
+    assert_eq!(back.entities.len(), seed.entities.len() - 1);
+
     // A damaged Chokepoint record is refused with its line, not half-read.
     let text = "{\"id\": \"e-a\", \"schema\": \"Company\", \"properties\": {\"name\": [\"A\"]}}\n\
                 {\"id\": \"e-b\", \"schema\": \"Company\", \"properties\": {\"name\": [\"B\"]}, \

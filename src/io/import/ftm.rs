@@ -838,15 +838,37 @@ fn import_with_payloads(
             )
         }
     ));
-    let edit = Edit::Batch(edits);
+    // Each restored item must fit the case: a record whose entity is missing from the file
+    // (cut out, or edited by hand) is left out and listed, not half-applied.
+    let mut restored_case = case.clone();
+    let mut kept = Vec::with_capacity(edits.len());
+    for edit in edits {
+        let what = match &edit {
+            Edit::Insert(item) => Some(item.item_ref()),
+            _ => None,
+        };
+        match restored_case.apply(edit.clone()) {
+            Ok(_) => kept.push(edit),
+            Err(e) => {
+                match what {
+                    Some(ItemRef::Entity(_)) => summary.entities_added -= 1,
+                    Some(ItemRef::Link(_)) => summary.links_added -= 1,
+                    Some(ItemRef::Shipment(_)) => summary.shipments_added -= 1,
+                    Some(ItemRef::Evidence(_)) => summary.evidence_added -= 1,
+                    _ => {}
+                }
+                summary.skipped.push(format!(
+                    "{}: Chokepoint's record left out: {e}",
+                    what.map_or_else(|| "case record".to_owned(), |w| w.to_string())
+                ));
+            }
+        }
+    }
+    let edit = Edit::Batch(kept);
     if plain.is_empty() {
         return Ok((edit, summary));
     }
     // Records another tool added: plain FtM, into the case as restored.
-    let mut restored_case = case.clone();
-    restored_case
-        .apply(edit.clone())
-        .map_err(|e| ImportError::Invalid(e.to_string()))?;
     let (more, more_summary) = import_records(plain, &restored_case)?;
     summary.entities_added += more_summary.entities_added;
     summary.entities_merged += more_summary.entities_merged;
@@ -857,7 +879,7 @@ fn import_with_payloads(
     summary.identifiers_added += more_summary.identifiers_added;
     summary.merges = more_summary.merges;
     summary.possible_duplicates = more_summary.possible_duplicates;
-    summary.skipped = more_summary.skipped;
+    summary.skipped.extend(more_summary.skipped);
     summary.kept_as_attributes = more_summary.kept_as_attributes;
     summary.not_carried = more_summary.not_carried;
     summary.notes.extend(more_summary.notes);
