@@ -839,3 +839,64 @@ fn a_messy_utf16_csv_imports_by_its_saved_mapping_and_reports_the_rows_it_skips(
         "day first"
     );
 }
+
+/// The header row of a UN Comtrade API download (its own camelCase column names).
+const COMTRADE_HEADER: &str = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate";
+
+/// Comtrade statistics are national totals, not shipments: refused with the reason instead of
+/// becoming "shipments" between companies named "0" and "842" that raise transit findings.
+#[test]
+fn comtrade_statistics_are_not_imported_as_shipments() {
+    let text = format!(
+        "{COMTRADE_HEADER}\nC,A,20230101,2023,52,2023,702,SGP,Singapore,X,Export,0,W00,World,0,W00,World,H6,HS,true,847150,Processing units,6,true,C00,TOTAL CPC,0,0,TOTAL MOT,5,u,1200,false,-1,N/A,0,false,50,false,0,false,0,0,88000000,0,true,false\n\
+         C,A,20230101,2023,52,2023,702,SGP,Singapore,X,Export,156,CHN,China,0,W00,World,H6,HS,true,847150,Processing units,6,true,C00,TOTAL CPC,0,0,TOTAL MOT,5,u,800,false,-1,N/A,0,false,30,false,0,false,0,0,61000000,0,true,false\n"
+    );
+    let table = CsvTable::read(text.as_bytes(), None).expect("reads");
+    assert_eq!(table.headers.len(), 47);
+    assert!(csv::is_trade_statistics(&table.headers));
+    let mapping = CsvMapping::guess(&table.headers, RowKind::Shipments);
+    let err = csv::import(&table, &mapping, &empty(), &Progress::new())
+        .expect_err("statistics are not shipments")
+        .to_string();
+    assert!(
+        err.contains("trade statistics") && err.contains("not shipments"),
+        "{err}"
+    );
+    // A shipment file is not taken for statistics.
+    assert!(!csv::is_trade_statistics(
+        &CsvTable::read(&trade_csv(), None).expect("reads").headers
+    ));
+}
+
+/// Bill-of-lading extracts name their columns in capitals with underscores, or in camelCase:
+/// the guessed mapping reads them as a trade analyst would.
+#[test]
+fn bill_of_lading_headers_are_guessed_in_any_spelling() {
+    for (header, field) in [
+        ("SHIPPER_NAME", Field::Shipper),
+        ("shipperName", Field::Shipper),
+        ("SHIPPER_COUNTRY", Field::ShipperCountry),
+        ("CONSIGNEE_NAME", Field::Consignee),
+        ("consigneeAddress", Field::ConsigneeAddress),
+        ("NOTIFY_PARTY", Field::NotifyParty),
+        ("NOTIFY_PARTY_COUNTRY", Field::NotifyPartyCountry),
+        ("PORT_OF_LADING", Field::PortOfLoading),
+        ("Foreign Port of Lading", Field::PortOfLoading),
+        ("PORT_OF_UNLADING", Field::PortOfDischarge),
+        ("portOfDischarge", Field::PortOfDischarge),
+        ("HS_CODE", Field::HsCode),
+        ("GOODS_DESCRIPTION", Field::GoodsDescription),
+        ("QUANTITY", Field::Quantity),
+        ("BILL_OF_LADING_NO", Field::BillOfLading),
+        ("ARRIVAL_DATE", Field::Date),
+        ("COUNTRY_OF_ORIGIN", Field::Origin),
+    ] {
+        assert_eq!(
+            Field::guess(header, RowKind::Shipments),
+            Some(field.clone()),
+            "{header}"
+        );
+    }
+    assert_eq!(csv::header_words("partnerISO"), "partner iso");
+    assert_eq!(csv::header_words("SHIPPER_NAME"), "shipper name");
+}

@@ -164,12 +164,7 @@ impl Field {
 
     /// The field a column header most likely means, for a first guess at the mapping.
     pub fn guess(header: &str, rows: RowKind) -> Option<Field> {
-        let h: String = header
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .collect();
-        let h = h.split_whitespace().collect::<Vec<_>>().join(" ");
+        let h = header_words(header);
         let has = |words: &[&str]| words.iter().all(|w| h.split(' ').any(|x| x == *w));
         if rows == RowKind::Entities {
             return Some(match h.as_str() {
@@ -225,12 +220,17 @@ impl Field {
                 Field::Transit
             } else if has(&["destination"]) {
                 Field::Destination
-            } else if has(&["loading"]) || has(&["pol"]) {
-                Field::PortOfLoading
-            } else if has(&["discharge"]) || has(&["pod"]) || has(&["unloading"]) {
-                Field::PortOfDischarge
             } else if has(&["bill"]) || has(&["b", "l"]) || has(&["bol"]) || has(&["awb"]) {
+                // Before the ports: "bill of lading" names a document, not a port.
                 Field::BillOfLading
+            } else if has(&["unlading"])
+                || has(&["discharge"])
+                || has(&["pod"])
+                || has(&["unloading"])
+            {
+                Field::PortOfDischarge
+            } else if has(&["loading"]) || has(&["lading"]) || has(&["pol"]) {
+                Field::PortOfLoading
             } else if has(&["date"]) {
                 Field::Date
             } else if has(&["reference"]) || has(&["ref"]) || has(&["invoice"]) {
@@ -240,6 +240,46 @@ impl Field {
             },
         )
     }
+}
+
+/// A header as lower-case words: punctuation and underscores separate words, and so does a
+/// capital after a small letter (`SHIPPER_NAME`, `shipper-name` and `shipperName` are all
+/// "shipper name"; `partnerISO` is "partner iso").
+pub fn header_words(header: &str) -> String {
+    let mut out = String::with_capacity(header.len() + 4);
+    let mut previous_lower = false;
+    for c in header.chars() {
+        if c.is_alphanumeric() {
+            if c.is_uppercase() && previous_lower {
+                out.push(' ');
+            }
+            previous_lower = c.is_lowercase() || c.is_ascii_digit();
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(' ');
+            previous_lower = false;
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether the headers are those of trade statistics (UN Comtrade's layout: a reporter, a
+/// partner, a commodity code and a trade value per row), which are national totals for a
+/// year or month, not shipments.
+pub fn is_trade_statistics(headers: &[String]) -> bool {
+    let words: Vec<String> = headers.iter().map(|h| header_words(h)).collect();
+    let any = |names: &[&str]| words.iter().any(|w| names.contains(&w.as_str()));
+    any(&["reporter code", "reporter iso", "reporter desc", "reporter"])
+        && any(&["partner code", "partner iso", "partner desc", "partner"])
+        && any(&["cmd code", "commodity code", "cmd desc"])
+        && any(&[
+            "primary value",
+            "trade value",
+            "fobvalue",
+            "cifvalue",
+            "fob value",
+            "cif value",
+        ])
 }
 
 /// Largest mapping file read (1 MiB): a mapping names a field for each column.
@@ -395,6 +435,18 @@ pub fn import(
     case: &Case,
     progress: &Progress,
 ) -> Result<(Edit, ImportSummary), ImportError> {
+    if mapping.rows == RowKind::Shipments && is_trade_statistics(&table.headers) {
+        // A Comtrade row is a country's total trade in a commodity with a partner over a
+        // period ("World" rows are sums of the others): read as shipments it makes parties of
+        // countries and codes and raises findings about flows no one shipped.
+        return Err(ImportError::Mapping(
+            "this file is trade statistics in UN Comtrade's layout (reporter, partner, \
+             commodity code and trade value per row): national totals for a period, not \
+             shipments, so it is not imported as shipments. Chokepoint does not import trade \
+             statistics yet; compare them with the case's shipments in a spreadsheet."
+                .to_owned(),
+        ));
+    }
     let columns: Vec<Option<&Field>> = table
         .headers
         .iter()
