@@ -517,10 +517,16 @@ pub fn identity_key(name: &str) -> String {
 
 /// Whether a key is a generic company-name word or a very common given or family name.
 pub fn is_generic(key: &str) -> bool {
-    GENERIC_WORDS
-        .iter()
-        .chain(COMMON_NAME_WORDS)
-        .any(|g| word_key(g) == key)
+    static KEYS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        GENERIC_WORDS
+            .iter()
+            .chain(COMMON_NAME_WORDS)
+            .map(|g| word_key(g))
+            .collect()
+    })
+    .contains(key)
 }
 
 /// Jaro-Winkler similarity of two strings, 0 to 1 (prefix scale 0.1, up to four characters).

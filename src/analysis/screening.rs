@@ -40,6 +40,10 @@ const FUZZY_WORD: f64 = 0.9;
 /// Most list names one word of a query brings in as candidates.
 const MAX_CANDIDATES_PER_WORD: usize = 5_000;
 
+/// Longest word (in letters) found by its one-typo neighbours in the deletion index; a query
+/// word one letter longer still finds these by leaving a letter out.
+const DELETION_MAX_LETTERS: usize = 8;
+
 /// Most weight an initial ("J.") carries, against a rare word's 5 to 10.
 const INITIAL_WEIGHT: f64 = 1.0;
 
@@ -504,7 +508,7 @@ impl ScreeningList {
             for g in trigrams(key) {
                 list.trigrams.entry(g).or_default().push(id as u32);
             }
-            for d in deletions(key) {
+            for d in deletions(key, DELETION_MAX_LETTERS) {
                 list.deletions.entry(d).or_default().push(id as u32);
             }
         }
@@ -623,7 +627,7 @@ impl ScreeningList {
         }
         // One typo: the key is a word with a letter left out, a word is the key with one left
         // out, or both with one left out (a changed or swapped letter).
-        let mut variants = deletions(key);
+        let mut variants = deletions(key, DELETION_MAX_LETTERS + 1);
         variants.push(key.to_owned());
         for v in &variants {
             for &t in self.deletions.get(v).into_iter().flatten() {
@@ -857,9 +861,17 @@ impl ScreeningList {
                 out.extend_from_slice(&names[..names.len().min(MAX_CANDIDATES_PER_WORD)]);
             }
         };
+        // A word the list holds brings the names of its near spellings (Jaro-Winkler ≥ 0.9); a
+        // word it does not hold, likely a typo, also those one typo away. (One typo away from
+        // a listed word is most often another listed name: Omar, Amar; they still count when a
+        // candidate is scored, but would bring thousands of candidates.)
         for &i in &prefix {
-            for (t, _) in &q.words[i].similar {
-                add(&mut out, *t);
+            let w = &q.words[i];
+            let known = w.similar.first().is_some_and(|(_, sim)| *sim >= 1.0);
+            for (t, sim) in &w.similar {
+                if !known || *sim >= FUZZY_WORD {
+                    add(&mut out, *t);
+                }
             }
         }
         // Two of the query's words joined: one word of a name ("Kin Ping" / "Kinping").
@@ -943,23 +955,63 @@ fn word_similarity(a: &str, b: &str) -> Option<f64> {
     if gendered_forms(a, b) || gendered_forms(b, a) {
         return None;
     }
-    let jw = jaro_winkler(a, b);
     let (la, lb) = (a.chars().count(), b.chars().count());
     let (short, long) = (la.min(lb), la.max(lb));
     if short < 4 {
         return None;
     }
-    let by_edits = {
-        match damerau_levenshtein(a, b) {
-            1 if long >= 5 || is_transposition(a, b) => Some(1.0 - 1.0 / long as f64),
-            2 if long >= 12 => Some(1.0 - 2.0 / long as f64),
-            _ => None,
-        }
-    };
-    match by_edits {
-        Some(e) => Some(e.max(jw)),
-        None => (jw >= FUZZY_WORD).then_some(jw),
+    let jw = jaro_winkler(a, b);
+    if jw >= FUZZY_WORD {
+        return Some(jw);
     }
+    // Edits are counted only where they can be few: within one letter of length (two for
+    // words of twelve or more), and the count stops as soon as it is exceeded.
+    let most = if long >= 12 { 2 } else { 1 };
+    if long - short > most {
+        return None;
+    }
+    match edits_at_most(a, b, most) {
+        Some(1) if long >= 5 || is_transposition(a, b) => Some((1.0 - 1.0 / long as f64).max(jw)),
+        Some(2) => Some((1.0 - 2.0 / long as f64).max(jw)),
+        _ => None,
+    }
+}
+
+/// The optimal string alignment distance (insertions, deletions, substitutions and swaps of two
+/// adjacent letters) when it is at most `most`, else `None`; gives up on the first row
+/// of the table whose every cell is already over `most`.
+fn edits_at_most(a: &str, b: &str, most: usize) -> Option<usize> {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let width = b.len() + 1;
+    let mut rows = vec![0usize; 3 * width];
+    // rows[0..w] = row i-2, rows[w..2w] = row i-1, rows[2w..3w] = row i.
+    for (j, cell) in rows[width..2 * width].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        let (before, rest) = rows.split_at_mut(2 * width);
+        let (two_up, one_up) = before.split_at(width);
+        let row = &mut rest[..width];
+        row[0] = i;
+        let mut row_min = row[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (one_up[j] + 1)
+                .min(row[j - 1] + 1)
+                .min(one_up[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(two_up[j - 2] + 1);
+            }
+            row[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > most {
+            return None;
+        }
+        rows.copy_within(width..3 * width, 0);
+    }
+    let d = rows[2 * width - 1];
+    (d <= most).then_some(d)
 }
 
 fn is_han_char(c: char) -> bool {
@@ -988,10 +1040,11 @@ fn is_transposition(a: &str, b: &str) -> bool {
         && a[diff[1]] == b[diff[0]]
 }
 
-/// The key with each one letter left out, for words of four or more letters.
-fn deletions(key: &str) -> Vec<String> {
+/// The key with each one letter left out, for words of four to `longest` letters: longer
+/// words share enough trigrams for the trigram index to find their typos.
+fn deletions(key: &str, longest: usize) -> Vec<String> {
     let chars: Vec<char> = key.chars().collect();
-    if chars.len() < 4 || chars.iter().any(|&c| is_han_char(c)) {
+    if !(4..=longest).contains(&chars.len()) || chars.iter().any(|&c| is_han_char(c)) {
         return Vec::new();
     }
     let mut out: Vec<String> = (0..chars.len())
@@ -1010,7 +1063,8 @@ fn deletions(key: &str) -> Vec<String> {
 }
 
 /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
-/// adjacent letters.
+/// adjacent letters (the reference [`edits_at_most`] is tested against).
+#[cfg(test)]
 fn damerau_levenshtein(a: &str, b: &str) -> usize {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     let width = b.len() + 1;
@@ -1116,9 +1170,15 @@ fn score_words(q: &Query, cand: &[(&str, f64, u32)], facts: &Corroboration) -> f
         mq: 0.0,
         mc: 0.0,
     };
-    // The same word.
+    // The same word (the list's own word: compared by its vocabulary id).
     for (i, w) in q.words.iter().enumerate() {
-        if let Some(j) = (0..cand.len()).find(|&j| !a.c_used[j] && cand[j].0 == w.key) {
+        let Some(&(id, sim)) = w.similar.first() else {
+            continue;
+        };
+        if sim < 1.0 {
+            continue;
+        }
+        if let Some(j) = (0..cand.len()).find(|&j| !a.c_used[j] && cand[j].2 == id) {
             a.take(&[i], &[j], 1.0, q, cand);
         }
     }
@@ -1198,12 +1258,7 @@ fn joined_similarity(a: &str, b: &str) -> f64 {
     if len < 8 || a.chars().count().abs_diff(b.chars().count()) > 1 {
         return 0.0;
     }
-    let edits = damerau_levenshtein(a, b);
-    if edits * 8 <= len {
-        1.0 - edits as f64 / len as f64
-    } else {
-        0.0
-    }
+    edits_at_most(a, b, len / 8).map_or(0.0, |edits| 1.0 - edits as f64 / len as f64)
 }
 
 /// Whether `key` is an initial: one Latin letter.
@@ -1233,17 +1288,49 @@ fn join_at(
     if !q_free(i) || !c_free(j) {
         return None;
     }
-    let q_one = q.words[i].key.as_str();
-    let c_one = cand[j].0;
-    let q_two = q_free(i + 1).then(|| format!("{q_one}{}", q.words[i + 1].key));
-    let c_two = c_free(j + 1).then(|| format!("{c_one}{}", cand[j + 1].0));
-    let options = [
-        (q_two.as_deref(), Some(c_one), 2, 1),
-        (Some(q_one), c_two.as_deref(), 1, 2),
-        (q_two.as_deref(), c_two.as_deref(), 2, 2),
+    // Byte lengths first: joined spellings can only match within one letter of each other
+    // (a letter is at most four bytes), so most pairs are ruled out without building a string.
+    let q1 = q.words[i].key.as_str();
+    let c1 = cand[j].0;
+    let q2 = q_free(i + 1).then(|| q.words[i + 1].key.as_str());
+    let c2 = c_free(j + 1).then(|| cand[j + 1].0);
+
+    let options: [(&[&str], &[&str], usize, usize); 3] = [
+        (&[q1, q2.unwrap_or_default()], &[c1], 2, 1),
+        (&[q1], &[c1, c2.unwrap_or_default()], 1, 2),
+        (
+            &[q1, q2.unwrap_or_default()],
+            &[c1, c2.unwrap_or_default()],
+            2,
+            2,
+        ),
     ];
     options.into_iter().find_map(|(x, y, nq, nc)| {
-        let s = joined_similarity(x?, y?);
+        if (nq == 2 && q2.is_none()) || (nc == 2 && c2.is_none()) {
+            return None;
+        }
+        let (lx, ly) = (
+            x.iter().map(|w| w.len()).sum::<usize>(),
+            y.iter().map(|w| w.len()).sum::<usize>(),
+        );
+        let ascii = x.iter().chain(y).all(|w| w.is_ascii());
+        if lx.abs_diff(ly) > if ascii { 1 } else { 4 } {
+            return None;
+        }
+        if lx == ly
+            && x.iter()
+                .flat_map(|w| w.bytes())
+                .eq(y.iter().flat_map(|w| w.bytes()))
+        {
+            return Some((nq, nc, 1.0));
+        }
+        // One typo in eight letters leaves the first or the last letter as it was.
+        let first = |ws: &[&str]| ws.iter().flat_map(|w| w.bytes()).next();
+        let last = |ws: &[&str]| ws.iter().rev().flat_map(|w| w.bytes().rev()).next();
+        if lx.max(ly) < 8 || (first(x) != first(y) && last(x) != last(y)) {
+            return None;
+        }
+        let s = joined_similarity(&x.concat(), &y.concat());
         (s > 0.0).then_some((nq, nc, s))
     })
 }
@@ -1494,6 +1581,47 @@ mod tests {
             hits.first().map(|h| h.1.as_str()),
             Some("Cobalt Acme Holdings")
         );
+    }
+
+    /// The bounded edit count agrees with the full one wherever the full one is within the
+    /// bound, and says `None` elsewhere.
+    #[test]
+    fn bounded_edits_agree_with_the_full_count() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "salim",
+            "slaim",
+            "lakhal",
+            "lakahl",
+            "mudacumura",
+            "umdacumura",
+            "abdelfattahremadna",
+            "abdelfattahrmadna",
+            "kestrel",
+            "kestral",
+            "tanjung",
+            "tanjong",
+            "xyz",
+            "zyx",
+        ];
+        for a in words {
+            for b in words {
+                let full = damerau_levenshtein(a, b);
+                for most in 0..4 {
+                    let bounded = edits_at_most(a, b, most);
+                    assert_eq!(
+                        bounded,
+                        (full <= most).then_some(full),
+                        "{a} / {b} within {most}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
