@@ -563,6 +563,24 @@ fn svg_route_passes_the_jurisdiction_of_a_country_only_leg() {
     assert!(near(hops[1][2], 1000.0, 0.0), "{hops:?}");
 }
 
+/// Runs `tests/peers/SCRIPT` with `args`, shows what it printed, fails with `refused` and its
+/// output if it exits non-zero; returns its standard output.
+fn run_peer(python: &Path, script: &str, args: &[&Path], refused: &str) -> String {
+    let out = Command::new(python)
+        .arg(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/peers")
+                .join(script),
+        )
+        .args(args)
+        .output()
+        .expect("run python");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{refused}:\n{stdout}");
+    stdout
+}
+
 /// The cases the peer checks read: both sample cases, a generated 300-entity case and the real
 /// OpenSanctions fixture (German party donations) imported.
 fn peer_cases() -> Vec<(String, Case)> {
@@ -647,17 +665,11 @@ fn networkx_and_igraph_read_every_graph_export() {
         serde_json::to_string(&manifest).expect("json"),
     )
     .expect("write manifest");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/graphs.py");
-    let out = Command::new(python)
-        .arg(script)
-        .arg(&manifest_path)
-        .output()
-        .expect("run python");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success(),
-        "a peer could not read an export:\n{stdout}"
+    let stdout = run_peer(
+        &python,
+        "graphs.py",
+        &[manifest_path.as_path()],
+        "a peer could not read an export",
     );
     assert_eq!(
         stdout.lines().filter(|l| l.starts_with("ok ")).count(),
@@ -736,16 +748,12 @@ fn the_followthemoney_library_accepts_every_ftm_export() {
         std::fs::write(&path, export.text).expect("write export");
         paths.push(path);
     }
-    let out = Command::new(python)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/ftm_check.py"))
-        .args(&paths)
-        .output()
-        .expect("run python");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(
-        out.status.success(),
-        "the followthemoney library refuses an export:\n{stdout}"
+    let paths: Vec<&Path> = paths.iter().map(PathBuf::as_path).collect();
+    let stdout = run_peer(
+        &python,
+        "ftm_check.py",
+        &paths,
+        "the followthemoney library refuses an export",
     );
     assert_eq!(
         stdout

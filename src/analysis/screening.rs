@@ -821,7 +821,7 @@ impl ScreeningList {
     /// one of the query's heaviest words, enough of them that a name matching none cannot
     /// reach the threshold, or sharing a pair of words joined.
     fn candidates(&self, q: &Query, threshold: f64) -> Vec<u32> {
-        let total: f64 = q.words.iter().map(|w| w.weight).sum();
+        let total = q.weight;
         if total <= 0.0 {
             return Vec::new();
         }
@@ -1159,7 +1159,7 @@ struct Corroboration {
 /// that agrees adds its weight), so a name of two common words that is part of a longer
 /// listed one is not a hit by its name alone.
 fn score_words(q: &Query, cand: &[(&str, f64, u32)], facts: &Corroboration) -> f64 {
-    let wq: f64 = q.words.iter().map(|w| w.weight).sum();
+    let wq = q.weight;
     let wc: f64 = cand.iter().map(|c| c.1).sum();
     if wq <= 0.0 || wc <= 0.0 {
         return 0.0;

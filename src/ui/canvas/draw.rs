@@ -933,17 +933,7 @@ impl Canvas {
             );
         }
         if let Some(label) = label {
-            for line in &label.lines {
-                text_with_background(
-                    painter,
-                    pos2(line.x, line.rect.y0 + 1.0),
-                    Align2::CENTER_TOP,
-                    &line.text,
-                    label.size,
-                    style,
-                    style.label_text,
-                );
-            }
+            draw_placed(painter, label, style, style.label_text);
         }
         let badge_size = self.badge_px();
         if badge_size >= 6.5 {
@@ -1626,17 +1616,30 @@ fn place_line_labels(
             };
             placed = placer.title(&[corner], &label.text, label.size);
         }
-        for line in placed.iter().flat_map(|p| &p.lines) {
-            text_with_background(
-                painter,
-                pos2(line.x, line.rect.y0 + 1.0),
-                Align2::CENTER_TOP,
-                &line.text,
-                label.size,
-                style,
-                label.color,
-            );
+        if let Some(placed) = &placed {
+            draw_placed(painter, placed, style, label.color);
         }
+    }
+}
+
+/// Where a placed line's text starts: below the top of its box by the padding of the box drawn
+/// behind it (see [`label_background`]).
+pub(super) fn placed_line_top(line: &crate::layout::labels::LabelLine) -> Pos2 {
+    pos2(line.x, line.rect.y0 + 1.0)
+}
+
+/// Draws a placed label's lines, each on its background box.
+fn draw_placed(painter: &Painter, label: &PlacedLabel, style: &Style, color: Color32) {
+    for line in &label.lines {
+        text_with_background(
+            painter,
+            placed_line_top(line),
+            Align2::CENTER_TOP,
+            &line.text,
+            label.size,
+            style,
+            color,
+        );
     }
 }
 

@@ -382,7 +382,7 @@ impl Canvas {
                                 )
                                 .size();
                             let at = egui::Align2::CENTER_TOP
-                                .anchor_size(egui::pos2(line.x, line.rect.y0 + 1.0), size);
+                                .anchor_size(draw::placed_line_top(&line), size);
                             (line.text, draw::label_background(at))
                         })
                         .collect::<Vec<_>>()
