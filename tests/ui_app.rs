@@ -257,8 +257,7 @@ fn save_then_reopen_finds_the_change() {
         harness.state().window_title().starts_with('●'),
         "title marks unsaved changes"
     );
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    harness.run();
+    save_and_wait(&mut harness);
     assert!(!harness.state().history.is_dirty());
     assert!(!harness.state().window_title().starts_with('●'));
     let on_disk = chokepoint::io::load_case(&path).expect("saved file loads");
@@ -280,8 +279,7 @@ fn failed_save_keeps_the_case_open_and_unsaved() {
     let mut harness = harness_at(&path);
     harness.run();
     rename_su_di(&mut harness, "Changed");
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    harness.run();
+    save_and_wait(&mut harness);
     assert!(harness.query_by_label("Could not save").is_some());
     assert!(harness.state().history.is_dirty(), "still unsaved");
     assert_eq!(harness.state().case.entities[&su_di()].name, "Changed");
@@ -434,6 +432,13 @@ fn harness_on_file(path: &std::path::Path) -> Harness<'static, ChokepointApp> {
     })
 }
 
+/// Ctrl+S, then frames until the save (written off the UI thread) has ended.
+fn save_and_wait(harness: &mut Harness<'static, ChokepointApp>) {
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
+    wait_for(harness, |app| !app.is_saving());
+    harness.run();
+}
+
 fn wait_for(harness: &mut Harness<'static, ChokepointApp>, done: impl Fn(&ChokepointApp) -> bool) {
     assert!(
         common::step_until(harness, |h| done(h.state())),
@@ -479,8 +484,7 @@ fn autosave_on_focus_loss_then_recover_after_a_crash() {
         harness.state().history.is_dirty(),
         "restored changes still need saving"
     );
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    harness.run();
+    save_and_wait(&mut harness);
     assert!(!recovery.exists(), "saving removes the recovery file");
     let on_disk = chokepoint::io::load_case(&path).expect("case file");
     assert_eq!(on_disk.entities[&su_di()].name, "Autosaved name");
@@ -503,8 +507,7 @@ fn saving_over_a_file_changed_on_disk_offers_merge() {
     std::fs::write(&path, text).expect("their save");
 
     rename_su_di(&mut harness, "Our name");
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    harness.run();
+    save_and_wait(&mut harness);
     assert!(harness.query_by_label("The file changed on disk").is_some());
     let still_theirs = chokepoint::io::load_case(&path).expect("load");
     assert_eq!(
@@ -518,8 +521,7 @@ fn saving_over_a_file_changed_on_disk_offers_merge() {
     harness.run();
     assert_eq!(harness.state().case.meta.title, "Title from a colleague");
     assert_eq!(harness.state().case.entities[&su_di()].name, "Our name");
-    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::S);
-    harness.run();
+    save_and_wait(&mut harness);
     assert!(harness.query_by_label("The file changed on disk").is_none());
     let merged = chokepoint::io::load_case(&path).expect("load");
     assert_eq!(merged.meta.title, "Title from a colleague");

@@ -110,6 +110,10 @@ fn a_case_built_by_hand_keeps_every_place_when_one_node_is_dragged() {
         }
     }
     h.key_press_modifiers(Modifiers::COMMAND, egui::Key::S);
+    assert!(
+        common::step_until(&mut h, |h| !h.state().is_saving()),
+        "the save ends"
+    );
     h.run();
     assert!(!h.state().history.is_dirty(), "saved");
     drop(h);

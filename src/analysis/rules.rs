@@ -365,17 +365,6 @@ impl RuleSet {
         Ok(())
     }
 
-    /// Reads a user's rules file and adds it to the set.
-    pub fn extend_from_file(&mut self, path: &std::path::Path) -> Result<(), RulesError> {
-        let origin = path.display().to_string();
-        let text = crate::io::input::read_bounded_text(path, MAX_RULES_FILE_BYTES, "rules files")
-            .map_err(|e| RulesError {
-            origin: origin.clone(),
-            message: e.reason(),
-        })?;
-        self.extend_from_ron(&text, &origin)
-    }
-
     /// Countries of a group (empty for an unknown group; `check` refuses those).
     pub fn group(&self, id: &str) -> Option<&BTreeSet<String>> {
         self.resolved.get(id)

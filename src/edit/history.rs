@@ -24,6 +24,14 @@ impl Revision {
     }
 }
 
+/// A state of one case, taken when a background save starts, so that the state it wrote is
+/// what counts as saved when it ends (edits made meanwhile stay unsaved).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SavePoint {
+    generation: u64,
+    state: u64,
+}
+
 /// The next case identity; process-wide so no two histories ever share one.
 static NEXT_GENERATION: AtomicU64 = AtomicU64::new(1);
 
@@ -162,6 +170,25 @@ impl History {
     pub fn mark_saved(&mut self) {
         self.saved_state = Some(self.state);
     }
+
+    /// The case's state now, for [`History::mark_saved_at`] once a save of it has ended.
+    pub fn save_point(&self) -> SavePoint {
+        SavePoint {
+            generation: self.revision.generation,
+            state: self.state,
+        }
+    }
+
+    /// Records that the case was saved as it was at `point`: clean if it is still (or again)
+    /// in that state, unsaved if it was edited since. A point of another case changes nothing.
+    /// Returns whether the point was this case's.
+    pub fn mark_saved_at(&mut self, point: SavePoint) -> bool {
+        if point.generation != self.revision.generation {
+            return false;
+        }
+        self.saved_state = Some(point.state);
+        true
+    }
 }
 
 #[cfg(test)]
@@ -189,6 +216,28 @@ mod tests {
         assert!(!history.is_dirty());
         history.undo(&mut case).expect("undo");
         assert!(history.is_dirty());
+    }
+
+    #[test]
+    fn a_save_that_ends_after_more_edits_leaves_those_unsaved() {
+        let mut case = Case::default();
+        let mut history = History::default();
+        let add = |h: &mut History, c: &mut Case, id: &str| {
+            let e = Entity::new(id, EntityKind::Person, id);
+            h.apply(c, "Add", Edit::Insert(e.into())).expect("valid");
+        };
+        add(&mut history, &mut case, "e-a");
+        let point = history.save_point();
+        add(&mut history, &mut case, "e-b");
+        assert!(history.mark_saved_at(point));
+        assert!(history.is_dirty(), "e-b came after the snapshot");
+        history.undo(&mut case).expect("undo");
+        assert!(!history.is_dirty(), "back at what was written");
+        // A point of another case (the window opened another meanwhile) changes nothing.
+        let mut other = History::default();
+        add(&mut other, &mut case, "e-c");
+        assert!(!other.mark_saved_at(point));
+        assert!(other.is_dirty());
     }
 
     #[test]

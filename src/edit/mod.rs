@@ -8,7 +8,7 @@ mod merge;
 mod validate;
 
 pub use custody::{check_custody_entry, is_sha256_hex};
-pub use history::{History, Revision};
+pub use history::{History, Revision, SavePoint};
 pub use merge::{MergeConflict, MergePlan, Merged, merge_cases, plan_merge};
 pub use validate::{
     MAX_LIST_LEN, MAX_TEXT_LEN, ValidationError, check_case, check_dismissal,

@@ -8,6 +8,7 @@ pub mod export;
 pub mod generate;
 pub mod import;
 pub mod input;
+pub mod lists;
 pub mod lock;
 mod migrate;
 pub mod report;

@@ -7,6 +7,7 @@ use super::action::Action;
 use super::canvas::Canvas;
 use super::commands::{CANVAS_GESTURES, Scope, UiCommand};
 use super::fonts;
+use super::jobs::{Job, JobStatus, Poll};
 use super::palette::CommandPalette;
 use super::panels::analysis::AnalysisPanel;
 use super::panels::evidence::{EvidencePanel, IntegrityWatch};
@@ -18,18 +19,14 @@ use super::panels::timeline::TimelinePanel;
 use super::panels::views::ViewsPanel;
 use super::present::Presenter;
 use super::theme::{self, ThemeChoice};
-use crate::edit::{Edit, History, plan_merge, references_to};
-use crate::io::{
-    FileStamp, LoadError, RealDisk, case_to_ron, load_case, load_case_stamped, write_atomic,
-    write_atomic_via,
-};
+use crate::edit::{Edit, History, references_to};
+use crate::io::{FileStamp, LoadError};
 use crate::model::{
     Case, Entity, EntityKind, ItemRef, Leg, Link, LinkKind, Place, Shipment, Timestamp,
 };
 use egui::{RichText, Ui};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -89,10 +86,14 @@ pub const DEFAULT_AUTOSAVE_SECONDS: u64 = 60;
 
 mod briefing;
 mod bundle;
+mod dialogs;
 mod dispatch;
+mod document;
 mod evidence;
 mod import;
 mod merge;
+
+use dialogs::DialogKind;
 
 pub use import::ImportKind;
 
@@ -182,39 +183,6 @@ enum Guarded {
     ExportBundle,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum DialogKind {
-    Open,
-    SaveAs,
-    Font,
-    ExportReport,
-    ExportImage,
-    AttachEvidence,
-    ImportCsv,
-    ImportFtm,
-    MergeCopy,
-    ExportBundle,
-    ScreeningList,
-}
-
-impl DialogKind {
-    fn title(self) -> &'static str {
-        match self {
-            DialogKind::Open => "Open case by path",
-            DialogKind::SaveAs => "Save case as",
-            DialogKind::Font => "Choose a font file",
-            DialogKind::AttachEvidence => "Attach an evidence file",
-            DialogKind::ImportCsv => "Import a CSV file",
-            DialogKind::ImportFtm => "Import a FollowTheMoney file",
-            DialogKind::MergeCopy => "Merge a colleague's copy of the case",
-            DialogKind::ExportBundle => "Export the bundle to",
-            DialogKind::ScreeningList => "Add a screening list (CSV)",
-            DialogKind::ExportReport => "Export the case report to",
-            DialogKind::ExportImage => "Export the view's picture to",
-        }
-    }
-}
-
 enum Modal {
     ConfirmDiscard(Guarded),
     PathPrompt {
@@ -253,12 +221,21 @@ enum Modal {
 
 type LoadResult = Result<(Case, Option<FileStamp>), LoadError>;
 
-/// The user's documents folder (`~/Documents`, else the home folder), where file dialogs
-/// start for a case that has no file yet.
-fn documents_folder() -> Option<PathBuf> {
-    let home = PathBuf::from(std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?);
-    let documents = home.join("Documents");
-    Some(if documents.is_dir() { documents } else { home })
+/// A job the user can stop from the status bar.
+impl Guarded {
+    /// Whether it ends the open case (and so waits for a save being written).
+    fn replaces_case(&self) -> bool {
+        matches!(
+            self,
+            Guarded::New | Guarded::OpenDialog | Guarded::OpenPath(_) | Guarded::Quit
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RunningJob {
+    Opening,
+    Layout,
 }
 
 /// What to do after a dialog button was pressed, run once the dialog is closed.
@@ -327,10 +304,15 @@ pub struct ChokepointApp {
     last_saved: Option<Instant>,
     modal: Option<Modal>,
     palette: CommandPalette,
-    dialog: Option<(DialogKind, Instant, Receiver<Option<PathBuf>>)>,
-    loading: Option<(PathBuf, Receiver<LoadResult>)>,
-    /// The lock on the case file while this window has it open (see `io::lock`).
-    case_lock: Option<crate::io::lock::CaseLock>,
+    /// The system's file chooser, while it is open.
+    dialog: Option<(DialogKind, Job<Option<PathBuf>>)>,
+    /// A case file being read.
+    loading: Option<(PathBuf, Job<LoadResult>)>,
+    /// The case being written (see `document`).
+    saving: Option<document::SaveJob>,
+    /// The lock on the case file while this window has it open (see `io::lock`); shared with
+    /// a save being written.
+    case_lock: Option<Arc<crate::io::lock::CaseLock>>,
     /// Set when another window has the case open: who, in words. Save refuses to write over
     /// the file; Save as… writes elsewhere.
     read_only: Option<String>,
@@ -340,7 +322,7 @@ pub struct ChokepointApp {
     last_autosave: Instant,
     /// The revision last written to the recovery file (None: nothing written for this case).
     autosaved_revision: Option<crate::edit::Revision>,
-    autosave_job: Option<Receiver<Result<(), String>>>,
+    autosave_job: Option<Job<Result<(), String>>>,
     after_save: Option<Guarded>,
     font_notice: Option<String>,
     font_family: Option<String>,
@@ -351,6 +333,8 @@ pub struct ChokepointApp {
     theme_applied: Option<ThemeChoice>,
     theme_override: Option<ThemeChoice>,
     canvas_only_override: bool,
+    /// The window's context, for work that ends outside a frame (a save waited for).
+    ctx: egui::Context,
 }
 
 impl ChokepointApp {
@@ -403,6 +387,7 @@ impl ChokepointApp {
             palette: CommandPalette::default(),
             dialog: None,
             loading: None,
+            saving: None,
             case_lock: None,
             read_only: None,
             disk_base: startup.stamp.as_ref().map(|_| startup.case.clone()),
@@ -424,6 +409,7 @@ impl ChokepointApp {
             theme_applied: None,
             theme_override: startup.theme,
             canvas_only_override: startup.canvas_only,
+            ctx: ctx.clone(),
         };
         if let Some(p) = app.path.clone() {
             app.claim_case_file();
@@ -623,7 +609,13 @@ impl ChokepointApp {
 
     fn guard(&mut self, ctx: &egui::Context, action: Guarded) {
         self.commit_pending();
-        if self.is_dirty() {
+        if action.replaces_case()
+            && let Some(running) = &mut self.saving
+        {
+            // Asked again once the save has ended: it may leave nothing to ask about.
+            running.then_once_saved(action);
+            self.info("Saving… then going on");
+        } else if self.is_dirty() {
             self.modal = Some(Modal::ConfirmDiscard(action));
         } else {
             self.perform(ctx, action);
@@ -631,6 +623,14 @@ impl ChokepointApp {
     }
 
     fn perform(&mut self, ctx: &egui::Context, action: Guarded) {
+        if action.replaces_case()
+            && let Some(running) = &mut self.saving
+        {
+            // The file being written belongs to this case: what replaces it waits for it.
+            running.then_once_saved(action);
+            self.info("Saving… then going on");
+            return;
+        }
         match action {
             Guarded::New => {
                 self.replace_case(Case::new_untitled(Timestamp::now()), None);
@@ -653,518 +653,6 @@ impl ChokepointApp {
             action,
             why: why.to_owned(),
         });
-    }
-
-    fn replace_case(&mut self, case: Case, path: Option<PathBuf>) {
-        // The changes in the old document were saved or knowingly discarded.
-        self.remove_recovery_file();
-        self.disk_stamp = None;
-        self.disk_base = None;
-        self.autosaved_revision = None;
-        self.history = History::default();
-        self.case = case;
-        self.path = path;
-        self.case_lock = None;
-        self.read_only = None;
-        self.selection = None;
-        self.inspector = Inspector::default();
-        self.list = ItemList::default();
-        // What the locker had open (a draft, a preview, the item new evidence would support)
-        // named the other case's items.
-        self.evidence = EvidencePanel::default();
-        self.canvas.reset();
-        self.integrity.reset();
-        self.last_saved = None;
-    }
-
-    /// Opens a case file on a background thread; the UI stays responsive on large files.
-    pub fn start_loading(&mut self, ctx: &egui::Context, path: PathBuf) {
-        if bundle::is_bundle(&path) {
-            self.start_bundle_open(path);
-            return;
-        }
-        let (tx, rx) = std::sync::mpsc::channel();
-        let ctx = ctx.clone();
-        let p = path.clone();
-        std::thread::spawn(move || {
-            let _ = tx.send(load_case_stamped(&p));
-            ctx.request_repaint();
-        });
-        self.info(format!("Opening {}…", path.display()));
-        self.loading = Some((path, rx));
-    }
-
-    /// Opens a case file and waits for it (CLI-like paths and tests).
-    pub fn open_now(&mut self, path: &Path) -> Result<(), LoadError> {
-        let (case, stamp) = load_case_stamped(path)?;
-        self.finish_open(path, case, stamp);
-        Ok(())
-    }
-
-    fn finish_open(&mut self, path: &Path, case: Case, stamp: Option<FileStamp>) {
-        let counts = case.counts();
-        self.replace_case(case, Some(path.to_owned()));
-        self.disk_base = stamp.as_ref().map(|_| self.case.clone());
-        self.disk_stamp = stamp;
-        self.claim_case_file();
-        self.offer_recovery();
-        self.remember_recent(path);
-        let placed = self.place_unplaced_entities();
-        match &self.read_only {
-            None => self.info(format!("Opened {} ({counts}){placed}", path.display())),
-            Some(_) => self.error(format!(
-                "Opened {} read-only: it is open in another window{placed}",
-                path.display()
-            )),
-        }
-    }
-
-    /// Gives every entity without a stored place the place it is drawn at (below the placed
-    /// ones), as one undoable step, so nothing moves when another node is dragged. Files
-    /// written by older versions, other tools or by hand may lack places. Returns what to add
-    /// to the status message.
-    fn place_unplaced_entities(&mut self) -> String {
-        let ids: Vec<crate::model::EntityId> = self
-            .case
-            .entities
-            .keys()
-            .filter(|id| !self.case.positions.contains_key(*id))
-            .cloned()
-            .collect();
-        let places = crate::layout::picture::places_for(&self.case, &ids, None);
-        if places.is_empty() {
-            return String::new();
-        }
-        let n = places.len();
-        let label = format!(
-            "Place {n} entit{} that had no saved place",
-            if n == 1 { "y" } else { "ies" }
-        );
-        if self.apply_edit(&label, Edit::SetPositions(places)) {
-            format!(
-                "; {n} entit{} had no saved place and now stay where they are drawn (Undo takes it back; Save keeps it)",
-                if n == 1 { "y" } else { "ies" }
-            )
-        } else {
-            String::new()
-        }
-    }
-
-    /// Takes the lock on the open case's file, or, when another window holds it, opens the
-    /// case read-only and says so.
-    fn claim_case_file(&mut self) {
-        use crate::io::lock::{CaseLock, LockError};
-        self.case_lock = None;
-        self.read_only = None;
-        let Some(path) = self.path.clone() else {
-            return;
-        };
-        match CaseLock::open_session(&path) {
-            Ok(lock) => self.case_lock = Some(lock),
-            Err(LockError::Held { owner }) => {
-                if self.screenshot.is_none() {
-                    self.modal = Some(Modal::Error {
-                        title: "Opened read-only".to_owned(),
-                        message: format!(
-                            "{} is open in another Chokepoint window ({owner}).\n\nIt was opened \
-                             read-only here: you can read it and try changes, but Save will not \
-                             write over it. Use Save as… to keep your changes in another file.",
-                            path.display()
-                        ),
-                    });
-                }
-                self.read_only = Some(owner);
-            }
-            // No lock to be had (a read-only folder, a file system without locks): saving
-            // says what is wrong if it cannot write.
-            Err(LockError::Unavailable(_)) => {}
-        }
-    }
-
-    /// Whether the case was opened read-only because another window has it open.
-    pub fn is_read_only(&self) -> bool {
-        self.read_only.is_some()
-    }
-
-    fn spawn_dialog(&mut self, kind: DialogKind) {
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Beside the case file; for a case not saved yet, the user's documents folder.
-        let start_dir = self
-            .path
-            .as_ref()
-            .and_then(|p| p.parent().map(Path::to_owned))
-            .or_else(documents_folder);
-        let file_name = self
-            .path
-            .as_ref()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| format!("{}.ron", crate::model::slug(&self.case.meta.title)));
-        let image_name = self.views.export_file_name(&self.case);
-        std::thread::spawn(move || {
-            let mut dialog = rfd::FileDialog::new();
-            if let Some(dir) = start_dir {
-                dialog = dialog.set_directory(dir);
-            }
-            let picked = match kind {
-                DialogKind::Open => dialog
-                    .set_title("Open case")
-                    .add_filter(
-                        "Chokepoint case or bundle",
-                        &["ron", bundle::BUNDLE_EXTENSION],
-                    )
-                    .pick_file(),
-                DialogKind::SaveAs => dialog
-                    .set_title("Save case as")
-                    .add_filter("Chokepoint case", &["ron"])
-                    .set_file_name(file_name)
-                    .save_file(),
-                DialogKind::Font => dialog
-                    .set_title("Choose a font with Chinese glyphs")
-                    .add_filter("Fonts", &["ttf", "otf", "ttc"])
-                    .pick_file(),
-                DialogKind::ImportCsv => dialog
-                    .set_title("Import a CSV file")
-                    .add_filter("CSV or tab-separated", &["csv", "tsv", "txt"])
-                    .pick_file(),
-                DialogKind::ExportBundle => dialog
-                    .set_title("Export the case bundle")
-                    .add_filter("Chokepoint bundle", &[bundle::BUNDLE_EXTENSION])
-                    .set_file_name(file_name.replace(".ron", "") + "." + bundle::BUNDLE_EXTENSION)
-                    .save_file(),
-                DialogKind::ScreeningList => dialog
-                    .set_title("Add a screening list")
-                    .add_filter("CSV", &["csv", "tsv", "txt"])
-                    .pick_file(),
-                DialogKind::MergeCopy => dialog
-                    .set_title("Merge a colleague's copy")
-                    .add_filter("Chokepoint case", &["ron"])
-                    .pick_file(),
-                DialogKind::ImportFtm => dialog
-                    .set_title("Import FollowTheMoney entities")
-                    .add_filter("FtM entities", &["json", "ftm", "ndjson", "jsonl"])
-                    .pick_file(),
-                DialogKind::AttachEvidence => {
-                    dialog.set_title("Attach an evidence file").pick_file()
-                }
-                DialogKind::ExportReport => dialog
-                    .set_title("Export the case report")
-                    .add_filter("Web page", &["html"])
-                    .set_file_name(file_name.replace(".ron", "") + "-report.html")
-                    .save_file(),
-                DialogKind::ExportImage => dialog
-                    .set_title("Export the view's picture")
-                    .add_filter("Picture", &["png", "svg"])
-                    .set_file_name(image_name)
-                    .save_file(),
-            };
-            let _ = tx.send(picked);
-        });
-        self.dialog = Some((kind, Instant::now(), rx));
-    }
-
-    /// Saves to the case's file, or asks where when it has none. Returns whether it saved.
-    pub fn save(&mut self) -> bool {
-        self.commit_pending();
-        if let Some(path) = self.path.clone() {
-            self.save_to(&path)
-        } else {
-            self.spawn_dialog(DialogKind::SaveAs);
-            false
-        }
-    }
-
-    /// Saves to `path`. On failure the open case and the file on disk are both unchanged. If
-    /// the file changed on disk since we read it, nothing is overwritten: the user chooses.
-    pub fn save_to(&mut self, path: &Path) -> bool {
-        let same_file = self.path.as_deref() == Some(path);
-        if same_file
-            && let Some(stamp) = &self.disk_stamp
-            && path.exists()
-            && !stamp.still_matches(path)
-        {
-            self.modal = Some(Modal::Conflict {
-                path: path.to_owned(),
-            });
-            self.error("The file changed on disk: not saved yet");
-            return false;
-        }
-        self.write_case_to(path)
-    }
-
-    fn write_case_to(&mut self, path: &Path) -> bool {
-        use crate::io::lock::{CaseLock, LockError};
-        let opened_read_only = self.read_only.as_ref().filter(|_| {
-            self.path
-                .as_deref()
-                .is_some_and(|p| p == path || crate::io::input::same_file(p, path))
-        });
-        if let Some(owner) = opened_read_only {
-            let message = format!(
-                "{} is open in another Chokepoint window ({owner}) and was opened read-only \
-                 here: it was not written. Use Save as… to keep your changes in another file.",
-                path.display()
-            );
-            self.modal = Some(Modal::Error {
-                title: "Read-only: not saved".to_owned(),
-                message: message.clone(),
-            });
-            self.error(message);
-            return false;
-        }
-        // Saving somewhere new (Save as…): that file becomes this window's, so its lock is
-        // taken first; a file open in another window is refused.
-        let new_lock = match &self.case_lock {
-            Some(lock) if lock.covers(path) => None,
-            _ => match CaseLock::open_session(path) {
-                Ok(lock) => Some(lock),
-                Err(LockError::Held { owner }) => {
-                    let message = format!(
-                        "{} is open in another Chokepoint window ({owner}): not written. Close \
-                         it there first, or save under another name.",
-                        path.display()
-                    );
-                    self.modal = Some(Modal::Error {
-                        title: "Could not save".to_owned(),
-                        message: message.clone(),
-                    });
-                    self.error(message);
-                    return false;
-                }
-                Err(LockError::Unavailable(_)) => None,
-            },
-        };
-        let mut to_write = self.case.clone();
-        to_write.meta.modified = Timestamp::now();
-        let lock = new_lock.as_ref().or(self.case_lock.as_ref());
-        let written = case_to_ron(&to_write).and_then(|text| {
-            match lock {
-                Some(lock) => crate::io::write_atomic_locked(path, text.as_bytes(), lock)?,
-                None => write_atomic(path, text.as_bytes())?,
-            }
-            Ok(text)
-        });
-        match written {
-            Ok(text) => {
-                self.case.meta.modified = to_write.meta.modified;
-                self.history.mark_saved();
-                // (While read-only, the recovery file beside the old path is not ours.)
-                self.remove_recovery_file();
-                self.path = Some(path.to_owned());
-                if let Some(lock) = new_lock {
-                    self.case_lock = Some(lock);
-                    self.read_only = None;
-                }
-                self.disk_stamp = std::fs::metadata(path)
-                    .ok()
-                    .map(|meta| FileStamp::of_bytes(text.as_bytes(), &meta));
-                self.disk_base = Some(self.case.clone());
-                self.remember_recent(path);
-                self.last_saved = Some(Instant::now());
-                self.info(format!("Saved {}", path.display()));
-                true
-            }
-            Err(e) => {
-                self.modal = Some(Modal::Error {
-                    title: "Could not save".to_owned(),
-                    message: format!(
-                        "{e}\n\nThe case is still open and nothing was lost. Try Save as… to another place."
-                    ),
-                });
-                self.error(format!("Not saved: {e}"));
-                false
-            }
-        }
-    }
-
-    /// Merges what another program saved into the open case (three-way, item by item), as
-    /// one undoable step. Where both changed the same item, ours is kept and reported.
-    pub fn merge_from_disk(&mut self, path: &Path) {
-        let (theirs, stamp) = match load_case_stamped(path) {
-            Ok(x) => x,
-            Err(e) => {
-                self.modal = Some(Modal::Error {
-                    title: "Could not read the file on disk".to_owned(),
-                    message: e.to_string(),
-                });
-                return;
-            }
-        };
-        let base = self.disk_base.clone().unwrap_or_else(|| self.case.clone());
-        let plan = plan_merge(&base, &self.case, &theirs);
-        match self
-            .history
-            .apply(&mut self.case, "Merge changes from disk", plan.edit)
-        {
-            Ok(()) => {
-                self.disk_stamp = stamp;
-                self.disk_base = Some(theirs);
-                let mut message = format!(
-                    "Merged {} change(s) from disk; save to keep the result",
-                    plan.taken_from_theirs
-                );
-                if !plan.conflicts.is_empty() {
-                    let names: Vec<&str> = plan
-                        .conflicts
-                        .iter()
-                        .take(5)
-                        .map(|c| c.label.as_str())
-                        .collect();
-                    message = format!(
-                        "{message}. {} item(s) changed on both sides kept your version: {}",
-                        plan.conflicts.len(),
-                        names.join(", ")
-                    );
-                }
-                self.info(message);
-            }
-            Err(e) => {
-                self.modal = Some(Modal::Error {
-                    title: "Could not merge automatically".to_owned(),
-                    message: format!(
-                        "{e}\n\nYour case is unchanged. Use Save as… to keep both versions."
-                    ),
-                });
-            }
-        }
-    }
-
-    // ---- autosave and recovery -----------------------------------------------------------------
-
-    /// Where unsaved changes are autosaved: beside the case file, or in the app's data folder
-    /// for a case that was never saved.
-    pub fn recovery_path(&self) -> Option<PathBuf> {
-        if self.read_only.is_some() {
-            // The recovery file beside the case is the other window's.
-            return None;
-        }
-        match &self.path {
-            Some(path) => {
-                let name = path.file_name()?.to_string_lossy().into_owned();
-                Some(path.with_file_name(format!(".{name}.recovery")))
-            }
-            None => eframe::storage_dir("chokepoint").map(|d| d.join("unsaved-case.ron.recovery")),
-        }
-    }
-
-    fn remove_recovery_file(&mut self) {
-        if let Some(p) = self.recovery_path() {
-            let _ = std::fs::remove_file(p);
-        }
-    }
-
-    /// After opening, offers a recovery file newer than the case file (left by a crash).
-    fn offer_recovery(&mut self) {
-        let Some(recovery) = self.recovery_path() else {
-            return;
-        };
-        let Ok(recovered_at) = std::fs::metadata(&recovery).and_then(|m| m.modified()) else {
-            return;
-        };
-        let case_time = self
-            .path
-            .as_ref()
-            .and_then(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
-        if case_time.is_some_and(|t| t > recovered_at) {
-            return; // Saved after the autosave: nothing newer to recover.
-        }
-        let secs = recovered_at
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let ago = recovered_at.elapsed().unwrap_or_default();
-        self.modal = Some(Modal::Restore {
-            recovery,
-            saved: format!(
-                "at {} ({} ago)",
-                Timestamp::from_unix(i64::try_from(secs).unwrap_or(0)),
-                human_duration(ago)
-            ),
-        });
-    }
-
-    fn restore_recovery(&mut self, recovery: &Path) {
-        match load_case(recovery) {
-            Ok(case) => {
-                // Same document, newer content: keep the path and the disk stamp, mark unsaved.
-                self.case = case;
-                self.history = History::default();
-                self.history.mark_unsaved();
-                self.selection = None;
-                self.inspector = Inspector::default();
-                self.evidence = EvidencePanel::default();
-                let placed = self.place_unplaced_entities();
-                self.info(format!(
-                    "Restored unsaved changes from the recovery file: save to keep them{placed}"
-                ));
-            }
-            Err(e) => {
-                self.modal = Some(Modal::Error {
-                    title: "Could not restore".to_owned(),
-                    message: format!("{e}\n\nThe recovery file was left in place."),
-                });
-            }
-        }
-    }
-
-    /// Writes unsaved changes to the recovery file every few seconds and when the window loses
-    /// focus, on a background thread so the UI never waits for the disk.
-    pub fn autosave_step(&mut self, ctx: &egui::Context) {
-        if let Some(rx) = &self.autosave_job {
-            match rx.try_recv() {
-                Ok(Ok(())) | Err(TryRecvError::Disconnected) => self.autosave_job = None,
-                Ok(Err(e)) => {
-                    self.autosave_job = None;
-                    self.error(format!("Autosave failed: {e}"));
-                }
-                Err(TryRecvError::Empty) => return,
-            }
-        }
-        let interval = self.settings.autosave_seconds;
-        if interval == 0
-            || !self.is_dirty()
-            || Some(self.history.revision()) == self.autosaved_revision
-        {
-            return;
-        }
-        let focus_lost = ctx.input(|i| {
-            i.events
-                .iter()
-                .any(|e| matches!(e, egui::Event::WindowFocused(false)))
-        });
-        let due = Duration::from_secs(interval);
-        let elapsed = self.last_autosave.elapsed();
-        if !focus_lost && elapsed < due {
-            ctx.request_repaint_after(due.saturating_sub(elapsed));
-            return;
-        }
-        self.autosave_now(ctx);
-    }
-
-    /// Starts an autosave now. Returns at once; the file is written on a background thread.
-    pub fn autosave_now(&mut self, ctx: &egui::Context) {
-        let Some(recovery) = self.recovery_path() else {
-            return;
-        };
-        if let Some(dir) = recovery.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        let case = self.case.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let ctx = ctx.clone();
-        std::thread::spawn(move || {
-            let result = case_to_ron(&case)
-                .and_then(|text| write_atomic_via(&RealDisk, &recovery, text.as_bytes(), false))
-                .map_err(|e| e.to_string());
-            let _ = tx.send(result);
-            ctx.request_repaint();
-        });
-        self.autosave_job = Some(rx);
-        self.autosaved_revision = Some(self.history.revision());
-        self.last_autosave = Instant::now();
-    }
-
-    /// Whether an autosave is still being written (for tests).
-    pub fn autosave_pending(&self) -> bool {
-        self.autosave_job.is_some()
     }
 
     /// Adds a screening list file to the Findings tab and remembers it in the preferences.
@@ -1345,147 +833,80 @@ impl ChokepointApp {
 
     // ---- per-frame ----------------------------------------------------------------------------
 
-    fn poll_background(&mut self, ctx: &egui::Context) {
-        if let Some((kind, started, rx)) = &self.dialog {
-            match rx.try_recv() {
-                Ok(picked) => {
-                    let (kind, quick) = (*kind, started.elapsed() < Duration::from_millis(700));
+    /// Every background job, looked at in one place before anything is drawn: a finished
+    /// one is applied first, so panels draw the case as it now is.
+    fn poll_jobs(&mut self, ctx: &egui::Context) {
+        if let Some((kind, job)) = &self.dialog {
+            let (kind, quick) = (*kind, job.elapsed() < Duration::from_millis(700));
+            match job.poll(ctx) {
+                Poll::Running => {}
+                Poll::Done(picked) => {
                     self.dialog = None;
                     self.dialog_done(ctx, kind, picked, quick);
                 }
-                Err(TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(100)),
-                Err(TryRecvError::Disconnected) => {
-                    let kind = *kind;
+                Poll::Lost => {
                     self.dialog = None;
                     self.dialog_done(ctx, kind, None, true);
                 }
             }
         }
-        if let Some((path, rx)) = &self.loading {
-            match rx.try_recv() {
-                Ok(Ok((case, stamp))) => {
-                    let path = path.clone();
-                    self.loading = None;
-                    self.finish_open(&path, case, stamp);
-                }
-                Ok(Err(e)) => {
-                    self.loading = None;
-                    self.error(format!("Could not open: {e}"));
-                    self.modal = Some(Modal::Error {
-                        title: "Could not open the case".to_owned(),
-                        message: format!("{e}\n\nThe case you had open is unchanged."),
-                    });
-                }
-                Err(TryRecvError::Empty) => ctx.request_repaint_after(Duration::from_millis(50)),
-                Err(TryRecvError::Disconnected) => {
-                    self.loading = None;
-                    self.error("Opening stopped unexpectedly; the open case is unchanged");
+        if let Some((path, job)) = &self.loading {
+            let end = match job.poll(ctx) {
+                Poll::Running => None,
+                Poll::Done(result) => Some(Some(result)),
+                Poll::Lost => Some(None),
+            };
+            if let Some(end) = end {
+                let path = path.clone();
+                self.loading = None;
+                match end {
+                    Some(Ok((case, stamp))) => self.finish_open(&path, case, stamp),
+                    Some(Err(e)) => {
+                        self.error(format!("Could not open: {e}"));
+                        self.modal = Some(Modal::Error {
+                            title: "Could not open the case".to_owned(),
+                            message: format!("{e}\n\nThe case you had open is unchanged."),
+                        });
+                    }
+                    None => {
+                        self.error("Opening stopped unexpectedly; the open case is unchanged");
+                    }
                 }
             }
         }
+        self.save_step();
+        self.import_step(ctx);
+        self.evidence_step(ctx);
     }
 
-    fn dialog_done(
-        &mut self,
-        ctx: &egui::Context,
-        kind: DialogKind,
-        picked: Option<PathBuf>,
-        quick: bool,
-    ) {
-        match picked {
-            Some(path) => self.path_chosen(ctx, kind, path),
-            None if quick => {
-                // No desktop file-chooser answered (no portal): let the user type the path.
-                // The case file itself only where it is what is asked for; else its folder,
-                // or the documents folder.
-                let folder = self
-                    .path
-                    .as_ref()
-                    .and_then(|p| p.parent().map(Path::to_owned))
-                    .or_else(documents_folder)
-                    .map(|d| format!("{}/", d.display()))
-                    .unwrap_or_default();
-                self.modal = Some(Modal::PathPrompt {
-                    kind,
-                    text: match kind {
-                        DialogKind::Open | DialogKind::SaveAs => self
-                            .path
-                            .as_ref()
-                            .map_or(folder, |p| p.display().to_string()),
-                        _ => folder,
-                    },
-                    error: Some(
-                        "No file dialog is available on this desktop: type the path instead."
-                            .to_owned(),
-                    ),
-                });
-            }
-            None => {
-                self.after_save = None;
-                self.info("Cancelled");
-            }
+    /// The jobs the status bar shows, each with what cancels it (file choosers show
+    /// themselves).
+    fn running_jobs(&self) -> Vec<(JobStatus, Option<RunningJob>)> {
+        let mut jobs = Vec::new();
+        if let Some((_, job)) = &self.loading {
+            jobs.push((job.status(), Some(RunningJob::Opening)));
         }
+        if let Some(status) = self.save_status() {
+            jobs.push((status, None));
+        }
+        if let Some(job) = &self.autosave_job {
+            jobs.push((job.status(), None));
+        }
+        if let Some(status) = self.canvas.layout_status() {
+            jobs.push((status, Some(RunningJob::Layout)));
+        }
+        jobs
     }
 
-    fn path_chosen(&mut self, ctx: &egui::Context, kind: DialogKind, path: PathBuf) {
-        match kind {
-            DialogKind::Open => self.start_loading(ctx, path),
-            DialogKind::SaveAs => {
-                let path = if path.extension().is_none() {
-                    path.with_extension("ron")
-                } else {
-                    path
-                };
-                if self.save_to(&path)
-                    && let Some(next) = self.after_save.take()
-                {
-                    self.perform(ctx, next);
+    fn cancel_job(&mut self, which: RunningJob) {
+        match which {
+            RunningJob::Opening => {
+                if let Some((path, _)) = self.loading.take() {
+                    // Its thread ends on its own; what it read is dropped.
+                    self.info(format!("Stopped opening {}", path.display()));
                 }
             }
-            DialogKind::ExportImage => self.export_image_to(&path),
-            DialogKind::ExportReport => {
-                let path = if path.extension().is_none() {
-                    path.with_extension("html")
-                } else {
-                    path
-                };
-                self.export_report_to(&path);
-            }
-            DialogKind::ImportCsv => self.start_import(ImportKind::Csv, path),
-            DialogKind::ImportFtm => self.start_import(ImportKind::Ftm, path),
-            DialogKind::MergeCopy => self.start_merge_review(path),
-            DialogKind::ExportBundle => self.start_bundle_export(path),
-            DialogKind::ScreeningList => self.add_screening_list(&path),
-            DialogKind::AttachEvidence => {
-                // Linked only to what is still selected when the file is chosen.
-                let asked = self.attach_target.take();
-                let target = asked
-                    .clone()
-                    .filter(|t| self.evidence.link_target() == Some(t));
-                if self.attach_files(&[path], target.clone()) > 0
-                    && let (Some(item), None) = (&asked, &target)
-                {
-                    self.info(format!(
-                        "Attached, not linked to {}: the selection changed while the dialog was open",
-                        self.case.item_label(item)
-                    ));
-                }
-            }
-            DialogKind::Font => match fonts::load_cjk_font(&path) {
-                Ok(font) => {
-                    fonts::install_cjk_font(ctx, &font);
-                    self.font_family = Some(format!("{} ({})", font.family, font.path.display()));
-                    self.font_notice = None;
-                    self.settings.cjk_font = Some(path);
-                    self.info("Font installed for CJK names");
-                }
-                Err(e) => {
-                    self.modal = Some(Modal::Settings {
-                        font_text: path.display().to_string(),
-                        font_error: Some(e),
-                    });
-                }
-            },
+            RunningJob::Layout => self.canvas.cancel_layout(),
         }
     }
 
@@ -1579,16 +1000,18 @@ impl ChokepointApp {
             ctx.set_theme(theme.preference());
             self.theme_applied = Some(theme);
         }
-        self.poll_background(&ctx);
-        self.import_step(&ctx);
-        self.evidence_step(&ctx);
+        self.poll_jobs(&ctx);
         // Presenting never changes the case: files dropped on the window are ignored meanwhile.
         if self.presenter.is_none() {
             self.handle_dropped_files(&ctx);
         }
         if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed {
             self.commit_pending();
-            if self.is_dirty() {
+            if let Some(running) = &mut self.saving {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                running.then_once_saved(Guarded::Quit);
+                self.info("Closing once the case is saved…");
+            } else if self.is_dirty() {
                 ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
                 self.modal = Some(Modal::ConfirmDiscard(Guarded::Quit));
             }
@@ -1848,9 +1271,18 @@ impl ChokepointApp {
             ui.label(self.case.counts().to_string());
             ui.separator();
             self.evidence_status_ui(ui);
-            if self.loading.is_some() {
-                ui.spinner();
-                ui.label("Opening…");
+            let jobs = self.running_jobs();
+            let mut cancel = None;
+            for (status, which) in &jobs {
+                if let Some(which) = job_ui(ui, status, *which) {
+                    cancel = Some(which);
+                }
+            }
+            if let Some(which) = cancel {
+                self.cancel_job(which);
+            }
+            if self.loading.is_some() || self.is_saving() {
+                // The job says what happens to the case.
             } else if self.is_dirty() {
                 ui.colored_label(theme::warning_color(dark), "● Unsaved changes");
             } else if let Some(at) = self.last_saved {
@@ -1922,15 +1354,8 @@ impl ChokepointApp {
                         if ui.button("Save").clicked() {
                             keep = false;
                             let action2 = action.clone();
-                            then = Some(Box::new(move |app: &mut Self, ctx: &egui::Context| {
-                                if app.path.is_some() {
-                                    if app.save() {
-                                        app.perform(ctx, action2);
-                                    }
-                                } else {
-                                    app.after_save = Some(action2);
-                                    app.spawn_dialog(DialogKind::SaveAs);
-                                }
+                            then = Some(Box::new(move |app: &mut Self, _: &egui::Context| {
+                                app.save_then(action2);
                             }));
                         }
                         if ui.button("Don't save").clicked() {
@@ -2164,7 +1589,7 @@ impl ChokepointApp {
                         {
                             keep = false;
                             then = Some(Box::new(move |app: &mut Self, _: &egui::Context| {
-                                app.write_case_to(&path);
+                                app.start_write(&path, None);
                             }));
                         }
                         if ui.button("Cancel").clicked() {
@@ -2266,6 +1691,34 @@ fn shortcuts_ui(ui: &mut Ui) {
         });
 }
 
+/// One running job in the status bar: a spinner or its progress, its name, and Cancel where
+/// stopping it is safe. Returns the job to cancel when Cancel was clicked.
+fn job_ui(ui: &mut Ui, status: &JobStatus, which: Option<RunningJob>) -> Option<RunningJob> {
+    ui.separator();
+    match status.fraction {
+        Some(f) => {
+            ui.add(
+                egui::ProgressBar::new(f)
+                    .desired_width(80.0)
+                    .show_percentage(),
+            );
+        }
+        None => {
+            ui.spinner();
+        }
+    }
+    let mut text = format!("{}…", status.name);
+    if status.elapsed >= Duration::from_secs(2) {
+        text = format!("{text} {}", human_duration(status.elapsed));
+    }
+    ui.label(text);
+    let which = which.filter(|_| status.cancellable)?;
+    ui.small_button("Cancel")
+        .on_hover_text(format!("Stop: {}; the case is not changed", status.name))
+        .clicked()
+        .then_some(which)
+}
+
 fn human_duration(d: Duration) -> String {
     let s = d.as_secs();
     if s < 60 {
@@ -2326,7 +1779,11 @@ impl eframe::App for ChokepointApp {
     }
 
     fn on_exit(&mut self) {
+        // A save still being written is finished, never cut off.
+        let unsaved = self.is_saving() && !self.wait_for_save();
         // A clean exit: the user saved or chose to discard, so nothing is left to recover.
-        self.remove_recovery_file();
+        if !unsaved {
+            self.remove_recovery_file();
+        }
     }
 }

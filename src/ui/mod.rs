@@ -7,6 +7,7 @@ pub mod app;
 pub mod canvas;
 pub mod commands;
 pub mod fonts;
+pub mod jobs;
 pub mod palette;
 pub mod panels;
 pub mod present;

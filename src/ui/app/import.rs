@@ -11,10 +11,10 @@ use crate::io::import::csv::{CsvMapping, CsvTable, Field, RowKind};
 use crate::io::import::{self, ImportError, ImportSummary, PossibleDuplicate};
 use crate::layout::Progress;
 use crate::model::{EntityKind, IdentifierScheme};
+use crate::ui::jobs::{Job, Poll};
 use egui::{RichText, Ui};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError};
 
 /// Rows shown in the mapping dialog's preview.
 const PREVIEW_ROWS: usize = 6;
@@ -29,11 +29,7 @@ pub enum ImportState {
     /// The CSV mapping dialog is open.
     Mapping(Box<MappingDialog>),
     /// Reading in the background.
-    Running {
-        label: String,
-        progress: Arc<Progress>,
-        rx: Receiver<ImportResult>,
-    },
+    Running(Job<ImportResult>),
     /// The summary, with probable duplicates to review.
     Summary(Box<SummaryDialog>),
 }
@@ -133,35 +129,22 @@ impl ChokepointApp {
         label: String,
         work: impl FnOnce(&Progress) -> ImportResult + Send + 'static,
     ) {
-        let progress = Arc::new(Progress::new());
-        let (tx, rx) = std::sync::mpsc::channel();
-        let p = Arc::clone(&progress);
-        std::thread::spawn(move || {
-            let _ = tx.send(work(&p));
-        });
-        self.importer = ImportState::Running {
-            label,
-            progress,
-            rx,
-        };
+        self.importer = ImportState::Running(Job::spawn(label, true, work));
     }
 
     /// Collects a finished background import and applies it as one undo step.
     pub(super) fn import_step(&mut self, ctx: &egui::Context) {
-        let ImportState::Running { label, rx, .. } = &self.importer else {
+        let ImportState::Running(job) = &self.importer else {
             return;
         };
-        let result = match rx.try_recv() {
-            Ok(r) => r,
-            Err(TryRecvError::Empty) => {
-                ctx.request_repaint_after(std::time::Duration::from_millis(50));
-                return;
-            }
-            Err(TryRecvError::Disconnected) => Err(ImportError::Io(
+        let result = match job.poll(ctx) {
+            Poll::Running => return,
+            Poll::Done(r) => r,
+            Poll::Lost => Err(ImportError::Io(
                 "the import stopped unexpectedly".to_owned(),
             )),
         };
-        let label = label.clone();
+        let label = job.name().to_owned();
         self.importer = ImportState::Idle;
         match result {
             Ok((edit, summary)) => {
@@ -220,24 +203,15 @@ impl ChokepointApp {
                     self.importer = ImportState::Mapping(dialog);
                 }
             }
-            ImportState::Running {
-                label,
-                progress,
-                rx,
-            } => {
+            ImportState::Running(job) => {
                 egui::Modal::new(egui::Id::unique("import_progress")).show(ctx, |ui| {
-                    ui.heading(&label);
-                    ui.add(egui::ProgressBar::new(progress.fraction()).show_percentage());
+                    ui.heading(job.name());
+                    ui.add(egui::ProgressBar::new(job.progress().fraction()).show_percentage());
                     if ui.button("Cancel").clicked() {
-                        progress.cancel();
+                        job.cancel();
                     }
                 });
-                ctx.request_repaint_after(std::time::Duration::from_millis(50));
-                self.importer = ImportState::Running {
-                    label,
-                    progress,
-                    rx,
-                };
+                self.importer = ImportState::Running(job);
             }
             ImportState::Summary(mut dialog) => {
                 let mut keep = true;

@@ -5,10 +5,10 @@
 use crate::edit::Edit;
 use crate::layout::{self, LayoutGraph, LayoutKind, Progress};
 use crate::model::{CanvasPoint, Case, EntityId, ItemRef};
+use crate::ui::jobs::{Job, JobStatus, Poll as JobPoll};
 use egui::{Pos2, Rect, Ui, pos2, vec2};
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 /// Seconds the nodes take to glide to their new places.
 const ANIMATION_SECONDS: f64 = 0.6;
@@ -16,7 +16,7 @@ const ANIMATION_SECONDS: f64 = 0.6;
 type Outcome = Result<Vec<(EntityId, CanvasPoint)>, layout::Cancelled>;
 
 enum Phase {
-    Computing(Receiver<Outcome>),
+    Computing(Job<Outcome>),
     Animating {
         start: f64,
         moves: Vec<(EntityId, CanvasPoint)>,
@@ -26,6 +26,7 @@ enum Phase {
 
 pub struct LayoutRun {
     kind: LayoutKind,
+    /// The job's progress, kept for the glide after it (Esc stops either).
     progress: Arc<Progress>,
     phase: Phase,
     /// Where each node was when the run started (animation start points).
@@ -51,33 +52,30 @@ impl LayoutRun {
             .iter()
             .map(|n| (n.id.clone(), pos2(n.position.x, n.position.y)))
             .collect();
-        let progress = Arc::new(Progress::new());
-        let (tx, rx) = channel();
-        let worker_progress = Arc::clone(&progress);
-        let worker_tx = tx.clone();
-        let spawned = std::thread::Builder::new()
-            .name(format!("layout {}", kind.label()))
-            .spawn(move || {
-                let result = layout::compute(kind, &graph, &worker_progress);
-                let _ = worker_tx.send(result);
-            });
-        if spawned.is_err() {
-            // Without a thread, compute here: slower to start but still correct.
-            let graph = LayoutGraph::from_case(case, only);
-            let _ = tx.send(layout::compute(kind, &graph, &progress));
-        }
+        let job = Job::spawn(format!("Layout: {}", kind.label()), true, move |progress| {
+            layout::compute(kind, &graph, progress)
+        });
         Self {
             kind,
-            progress,
-            phase: Phase::Computing(rx),
+            progress: job.shared_progress(),
+            phase: Phase::Computing(job),
             origins,
             cancelled: false,
             t: 0.0,
         }
     }
 
+    /// Stops the run, in either phase; the case keeps its places.
     pub fn cancel(&self) {
         self.progress.cancel();
+    }
+
+    /// The computing phase as the status bar shows it (the glide that follows is brief).
+    pub fn status(&self) -> Option<JobStatus> {
+        match &self.phase {
+            Phase::Computing(job) => Some(job.status()),
+            Phase::Animating { .. } => None,
+        }
     }
 
     fn label(&self) -> String {
@@ -86,7 +84,7 @@ impl LayoutRun {
 
     /// Advances the run; the caller applies the edit of a finished run. The edit is made
     /// against `case` as it is when the run finishes (see [`layout::positions_edit`]).
-    pub fn poll(&mut self, now: f64, case: &Case) -> Poll {
+    pub fn poll(&mut self, ctx: &egui::Context, now: f64, case: &Case) -> Poll {
         if self.progress.is_cancelled() && !self.cancelled {
             self.cancelled = true;
             if matches!(self.phase, Phase::Animating { .. }) {
@@ -94,8 +92,8 @@ impl LayoutRun {
             }
         }
         match &mut self.phase {
-            Phase::Computing(rx) => match rx.try_recv() {
-                Ok(Ok(moves)) => {
+            Phase::Computing(job) => match job.poll(ctx) {
+                JobPoll::Done(Ok(moves)) => {
                     let targets = moves
                         .iter()
                         .map(|(id, p)| {
@@ -110,11 +108,9 @@ impl LayoutRun {
                     };
                     Poll::Running
                 }
-                Ok(Err(layout::Cancelled)) => Poll::Finished(None, self.label()),
-                Err(TryRecvError::Empty) => Poll::Running,
-                Err(TryRecvError::Disconnected) => {
-                    Poll::Failed(format!("{} stopped unexpectedly", self.label()))
-                }
+                JobPoll::Done(Err(layout::Cancelled)) => Poll::Finished(None, self.label()),
+                JobPoll::Running => Poll::Running,
+                JobPoll::Lost => Poll::Failed(format!("{} stopped unexpectedly", self.label())),
             },
             Phase::Animating { start, moves, .. } => {
                 #[allow(clippy::cast_possible_truncation)]
@@ -179,8 +175,9 @@ mod tests {
 
     /// Polls until the run ends, frames a second apart (the animation ends at once).
     fn finish(run: &mut LayoutRun, case: &Case) -> Option<Edit> {
+        let ctx = egui::Context::default();
         for frame in 0..2_000 {
-            match run.poll(f64::from(frame), case) {
+            match run.poll(&ctx, f64::from(frame), case) {
                 Poll::Running => std::thread::sleep(std::time::Duration::from_millis(5)),
                 Poll::Finished(edit, _) => return edit,
                 Poll::Failed(message) => panic!("{message}"),

@@ -183,6 +183,18 @@ impl Default for Canvas {
 }
 
 impl Canvas {
+    /// The layout being computed, as the status bar shows it.
+    pub fn layout_status(&self) -> Option<crate::ui::jobs::JobStatus> {
+        self.layout.as_ref().and_then(LayoutRun::status)
+    }
+
+    /// Stops the layout that runs (the status bar's Cancel; Esc on the canvas).
+    pub fn cancel_layout(&self) {
+        if let Some(run) = &self.layout {
+            run.cancel();
+        }
+    }
+
     // ---- coordinates ------------------------------------------------------------------------
 
     /// Notes whether few enough nodes are in view to keep them at a readable minimum size.
@@ -511,7 +523,7 @@ impl Canvas {
             ui.ctx().request_repaint();
         }
         if let Some(run) = &mut self.layout {
-            match run.poll(now, case) {
+            match run.poll(ui.ctx(), now, case) {
                 layout_run::Poll::Running => ui.ctx().request_repaint(),
                 layout_run::Poll::Finished(edit, label) => {
                     self.layout = None;

@@ -1,0 +1,635 @@
+//! The document's life: opening (off the UI thread), the file lock, saving a snapshot off the
+//! UI thread, merging what another program saved, autosave and crash recovery.
+//!
+//! Saving never freezes the window: the case is copied as it is (one clone), stamped, and
+//! written by a [`Job`]; edits made while it writes stay unsaved. One save runs at a time; a
+//! save asked for meanwhile runs when it ends, with the lock and file stamp it left. New,
+//! Open and Quit asked for during a save wait for it.
+
+use super::{ChokepointApp, DialogKind, Guarded, Modal, bundle, human_duration};
+use crate::edit::{Edit, History, SavePoint, plan_merge};
+use crate::io::lock::{CaseLock, LockError};
+use crate::io::{
+    FileStamp, LoadError, RealDisk, SaveError, case_to_ron, load_case, load_case_stamped,
+    write_atomic, write_atomic_via,
+};
+use crate::model::{Case, Timestamp};
+use crate::ui::jobs::{Job, Poll, take_finished};
+use crate::ui::panels::evidence::EvidencePanel;
+use crate::ui::panels::inspector::Inspector;
+use crate::ui::panels::list::ItemList;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A save being written off the UI thread, and what it was asked with.
+pub(super) struct SaveJob {
+    job: Job<SaveOutcome>,
+    ticket: SaveTicket,
+}
+
+struct SaveTicket {
+    path: PathBuf,
+    /// The state written: it counts as saved when the job ends.
+    point: SavePoint,
+    /// What the user asked to do once saved (New, Open, Quit, or what needed a file).
+    then: Option<Guarded>,
+    /// Save was asked again while this one ran (the latest changes, to this path).
+    again: Option<PathBuf>,
+}
+
+struct SaveOutcome {
+    written: Result<Written, SaveError>,
+    /// The lock taken for a file new to this window (Save as…), handed back to become its own.
+    new_lock: Option<Arc<CaseLock>>,
+}
+
+struct Written {
+    /// The case as written: the base of the next three-way merge.
+    snapshot: Case,
+    stamp: Option<FileStamp>,
+}
+
+impl SaveJob {
+    /// Goes on with `action` once saved (the last one asked wins).
+    pub(super) fn then_once_saved(&mut self, action: Guarded) {
+        self.ticket.then = Some(action);
+    }
+}
+
+/// Encodes and writes `snapshot` (on a job's thread), under the window's lock if it has one.
+fn write_snapshot(
+    path: &Path,
+    snapshot: Case,
+    lock: Option<&CaseLock>,
+) -> Result<Written, SaveError> {
+    let text = case_to_ron(&snapshot)?;
+    match lock {
+        Some(lock) => crate::io::write_atomic_locked(path, text.as_bytes(), lock)?,
+        None => write_atomic(path, text.as_bytes())?,
+    }
+    let stamp = std::fs::metadata(path)
+        .ok()
+        .map(|meta| FileStamp::of_bytes(text.as_bytes(), &meta));
+    Ok(Written { snapshot, stamp })
+}
+
+/// A file's name for the status bar.
+fn file_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+impl ChokepointApp {
+    pub(super) fn replace_case(&mut self, case: Case, path: Option<PathBuf>) {
+        // The changes in the old document were saved or knowingly discarded.
+        self.remove_recovery_file();
+        self.disk_stamp = None;
+        self.disk_base = None;
+        self.autosaved_revision = None;
+        self.history = History::default();
+        self.case = case;
+        self.path = path;
+        self.case_lock = None;
+        self.read_only = None;
+        self.selection = None;
+        self.inspector = Inspector::default();
+        self.list = ItemList::default();
+        // What the locker had open (a draft, a preview, the item new evidence would support)
+        // named the other case's items.
+        self.evidence = EvidencePanel::default();
+        self.canvas.reset();
+        self.integrity.reset();
+        self.last_saved = None;
+    }
+
+    /// Opens a case file on a background thread; the UI stays responsive on large files.
+    pub fn start_loading(&mut self, ctx: &egui::Context, path: PathBuf) {
+        if bundle::is_bundle(&path) {
+            self.start_bundle_open(path);
+            return;
+        }
+        let p = path.clone();
+        let job = Job::spawn(format!("Opening {}", file_name(&path)), true, move |_| {
+            load_case_stamped(&p)
+        });
+        self.info(format!("Opening {}…", path.display()));
+        self.loading = Some((path, job));
+        ctx.request_repaint();
+    }
+
+    /// Opens a case file and waits for it (CLI-like paths and tests).
+    pub fn open_now(&mut self, path: &Path) -> Result<(), LoadError> {
+        let (case, stamp) = load_case_stamped(path)?;
+        self.finish_open(path, case, stamp);
+        Ok(())
+    }
+
+    pub(super) fn finish_open(&mut self, path: &Path, case: Case, stamp: Option<FileStamp>) {
+        let counts = case.counts();
+        self.replace_case(case, Some(path.to_owned()));
+        self.disk_base = stamp.as_ref().map(|_| self.case.clone());
+        self.disk_stamp = stamp;
+        self.claim_case_file();
+        self.offer_recovery();
+        self.remember_recent(path);
+        let placed = self.place_unplaced_entities();
+        match &self.read_only {
+            None => self.info(format!("Opened {} ({counts}){placed}", path.display())),
+            Some(_) => self.error(format!(
+                "Opened {} read-only: it is open in another window{placed}",
+                path.display()
+            )),
+        }
+    }
+
+    /// Gives every entity without a stored place the place it is drawn at (below the placed
+    /// ones), as one undoable step, so nothing moves when another node is dragged. Files
+    /// written by older versions, other tools or by hand may lack places. Returns what to add
+    /// to the status message.
+    pub(super) fn place_unplaced_entities(&mut self) -> String {
+        let ids: Vec<crate::model::EntityId> = self
+            .case
+            .entities
+            .keys()
+            .filter(|id| !self.case.positions.contains_key(*id))
+            .cloned()
+            .collect();
+        let places = crate::layout::picture::places_for(&self.case, &ids, None);
+        if places.is_empty() {
+            return String::new();
+        }
+        let n = places.len();
+        let label = format!(
+            "Place {n} entit{} that had no saved place",
+            if n == 1 { "y" } else { "ies" }
+        );
+        if self.apply_edit(&label, Edit::SetPositions(places)) {
+            format!(
+                "; {n} entit{} had no saved place and now stay where they are drawn (Undo takes it back; Save keeps it)",
+                if n == 1 { "y" } else { "ies" }
+            )
+        } else {
+            String::new()
+        }
+    }
+
+    /// Takes the lock on the open case's file, or, when another window holds it, opens the
+    /// case read-only and says so.
+    pub(super) fn claim_case_file(&mut self) {
+        use crate::io::lock::{CaseLock, LockError};
+        self.case_lock = None;
+        self.read_only = None;
+        let Some(path) = self.path.clone() else {
+            return;
+        };
+        match CaseLock::open_session(&path) {
+            Ok(lock) => self.case_lock = Some(Arc::new(lock)),
+            Err(LockError::Held { owner }) => {
+                if self.screenshot.is_none() {
+                    self.modal = Some(Modal::Error {
+                        title: "Opened read-only".to_owned(),
+                        message: format!(
+                            "{} is open in another Chokepoint window ({owner}).\n\nIt was opened \
+                             read-only here: you can read it and try changes, but Save will not \
+                             write over it. Use Save as… to keep your changes in another file.",
+                            path.display()
+                        ),
+                    });
+                }
+                self.read_only = Some(owner);
+            }
+            // No lock to be had (a read-only folder, a file system without locks): saving
+            // says what is wrong if it cannot write.
+            Err(LockError::Unavailable(_)) => {}
+        }
+    }
+
+    /// Whether the case was opened read-only because another window has it open.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
+    }
+
+    /// Saves to the case's file, or asks where when it has none. The file is written off the
+    /// UI thread: returns whether a save started (or will, once the running one ends).
+    pub fn save(&mut self) -> bool {
+        self.commit_pending();
+        // During a save, "the case's file" is the one being written (it may be a Save as…).
+        let path = match &self.saving {
+            Some(running) => Some(running.ticket.path.clone()),
+            None => self.path.clone(),
+        };
+        if let Some(path) = path {
+            self.start_save(&path, None)
+        } else {
+            self.spawn_dialog(DialogKind::SaveAs);
+            false
+        }
+    }
+
+    /// Saves, then goes on with `then` (the "Save changes?" question's Save).
+    pub(super) fn save_then(&mut self, then: Guarded) {
+        if let Some(path) = self.path.clone() {
+            self.start_save(&path, Some(then));
+        } else {
+            self.after_save = Some(then);
+            self.spawn_dialog(DialogKind::SaveAs);
+        }
+    }
+
+    /// Saves to `path` and waits until it is written (tests and scripts; the window uses
+    /// `save`). Returns whether it saved. On failure the open case and the file on disk are
+    /// both unchanged.
+    pub fn save_to(&mut self, path: &Path) -> bool {
+        self.commit_pending();
+        self.wait_for_save();
+        self.start_save(path, None) && self.wait_for_save()
+    }
+
+    /// Whether a save is being written.
+    pub fn is_saving(&self) -> bool {
+        self.saving.is_some()
+    }
+
+    /// The save being written, as the status bar shows it.
+    pub(super) fn save_status(&self) -> Option<crate::ui::jobs::JobStatus> {
+        self.saving.as_ref().map(|s| s.job.status())
+    }
+
+    /// Waits for the running save, if any, and applies its end; whether it saved.
+    pub(super) fn wait_for_save(&mut self) -> bool {
+        let Some(SaveJob { job, ticket }) = self.saving.take() else {
+            return false;
+        };
+        let outcome = job.wait();
+        self.save_done(ticket, outcome)
+    }
+
+    /// Starts saving to `path`. If the file changed on disk since it was read, nothing is
+    /// written: the user chooses. Returns whether a save started.
+    pub(super) fn start_save(&mut self, path: &Path, then: Option<Guarded>) -> bool {
+        if let Some(running) = &mut self.saving {
+            // One at a time: the lock and stamp this one leaves decide the next.
+            running.ticket.again = Some(path.to_owned());
+            if then.is_some() {
+                running.ticket.then = then;
+            }
+            self.info("Saving… the latest changes are saved when this save ends");
+            return true;
+        }
+        let same_file = self.path.as_deref() == Some(path);
+        if same_file
+            && let Some(stamp) = &self.disk_stamp
+            && path.exists()
+            && !stamp.still_matches(path)
+        {
+            self.modal = Some(Modal::Conflict {
+                path: path.to_owned(),
+            });
+            self.error("The file changed on disk: not saved yet");
+            return false;
+        }
+        self.start_write(path, then)
+    }
+
+    /// Writes the case to `path` in the background, over whatever is there (its checks
+    /// against another window's lock still hold).
+    pub(super) fn start_write(&mut self, path: &Path, then: Option<Guarded>) -> bool {
+        let opened_read_only = self.read_only.as_ref().filter(|_| {
+            self.path
+                .as_deref()
+                .is_some_and(|p| p == path || crate::io::input::same_file(p, path))
+        });
+        if let Some(owner) = opened_read_only {
+            let message = format!(
+                "{} is open in another Chokepoint window ({owner}) and was opened read-only \
+                 here: it was not written. Use Save as… to keep your changes in another file.",
+                path.display()
+            );
+            self.modal = Some(Modal::Error {
+                title: "Read-only: not saved".to_owned(),
+                message: message.clone(),
+            });
+            self.error(message);
+            return false;
+        }
+        // Saving somewhere new (Save as…): that file becomes this window's, so its lock is
+        // taken first; a file open in another window is refused.
+        let new_lock = match &self.case_lock {
+            Some(lock) if lock.covers(path) => None,
+            _ => match CaseLock::open_session(path) {
+                Ok(lock) => Some(Arc::new(lock)),
+                Err(LockError::Held { owner }) => {
+                    let message = format!(
+                        "{} is open in another Chokepoint window ({owner}): not written. Close \
+                         it there first, or save under another name.",
+                        path.display()
+                    );
+                    self.modal = Some(Modal::Error {
+                        title: "Could not save".to_owned(),
+                        message: message.clone(),
+                    });
+                    self.error(message);
+                    return false;
+                }
+                Err(LockError::Unavailable(_)) => None,
+            },
+        };
+        let mut snapshot = self.case.clone();
+        snapshot.meta.modified = Timestamp::now();
+        let lock = new_lock.clone().or_else(|| self.case_lock.clone());
+        let target = path.to_owned();
+        let job = Job::spawn(format!("Saving {}", file_name(path)), false, move |_| {
+            SaveOutcome {
+                written: write_snapshot(&target, snapshot, lock.as_deref()),
+                new_lock,
+            }
+        });
+        self.saving = Some(SaveJob {
+            job,
+            ticket: SaveTicket {
+                path: path.to_owned(),
+                point: self.history.save_point(),
+                then,
+                again: None,
+            },
+        });
+        self.ctx.request_repaint();
+        true
+    }
+
+    /// Collects a finished save (polled before the frame is drawn).
+    pub(super) fn save_step(&mut self) {
+        let Some(running) = &self.saving else {
+            return;
+        };
+        let end = match running.job.poll(&self.ctx) {
+            Poll::Running => return,
+            Poll::Done(outcome) => Some(outcome),
+            Poll::Lost => None,
+        };
+        if let Some(SaveJob { ticket, .. }) = self.saving.take() {
+            self.save_done(ticket, end);
+        }
+    }
+
+    /// Applies the end of a save: marks what was written as saved, takes the file's new
+    /// stamp and lock, and goes on with what waited for it. Returns whether it saved.
+    fn save_done(&mut self, ticket: SaveTicket, outcome: Option<SaveOutcome>) -> bool {
+        let SaveTicket {
+            path,
+            point,
+            then,
+            again,
+        } = ticket;
+        let Some(SaveOutcome { written, new_lock }) = outcome else {
+            let message = "Saving stopped unexpectedly. The case is still open and nothing \
+                           was lost; the file on disk is either the old case or the new one, \
+                           complete. Try again, or Save as… to another place.";
+            self.modal = Some(Modal::Error {
+                title: "Could not save".to_owned(),
+                message: message.to_owned(),
+            });
+            self.error("Not saved: saving stopped unexpectedly");
+            return false;
+        };
+        let Written { snapshot, stamp } = match written {
+            Ok(w) => w,
+            Err(e) => {
+                self.modal = Some(Modal::Error {
+                    title: "Could not save".to_owned(),
+                    message: format!(
+                        "{e}\n\nThe case is still open and nothing was lost. Try Save as… to another place."
+                    ),
+                });
+                self.error(format!("Not saved: {e}"));
+                return false;
+            }
+        };
+        if !self.history.mark_saved_at(point) {
+            // Another case was opened meanwhile: the file is written, nothing here changes.
+            self.info(format!("Saved {}", path.display()));
+            return true;
+        }
+        self.case.meta.modified = snapshot.meta.modified;
+        if !self.is_dirty() {
+            // (While read-only, the recovery file beside the old path is not ours.)
+            self.remove_recovery_file();
+        }
+        self.path = Some(path.clone());
+        if let Some(lock) = new_lock {
+            self.case_lock = Some(lock);
+            self.read_only = None;
+        }
+        self.disk_stamp = stamp;
+        self.disk_base = Some(snapshot);
+        self.remember_recent(&path);
+        self.last_saved = Some(Instant::now());
+        self.info(format!("Saved {}", path.display()));
+        if let Some(again) = again
+            && self.is_dirty()
+        {
+            self.start_save(&again, then);
+        } else if let Some(next) = then {
+            let ctx = self.ctx.clone();
+            if next.replaces_case() {
+                // Asked again if it was edited while saving.
+                self.guard(&ctx, next);
+            } else {
+                self.perform(&ctx, next);
+            }
+        }
+        true
+    }
+
+    /// Merges what another program saved into the open case (three-way, item by item), as
+    /// one undoable step. Where both changed the same item, ours is kept and reported.
+    pub fn merge_from_disk(&mut self, path: &Path) {
+        let (theirs, stamp) = match load_case_stamped(path) {
+            Ok(x) => x,
+            Err(e) => {
+                self.modal = Some(Modal::Error {
+                    title: "Could not read the file on disk".to_owned(),
+                    message: e.to_string(),
+                });
+                return;
+            }
+        };
+        let base = self.disk_base.clone().unwrap_or_else(|| self.case.clone());
+        let plan = plan_merge(&base, &self.case, &theirs);
+        match self
+            .history
+            .apply(&mut self.case, "Merge changes from disk", plan.edit)
+        {
+            Ok(()) => {
+                self.disk_stamp = stamp;
+                self.disk_base = Some(theirs);
+                let mut message = format!(
+                    "Merged {} change(s) from disk; save to keep the result",
+                    plan.taken_from_theirs
+                );
+                if !plan.conflicts.is_empty() {
+                    let names: Vec<&str> = plan
+                        .conflicts
+                        .iter()
+                        .take(5)
+                        .map(|c| c.label.as_str())
+                        .collect();
+                    message = format!(
+                        "{message}. {} item(s) changed on both sides kept your version: {}",
+                        plan.conflicts.len(),
+                        names.join(", ")
+                    );
+                }
+                self.info(message);
+            }
+            Err(e) => {
+                self.modal = Some(Modal::Error {
+                    title: "Could not merge automatically".to_owned(),
+                    message: format!(
+                        "{e}\n\nYour case is unchanged. Use Save as… to keep both versions."
+                    ),
+                });
+            }
+        }
+    }
+
+    // ---- autosave and recovery -----------------------------------------------------------------
+
+    /// Where unsaved changes are autosaved: beside the case file, or in the app's data folder
+    /// for a case that was never saved.
+    pub fn recovery_path(&self) -> Option<PathBuf> {
+        if self.read_only.is_some() {
+            // The recovery file beside the case is the other window's.
+            return None;
+        }
+        match &self.path {
+            Some(path) => {
+                let name = path.file_name()?.to_string_lossy().into_owned();
+                Some(path.with_file_name(format!(".{name}.recovery")))
+            }
+            None => eframe::storage_dir("chokepoint").map(|d| d.join("unsaved-case.ron.recovery")),
+        }
+    }
+
+    pub(super) fn remove_recovery_file(&mut self) {
+        if let Some(p) = self.recovery_path() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+
+    /// After opening, offers a recovery file newer than the case file (left by a crash).
+    pub(super) fn offer_recovery(&mut self) {
+        let Some(recovery) = self.recovery_path() else {
+            return;
+        };
+        let Ok(recovered_at) = std::fs::metadata(&recovery).and_then(|m| m.modified()) else {
+            return;
+        };
+        let case_time = self
+            .path
+            .as_ref()
+            .and_then(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        if case_time.is_some_and(|t| t > recovered_at) {
+            return; // Saved after the autosave: nothing newer to recover.
+        }
+        let secs = recovered_at
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let ago = recovered_at.elapsed().unwrap_or_default();
+        self.modal = Some(Modal::Restore {
+            recovery,
+            saved: format!(
+                "at {} ({} ago)",
+                Timestamp::from_unix(i64::try_from(secs).unwrap_or(0)),
+                human_duration(ago)
+            ),
+        });
+    }
+
+    pub(super) fn restore_recovery(&mut self, recovery: &Path) {
+        match load_case(recovery) {
+            Ok(case) => {
+                // Same document, newer content: keep the path and the disk stamp, mark unsaved.
+                self.case = case;
+                self.history = History::default();
+                self.history.mark_unsaved();
+                self.selection = None;
+                self.inspector = Inspector::default();
+                self.evidence = EvidencePanel::default();
+                let placed = self.place_unplaced_entities();
+                self.info(format!(
+                    "Restored unsaved changes from the recovery file: save to keep them{placed}"
+                ));
+            }
+            Err(e) => {
+                self.modal = Some(Modal::Error {
+                    title: "Could not restore".to_owned(),
+                    message: format!("{e}\n\nThe recovery file was left in place."),
+                });
+            }
+        }
+    }
+
+    /// Writes unsaved changes to the recovery file every few seconds and when the window loses
+
+    /// Writes unsaved changes to the recovery file every few seconds and when the window loses
+    /// focus, on a background thread so the UI never waits for the disk.
+    pub fn autosave_step(&mut self, ctx: &egui::Context) {
+        if let Some(end) = take_finished(&mut self.autosave_job, ctx) {
+            match end {
+                Some(Ok(())) => {}
+                Some(Err(e)) => self.error(format!("Autosave failed: {e}")),
+                None => self.error("Autosave stopped unexpectedly; it is tried again"),
+            }
+        }
+        if self.autosave_job.is_some() {
+            return;
+        }
+        let interval = self.settings.autosave_seconds;
+        if interval == 0
+            || !self.is_dirty()
+            || Some(self.history.revision()) == self.autosaved_revision
+        {
+            return;
+        }
+        let focus_lost = ctx.input(|i| {
+            i.events
+                .iter()
+                .any(|e| matches!(e, egui::Event::WindowFocused(false)))
+        });
+        let due = Duration::from_secs(interval);
+        let elapsed = self.last_autosave.elapsed();
+        if !focus_lost && elapsed < due {
+            ctx.request_repaint_after(due.saturating_sub(elapsed));
+            return;
+        }
+        self.autosave_now(ctx);
+    }
+
+    /// Starts an autosave now. Returns at once; the file is written on a background thread.
+    pub fn autosave_now(&mut self, ctx: &egui::Context) {
+        let Some(recovery) = self.recovery_path() else {
+            return;
+        };
+        if let Some(dir) = recovery.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let case = self.case.clone();
+        self.autosave_job = Some(Job::spawn("Autosaving", false, move |_| {
+            case_to_ron(&case)
+                .and_then(|text| write_atomic_via(&RealDisk, &recovery, text.as_bytes(), false))
+                .map_err(|e| e.to_string())
+        }));
+        self.autosaved_revision = Some(self.history.revision());
+        self.last_autosave = Instant::now();
+        ctx.request_repaint();
+    }
+
+    /// Whether an autosave is still being written (for tests).
+    pub fn autosave_pending(&self) -> bool {
+        self.autosave_job.is_some()
+    }
+}
