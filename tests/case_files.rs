@@ -38,6 +38,15 @@ fn the_two_thread_encoding_is_rons_own_on_every_sample_case() {
         let whole = case_file::case_to_ron_whole(case).expect("encodes");
         assert_eq!(case_file::case_to_ron_split(case).expect("encodes"), whole);
         assert_eq!(case_to_ron(case).expect("encodes"), whole);
+        // The app's background save writes the time of the save without changing the case
+        // it shares with the window: the same text as the case stamped with that time.
+        let at = chokepoint::model::Timestamp::from_unix(1_800_000_000);
+        let mut stamped = case.clone();
+        stamped.meta.modified = at;
+        assert_eq!(
+            chokepoint::io::case_to_ron_modified(case, at).expect("encodes"),
+            case_file::case_to_ron_whole(&stamped).expect("encodes")
+        );
     }
 }
 

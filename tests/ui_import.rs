@@ -256,7 +256,7 @@ fn merging_a_colleagues_copy_is_reviewed_field_by_field_and_one_undo_step() {
         assert!(case.entities.contains_key(&"e-colleague-co".into()));
     }
     h.state_mut().undo();
-    assert_eq!(h.state().case, mine);
+    assert_eq!(*h.state().case, mine);
 }
 
 /// Copies the seed case and its evidence folder into `dir`.

@@ -56,6 +56,7 @@ fn the_window_keeps_drawing_while_a_large_case_is_saved() {
     let mut h = harness_on(case, &path);
     let id = first_entity(&h.state().case);
     rename(&mut h, &id, "Renamed before saving");
+    let before = chokepoint::model::Timestamp::now();
 
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
     h.step();
@@ -81,6 +82,12 @@ fn the_window_keeps_drawing_while_a_large_case_is_saved() {
     let on_disk = load_case(&path).expect("the saved file loads");
     assert_eq!(on_disk.entities.len(), entities);
     assert_eq!(on_disk.entities[&id].name, "Renamed before saving");
+    assert_eq!(
+        on_disk.meta.modified,
+        h.state().case.meta.modified,
+        "the file and the case say when it was saved"
+    );
+    assert!(on_disk.meta.modified >= before, "stamped at the save");
 }
 
 #[test]

@@ -296,25 +296,66 @@ fn locate_error(text: &str, error: &crate::edit::ValidationError) -> (usize, usi
 /// item's text is structure, and indenting it is exactly what ron does at that depth; a
 /// test checks the result against ron's own rendering of the whole case, byte for byte.
 pub fn case_to_ron(case: &Case) -> Result<String, SaveError> {
-    let items = case.entities.len() + case.links.len() + case.shipments.len();
-    let threads = if items >= PARALLEL_ENCODE_ITEMS {
+    case_to_ron_at(case, None)
+}
+
+/// [`case_to_ron`] with the case's `meta.modified` written as `modified`, for a save that runs
+/// beside a working window: the app shares the case with its save job and cannot change it
+/// (copying a large case would stall the window). It leaves a core to the window: two
+/// threads only where the machine has more than two cores.
+pub fn case_to_ron_modified(
+    case: &Case,
+    modified: crate::model::Timestamp,
+) -> Result<String, SaveError> {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    render_split(
+        case,
+        Some(modified),
+        cores > 2 && encode_items(case) >= PARALLEL_ENCODE_ITEMS,
+    )
+}
+
+fn encode_items(case: &Case) -> usize {
+    case.entities.len() + case.links.len() + case.shipments.len()
+}
+
+fn case_to_ron_at(
+    case: &Case,
+    modified: Option<crate::model::Timestamp>,
+) -> Result<String, SaveError> {
+    let threads = if encode_items(case) >= PARALLEL_ENCODE_ITEMS {
         std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
     } else {
         1
     };
-    if threads < 2 {
+    if threads < 2 && modified.is_none() {
         return case_to_ron_whole(case);
     }
-    case_to_ron_split(case)
+    render_split(case, modified, threads >= 2)
 }
 
 /// [`case_to_ron`]'s two-thread rendering, whatever the case's size (public for the tests
 /// that hold it to ron's own rendering).
 #[doc(hidden)]
 pub fn case_to_ron_split(case: &Case) -> Result<String, SaveError> {
+    render_split(case, None, true)
+}
+
+/// The case rendered as its fields and its three big lists apart, then joined: the lists in
+/// two halves on two threads when `two_threads`, else one after the other here. `modified`
+/// replaces `meta.modified` in the text.
+fn render_split(
+    case: &Case,
+    modified: Option<crate::model::Timestamp>,
+    two_threads: bool,
+) -> Result<String, SaveError> {
+    let mut meta = case.meta.clone();
+    if let Some(at) = modified {
+        meta.modified = at;
+    }
     let skeleton = Case {
         format_version: case.format_version,
-        meta: case.meta.clone(),
+        meta,
         entities: std::collections::BTreeMap::new(),
         links: std::collections::BTreeMap::new(),
         shipments: std::collections::BTreeMap::new(),
@@ -330,27 +371,33 @@ pub fn case_to_ron_split(case: &Case) -> Result<String, SaveError> {
     let links: Vec<&crate::model::Link> = case.links.values().collect();
     let shipments: Vec<&crate::model::Shipment> = case.shipments.values().collect();
     let halves = |n: usize| n / 2;
-    let (skeleton_text, first, second) = std::thread::scope(|scope| {
-        let second = scope.spawn(|| -> Result<[String; 3], SaveError> {
-            Ok([
-                render_items(&entities[halves(entities.len())..])?,
-                render_items(&links[halves(links.len())..])?,
-                render_items(&shipments[halves(shipments.len())..])?,
-            ])
-        });
-        let skeleton_text = case_to_ron_whole(&skeleton);
-        let first = (|| -> Result<[String; 3], SaveError> {
-            Ok([
-                render_items(&entities[..halves(entities.len())])?,
-                render_items(&links[..halves(links.len())])?,
-                render_items(&shipments[..halves(shipments.len())])?,
-            ])
-        })();
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (skeleton_text, first, second)
-    });
+    let second_half = || -> Result<[String; 3], SaveError> {
+        Ok([
+            render_items(&entities[halves(entities.len())..])?,
+            render_items(&links[halves(links.len())..])?,
+            render_items(&shipments[halves(shipments.len())..])?,
+        ])
+    };
+    let first_half = || -> Result<[String; 3], SaveError> {
+        Ok([
+            render_items(&entities[..halves(entities.len())])?,
+            render_items(&links[..halves(links.len())])?,
+            render_items(&shipments[..halves(shipments.len())])?,
+        ])
+    };
+    let (skeleton_text, first, second) = if two_threads {
+        std::thread::scope(|scope| {
+            let second = scope.spawn(second_half);
+            let skeleton_text = case_to_ron_whole(&skeleton);
+            let first = first_half();
+            let second = second
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (skeleton_text, first, second)
+        })
+    } else {
+        (case_to_ron_whole(&skeleton), first_half(), second_half())
+    };
     let (skeleton_text, first, second) = (skeleton_text?, first?, second?);
     let total = skeleton_text.len()
         + first.iter().map(String::len).sum::<usize>()
@@ -478,6 +525,13 @@ impl FileStamp {
 
 /// Loads a case and returns the stamp of the bytes it was read from.
 pub fn load_case_stamped(path: &Path) -> Result<(Case, Option<FileStamp>), LoadError> {
+    load_case_with_bytes(path).map(|(case, stamp, _)| (case, stamp))
+}
+
+/// Loads a case and returns the stamp and the bytes it was read from (the app keeps them as
+/// the base of a later three-way merge, at the cost of the file's size in memory rather than a
+/// second copy of the case).
+pub fn load_case_with_bytes(path: &Path) -> Result<(Case, Option<FileStamp>, Vec<u8>), LoadError> {
     let fail = |error| LoadError {
         path: path.to_owned(),
         error,
@@ -487,7 +541,7 @@ pub fn load_case_stamped(path: &Path) -> Result<(Case, Option<FileStamp>), LoadE
         .ok()
         .map(|meta| FileStamp::of_bytes(&bytes, &meta));
     let case = parse_case_bytes(&bytes).map_err(fail)?;
-    Ok((case, stamp))
+    Ok((case, stamp, bytes))
 }
 
 /// Path of the backup kept beside `path` when it is overwritten.

@@ -28,6 +28,7 @@ pub mod labels;
 pub mod layered;
 pub mod legibility;
 pub mod multilevel;
+pub mod palette;
 pub mod picture;
 pub mod quality;
 

@@ -219,7 +219,7 @@ enum Modal {
     },
 }
 
-type LoadResult = Result<(Case, Option<FileStamp>), LoadError>;
+type LoadResult = Result<(Case, Option<FileStamp>, Vec<u8>), LoadError>;
 
 /// A job the user can stop from the status bar.
 impl Guarded {
@@ -270,7 +270,9 @@ struct ScreenshotJob {
 const SCREENSHOT_AFTER_FRAMES: u64 = 8;
 
 pub struct ChokepointApp {
-    pub case: Case,
+    /// The open case. Shared with background jobs that read it (saving, autosave), never
+    /// changed in place while they do: `Arc::make_mut` copies it then.
+    pub case: Arc<Case>,
     pub history: History,
     pub path: Option<PathBuf>,
     pub selection: Option<ItemRef>,
@@ -318,7 +320,7 @@ pub struct ChokepointApp {
     read_only: Option<String>,
     /// The file as last read or written, for conflict detection and three-way merge.
     disk_stamp: Option<FileStamp>,
-    disk_base: Option<Case>,
+    disk_base: Option<document::DiskBase>,
     last_autosave: Instant,
     /// The revision last written to the recovery file (None: nothing written for this case).
     autosaved_revision: Option<crate::edit::Revision>,
@@ -359,7 +361,7 @@ impl ChokepointApp {
             at: Instant::now(),
         });
         let mut app = Self {
-            case: startup.case.clone(),
+            case: Arc::new(startup.case.clone()),
             history,
             path: startup.path,
             selection: None,
@@ -390,7 +392,10 @@ impl ChokepointApp {
             saving: None,
             case_lock: None,
             read_only: None,
-            disk_base: startup.stamp.as_ref().map(|_| startup.case.clone()),
+            disk_base: startup
+                .stamp
+                .as_ref()
+                .map(|_| document::DiskBase::Case(Arc::new(startup.case.clone()))),
             disk_stamp: startup.stamp,
             last_autosave: Instant::now(),
             autosaved_revision: None,
@@ -522,7 +527,10 @@ impl ChokepointApp {
 
     /// Applies one undoable edit, reporting refusal in the status bar.
     pub fn apply_edit(&mut self, label: &str, edit: Edit) -> bool {
-        match self.history.apply(&mut self.case, label, edit) {
+        match self
+            .history
+            .apply(Arc::make_mut(&mut self.case), label, edit)
+        {
             Ok(()) => true,
             Err(e) => {
                 self.error(format!("{label}: {e}"));
@@ -591,7 +599,7 @@ impl ChokepointApp {
 
     pub fn undo(&mut self) {
         self.commit_pending();
-        match self.history.undo(&mut self.case) {
+        match self.history.undo(Arc::make_mut(&mut self.case)) {
             Ok(Some(label)) => self.info(format!("Undid: {label}")),
             Ok(None) => self.info("Nothing to undo"),
             Err(e) => self.error(format!("Undo failed: {e}")),
@@ -600,7 +608,7 @@ impl ChokepointApp {
 
     pub fn redo(&mut self) {
         self.commit_pending();
-        match self.history.redo(&mut self.case) {
+        match self.history.redo(Arc::make_mut(&mut self.case)) {
             Ok(Some(label)) => self.info(format!("Redid: {label}")),
             Ok(None) => self.info("Nothing to redo"),
             Err(e) => self.error(format!("Redo failed: {e}")),
@@ -860,7 +868,9 @@ impl ChokepointApp {
                 let path = path.clone();
                 self.loading = None;
                 match end {
-                    Some(Ok((case, stamp))) => self.finish_open(&path, case, stamp),
+                    Some(Ok((case, stamp, bytes))) => {
+                        self.finish_open(&path, case, stamp, Some(bytes));
+                    }
                     Some(Err(e)) => {
                         self.error(format!("Could not open: {e}"));
                         self.modal = Some(Modal::Error {

@@ -1,6 +1,7 @@
 //! Colours and sizes, in one place. Everything the UI paints takes its colours from here, picked
 //! for both light and dark themes.
 
+use crate::layout::palette;
 use crate::model::{ClaimStatus, EntityKind, SourceReliability, Tlp};
 use egui::Color32;
 use serde::{Deserialize, Serialize};
@@ -46,31 +47,28 @@ pub const INSPECTOR_FIELD_WIDTH: f32 = 250.0;
 /// Width of the label column in the inspector.
 pub const INSPECTOR_LABEL_WIDTH: f32 = 120.0;
 
+/// An egui colour of the shared palette's `#rrggbb`.
+fn color(hex: &str) -> Color32 {
+    let [r, g, b] = palette::rgb(hex);
+    Color32::from_rgb(r, g, b)
+}
+
+/// The shared palette's colour for this theme.
+fn shade(shade: palette::Shade, dark: bool) -> Color32 {
+    color(shade.pick(dark))
+}
+
+fn with_alpha(c: Color32, alpha: u8) -> Color32 {
+    Color32::from_rgba_unmultiplied(c.r(), c.g(), c.b(), alpha)
+}
+
 fn pick(dark: bool, light: Color32, dark_c: Color32) -> Color32 {
     if dark { dark_c } else { light }
 }
 
 /// Colour for an entity kind (icons in lists, nodes on the canvas).
 pub fn entity_color(kind: EntityKind, dark: bool) -> Color32 {
-    use EntityKind as K;
-    let (l, d) = match kind {
-        K::Person => ((37, 99, 235), (96, 165, 250)),
-        K::Company => ((5, 150, 105), (52, 211, 153)),
-        K::Organization => ((13, 148, 136), (45, 212, 191)),
-        K::Address => ((120, 113, 108), (168, 162, 158)),
-        K::Product => ((217, 119, 6), (251, 191, 36)),
-        K::Jurisdiction => ((79, 70, 229), (129, 140, 248)),
-        K::Facility => ((101, 163, 13), (163, 230, 53)),
-        K::Vessel | K::Aircraft => ((8, 145, 178), (34, 211, 238)),
-        K::Account => ((192, 38, 211), (232, 121, 249)),
-        K::Website => ((71, 85, 105), (148, 163, 184)),
-        K::Event => ((225, 29, 72), (251, 113, 133)),
-    };
-    pick(
-        dark,
-        Color32::from_rgb(l.0, l.1, l.2),
-        Color32::from_rgb(d.0, d.1, d.2),
-    )
+    shade(palette::entity(kind), dark)
 }
 
 /// A glyph for an entity kind; only characters egui's bundled fonts draw.
@@ -172,11 +170,7 @@ pub const SHIPMENT_GLYPH: &str = "🚚";
 pub const GROUP_GLYPH: &str = "📁";
 
 pub fn canvas_background(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgb(248, 250, 252),
-        Color32::from_rgb(17, 24, 39),
-    )
+    shade(palette::CANVAS_BACKGROUND, dark)
 }
 
 pub fn canvas_grid_color(dark: bool) -> Color32 {
@@ -188,36 +182,20 @@ pub fn canvas_grid_color(dark: bool) -> Color32 {
 }
 
 pub fn edge_color(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgb(100, 116, 139),
-        Color32::from_rgb(148, 163, 184),
-    )
+    shade(palette::EDGE, dark)
 }
 
 /// Shipment routes: a warm colour that stands apart from links and entity kinds.
 pub fn route_color(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgba_unmultiplied(234, 88, 12, 200),
-        Color32::from_rgba_unmultiplied(251, 146, 60, 200),
-    )
+    with_alpha(shade(palette::ROUTE, dark), 200)
 }
 
 pub fn label_background(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgba_unmultiplied(248, 250, 252, 215),
-        Color32::from_rgba_unmultiplied(17, 24, 39, 215),
-    )
+    with_alpha(shade(palette::CANVAS_BACKGROUND, dark), 215)
 }
 
 pub fn label_text(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgb(15, 23, 42),
-        Color32::from_rgb(226, 232, 240),
-    )
+    shade(palette::LABEL_TEXT, dark)
 }
 
 /// Selection ring and box-select outline.
@@ -231,19 +209,11 @@ pub fn selection_color(dark: bool) -> Color32 {
 
 /// Search hits and found paths.
 pub fn highlight_color(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgb(202, 138, 4),
-        Color32::from_rgb(250, 204, 21),
-    )
+    shade(palette::HIGHLIGHT, dark)
 }
 
 pub fn flag_badge_color(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgb(220, 38, 38),
-        Color32::from_rgb(239, 68, 68),
-    )
+    shade(palette::FLAG, dark)
 }
 
 /// A flag that has ended (a formerly listed party): muted, so it does not read as a live
@@ -281,35 +251,19 @@ pub fn handle_glyph_hovered(dark: bool) -> Color32 {
 }
 
 pub fn note_fill(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgb(254, 249, 195),
-        Color32::from_rgb(113, 93, 20),
-    )
+    shade(palette::NOTE_FILL, dark)
 }
 
 pub fn note_text(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgb(66, 32, 6),
-        Color32::from_rgb(254, 249, 195),
-    )
+    shade(palette::NOTE_TEXT, dark)
 }
 
 pub fn group_fill(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgba_unmultiplied(99, 102, 241, 18),
-        Color32::from_rgba_unmultiplied(129, 140, 248, 26),
-    )
+    with_alpha(shade(palette::GROUP_FILL, dark), if dark { 26 } else { 18 })
 }
 
 pub fn group_stroke(dark: bool) -> Color32 {
-    pick(
-        dark,
-        Color32::from_rgb(129, 140, 248),
-        Color32::from_rgb(99, 102, 241),
-    )
+    shade(palette::GROUP_STROKE, dark)
 }
 
 pub fn map_land(dark: bool) -> Color32 {
@@ -322,12 +276,8 @@ pub fn map_land(dark: bool) -> Color32 {
 
 /// Background colour of a handling-marking badge; text on it is black except on RED.
 pub fn tlp_colors(tlp: Tlp) -> (Color32, Color32) {
-    match tlp {
-        Tlp::Clear => (Color32::WHITE, Color32::BLACK),
-        Tlp::Green => (Color32::from_rgb(51, 255, 0), Color32::BLACK),
-        Tlp::Amber | Tlp::AmberStrict => (Color32::from_rgb(255, 192, 0), Color32::BLACK),
-        Tlp::Red => (Color32::from_rgb(255, 43, 43), Color32::WHITE),
-    }
+    let (bg, fg) = palette::tlp(tlp);
+    (color(bg), color(fg))
 }
 
 /// Colour for how established a claim is: proven is calm, alleged draws the eye.
@@ -514,6 +464,39 @@ pub fn unsupported_outline(dark: bool) -> Color32 {
 mod tests {
     use super::*;
     use skrifa::MetadataProvider;
+
+    /// Exported pictures are coloured as the canvas in the light theme: both read
+    /// `layout::palette`, and this catches either side going its own way again.
+    #[test]
+    fn pictures_are_coloured_as_the_light_canvas() {
+        use crate::io::export::svg;
+        let hex = |c: Color32| format!("#{:02x}{:02x}{:02x}", c.r(), c.g(), c.b());
+        for kind in EntityKind::ALL {
+            assert_eq!(
+                svg::kind_color(kind),
+                hex(entity_color(kind, false)),
+                "{kind:?}"
+            );
+        }
+        assert_eq!(svg::HIGHLIGHT_COLOR, hex(highlight_color(false)));
+        for tlp in [
+            Tlp::Clear,
+            Tlp::Green,
+            Tlp::Amber,
+            Tlp::AmberStrict,
+            Tlp::Red,
+        ] {
+            let (bg, fg) = svg::tlp_colors(tlp);
+            let (cbg, cfg) = tlp_colors(tlp);
+            assert_eq!(
+                (bg.to_owned(), fg.to_owned()),
+                (hex(cbg), hex(cfg)),
+                "{tlp:?}"
+            );
+        }
+        // Dark and light differ where they should (a dark canvas is not the light one).
+        assert_ne!(canvas_background(true), canvas_background(false));
+    }
 
     /// Every icon we draw must exist in one of egui's bundled fonts, or it renders as a box.
     #[test]

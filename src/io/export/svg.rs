@@ -15,20 +15,23 @@ use crate::model::{
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
 
-/// The palette of exported pictures: the canvas's light theme, in one place.
+/// The palette of exported pictures: the canvas's light theme (`layout::palette`, which the
+/// canvas draws with too).
 mod palette {
-    pub const BACKGROUND: &str = "#f8fafc";
-    pub const EDGE: &str = "#64748b";
-    pub const ROUTE: &str = "#ea580c";
-    pub const HIGHLIGHT: &str = "#ca8a04";
-    pub const LABEL_TEXT: &str = "#0f172a";
-    pub const LABEL_HALO: &str = "#f8fafc";
+    use crate::layout::palette as shared;
+    pub const BACKGROUND: &str = shared::CANVAS_BACKGROUND.light;
+    pub const EDGE: &str = shared::EDGE.light;
+    pub const ROUTE: &str = shared::ROUTE.light;
+    pub const HIGHLIGHT: &str = shared::HIGHLIGHT.light;
+    pub const LABEL_TEXT: &str = shared::LABEL_TEXT.light;
+    /// The halo behind a label is the background it stands on.
+    pub const LABEL_HALO: &str = shared::CANVAS_BACKGROUND.light;
     pub const NODE_OUTLINE: &str = "#ffffff";
-    pub const FLAG: &str = "#dc2626";
-    pub const GROUP_FILL: &str = "#6366f1";
-    pub const GROUP_STROKE: &str = "#818cf8";
-    pub const NOTE_FILL: &str = "#fef9c3";
-    pub const NOTE_TEXT: &str = "#422006";
+    pub const FLAG: &str = shared::FLAG.light;
+    pub const GROUP_FILL: &str = shared::GROUP_FILL.light;
+    pub const GROUP_STROKE: &str = shared::GROUP_STROKE.light;
+    pub const NOTE_FILL: &str = shared::NOTE_FILL.light;
+    pub const NOTE_TEXT: &str = shared::NOTE_TEXT.light;
     /// Font stack: system sans-serif faces, then CJK faces for names in Chinese script.
     pub const FONT: &str = "'Noto Sans', 'DejaVu Sans', Helvetica, Arial, 'Noto Sans CJK SC', \
                             'WenQuanYi Micro Hei', 'Microsoft YaHei', sans-serif";
@@ -48,30 +51,12 @@ pub const MAX_WIDTH_PX: u32 = 7680;
 
 /// The colour of an entity kind in exported pictures (the canvas's light theme).
 pub fn kind_color(kind: EntityKind) -> &'static str {
-    use EntityKind as K;
-    match kind {
-        K::Person => "#2563eb",
-        K::Company => "#059669",
-        K::Organization => "#0d9488",
-        K::Address => "#78716c",
-        K::Product => "#d97706",
-        K::Jurisdiction => "#4f46e5",
-        K::Facility => "#65a30d",
-        K::Vessel | K::Aircraft => "#0891b2",
-        K::Account => "#c026d3",
-        K::Website => "#475569",
-        K::Event => "#e11d48",
-    }
+    crate::layout::palette::entity(kind).light
 }
 
 /// Background and text colour of a handling-marking badge.
 pub fn tlp_colors(tlp: Tlp) -> (&'static str, &'static str) {
-    match tlp {
-        Tlp::Clear => ("#ffffff", "#000000"),
-        Tlp::Green => ("#33ff00", "#000000"),
-        Tlp::Amber | Tlp::AmberStrict => ("#ffc000", "#000000"),
-        Tlp::Red => ("#ff2b2b", "#ffffff"),
-    }
+    crate::layout::palette::tlp(tlp)
 }
 
 /// The saved view named `name` (or with that id), ignoring case.

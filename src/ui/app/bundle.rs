@@ -6,9 +6,10 @@
 
 use super::{ChokepointApp, DialogKind};
 use crate::io::bundle::{self, BundleError, BundleSummary, OpenedBundle};
+use crate::ui::jobs::{Job, Poll};
 use egui::Ui;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::Arc;
 
 /// The file extension of bundles.
 pub const BUNDLE_EXTENSION: &str = "cpbundle";
@@ -30,7 +31,7 @@ pub struct BundlePrompt {
     confirm: String,
     encrypt: bool,
     error: Option<String>,
-    running: Option<Receiver<Outcome>>,
+    running: Option<Job<Outcome>>,
 }
 
 enum PromptKind {
@@ -105,18 +106,16 @@ impl ChokepointApp {
             return;
         };
         // A finished job?
-        if let Some(rx) = &prompt.running {
-            match rx.try_recv() {
-                Ok(outcome) => {
+        if let Some(job) = &prompt.running {
+            match job.poll(ctx) {
+                Poll::Done(outcome) => {
                     prompt.running = None;
                     if self.bundle_done(ctx, &mut prompt, outcome) {
                         return;
                     }
                 }
-                Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(50));
-                }
-                Err(TryRecvError::Disconnected) => {
+                Poll::Running => {}
+                Poll::Lost => {
                     prompt.running = None;
                     prompt.error = Some("The bundle job stopped unexpectedly.".to_owned());
                 }
@@ -138,33 +137,40 @@ impl ChokepointApp {
     }
 
     fn start_bundle_job(&mut self, prompt: &mut BundlePrompt) {
-        let (tx, rx) = std::sync::mpsc::channel();
         let passphrase = (!prompt.passphrase.is_empty()).then(|| prompt.passphrase.clone());
-        match &prompt.kind {
+        let job = match &prompt.kind {
             PromptKind::Export { out } => {
                 let Some(case_path) = self.path.clone() else {
                     prompt.error = Some("Save the case first.".to_owned());
                     return;
                 };
-                let case = self.case.clone();
+                // Shared, not copied (see `document`).
+                let case = Arc::clone(&self.case);
                 let out = out.clone();
                 let passphrase = passphrase.filter(|_| prompt.encrypt);
-                std::thread::spawn(move || {
-                    let r = bundle::write_bundle(&case_path, &case, &out, passphrase.as_deref());
-                    let _ = tx.send(Outcome::Written(r));
-                });
+                Job::spawn("Writing the bundle", false, move |_| {
+                    Outcome::Written(bundle::write_bundle(
+                        &case_path,
+                        &case,
+                        &out,
+                        passphrase.as_deref(),
+                    ))
+                })
             }
             PromptKind::Open { bundle, dest } => {
                 let bundle = bundle.clone();
                 let dest = PathBuf::from(dest.trim());
-                std::thread::spawn(move || {
-                    let r = bundle::open_bundle(&bundle, &dest, passphrase.as_deref());
-                    let _ = tx.send(Outcome::Opened(Box::new(r)));
-                });
+                Job::spawn("Opening the bundle", false, move |_| {
+                    Outcome::Opened(Box::new(bundle::open_bundle(
+                        &bundle,
+                        &dest,
+                        passphrase.as_deref(),
+                    )))
+                })
             }
-        }
+        };
         prompt.error = None;
-        prompt.running = Some(rx);
+        prompt.running = Some(job);
     }
 
     /// Handles a finished job; true when the prompt is finished with.

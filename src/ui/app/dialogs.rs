@@ -66,7 +66,7 @@ impl ChokepointApp {
             if let Some(dir) = start_dir {
                 dialog = dialog.set_directory(dir);
             }
-            let picked = match kind {
+            match kind {
                 DialogKind::Open => dialog
                     .set_title("Open case")
                     .add_filter(
@@ -117,8 +117,7 @@ impl ChokepointApp {
                     .add_filter("Picture", &["png", "svg"])
                     .set_file_name(image_name)
                     .save_file(),
-            };
-            picked
+            }
         });
         self.dialog = Some((kind, job));
     }

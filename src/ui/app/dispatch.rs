@@ -7,6 +7,7 @@ use crate::model::ItemRef;
 use crate::ui::action::Action;
 use crate::ui::commands::UiCommand;
 use crate::ui::theme::ThemeChoice;
+use std::sync::Arc;
 
 impl ChokepointApp {
     /// Applies the frame's queue, in order.
@@ -30,7 +31,10 @@ impl ChokepointApp {
                 }
             }
             Action::ApplyField { label, edit } => {
-                if let Err(e) = self.history.apply(&mut self.case, &label, edit) {
+                if let Err(e) = self
+                    .history
+                    .apply(Arc::make_mut(&mut self.case), &label, edit)
+                {
                     self.error(format!("{label}: {e}"));
                     self.inspector.reject(e.to_string());
                 }

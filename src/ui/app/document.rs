@@ -45,9 +45,30 @@ struct SaveOutcome {
 }
 
 struct Written {
-    /// The case as written: the base of the next three-way merge.
-    snapshot: Case,
+    /// The file's text: the base of the next three-way merge.
+    text: String,
     stamp: Option<FileStamp>,
+    /// When the file says it was written.
+    modified: Timestamp,
+}
+
+/// The case as last read from or written to its file: the base of a three-way merge with
+/// what another program saved there since. After a save or an open it is the file's text,
+/// not a second copy of the case: copying a large case would stall the window, and the
+/// text is smaller than the case in memory; it is parsed only for a merge.
+pub(super) enum DiskBase {
+    Case(Arc<Case>),
+    Text(Vec<u8>),
+}
+
+impl DiskBase {
+    /// The base case (`None`: the text no longer parses, which would be a bug: we wrote it).
+    fn case(&self) -> Option<Case> {
+        match self {
+            DiskBase::Case(case) => Some(Case::clone(case)),
+            DiskBase::Text(bytes) => crate::io::parse_case_bytes(bytes).ok(),
+        }
+    }
 }
 
 impl SaveJob {
@@ -60,10 +81,13 @@ impl SaveJob {
 /// Encodes and writes `snapshot` (on a job's thread), under the window's lock if it has one.
 fn write_snapshot(
     path: &Path,
-    snapshot: Case,
+    snapshot: Arc<Case>,
+    modified: Timestamp,
     lock: Option<&CaseLock>,
 ) -> Result<Written, SaveError> {
-    let text = case_to_ron(&snapshot)?;
+    let text = crate::io::case_to_ron_modified(&snapshot, modified)?;
+    // The window's next edit need not copy the case because this job still shares it.
+    drop(snapshot);
     match lock {
         Some(lock) => crate::io::write_atomic_locked(path, text.as_bytes(), lock)?,
         None => write_atomic(path, text.as_bytes())?,
@@ -71,7 +95,19 @@ fn write_snapshot(
     let stamp = std::fs::metadata(path)
         .ok()
         .map(|meta| FileStamp::of_bytes(text.as_bytes(), &meta));
-    Ok(Written { snapshot, stamp })
+    Ok(Written {
+        text,
+        stamp,
+        modified,
+    })
+}
+
+/// Frees a large value (a replaced case) on a thread of its own: freeing a case of 100 000
+/// entities takes longer than a frame.
+fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("dropping".to_owned())
+        .spawn(move || drop(value));
 }
 
 /// A file's name for the status bar.
@@ -90,7 +126,8 @@ impl ChokepointApp {
         self.disk_base = None;
         self.autosaved_revision = None;
         self.history = History::default();
-        self.case = case;
+        let old = std::mem::replace(&mut self.case, Arc::new(case));
+        drop_in_background(old);
         self.path = path;
         self.case_lock = None;
         self.read_only = None;
@@ -113,7 +150,7 @@ impl ChokepointApp {
         }
         let p = path.clone();
         let job = Job::spawn(format!("Opening {}", file_name(&path)), true, move |_| {
-            load_case_stamped(&p)
+            crate::io::load_case_with_bytes(&p)
         });
         self.info(format!("Opening {}…", path.display()));
         self.loading = Some((path, job));
@@ -122,15 +159,25 @@ impl ChokepointApp {
 
     /// Opens a case file and waits for it (CLI-like paths and tests).
     pub fn open_now(&mut self, path: &Path) -> Result<(), LoadError> {
-        let (case, stamp) = load_case_stamped(path)?;
-        self.finish_open(path, case, stamp);
+        let (case, stamp, bytes) = crate::io::load_case_with_bytes(path)?;
+        self.finish_open(path, case, stamp, Some(bytes));
         Ok(())
     }
 
-    pub(super) fn finish_open(&mut self, path: &Path, case: Case, stamp: Option<FileStamp>) {
+    pub(super) fn finish_open(
+        &mut self,
+        path: &Path,
+        case: Case,
+        stamp: Option<FileStamp>,
+        bytes: Option<Vec<u8>>,
+    ) {
         let counts = case.counts();
         self.replace_case(case, Some(path.to_owned()));
-        self.disk_base = stamp.as_ref().map(|_| self.case.clone());
+        self.disk_base = match (&stamp, bytes) {
+            (None, _) => None,
+            (Some(_), Some(bytes)) => Some(DiskBase::Text(bytes)),
+            (Some(_), None) => Some(DiskBase::Case(Arc::clone(&self.case))),
+        };
         self.disk_stamp = stamp;
         self.claim_case_file();
         self.offer_recovery();
@@ -337,13 +384,15 @@ impl ChokepointApp {
                 Err(LockError::Unavailable(_)) => None,
             },
         };
-        let mut snapshot = self.case.clone();
-        snapshot.meta.modified = Timestamp::now();
+        // Shared, not copied: an edit made while the job writes copies the case then. The
+        // file says when it was written; the shared case is not changed for that.
+        let snapshot = Arc::clone(&self.case);
+        let modified = Timestamp::now();
         let lock = new_lock.clone().or_else(|| self.case_lock.clone());
         let target = path.to_owned();
         let job = Job::spawn(format!("Saving {}", file_name(path)), false, move |_| {
             SaveOutcome {
-                written: write_snapshot(&target, snapshot, lock.as_deref()),
+                written: write_snapshot(&target, snapshot, modified, lock.as_deref()),
                 new_lock,
             }
         });
@@ -395,7 +444,11 @@ impl ChokepointApp {
             self.error("Not saved: saving stopped unexpectedly");
             return false;
         };
-        let Written { snapshot, stamp } = match written {
+        let Written {
+            text,
+            stamp,
+            modified,
+        } = match written {
             Ok(w) => w,
             Err(e) => {
                 self.modal = Some(Modal::Error {
@@ -413,7 +466,11 @@ impl ChokepointApp {
             self.info(format!("Saved {}", path.display()));
             return true;
         }
-        self.case.meta.modified = snapshot.meta.modified;
+        // The case says when it was saved, as its file does; not if that would mean copying
+        // it (an autosave still reads it): the next save writes the time anyway.
+        if let Some(case) = Arc::get_mut(&mut self.case) {
+            case.meta.modified = modified;
+        }
         if !self.is_dirty() {
             // (While read-only, the recovery file beside the old path is not ours.)
             self.remove_recovery_file();
@@ -424,7 +481,8 @@ impl ChokepointApp {
             self.read_only = None;
         }
         self.disk_stamp = stamp;
-        self.disk_base = Some(snapshot);
+        let old = self.disk_base.replace(DiskBase::Text(text.into_bytes()));
+        drop_in_background(old);
         self.remember_recent(&path);
         self.last_saved = Some(Instant::now());
         self.info(format!("Saved {}", path.display()));
@@ -457,15 +515,20 @@ impl ChokepointApp {
                 return;
             }
         };
-        let base = self.disk_base.clone().unwrap_or_else(|| self.case.clone());
+        let base = self
+            .disk_base
+            .as_ref()
+            .and_then(DiskBase::case)
+            .unwrap_or_else(|| Case::clone(&self.case));
         let plan = plan_merge(&base, &self.case, &theirs);
-        match self
-            .history
-            .apply(&mut self.case, "Merge changes from disk", plan.edit)
-        {
+        match self.history.apply(
+            Arc::make_mut(&mut self.case),
+            "Merge changes from disk",
+            plan.edit,
+        ) {
             Ok(()) => {
                 self.disk_stamp = stamp;
-                self.disk_base = Some(theirs);
+                self.disk_base = Some(DiskBase::Case(Arc::new(theirs)));
                 let mut message = format!(
                     "Merged {} change(s) from disk; save to keep the result",
                     plan.taken_from_theirs
@@ -553,7 +616,7 @@ impl ChokepointApp {
         match load_case(recovery) {
             Ok(case) => {
                 // Same document, newer content: keep the path and the disk stamp, mark unsaved.
-                self.case = case;
+                drop_in_background(std::mem::replace(&mut self.case, Arc::new(case)));
                 self.history = History::default();
                 self.history.mark_unsaved();
                 self.selection = None;
@@ -574,8 +637,6 @@ impl ChokepointApp {
     }
 
     /// Writes unsaved changes to the recovery file every few seconds and when the window loses
-
-    /// Writes unsaved changes to the recovery file every few seconds and when the window loses
     /// focus, on a background thread so the UI never waits for the disk.
     pub fn autosave_step(&mut self, ctx: &egui::Context) {
         if let Some(end) = take_finished(&mut self.autosave_job, ctx) {
@@ -589,7 +650,9 @@ impl ChokepointApp {
             return;
         }
         let interval = self.settings.autosave_seconds;
+        // (A save being written will leave nothing to recover.)
         if interval == 0
+            || self.saving.is_some()
             || !self.is_dirty()
             || Some(self.history.revision()) == self.autosaved_revision
         {
@@ -617,7 +680,8 @@ impl ChokepointApp {
         if let Some(dir) = recovery.parent() {
             let _ = std::fs::create_dir_all(dir);
         }
-        let case = self.case.clone();
+        // Shared, not copied (see `start_write`).
+        let case = Arc::clone(&self.case);
         self.autosave_job = Some(Job::spawn("Autosaving", false, move |_| {
             case_to_ron(&case)
                 .and_then(|text| write_atomic_via(&RealDisk, &recovery, text.as_bytes(), false))

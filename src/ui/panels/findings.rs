@@ -8,11 +8,11 @@ use crate::edit::Edit;
 use crate::edit::Revision;
 use crate::model::{Case, Dismissal, Timestamp};
 use crate::ui::action::Action;
+use crate::ui::jobs::{Job, Poll};
 use crate::ui::theme;
 use egui::{Color32, RichText, Ui};
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 /// What a background evaluation sends back: findings and the screening hits among them.
 type Evaluation = (Vec<Finding>, Vec<ScreeningHit>);
@@ -36,7 +36,7 @@ pub struct FindingsPanel {
     findings: Option<(Revision, Vec<Finding>)>,
     /// Screening hits of the same evaluation, by finding key, to offer their flags.
     hits: HashMap<String, ScreeningHit>,
-    job: Option<(Revision, Receiver<Evaluation>)>,
+    job: Option<(Revision, Job<Evaluation>)>,
     show_dismissed: bool,
     /// The finding being dismissed and the reason typed so far.
     dismissing: Option<(String, String)>,
@@ -140,18 +140,16 @@ impl FindingsPanel {
     }
 
     /// Starts computing findings for `revision` unless they are current or on their way.
-    fn refresh(&mut self, ctx: &egui::Context, case: &Case, revision: Revision) {
-        if let Some((r, rx)) = &self.job {
-            match rx.try_recv() {
-                Ok((findings, hits)) => {
+    fn refresh(&mut self, ctx: &egui::Context, case: &Arc<Case>, revision: Revision) {
+        if let Some((r, job)) = &self.job {
+            match job.poll(ctx) {
+                Poll::Done((findings, hits)) => {
                     self.findings = Some((*r, findings));
                     self.hits = hits.into_iter().map(|h| (h.finding_key(), h)).collect();
                     self.job = None;
                 }
-                Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(50));
-                }
-                Err(TryRecvError::Disconnected) => self.job = None,
+                Poll::Running => {}
+                Poll::Lost => self.job = None,
             }
         }
         let current = self.findings.as_ref().is_some_and(|(r, _)| *r == revision);
@@ -162,32 +160,25 @@ impl FindingsPanel {
         let Ok(inputs) = self.inputs() else {
             return;
         };
-        let case = case.clone();
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
-        let spawned = std::thread::Builder::new()
-            .name("findings".into())
-            .spawn(move || {
-                let evaluation = analysis::findings_and_hits(
-                    &case,
-                    &inputs.rules,
-                    inputs.lists.iter().map(AsRef::as_ref),
-                    analysis::screening::DEFAULT_THRESHOLD,
-                    &crate::model::PartialDate::today(),
-                );
-                let _ = tx.send(evaluation);
-                ctx.request_repaint();
-            });
-        if spawned.is_ok() {
-            self.job = Some((revision, rx));
-        }
+        // Shared with the job, not copied: the case is copied only if it is edited meanwhile.
+        let case = Arc::clone(case);
+        let job = Job::spawn("Findings", false, move |_| {
+            analysis::findings_and_hits(
+                &case,
+                &inputs.rules,
+                inputs.lists.iter().map(AsRef::as_ref),
+                analysis::screening::DEFAULT_THRESHOLD,
+                &crate::model::PartialDate::today(),
+            )
+        });
+        self.job = Some((revision, job));
     }
 
     #[allow(clippy::too_many_lines)]
     pub fn ui(
         &mut self,
         ui: &mut Ui,
-        case: &Case,
+        case: &Arc<Case>,
         revision: Revision,
         investigator: &str,
         actions: &mut Vec<Action>,
