@@ -187,6 +187,20 @@ fn shortest_and_simple_paths_components_and_common_neighbours() {
     assert_eq!(g.shortest_path(&id("b"), &id("e")).unwrap().len(), 3);
     assert!(g.shortest_path(&id("a"), &id("f")).is_none());
 
+    // The canvas's Show neighbours: within one hop of d, then two.
+    let around = |start: &str, hops| -> Vec<EntityId> {
+        g.neighbourhood(&id(start), hops).into_iter().collect()
+    };
+    assert_eq!(around("d", 0), [id("d")]);
+    assert_eq!(around("d", 1), [id("a"), id("c"), id("d"), id("e")]);
+    assert_eq!(
+        around("e", 2),
+        [id("a"), id("c"), id("d"), id("e")],
+        "two hops from the tail"
+    );
+    assert_eq!(around("f", 5), [id("f"), id("g")], "stays in its component");
+    assert!(around("nobody", 1).is_empty());
+
     let paths = g.simple_paths(&id("a"), &id("c"), 2, 100);
     let nodes: Vec<Vec<EntityId>> = paths.iter().map(|p| p.nodes.clone()).collect();
     assert_eq!(

@@ -260,6 +260,33 @@ impl CaseGraph {
         Path { nodes: ids, edges }
     }
 
+    /// Entities within `hops` edges of `start` (links, shipment steps and goods, either
+    /// direction), `start` included; empty when `start` is not in the case.
+    pub fn neighbourhood(&self, start: &EntityId, hops: usize) -> BTreeSet<EntityId> {
+        let Some(s) = self.node(start) else {
+            return BTreeSet::new();
+        };
+        let mut seen = vec![false; self.node_count()];
+        seen[s.index()] = true;
+        let mut frontier = vec![s.index()];
+        for _ in 0..hops {
+            let mut next = Vec::new();
+            for &v in &frontier {
+                for &w in self.adj(v) {
+                    if !std::mem::replace(&mut seen[w as usize], true) {
+                        next.push(w as usize);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        seen.iter()
+            .enumerate()
+            .filter(|(_, s)| **s)
+            .map(|(v, _)| self.id(v).clone())
+            .collect()
+    }
+
     /// A shortest path (fewest hops) from `a` to `b`, ignoring direction; ties go to the path
     /// through lower ids. `None` when they are not connected.
     pub fn shortest_path(&self, a: &EntityId, b: &EntityId) -> Option<Path> {

@@ -70,6 +70,24 @@ impl<T: Send + 'static> Job<T> {
     }
 }
 
+impl<T: Send + 'static> Job<T> {
+    /// [`Job::spawn`], and the window is woken the moment the work ends (rather than at its
+    /// next look), for results the user waits to see.
+    pub fn spawn_waking(
+        ctx: &egui::Context,
+        name: impl Into<String>,
+        cancellable: bool,
+        work: impl FnOnce(&Progress) -> T + Send + 'static,
+    ) -> Self {
+        let ctx = ctx.clone();
+        Self::spawn(name, cancellable, move |progress| {
+            let result = work(progress);
+            ctx.request_repaint();
+            result
+        })
+    }
+}
+
 impl<T> Job<T> {
     /// Looks without waiting. While the job runs, the window is asked to look again soon.
     pub fn poll(&self, ctx: &egui::Context) -> Poll<T> {

@@ -149,9 +149,12 @@ impl ChokepointApp {
             return;
         }
         let p = path.clone();
-        let job = Job::spawn(format!("Opening {}", file_name(&path)), true, move |_| {
-            crate::io::load_case_with_bytes(&p)
-        });
+        let job = Job::spawn_waking(
+            ctx,
+            format!("Opening {}", file_name(&path)),
+            true,
+            move |_| crate::io::load_case_with_bytes(&p),
+        );
         self.info(format!("Opening {}…", path.display()));
         self.loading = Some((path, job));
         ctx.request_repaint();
@@ -390,12 +393,15 @@ impl ChokepointApp {
         let modified = Timestamp::now();
         let lock = new_lock.clone().or_else(|| self.case_lock.clone());
         let target = path.to_owned();
-        let job = Job::spawn(format!("Saving {}", file_name(path)), false, move |_| {
-            SaveOutcome {
+        let job = Job::spawn_waking(
+            &self.ctx,
+            format!("Saving {}", file_name(path)),
+            false,
+            move |_| SaveOutcome {
                 written: write_snapshot(&target, snapshot, modified, lock.as_deref()),
                 new_lock,
-            }
-        });
+            },
+        );
         self.saving = Some(SaveJob {
             job,
             ticket: SaveTicket {

@@ -17,11 +17,11 @@ use crate::model::{
     ItemRef, PartialDate, SourceReliability, Timestamp, Tlp,
 };
 use crate::ui::action::Action;
+use crate::ui::jobs::{Job, Poll};
 use crate::ui::theme;
 use egui::{Color32, RichText, Ui};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
 // ---- integrity ------------------------------------------------------------------------------
 
@@ -35,7 +35,7 @@ pub struct IntegrityWatch {
     key: Option<WatchKey>,
     seen_revision: Option<Revision>,
     reports: BTreeMap<EvidenceId, Integrity>,
-    job: Option<(WatchKey, Receiver<Vec<IntegrityReport>>)>,
+    job: Option<(WatchKey, Job<Vec<IntegrityReport>>)>,
     force: bool,
     /// File items that could not be checked because the case has no folder yet.
     pub unchecked: usize,
@@ -77,9 +77,9 @@ impl IntegrityWatch {
         folder: Option<&Path>,
         revision: Revision,
     ) {
-        if let Some((key, rx)) = &self.job {
-            match rx.try_recv() {
-                Ok(reports) => {
+        if let Some((key, job)) = &self.job {
+            match job.poll(ctx) {
+                Poll::Done(reports) => {
                     if self.key.as_ref() == Some(key) {
                         self.reports = reports
                             .into_iter()
@@ -89,10 +89,8 @@ impl IntegrityWatch {
                     }
                     self.job = None;
                 }
-                Err(TryRecvError::Empty) => {
-                    ctx.request_repaint_after(std::time::Duration::from_millis(50));
-                }
-                Err(TryRecvError::Disconnected) => self.job = None,
+                Poll::Running => {}
+                Poll::Lost => self.job = None,
             }
         }
         let folder_changed = self.key.as_ref().map(|k| k.0.as_deref()) != Some(folder);
@@ -125,26 +123,18 @@ impl IntegrityWatch {
             return;
         };
         self.unchecked = 0;
-        let (tx, rx) = channel();
-        let ctx = ctx.clone();
         let files = key.1.clone();
-        let spawned = std::thread::Builder::new()
-            .name("evidence-integrity".into())
-            .spawn(move || {
-                let reports = files
-                    .into_iter()
-                    .map(|(evidence, path, sha256, size)| IntegrityReport {
-                        status: locker::verify_file(&dir, &path, &sha256, size),
-                        evidence,
-                        path,
-                    })
-                    .collect();
-                let _ = tx.send(reports);
-                ctx.request_repaint();
-            });
-        if spawned.is_ok() {
-            self.job = Some((key, rx));
-        }
+        let job = Job::spawn_waking(ctx, "Checking evidence files", false, move |_| {
+            files
+                .into_iter()
+                .map(|(evidence, path, sha256, size)| IntegrityReport {
+                    status: locker::verify_file(&dir, &path, &sha256, size),
+                    evidence,
+                    path,
+                })
+                .collect()
+        });
+        self.job = Some((key, job));
     }
 }
 

@@ -162,7 +162,7 @@ impl FindingsPanel {
         };
         // Shared with the job, not copied: the case is copied only if it is edited meanwhile.
         let case = Arc::clone(case);
-        let job = Job::spawn("Findings", false, move |_| {
+        let job = Job::spawn_waking(ctx, "Findings", false, move |_| {
             analysis::findings_and_hits(
                 &case,
                 &inputs.rules,

@@ -1,0 +1,138 @@
+//! The tooltip of what the pointer rests on: an entity's kind, country, links, shipments and
+//! evidence, a link's or shipment's facts.
+
+use super::{Canvas, Gesture};
+use crate::model::{Case, ItemRef};
+use crate::ui::theme;
+
+impl Canvas {
+    /// Key facts about what the pointer rests on.
+    pub(super) fn tooltip_ui(&self, response: &egui::Response, case: &Case) {
+        if !matches!(self.gesture, Gesture::None) || self.picker.is_some() {
+            return;
+        }
+        let Some(hit) = &self.hover else {
+            return;
+        };
+        let item = self.item_of_hit(hit);
+        response.clone().on_hover_ui_at_pointer(|ui| {
+            ui.set_max_width(320.0);
+            match &item {
+                ItemRef::Entity(id) => {
+                    let Some(e) = case.entities.get(id) else {
+                        return;
+                    };
+                    ui.strong(format!("{} {}", theme::entity_icon(e.kind), e.name));
+                    let mut line = e.kind.label().to_owned();
+                    if let Some(c) = &e.country {
+                        line = format!("{line} · {c}");
+                    }
+                    ui.label(line);
+                    if !e.aliases.is_empty() {
+                        ui.label(format!("Also: {}", e.aliases.join(", ")));
+                    }
+                    if !e.product.eccn.is_empty() || !e.product.hs_code.is_empty() {
+                        ui.label(format!(
+                            "ECCN {} · HS {}",
+                            if e.product.eccn.is_empty() {
+                                "?"
+                            } else {
+                                &e.product.eccn
+                            },
+                            if e.product.hs_code.is_empty() {
+                                "?"
+                            } else {
+                                &e.product.hs_code
+                            }
+                        ));
+                    }
+                    for ident in e.identifiers.iter().take(3) {
+                        ui.label(format!("{}: {}", ident.scheme.label(), ident.value));
+                    }
+                    let today = crate::model::PartialDate::today();
+                    for flag in &e.flags {
+                        let dark = ui.visuals().dark_mode;
+                        let mut text =
+                            format!("⚑ {} ({})", flag.label_on(&today), flag.status.label());
+                        let facts = flag.describe();
+                        if !facts.is_empty() {
+                            text.push_str(" · ");
+                            text.push_str(&facts);
+                        }
+                        let color = if flag.ended(&today) {
+                            theme::formerly_listed_color(dark)
+                        } else {
+                            theme::flag_badge_color(dark)
+                        };
+                        ui.colored_label(color, text);
+                    }
+                    let links = case
+                        .links
+                        .values()
+                        .filter(|l| &l.from == id || &l.to == id)
+                        .count();
+                    let shipments = case
+                        .shipments
+                        .values()
+                        .filter(|s| s.parties().iter().any(|(_, p)| *p == id))
+                        .count();
+                    let evidence = self
+                        .scene
+                        .node_of(id)
+                        .map_or(0, |i| self.scene.nodes[i].evidence);
+                    ui.weak(format!(
+                        "{links} link(s) · {shipments} shipment(s) · {evidence} evidence item(s)"
+                    ));
+                }
+                ItemRef::Link(id) => {
+                    let Some(l) = case.links.get(id) else {
+                        return;
+                    };
+                    ui.strong(l.kind.summary());
+                    ui.label(format!(
+                        "{} → {}",
+                        case.entity_name(&l.from),
+                        case.entity_name(&l.to)
+                    ));
+                    ui.label(format!(
+                        "{} · confidence {}",
+                        l.status.label(),
+                        l.confidence.label()
+                    ));
+                    if !l.description.is_empty() {
+                        ui.label(&l.description);
+                    }
+                }
+                ItemRef::Shipment(id) => {
+                    let Some(s) = case.shipments.get(id) else {
+                        return;
+                    };
+                    ui.strong(format!("{} {}", theme::SHIPMENT_GLYPH, s.reference));
+                    ui.label(s.route_summary());
+                    let goods = s.goods_summary(|p| case.entities.get(p).map(|e| e.name.clone()));
+                    if !goods.is_empty() {
+                        ui.label(goods);
+                    }
+                    ui.label(format!("{} · {}", s.status.label(), s.claim.label()));
+                }
+                ItemRef::Group(id) => {
+                    if let Some(g) = case.groups.get(id) {
+                        ui.strong(&g.title);
+                        ui.label(format!(
+                            "{} member(s) · double-click to {}",
+                            g.members.len(),
+                            if g.collapsed { "expand" } else { "collapse" }
+                        ));
+                    }
+                }
+                ItemRef::Note(id) => {
+                    if let Some(n) = case.notes.get(id) {
+                        ui.strong(&n.title);
+                        ui.label(&n.body);
+                    }
+                }
+                _ => {}
+            }
+        });
+    }
+}
