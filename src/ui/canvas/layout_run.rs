@@ -200,10 +200,13 @@ mod tests {
     fn a_finished_layout_leaves_out_entities_deleted_or_pinned_meanwhile() {
         let mut case = crate::seed_case().expect("seed");
         // An entity of its own (nothing names it), to delete while the layout runs.
-        let (add, deleted) = crate::ui::canvas::new_entity_edit(
+        let (add, deleted) = crate::edit::new_entity_edit(
             &case,
             crate::model::EntityKind::Person,
-            egui::pos2(-500.0, -500.0),
+            CanvasPoint {
+                x: -500.0,
+                y: -500.0,
+            },
         );
         case.apply(add).expect("added");
         let pinned = case

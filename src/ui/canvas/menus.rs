@@ -108,7 +108,7 @@ impl Canvas {
                                 _ => None,
                             })
                             .collect();
-                        let (edit, group) = super::new_group_edit(case, members);
+                        let (edit, group) = crate::edit::new_group_edit(case, members);
                         actions.push(Action::Apply {
                             label: "Group entities".into(),
                             edit,
@@ -161,7 +161,11 @@ impl Canvas {
                                 .button(format!("{} {}", theme::entity_icon(kind), kind.label()))
                                 .clicked()
                             {
-                                let (edit, id) = super::new_entity_edit(case, kind, at);
+                                let (edit, id) = crate::edit::new_entity_edit(
+                                    case,
+                                    kind,
+                                    super::canvas_point(at),
+                                );
                                 actions.push(Action::Apply {
                                     label: format!("Add {}", kind.label().to_lowercase()),
                                     edit,
@@ -172,7 +176,8 @@ impl Canvas {
                         }
                     });
                     if ui.button("Add note here").clicked() {
-                        let (edit, id) = super::new_note_edit(case, at, "");
+                        let (edit, id) =
+                            crate::edit::new_note_edit(case, super::canvas_point(at), "");
                         actions.push(Action::Apply {
                             label: "Add note".into(),
                             edit,
@@ -260,7 +265,11 @@ impl Canvas {
                                     ))
                                     .clicked()
                                 {
-                                    let (edit, id) = super::new_entity_edit(case, kind, *at);
+                                    let (edit, id) = crate::edit::new_entity_edit(
+                                        case,
+                                        kind,
+                                        super::canvas_point(*at),
+                                    );
                                     actions.push(Action::Apply {
                                         label: format!("Add {}", kind.label().to_lowercase()),
                                         edit,
@@ -283,7 +292,7 @@ impl Canvas {
                                 .button(format!("{} Shipment", theme::SHIPMENT_GLYPH))
                                 .clicked()
                             {
-                                let (edit, item) = super::new_shipment_edit(case, from, to);
+                                let (edit, item) = crate::edit::new_shipment_edit(case, from, to);
                                 actions.push(Action::Apply {
                                     label: "Add shipment".into(),
                                     edit,
@@ -294,7 +303,8 @@ impl Canvas {
                             ui.separator();
                             for tag in LinkKindTag::ALL {
                                 if ui.button(tag.label()).clicked() {
-                                    let (edit, item) = super::new_link_edit(case, tag, from, to);
+                                    let (edit, item) =
+                                        crate::edit::new_link_edit(case, tag, from, to);
                                     actions.push(Action::Apply {
                                         label: format!("Add link ({})", tag.label()),
                                         edit,
