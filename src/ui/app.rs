@@ -7,7 +7,7 @@ use super::action::Action;
 use super::canvas::Canvas;
 use super::commands::{Scope, UiCommand};
 use super::fonts;
-use super::jobs::{Job, JobStatus, Poll};
+use super::jobs::{Job, JobStatus};
 use super::palette::CommandPalette;
 use super::panels::analysis::AnalysisPanel;
 use super::panels::evidence::{EvidencePanel, IntegrityWatch};
@@ -618,28 +618,34 @@ impl ChokepointApp {
 
     fn guard(&mut self, ctx: &egui::Context, action: Guarded) {
         self.commit_pending();
-        if action.replaces_case()
-            && let Some(running) = &mut self.saving
-        {
-            // Asked again once the save has ended: it may leave nothing to ask about.
-            running.then_once_saved(action);
-            self.info("Saving… then going on");
-        } else if self.is_dirty() {
+        // (Asked once the save has ended: it may leave nothing to ask about.)
+        let Some(action) = self.after_running_save(action) else {
+            return;
+        };
+        if self.is_dirty() {
             self.modal = Some(Modal::ConfirmDiscard(action));
         } else {
             self.perform(ctx, action);
         }
     }
 
-    fn perform(&mut self, ctx: &egui::Context, action: Guarded) {
-        if action.replaces_case()
-            && let Some(running) = &mut self.saving
-        {
-            // The file being written belongs to this case: what replaces it waits for it.
-            running.then_once_saved(action);
-            self.info("Saving… then going on");
-            return;
+    /// An action that ends the open case waits for a save being written (the file belongs to
+    /// this case); handed back when nothing is being saved or the action can go on now.
+    fn after_running_save(&mut self, action: Guarded) -> Option<Guarded> {
+        match &mut self.saving {
+            Some(running) if action.replaces_case() => {
+                running.then_once_saved(action);
+                self.info("Saving… then going on");
+                None
+            }
+            _ => Some(action),
         }
+    }
+
+    fn perform(&mut self, ctx: &egui::Context, action: Guarded) {
+        let Some(action) = self.after_running_save(action) else {
+            return;
+        };
         match action {
             Guarded::New => {
                 self.replace_case(Case::new_untitled(Timestamp::now()), None);
@@ -847,41 +853,31 @@ impl ChokepointApp {
     fn poll_jobs(&mut self, ctx: &egui::Context) {
         if let Some((kind, job)) = &self.dialog {
             let (kind, quick) = (*kind, job.elapsed() < Duration::from_millis(700));
-            match job.poll(ctx) {
-                Poll::Running => {}
-                Poll::Done(picked) => {
-                    self.dialog = None;
-                    self.dialog_done(ctx, kind, picked, quick);
-                }
-                Poll::Lost => {
-                    self.dialog = None;
-                    self.dialog_done(ctx, kind, None, true);
-                }
+            if let Some(end) = job.ended(ctx) {
+                self.dialog = None;
+                // A chooser that died answered nothing, at once: as a missing one.
+                let quick = quick || end.is_none();
+                self.dialog_done(ctx, kind, end.flatten(), quick);
             }
         }
-        if let Some((path, job)) = &self.loading {
-            let end = match job.poll(ctx) {
-                Poll::Running => None,
-                Poll::Done(result) => Some(Some(result)),
-                Poll::Lost => Some(None),
-            };
-            if let Some(end) = end {
-                let path = path.clone();
-                self.loading = None;
-                match end {
-                    Some(Ok((case, stamp, bytes))) => {
-                        self.finish_open(&path, case, stamp, Some(bytes));
-                    }
-                    Some(Err(e)) => {
-                        self.error(format!("Could not open: {e}"));
-                        self.modal = Some(Modal::Error {
-                            title: "Could not open the case".to_owned(),
-                            message: format!("{e}\n\nThe case you had open is unchanged."),
-                        });
-                    }
-                    None => {
-                        self.error("Opening stopped unexpectedly; the open case is unchanged");
-                    }
+        if let Some((path, job)) = &self.loading
+            && let Some(end) = job.ended(ctx)
+        {
+            let path = path.clone();
+            self.loading = None;
+            match end {
+                Some(Ok((case, stamp, bytes))) => {
+                    self.finish_open(&path, case, stamp, Some(bytes));
+                }
+                Some(Err(e)) => {
+                    self.error(format!("Could not open: {e}"));
+                    self.modal = Some(Modal::Error {
+                        title: "Could not open the case".to_owned(),
+                        message: format!("{e}\n\nThe case you had open is unchanged."),
+                    });
+                }
+                None => {
+                    self.error("Opening stopped unexpectedly; the open case is unchanged");
                 }
             }
         }

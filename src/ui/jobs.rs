@@ -101,6 +101,15 @@ impl<T> Job<T> {
         }
     }
 
+    /// `None` while the job runs; once it has ended, its result (`None`: lost).
+    pub fn ended(&self, ctx: &egui::Context) -> Option<Option<T>> {
+        match self.poll(ctx) {
+            Poll::Running => None,
+            Poll::Done(result) => Some(Some(result)),
+            Poll::Lost => Some(None),
+        }
+    }
+
     /// Waits for the result (exit, and callers that must have it now); `None` when lost.
     pub fn wait(self) -> Option<T> {
         self.rx.recv().ok()
@@ -147,18 +156,9 @@ impl<T> Job<T> {
 
 /// Polls an optional job: takes it out of `slot` when it has ended and hands back how.
 pub fn take_finished<T>(slot: &mut Option<Job<T>>, ctx: &egui::Context) -> Option<Option<T>> {
-    let job = slot.as_ref()?;
-    match job.poll(ctx) {
-        Poll::Running => None,
-        Poll::Done(result) => {
-            *slot = None;
-            Some(Some(result))
-        }
-        Poll::Lost => {
-            *slot = None;
-            Some(None)
-        }
-    }
+    let end = slot.as_ref()?.ended(ctx)?;
+    *slot = None;
+    Some(end)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@ use crate::io::{
     write_atomic, write_atomic_via,
 };
 use crate::model::{Case, Timestamp};
-use crate::ui::jobs::{Job, Poll, take_finished};
+use crate::ui::jobs::{Job, take_finished};
 use crate::ui::panels::evidence::EvidencePanel;
 use crate::ui::panels::inspector::Inspector;
 use crate::ui::panels::list::ItemList;
@@ -266,27 +266,40 @@ impl ChokepointApp {
     /// UI thread: returns whether a save started (or will, once the running one ends).
     pub fn save(&mut self) -> bool {
         self.commit_pending();
+        self.save_or_ask(None)
+    }
+
+    /// Saves, then goes on with `then` (the "Save changes?" question's Save).
+    pub(super) fn save_then(&mut self, then: Guarded) {
+        self.save_or_ask(Some(then));
+    }
+
+    /// Saves to the case's file, then `then`; with no file yet, asks where first (and goes on
+    /// with `then` once saved there).
+    fn save_or_ask(&mut self, then: Option<Guarded>) -> bool {
         // During a save, "the case's file" is the one being written (it may be a Save as…).
         let path = match &self.saving {
             Some(running) => Some(running.ticket.path.clone()),
             None => self.path.clone(),
         };
         if let Some(path) = path {
-            self.start_save(&path, None)
+            self.start_save(&path, then)
         } else {
+            if then.is_some() {
+                self.after_save = then;
+            }
             self.spawn_dialog(DialogKind::SaveAs);
             false
         }
     }
 
-    /// Saves, then goes on with `then` (the "Save changes?" question's Save).
-    pub(super) fn save_then(&mut self, then: Guarded) {
-        if let Some(path) = self.path.clone() {
-            self.start_save(&path, Some(then));
-        } else {
-            self.after_save = Some(then);
-            self.spawn_dialog(DialogKind::SaveAs);
-        }
+    /// A save refused before anything was written: the dialog and the status bar say why.
+    fn refuse_save(&mut self, title: &str, message: String) {
+        self.modal = Some(Modal::Error {
+            title: title.to_owned(),
+            message: message.clone(),
+        });
+        self.error(message);
     }
 
     /// Saves to `path` and waits until it is written (tests and scripts; the window uses
@@ -358,11 +371,7 @@ impl ChokepointApp {
                  here: it was not written. Use Save as… to keep your changes in another file.",
                 path.display()
             );
-            self.modal = Some(Modal::Error {
-                title: "Read-only: not saved".to_owned(),
-                message: message.clone(),
-            });
-            self.error(message);
+            self.refuse_save("Read-only: not saved", message);
             return false;
         }
         // Saving somewhere new (Save as…): that file becomes this window's, so its lock is
@@ -377,11 +386,7 @@ impl ChokepointApp {
                          it there first, or save under another name.",
                         path.display()
                     );
-                    self.modal = Some(Modal::Error {
-                        title: "Could not save".to_owned(),
-                        message: message.clone(),
-                    });
-                    self.error(message);
+                    self.refuse_save("Could not save", message);
                     return false;
                 }
                 Err(LockError::Unavailable(_)) => None,
@@ -420,10 +425,8 @@ impl ChokepointApp {
         let Some(running) = &self.saving else {
             return;
         };
-        let end = match running.job.poll(&self.ctx) {
-            Poll::Running => return,
-            Poll::Done(outcome) => Some(outcome),
-            Poll::Lost => None,
+        let Some(end) = running.job.ended(&self.ctx) else {
+            return;
         };
         if let Some(SaveJob { ticket, .. }) = self.saving.take() {
             self.save_done(ticket, end);
