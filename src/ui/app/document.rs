@@ -6,7 +6,8 @@
 //! save asked for meanwhile runs when it ends, with the lock and file stamp it left. New,
 //! Open and Quit asked for during a save wait for it.
 
-use super::{ChokepointApp, DialogKind, Guarded, Modal, bundle, human_duration};
+use super::status_bar::human_duration;
+use super::{ChokepointApp, DialogKind, Guarded, Modal, bundle};
 use crate::edit::{Edit, History, SavePoint, plan_merge};
 use crate::io::lock::{CaseLock, LockError};
 use crate::io::{

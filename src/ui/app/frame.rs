@@ -1,0 +1,317 @@
+//! One frame of the window: background results first, then files dropped on the window, the
+//! close request, the menu bar, status bar, side panels, timeline, canvas and dialogs; at the
+//! end the frame's actions are applied (`dispatch.rs`), then autosave, the title and a
+//! requested screenshot.
+
+use super::{ChokepointApp, Guarded, Modal, RightTab, SCREENSHOT_AFTER_FRAMES, bundle};
+use crate::model::ItemRef;
+use crate::ui::action::Action;
+use crate::ui::commands::{Scope, UiCommand};
+use crate::ui::theme;
+use egui::Ui;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+impl ChokepointApp {
+    pub(super) fn handle_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_owned())
+                .collect()
+        });
+        let Some(path) = dropped.first().cloned() else {
+            return;
+        };
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("ron"))
+            || bundle::is_bundle(&path)
+        {
+            self.guard(ctx, Guarded::OpenPath(path));
+        } else {
+            // Any other file becomes evidence, copied beside the case and hashed.
+            self.attach_dropped(&dropped);
+        }
+    }
+
+    pub(super) fn update_title(&mut self, ctx: &egui::Context) {
+        let name = self.path.as_ref().and_then(|p| p.file_name()).map_or_else(
+            || "not saved yet".to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let title = format!(
+            "{}{} — {name}{} — Chokepoint",
+            if self.is_dirty() { "● " } else { "" },
+            self.case.meta.title,
+            if self.read_only.is_some() {
+                " (read-only)"
+            } else {
+                ""
+            }
+        );
+        if title != self.title_shown {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title_shown = title;
+        }
+    }
+
+    /// The window title as it is now (for tests).
+    pub fn window_title(&self) -> &str {
+        &self.title_shown
+    }
+
+    pub(super) fn screenshot_step(&mut self, ctx: &egui::Context) {
+        let Some(job) = &mut self.screenshot else {
+            return;
+        };
+        ctx.request_repaint();
+        if !job.requested
+            && self.frames >= SCREENSHOT_AFTER_FRAMES
+            && !self.present_pending
+            && self.presenter.as_ref().is_none_or(|p| !p.is_moving())
+        {
+            job.requested = true;
+            let path = job.path.clone();
+            let done = Arc::clone(&job.done);
+            ctx.request_screenshot(move |image| {
+                let result = write_png(&path, &image);
+                if let Ok(mut slot) = done.lock() {
+                    *slot = Some(result);
+                }
+            });
+        }
+        let finished = job.done.lock().ok().and_then(|mut s| s.take());
+        if let Some(result) = finished {
+            match result {
+                Ok(()) => eprintln!("screenshot saved to {}", job.path.display()),
+                Err(e) => eprintln!("screenshot failed: {e}"),
+            }
+            self.close_confirmed = true;
+            self.stop_presenting(ctx);
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// Draws one frame. Public so UI tests can drive the real app.
+    pub fn frame_ui(&mut self, ui: &mut Ui) {
+        let ctx = ui.ctx().clone();
+        self.frames += 1;
+        let theme = self.theme_override.unwrap_or(self.settings.theme);
+        if self.theme_applied != Some(theme) {
+            ctx.set_theme(theme.preference());
+            self.theme_applied = Some(theme);
+        }
+        self.poll_jobs(&ctx);
+        // Presenting never changes the case: files dropped on the window are ignored meanwhile.
+        if self.presenter.is_none() {
+            self.handle_dropped_files(&ctx);
+        }
+        if ctx.input(|i| i.viewport().close_requested()) && !self.close_confirmed {
+            self.commit_pending();
+            if let Some(running) = &mut self.saving {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                running.then_once_saved(Guarded::Quit);
+                self.info("Closing once the case is saved…");
+            } else if self.is_dirty() {
+                ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+                self.modal = Some(Modal::ConfirmDiscard(Guarded::Quit));
+            }
+        }
+        if self.presentation_frame_ui(ui) {
+            self.autosave_step(&ctx);
+            self.update_title(&ctx);
+            self.screenshot_step(&ctx);
+            return;
+        }
+        let mut commands = if self.modal.is_none() && !self.palette.open {
+            UiCommand::pressed(&ctx, Scope::App)
+        } else {
+            Vec::new()
+        };
+
+        egui::Panel::top("menu_bar").show(ui, |ui| self.menu_bar_ui(ui, &mut commands));
+        // Everything panels, canvas and dialogs ask for this frame, applied by `drain` at the
+        // end of the frame.
+        let mut actions: Vec<Action> = Vec::new();
+        egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
+
+        let revision = self.history.revision();
+        let side_panels = !(self.settings.canvas_only || self.canvas_only_override);
+        if side_panels {
+            egui::Panel::left("item_list")
+                .resizable(true)
+                .default_size(theme::LIST_PANEL_WIDTH)
+                .min_size(220.0)
+                .show(ui, |ui| {
+                    keep_width_ui(ui, |ui| {
+                        self.list.ui(
+                            ui,
+                            &self.case,
+                            revision,
+                            self.selection.as_ref(),
+                            &mut actions,
+                        );
+                    });
+                });
+        }
+        if side_panels {
+            egui::Panel::right("inspector")
+                .resizable(true)
+                .default_size(theme::INSPECTOR_PANEL_WIDTH)
+                .min_size(280.0)
+                .show(ui, |ui| {
+                    keep_width_ui(ui, |ui| self.right_panel_ui(ui, &mut actions));
+                });
+        }
+        if self.timeline.open {
+            egui::Panel::bottom("timeline")
+                .resizable(true)
+                .default_size(theme::TIMELINE_PANEL_HEIGHT)
+                .min_size(140.0)
+                .show(ui, |ui| {
+                    self.timeline.ui(
+                        ui,
+                        &self.case,
+                        revision,
+                        self.canvas.filters.time_window,
+                        self.selection.as_ref(),
+                        &mut actions,
+                    );
+                });
+        }
+        let keys = self.modal.is_none() && !self.palette.open;
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE)
+            .show(ui, |ui| {
+                self.canvas.ui(ui, &self.case, revision, keys, &mut actions);
+            });
+
+        self.modal_ui(&ctx);
+        let mut palette = std::mem::take(&mut self.palette);
+        if let Some(command) = palette.ui(&ctx, |c| self.command_enabled(c)) {
+            commands.push(command);
+        }
+        self.palette = palette;
+        self.import_ui(&ctx);
+        self.merge_review_ui(&ctx);
+        self.bundle_ui(&ctx);
+        Self::file_hover_ui(&ctx);
+
+        // Keys, menus and the palette last, as before the queue: a key pressed in the frame a
+        // panel asked for something acts on what the panel did.
+        actions.extend(commands.into_iter().map(Action::Command));
+        self.drain(&ctx, actions);
+        self.autosave_step(&ctx);
+        self.update_title(&ctx);
+        self.screenshot_step(&ctx);
+    }
+
+    /// The panel on the right: its tabs, then the chosen tab's panel.
+    fn right_panel_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
+        let revision = self.history.revision();
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
+            let findings = match self.findings.open_count(revision) {
+                Some(n) => format!("Findings ({n})"),
+                None => "Findings".to_owned(),
+            };
+            ui.selectable_value(&mut self.right_tab, RightTab::Findings, findings);
+            ui.selectable_value(&mut self.right_tab, RightTab::Flows, "Flows");
+            ui.selectable_value(&mut self.right_tab, RightTab::Views, "Views");
+            let evidence = match self.integrity.problems().len() {
+                0 => "Evidence".to_owned(),
+                n => format!("Evidence ⚠{n}"),
+            };
+            ui.selectable_value(&mut self.right_tab, RightTab::Evidence, evidence);
+        });
+        ui.separator();
+        match self.right_tab {
+            RightTab::Inspector => {
+                self.inspector
+                    .ui(ui, &self.case, revision, self.selection.as_ref(), actions);
+            }
+            RightTab::Findings => self.findings.ui(
+                ui,
+                &self.case,
+                revision,
+                &self.settings.investigator,
+                actions,
+            ),
+            RightTab::Flows => {
+                self.analysis
+                    .ui(ui, &self.case, revision, &self.canvas.selected, actions);
+                ui.separator();
+                self.flows.ui(ui, &self.case, revision, actions);
+            }
+            RightTab::Views => {
+                self.views.ui(ui, &self.case, &self.canvas, actions);
+            }
+            RightTab::Evidence => {
+                let selected = match &self.selection {
+                    Some(ItemRef::Evidence(id)) => Some(id),
+                    _ => None,
+                };
+                let folder = self.case_folder();
+                self.evidence.ui(
+                    ui,
+                    &self.case,
+                    revision,
+                    selected,
+                    folder.as_deref(),
+                    &self.integrity,
+                    &self.settings.investigator,
+                    actions,
+                );
+            }
+        }
+    }
+
+    pub(super) fn file_hover_ui(ctx: &egui::Context) {
+        let hovering = ctx.input(|i| !i.raw.hovered_files.is_empty());
+        if !hovering {
+            return;
+        }
+        let painter = ctx.layer_painter(egui::LayerId::new(
+            egui::Order::Foreground,
+            egui::Id::unique("file_drop"),
+        ));
+        let rect = ctx.content_rect();
+        painter.rect_filled(rect, 0.0, egui::Color32::from_black_alpha(160));
+        painter.text(
+            rect.center(),
+            egui::Align2::CENTER_CENTER,
+            "Drop a .ron case file to open it, or other files to add them as evidence",
+            egui::FontId::proportional(24.0),
+            egui::Color32::WHITE,
+        );
+    }
+}
+
+/// Draws a side panel's contents in exactly the width the user gave the panel: what is wider
+/// (a long name, a message) is wrapped or clipped, never allowed to widen the panel, which
+/// egui would then keep, covering the canvas and its toolbar.
+pub(super) fn keep_width_ui<R>(ui: &mut Ui, add: impl FnOnce(&mut Ui) -> R) -> R {
+    let rect = ui.available_rect_before_wrap();
+    let mut inner = ui.new_child(egui::UiBuilder::new().max_rect(rect).layout(*ui.layout()));
+    inner.shrink_clip_rect(rect);
+    let result = add(&mut inner);
+    ui.advance_cursor_after_rect(rect);
+    result
+}
+
+fn write_png(path: &Path, image: &egui::ColorImage) -> Result<(), String> {
+    let file = std::fs::File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let [w, h] = image.size;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w as u32, h as u32);
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    let bytes: Vec<u8> = image
+        .pixels
+        .iter()
+        .flat_map(egui::Color32::to_array)
+        .collect();
+    writer.write_image_data(&bytes).map_err(|e| e.to_string())
+}
