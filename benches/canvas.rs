@@ -5,6 +5,9 @@
 //! The `_hover` variants rest the mouse over the canvas, so each frame also hit-tests the nodes,
 //! links and routes under it (what every frame costs while the user moves the mouse).
 //!
+//! `scene_build/N` is what the canvas redoes after every edit: the scene (nodes, edges, routes,
+//! groups, the spatial index) built from the case.
+//!
 //! Run with `cargo bench --bench canvas`. Targets on 2 cores: 10k nodes + 20k edges within
 //! 8 ms a frame, 100k + 200k within 50 ms.
 
@@ -94,5 +97,22 @@ fn canvas_frames(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, canvas_frames);
+fn scene_build(c: &mut Criterion) {
+    chokepoint::alloc::tune();
+    let mut group = c.benchmark_group("scene_build");
+    group
+        .sample_size(10)
+        .sampling_mode(SamplingMode::Flat)
+        .measurement_time(Duration::from_secs(8));
+    for n in SIZES {
+        let case = generate_case(n, 1).unwrap();
+        let filters = chokepoint::ui::canvas::scene::Filters::default();
+        group.bench_function(BenchmarkId::from_parameter(n), |b| {
+            b.iter(|| black_box(chokepoint::ui::canvas::scene::Scene::build(&case, &filters)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, canvas_frames, scene_build);
 criterion_main!(benches);

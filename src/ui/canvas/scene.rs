@@ -218,6 +218,9 @@ pub fn disc_touches_rect(c: Pos2, r: f32, rect: Rect) -> bool {
 pub struct Scene {
     pub nodes: Vec<SceneNode>,
     pub index: HashMap<ItemRef, usize>,
+    /// The node drawn for each shown entity (its own or its collapsed group's): `index` by
+    /// entity id, looked up without building an `ItemRef` (a string copy) each time.
+    entity_nodes: HashMap<EntityId, usize>,
     pub edges: Vec<SceneEdge>,
     pub routes: Vec<SceneRoute>,
     pub groups: Vec<SceneGroup>,
@@ -303,6 +306,11 @@ impl Scene {
             filters
         };
         let mut scene = Scene::default();
+        let shown = case.entities.len();
+        scene.index.reserve(shown + case.groups.len());
+        scene.entity_nodes.reserve(shown);
+        scene.entity_positions.reserve(shown);
+        scene.nodes.reserve(shown);
         // Evidence per item: counted once per evidence item, whatever the number of claims.
         let mut evidence_count: HashMap<&ItemRef, usize> = HashMap::new();
         for ev in case.evidence.values() {
@@ -365,6 +373,7 @@ impl Scene {
                 .insert(e.id.clone(), node_position(case, &defaults, &e.id));
             if let Some(&group_node) = collapsed_into.get(&e.id) {
                 scene.index.insert(item, group_node);
+                scene.entity_nodes.insert(e.id.clone(), group_node);
                 continue;
             }
             let index = scene.nodes.len();
@@ -393,6 +402,7 @@ impl Scene {
                 item: item.clone(),
             });
             scene.index.insert(item, index);
+            scene.entity_nodes.insert(e.id.clone(), index);
         }
         scene.build_edges(case, inactive.as_ref());
         scene.build_routes(case, inactive.as_ref());
@@ -423,7 +433,7 @@ impl Scene {
 
     /// Index of the node drawn for an entity (its own or its collapsed group's).
     pub fn node_of(&self, id: &EntityId) -> Option<usize> {
-        self.index.get(&ItemRef::Entity(id.clone())).copied()
+        self.entity_nodes.get(id).copied()
     }
 
     fn build_edges(&mut self, case: &Case, inactive: Option<&Inactive>) {
