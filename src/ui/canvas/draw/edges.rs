@@ -10,6 +10,19 @@ use crate::ui::theme;
 use egui::{Color32, Mesh, Painter, Pos2, Rect, Shape, Stroke, vec2};
 
 impl Canvas {
+    /// Whether `item` is selected, and whether it is highlighted; not looked up (an id clone
+    /// each) when nothing is marked.
+    fn marks(&self, any_marked: bool, item: impl FnOnce() -> ItemRef) -> (bool, bool) {
+        if !any_marked {
+            return (false, false);
+        }
+        let item = item();
+        (
+            self.selected.contains(&item),
+            self.highlighted.contains(&item),
+        )
+    }
+
     /// Draws the links in view; returns the labels they want, placed later among the names,
     /// and whether lines are drawn in detail (dashes for what is only alleged).
     pub(super) fn draw_edges(&self, f: &Frame) -> (Vec<LineLabel>, bool) {
@@ -50,17 +63,9 @@ impl Canvas {
         let mut line_labels: Vec<LineLabel> = Vec::new();
         for &i in &visible_edges {
             let e = &self.scene.edges[i];
-            let (selected, highlighted) = if any_marked {
-                let item = ItemRef::Link(e.link.clone());
-                (
-                    self.selected.contains(&item),
-                    self.highlighted.contains(&item),
-                )
-            } else {
-                (false, false)
-            };
+            let (selected, highlighted) = self.marks(any_marked, || ItemRef::Link(e.link.clone()));
             let hovered = self.hover == Some(Hit::Edge(i));
-            if hairlines && !selected && !highlighted && self.hover != Some(Hit::Edge(i)) {
+            if hairlines && !selected && !highlighted && !hovered {
                 let a = self.screen_from_canvas(rect, at[e.from]);
                 let b = self.screen_from_canvas(rect, at[e.to]);
                 match (cell_of(rect, a), cell_of(rect, b)) {
@@ -132,7 +137,7 @@ impl Canvas {
         // them on screen; otherwise coarse curves batched into one mesh, labels left out.
         let route_detail = self.scene.routes.len() <= ROUTE_DETAIL_LIMIT;
         let mut route_mesh = self.meshes.take(MeshSlot::Routes);
-        let mut labels: Vec<(Vec<Pos2>, usize, Color32)> = Vec::new();
+        let mut labels: Vec<(Vec<Pos2>, usize, Color32, bool)> = Vec::new();
         let node_px = self.node_radius_px(crate::ui::canvas::scene::NODE_RADIUS);
         for (i, r) in self.scene.routes.iter().enumerate() {
             if dots && !any_marked {
@@ -151,15 +156,8 @@ impl Canvas {
             if segments.is_empty() {
                 continue;
             }
-            let (selected, highlighted) = if any_marked {
-                let item = ItemRef::Shipment(r.shipment.clone());
-                (
-                    self.selected.contains(&item),
-                    self.highlighted.contains(&item),
-                )
-            } else {
-                (false, false)
-            };
+            let (selected, highlighted) =
+                self.marks(any_marked, || ItemRef::Shipment(r.shipment.clone()));
             let hovered = self.hover == Some(Hit::Route(i));
             let color = if selected {
                 style.selection
@@ -197,20 +195,16 @@ impl Canvas {
                 }
             }
             if let Some((_, pts)) = longest {
-                labels.push((pts, i, color));
+                // A selected or hovered route keeps its label whatever the zoom.
+                labels.push((pts, i, color, selected || hovered));
             }
         }
         if !route_mesh.is_empty() {
             own_primitive(painter, rect, 2).add(self.meshes.give(MeshSlot::Routes, route_mesh));
         }
         let route_labels = !dots && route_labels_drawn(self.zoom, self.sparse, labels.len());
-        for (points, i, color) in labels {
+        for (points, i, color, emphasised) in labels {
             let r = &self.scene.routes[i];
-            let emphasised = self.hover == Some(Hit::Route(i))
-                || (any_marked
-                    && self
-                        .selected
-                        .contains(&ItemRef::Shipment(r.shipment.clone())));
             if route_labels || emphasised {
                 line_labels.push(LineLabel {
                     text: format!("{} {}", theme::SHIPMENT_GLYPH, r.label),
