@@ -54,7 +54,7 @@ impl Canvas {
         let nodes: Vec<usize> = self
             .selected
             .iter()
-            .filter_map(|item| self.scene.index.get(item).copied())
+            .filter_map(|item| self.scene.node_of_item(item))
             .collect();
         if nodes.is_empty() {
             return;
@@ -112,7 +112,7 @@ impl Canvas {
 
     /// Centres an item, zooming in to a readable size if need be (a search hit).
     pub(super) fn centre_on(&mut self, now: f64, item: &ItemRef) {
-        if let Some(&i) = self.scene.index.get(item) {
+        if let Some(i) = self.scene.node_of_item(item) {
             let p = self.scene.nodes[i].pos;
             self.move_camera(now, p, self.zoom.max(0.8), true);
         }
@@ -133,7 +133,7 @@ impl Canvas {
 
     /// Centres an item if it is off screen (selection from the list, a search hit).
     pub fn reveal(&mut self, now: f64, item: &ItemRef) {
-        let Some(&i) = self.scene.index.get(item) else {
+        let Some(i) = self.scene.node_of_item(item) else {
             return;
         };
         let p = self.scene.nodes[i].pos;

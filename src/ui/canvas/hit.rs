@@ -28,8 +28,7 @@ impl Canvas {
             .then(|| {
                 self.selected
                     .first()
-                    .and_then(|s| self.scene.index.get(s))
-                    .copied()
+                    .and_then(|s| self.scene.node_of_item(s))
             })
             .flatten();
         hovered

@@ -258,7 +258,7 @@ impl Canvas {
         let mut ids = Vec::new();
         let mut nodes = HashSet::new();
         for item in &self.selected {
-            let Some(&i) = self.scene.index.get(item) else {
+            let Some(i) = self.scene.node_of_item(item) else {
                 continue;
             };
             let node = &self.scene.nodes[i];

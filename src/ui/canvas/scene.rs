@@ -217,10 +217,11 @@ pub fn disc_touches_rect(c: Pos2, r: f32, rect: Rect) -> bool {
 #[derive(Clone, Debug, Default)]
 pub struct Scene {
     pub nodes: Vec<SceneNode>,
-    pub index: HashMap<ItemRef, usize>,
-    /// The node drawn for each shown entity (its own or its collapsed group's): `index` by
-    /// entity id, looked up without building an `ItemRef` (a string copy) each time.
+    /// The node drawn for each shown entity (its own or its collapsed group's), by id: looked
+    /// up without building an `ItemRef` (a string copy) each time.
     entity_nodes: HashMap<EntityId, usize>,
+    /// The node of each collapsed group.
+    group_nodes: HashMap<GroupId, usize>,
     pub edges: Vec<SceneEdge>,
     pub routes: Vec<SceneRoute>,
     pub groups: Vec<SceneGroup>,
@@ -307,7 +308,6 @@ impl Scene {
         };
         let mut scene = Scene::default();
         let shown = case.entities.len();
-        scene.index.reserve(shown + case.groups.len());
         scene.entity_nodes.reserve(shown);
         scene.entity_positions.reserve(shown);
         scene.nodes.reserve(shown);
@@ -345,10 +345,9 @@ impl Scene {
             for m in &visible {
                 collapsed_into.insert(m, index);
             }
-            let item = ItemRef::Group(g.id.clone());
-            scene.index.insert(item.clone(), index);
+            scene.group_nodes.insert(g.id.clone(), index);
             scene.nodes.push(SceneNode {
-                item,
+                item: ItemRef::Group(g.id.clone()),
                 pos: centre,
                 radius: GROUP_NODE_RADIUS,
                 kind: EntityKind::Organization,
@@ -372,7 +371,6 @@ impl Scene {
                 .entity_positions
                 .insert(e.id.clone(), node_position(case, &defaults, &e.id));
             if let Some(&group_node) = collapsed_into.get(&e.id) {
-                scene.index.insert(item, group_node);
                 scene.entity_nodes.insert(e.id.clone(), group_node);
                 continue;
             }
@@ -401,7 +399,6 @@ impl Scene {
                 members: Vec::new(),
                 item: item.clone(),
             });
-            scene.index.insert(item, index);
             scene.entity_nodes.insert(e.id.clone(), index);
         }
         scene.build_edges(case, inactive.as_ref());
@@ -434,6 +431,16 @@ impl Scene {
     /// Index of the node drawn for an entity (its own or its collapsed group's).
     pub fn node_of(&self, id: &EntityId) -> Option<usize> {
         self.entity_nodes.get(id).copied()
+    }
+
+    /// Index of the node drawn for an item: an entity (its own node or its collapsed
+    /// group's) or a collapsed group; None for anything else.
+    pub fn node_of_item(&self, item: &ItemRef) -> Option<usize> {
+        match item {
+            ItemRef::Entity(id) => self.node_of(id),
+            ItemRef::Group(id) => self.group_nodes.get(id).copied(),
+            _ => None,
+        }
     }
 
     fn build_edges(&mut self, case: &Case, inactive: Option<&Inactive>) {
@@ -706,7 +713,9 @@ mod tests {
         );
         let scene = Scene::build(&case, &Filters::default());
         assert_eq!(scene.nodes.len(), case.entities.len() - 3 + 1);
-        let g = scene.index[&ItemRef::Group(GroupId::new("g-x"))];
+        let g = scene
+            .node_of_item(&ItemRef::Group(GroupId::new("g-x")))
+            .expect("the collapsed group's node");
         for m in &members {
             assert_eq!(scene.node_of(m), Some(g));
         }
