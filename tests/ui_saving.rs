@@ -39,6 +39,13 @@ fn rename(h: &mut Harness<'static, ChokepointApp>, id: &EntityId, name: &str) {
     );
 }
 
+/// A case whose save takes many frames' time in a test build, so that the step after Ctrl+S
+/// finds it still being written: the seed case was once written before that step returned
+/// (seen in a full test run on a loaded machine).
+fn slow_to_save() -> Case {
+    generate_case(20_000, 7).expect("generated")
+}
+
 fn wait_saved(h: &mut Harness<'static, ChokepointApp>) {
     assert!(
         common::step_until(h, |h| !h.state().is_saving()),
@@ -50,8 +57,7 @@ fn wait_saved(h: &mut Harness<'static, ChokepointApp>) {
 fn the_window_keeps_drawing_while_a_large_case_is_saved() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("large.ron");
-    // Large enough that writing it takes many frames' time in a test build.
-    let case = generate_case(20_000, 7).expect("generated");
+    let case = slow_to_save();
     let entities = case.entities.len();
     let mut h = harness_on(case, &path);
     let id = first_entity(&h.state().case);
@@ -94,7 +100,7 @@ fn the_window_keeps_drawing_while_a_large_case_is_saved() {
 fn an_edit_made_while_saving_stays_unsaved_until_the_next_save() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("case.ron");
-    let mut h = harness_on(chokepoint::seed_case().expect("seed"), &path);
+    let mut h = harness_on(slow_to_save(), &path);
     let id = first_entity(&h.state().case);
     rename(&mut h, &id, "Written");
 
@@ -134,7 +140,7 @@ fn an_edit_made_while_saving_stays_unsaved_until_the_next_save() {
 fn save_asked_again_during_a_save_writes_the_latest_changes() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("case.ron");
-    let mut h = harness_on(chokepoint::seed_case().expect("seed"), &path);
+    let mut h = harness_on(slow_to_save(), &path);
     let id = first_entity(&h.state().case);
     rename(&mut h, &id, "First");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
@@ -155,7 +161,7 @@ fn save_asked_again_during_a_save_writes_the_latest_changes() {
 fn a_new_case_asked_for_during_a_save_waits_for_it() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("case.ron");
-    let mut h = harness_on(chokepoint::seed_case().expect("seed"), &path);
+    let mut h = harness_on(slow_to_save(), &path);
     let id = first_entity(&h.state().case);
     rename(&mut h, &id, "Kept");
     h.key_press_modifiers(Modifiers::COMMAND, Key::S);
