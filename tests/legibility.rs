@@ -25,7 +25,7 @@ fn graphviz_lays_out_the_dot_export() {
     let dir = tempfile::tempdir().expect("temp dir");
     for name in ["seed_kunlun_nest.ron", "training_strait_networks.ron"] {
         let case = sample(name);
-        let rows = chokepoint::io::export::graph_rows(&case);
+        let rows = chokepoint::io::export::dot::drawn_rows(&case);
         let path = dir.path().join("case.dot");
         std::fs::write(&path, chokepoint::io::export::dot::write(&case)).expect("write dot");
         let out = Command::new(&dot)
@@ -188,4 +188,41 @@ fn the_rust_measure_agrees_with_legibility_py() {
             );
         }
     }
+}
+
+/// What the app does after an import (a force layout of what arrived) turns the grid the
+/// imported entities were given into a picture with far fewer crossings and lines through
+/// nodes, still with no label on another: measured on the real German party-donations file.
+#[test]
+fn an_imported_case_is_laid_out_into_a_legible_picture() {
+    use chokepoint::layout::{LayoutGraph, LayoutKind, Progress, compute, positions_edit};
+    let Some((_, mut case)) = cases()
+        .into_iter()
+        .find(|(name, _)| name == "parteispenden_import")
+    else {
+        assert!(!common::in_ci(), "the shared data is there in CI");
+        return;
+    };
+    let measure = |case: &Case| {
+        let (_, scene) = chokepoint::io::export::svg::picture(
+            case,
+            &chokepoint::io::export::svg::SvgOptions::default(),
+        );
+        chokepoint::layout::legibility::measure(&scene)
+    };
+    let grid = measure(&case);
+    let arrived = case.entities.keys().cloned().collect();
+    let graph = LayoutGraph::from_case(&case, Some(&arrived));
+    let moves = compute(LayoutKind::Force, &graph, &Progress::new()).expect("not cancelled");
+    let edit = positions_edit(&case, &moves).expect("moves");
+    case.apply(edit).expect("applies");
+    let laid = measure(&case);
+    eprintln!("grid: {grid}\nforce: {laid}");
+    assert_eq!(laid.label_overlaps, 0, "{laid}");
+    assert_eq!(laid.label_on_node, 0, "{laid}");
+    assert!(laid.crossings * 4 < grid.crossings, "{grid} → {laid}");
+    assert!(
+        laid.edge_thru_node * 2 < grid.edge_thru_node,
+        "{grid} → {laid}"
+    );
 }

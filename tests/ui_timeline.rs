@@ -55,7 +55,7 @@ fn routes_shown(h: &Harness<'static, ChokepointApp>) -> Vec<ShipmentId> {
         .scene()
         .routes
         .iter()
-        .map(|r| r.shipment.clone())
+        .flat_map(|r| r.shipments.iter().cloned())
         .collect()
 }
 

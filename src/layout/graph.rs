@@ -3,7 +3,6 @@
 //! entity-id order, so every layout downstream is deterministic.
 
 use super::NODE_SPACING;
-use super::picture::{JurisdictionIndex, leg_stops};
 use crate::model::{CanvasPoint, Case, CountryCode, EntityId, EntityKind, LinkKind, Shipment};
 use std::collections::{BTreeSet, HashMap};
 
@@ -137,9 +136,8 @@ impl LayoutGraph {
             }
         }
         let mut place_countries: Vec<(usize, CountryCode)> = Vec::new();
-        let places = JurisdictionIndex::new(case);
         for shipment in case.shipments.values() {
-            for (from, to, flow) in shipment_hops(shipment, &places) {
+            for (from, to, flow) in shipment_hops(shipment) {
                 push(find(from), find(to), flow, flow);
             }
             for leg in &shipment.legs {
@@ -361,18 +359,21 @@ impl LayoutGraph {
 }
 
 /// The hops of a shipment's route, as `(from, to, carries goods)`: product → shipper →
-/// forwarders → route places (as the canvas draws them: [`leg_stops`]) → consignee → end
+/// forwarders → the route places that name an entity (as the canvas draws them: see
+/// [`super::routes`]; a place naming only a country is a waypoint, not a node) → consignee → end
 /// users, skipping parties the shipment does not name; the notify party hangs off the
 /// consignee without flow.
-fn shipment_hops<'a>(
-    s: &'a Shipment,
-    places: &'a JurisdictionIndex<'a>,
-) -> Vec<(&'a EntityId, &'a EntityId, bool)> {
+fn shipment_hops(s: &Shipment) -> Vec<(&EntityId, &EntityId, bool)> {
+    let places = s
+        .legs
+        .iter()
+        .flat_map(|leg| [&leg.from, &leg.to])
+        .filter_map(|place| place.entity.as_ref());
     let stops = s
         .shipper
         .iter()
         .chain(&s.forwarders)
-        .chain(leg_stops(s, places))
+        .chain(places)
         .chain(&s.consignee);
     let mut chain: Vec<&EntityId> = Vec::new();
     for id in stops {

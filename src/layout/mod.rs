@@ -31,6 +31,7 @@ pub mod multilevel;
 pub mod palette;
 pub mod picture;
 pub mod quality;
+pub mod routes;
 
 pub use force::{ForceParams, ForceSim};
 pub use graph::{LayoutEdge, LayoutGraph, LayoutNode};

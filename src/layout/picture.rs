@@ -1,6 +1,6 @@
 //! What the canvas and the exported pictures (SVG, PNG, the report) agree on, so a picture
-//! shows the case as the canvas does: where entities without a saved place stand, how wide a
-//! shipment's route is drawn, and which entities a route passes.
+//! shows the case as the canvas does: where entities without a saved place stand and how wide a
+//! shipment's route is drawn (which entities a route passes: [`super::routes`]).
 
 use crate::edit::{Edit, Item};
 use crate::model::{
@@ -248,32 +248,6 @@ impl<'a> JurisdictionIndex<'a> {
     }
 }
 
-/// The entities the places of a shipment's legs stand for, in order (each leg's from, then its
-/// to; see [`JurisdictionIndex::place_stop`]). Repeats are left in: callers collapse them.
-pub fn leg_stops<'a>(
-    s: &'a Shipment,
-    places: &'a JurisdictionIndex<'a>,
-) -> impl Iterator<Item = &'a EntityId> {
-    s.legs
-        .iter()
-        .flat_map(|leg| [&leg.from, &leg.to])
-        .filter_map(|place| places.place_stop(place))
-}
-
-/// The entities a shipment's goods pass, in order: shipper, forwarders, the places of its legs
-/// ([`leg_stops`]), consignee, suspected end user. Routes are drawn through them.
-pub fn route_stops<'a>(
-    s: &'a Shipment,
-    places: &'a JurisdictionIndex<'a>,
-) -> impl Iterator<Item = &'a EntityId> {
-    s.shipper
-        .iter()
-        .chain(&s.forwarders)
-        .chain(leg_stops(s, places))
-        .chain(&s.consignee)
-        .chain(&s.suspected_end_user)
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -329,29 +303,6 @@ pub(crate) mod tests {
         };
         case.shipments.insert(s.id.clone(), s);
         case
-    }
-
-    #[test]
-    fn a_country_only_place_routes_through_its_one_jurisdiction() {
-        let case = country_route_case();
-        let places = JurisdictionIndex::new(&case);
-        let s = case.shipments.values().next().expect("shipment");
-        let stops: Vec<&str> = route_stops(s, &places).map(EntityId::as_str).collect();
-        // SG once per leg end (callers collapse repeats); no US jurisdiction; CN is ambiguous.
-        assert_eq!(stops, ["e-shipper", "e-sg", "e-sg", "e-consignee"]);
-        assert_eq!(places.get(&"CN".parse().expect("country")), None);
-        assert_eq!(places.get(&"US".parse().expect("country")), None);
-    }
-
-    #[test]
-    fn a_place_naming_an_entity_keeps_it() {
-        let mut case = country_route_case();
-        let s = case.shipments.values_mut().next().expect("shipment");
-        s.legs[0].to.entity = Some("e-sg-port".into());
-        let places = JurisdictionIndex::new(&case);
-        let s = case.shipments.values().next().expect("shipment");
-        let stops: Vec<&str> = leg_stops(s, &places).map(EntityId::as_str).collect();
-        assert_eq!(stops, ["e-sg-port", "e-sg"]);
     }
 
     #[test]

@@ -1,19 +1,50 @@
-//! Graphviz DOT (<https://graphviz.org/doc/info/lang.html>) of the same nodes and edges as the
-//! graph exports ([`super::graph_rows`]): entities as nodes shaped by kind (as the pictures
-//! shape them), links as edges with their summary, every hop of a shipment's route as an edge,
-//! the shipment's reference on its first hop only (a picture labels a shipment once). Graphviz
-//! `dot` or `sfdp` can then lay out exactly the graph Chokepoint draws, for comparison, and
-//! the SVG they write is measured with the same legibility yardstick. No positions are
-//! written: the point is Graphviz's own layout.
+//! Graphviz DOT (<https://graphviz.org/doc/info/lang.html>) of the graph Chokepoint's pictures
+//! draw: entities as nodes shaped by kind (as the pictures shape them), links as edges with
+//! their summary (as in the graph exports, [`super::graph_rows`]), and shipment routes as the
+//! pictures draw them ([`crate::layout::routes`]): shipments along one route bundled into one
+//! chain of edges, its count and totals on the first hop, the waypoints of a hop as that hop's
+//! label. Graphviz `dot` or `sfdp` can then lay out exactly the graph Chokepoint draws, for
+//! comparison, and the SVG they write is measured with the same legibility yardstick. No
+//! positions are written: the point is Graphviz's own layout.
 
-use super::{GraphRows, graph_rows};
-use crate::model::{Case, EntityKind};
+use super::{EdgeRow, GraphRows, graph_rows};
+use crate::model::{Case, EntityId, EntityKind};
 use std::fmt::Write;
 
 /// The whole case as a DOT digraph.
 pub fn write(case: &Case) -> String {
     let kinds: Vec<Option<EntityKind>> = case.entities.values().map(|e| Some(e.kind)).collect();
-    write_rows(&graph_rows(case), &case.meta.title, &kinds)
+    write_rows(&drawn_rows(case), &case.meta.title, &kinds)
+}
+
+/// The nodes and links of the graph exports, and the shipment routes as the pictures draw
+/// them: one chain of edges per bundle, ids `first-shipment#hop`.
+pub fn drawn_rows(case: &Case) -> GraphRows {
+    let mut rows = graph_rows(case);
+    rows.edges.retain(|e| !e.id.contains('#'));
+    let node_of = |id: &EntityId| case.entities.get_key_value(id).map(|(k, _)| k);
+    for bundle in crate::layout::routes::bundle_routes(case, case.shipments.values(), node_of, true)
+    {
+        let label = bundle.label(case);
+        let stops = &bundle.route.stops;
+        for (n, (w, vias)) in stops.windows(2).zip(&bundle.route.vias).enumerate() {
+            let mut texts: Vec<String> = Vec::new();
+            if n == 0 && !label.is_empty() {
+                texts.push(label.clone());
+            }
+            texts.extend(vias.iter().map(|v| format!("via {}", v.label)));
+            rows.edges.push(EdgeRow {
+                id: format!("{}#{}", bundle.shipments[0].id, n + 1),
+                source: w[0].to_string(),
+                target: w[1].to_string(),
+                directed: true,
+                kind: "Shipment".into(),
+                label: texts.join("\n"),
+                values: Vec::new(),
+            });
+        }
+    }
+    rows
 }
 
 /// A DOT string literal: quotes and backslashes escaped, line breaks as `\n` (DOT's own
@@ -61,17 +92,8 @@ fn write_rows(rows: &GraphRows, title: &str, kinds: &[Option<EntityKind>]) -> St
             shape(kinds.get(n).copied().flatten())
         );
     }
-    let mut last_shipment: Option<&str> = None;
     for edge in &rows.edges {
-        // Shipment hops have ids "shipment#n"; only the first hop of each carries the label.
-        let shipment = edge.id.split_once('#').map(|(s, _)| s);
-        let label = match shipment {
-            Some(s) if last_shipment == Some(s) => "",
-            _ => edge.label.as_str(),
-        };
-        if shipment.is_some() {
-            last_shipment = shipment;
-        }
+        let label = edge.label.as_str();
         let mut attrs = format!("id={}", quoted(&edge.id));
         if !label.is_empty() {
             let _ = write!(attrs, ", label={}", quoted(label));
@@ -103,7 +125,8 @@ mod tests {
     fn the_seed_case_has_one_node_per_entity_and_one_edge_per_row() {
         let case = crate::seed_case().expect("seed");
         let dot = write(&case);
-        let rows = graph_rows(&case);
+        let rows = drawn_rows(&case);
+        assert!(rows.edges.iter().any(|e| e.kind == "Shipment"));
         assert!(dot.starts_with("digraph case {"));
         assert_eq!(dot.matches("shape=").count(), case.entities.len());
         assert_eq!(dot.matches(" -> ").count(), rows.edges.len());

@@ -3,10 +3,11 @@
 //!
 //! Both graph formats are written from one flat view of the case, [`graph_rows`], so they carry
 //! exactly the same nodes, edges and attributes: entities become nodes; links become edges;
-//! each shipment becomes a chain of edges along the route the canvas draws (shipper →
-//! forwarders → the places of its legs → consignee → suspected end user, see
-//! [`crate::layout::picture::route_stops`]), so a shipment routed only through countries still
-//! has its hops. Both graphs are directed, as one graph has one directedness for networkx and
+//! each shipment becomes a chain of edges along its route (shipper → forwarders → the places of
+//! its legs → consignee → suspected end user, see [`shipment_hops`]), so a shipment routed only
+//! through countries still has its hops: a place naming only a country is the hop to that
+//! country's one jurisdiction entity (the chart draws it as a waypoint on the line instead,
+//! [`crate::layout::routes`], and does not bundle; the exports keep one chain per shipment). Both graphs are directed, as one graph has one directedness for networkx and
 //! Gephi: a link without a direction (family, associate ...) is written once, from its `from`
 //! end, with `directed` false. Numbers are typed (`percent`, `amount`, `quantity`, `value`).
 //! Everything is in id order so two exports of one case are identical.
@@ -137,7 +138,7 @@ pub struct ShipmentHop<'a> {
     pub role: String,
 }
 
-/// The hops of a shipment along the route the canvas draws: shipper → forwarders → the places
+/// The hops of a shipment along its route: shipper → forwarders → the places
 /// of its legs (origin, transit, destination: the entity a place names, or its country's one
 /// jurisdiction) → consignee → suspected end user. Roles the shipment does not have are
 /// skipped; a stop that repeats the previous one (a leg's end that is the next leg's start, a

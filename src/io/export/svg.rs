@@ -729,23 +729,16 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
     }
     out.push_str("</g>\n");
 
-    // Shipments: routed arrows through their stops.
+    // Shipments: routed arrows through their stops, bundled along shared routes, with the
+    // places passed that have no node as waypoints on their hop.
     out.push_str("<g class=\"shipments\" fill=\"none\">\n");
     let mut per_first_hop: BTreeMap<(&EntityId, &EntityId), usize> = BTreeMap::new();
-    let places = crate::layout::picture::JurisdictionIndex::new(case);
-    for s in case.shipments.values() {
-        if inactive.shipments.contains(&s.id) {
-            continue;
-        }
-        let mut stops: Vec<&EntityId> = Vec::new();
-        for id in crate::layout::picture::route_stops(s, &places).filter_map(&node_of) {
-            if stops.last() != Some(&id) {
-                stops.push(id);
-            }
-        }
-        if stops.len() < 2 {
-            continue;
-        }
+    let active = case
+        .shipments
+        .values()
+        .filter(|s| !inactive.shipments.contains(&s.id));
+    for bundle in crate::layout::routes::bundle_routes(case, active, node_of, true) {
+        let stops = &bundle.route.stops;
         let key = if stops[0] <= stops[1] {
             (stops[0], stops[1])
         } else {
@@ -757,7 +750,10 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
         if !stops.iter().any(|id| near(nodes[id].pos)) {
             continue;
         }
-        let is_marked = marked.contains(&ItemRef::Shipment(s.id.clone()));
+        let is_marked = bundle
+            .shipments
+            .iter()
+            .any(|s| marked.contains(&ItemRef::Shipment(s.id.clone())));
         let color = if is_marked {
             palette::HIGHLIGHT
         } else {
@@ -768,18 +764,23 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
         } else {
             "cp-arrow-route"
         };
-        let width = crate::layout::picture::shipment_route_width(s).max(1.5 * unit)
-            + if is_marked { 2.0 } else { 0.0 };
+        let claim = bundle.claim();
+        let width = bundle.width().max(1.5 * unit) + if is_marked { 2.0 } else { 0.0 };
         let _ = write!(
             out,
             "<g class=\"shipment\" stroke=\"{color}\" stroke-opacity=\"0.85\" stroke-width=\"{}\"{}>",
             fmt(width),
-            dash(s.claim, width)
+            dash(claim, width)
         );
-        let _ = write!(out, "<title>{}</title>", xml_escape(&s.reference));
+        let references: Vec<&str> = bundle
+            .shipments
+            .iter()
+            .map(|s| s.reference.as_str())
+            .collect();
+        let _ = write!(out, "<title>{}</title>", xml_escape(&references.join(", ")));
         // Label places along every hop, the longest hop's first.
         let mut hops: Vec<(f32, Vec<CanvasPoint>)> = Vec::new();
-        for w in stops.windows(2) {
+        for (w, vias) in stops.windows(2).zip(&bundle.route.vias) {
             let (a, b) = (nodes[w[0]].pos, nodes[w[1]].pos);
             let dir = b.sub(a).unit();
             let ctrl = a.add(b).scale(0.5).add(dir.normal().scale(bend));
@@ -800,22 +801,31 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
                 written(ctrl),
                 written(end),
             ));
+            for (k, via) in vias.iter().enumerate() {
+                let t = (k + 1) as f32 / (vias.len() + 1) as f32;
+                wants.push(LabelRequest {
+                    rank: (if is_marked { 1 } else { 4 }, std::cmp::Reverse(usize::MAX)),
+                    want: Want::Edge {
+                        along: [0.0, -0.1, 0.1, -0.2, 0.2]
+                            .into_iter()
+                            .map(|d| quad_at(start, ctrl, end, (t + d).clamp(0.05, 0.95)))
+                            .collect(),
+                    },
+                    text: format!("via {}", via.label),
+                    size: edge_label_size,
+                    color,
+                });
+            }
             hops.push((b.sub(a).len(), along_quad(start, ctrl, end)));
         }
         out.push_str("</g>\n");
         hops.sort_by(|x, y| y.0.total_cmp(&x.0));
-        let goods = s.goods_summary(|p| case.entities.get(p).map(|e| e.name.clone()));
-        let text = if goods.is_empty() {
-            s.reference.clone()
-        } else {
-            goods
-        };
         wants.push(LabelRequest {
             rank: (if is_marked { 1 } else { 4 }, std::cmp::Reverse(0)),
             want: Want::Edge {
                 along: hops.into_iter().flat_map(|(_, a)| a).collect(),
             },
-            text,
+            text: bundle.label(case),
             size: edge_label_size,
             color,
         });

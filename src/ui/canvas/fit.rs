@@ -197,7 +197,7 @@ impl Canvas {
     pub(super) fn route_label_anchor(&self, at: &[Pos2], i: usize) -> Option<Pos2> {
         self.route_segments_at(at, i, None, 16)
             .iter()
-            .map(|seg| {
+            .map(|(_, seg)| {
                 let len: f32 = seg.windows(2).map(|w| w[0].distance(w[1])).sum();
                 (len, super::geometry::midpoint(seg).0)
             })

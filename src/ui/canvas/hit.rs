@@ -81,7 +81,7 @@ impl Canvas {
         for (i, r) in self.scene.routes.iter().enumerate() {
             let reach = reach.max(r.width / 2.0 + 2.0 / self.zoom);
             let probe = Rect::from_center_size(p, Vec2::splat(2.0 * reach));
-            for seg in self.route_segments_at(&at, i, Some(probe), 16) {
+            for (_, seg) in self.route_segments_at(&at, i, Some(probe), 16) {
                 let d = geometry::distance_to_polyline(p, &seg);
                 if d <= reach && best.as_ref().is_none_or(|(bd, _)| d < *bd) {
                     best = Some((d, Hit::Route(i)));
@@ -118,7 +118,8 @@ impl Canvas {
             .collect()
     }
 
-    /// Hops of a route as canvas-space polylines of `segments` pieces, with node places from
+    /// Hops of a route (each with its index along the route) as canvas-space polylines of
+    /// `segments` pieces, with node places from
     /// `at` (see [`Self::frame_positions`]). Hops whose bounding box misses `view` are left out
     /// before they are flattened, and a route with no hop in view allocates nothing (most
     /// routes, on a big case zoomed in).
@@ -128,7 +129,7 @@ impl Canvas {
         i: usize,
         view: Option<Rect>,
         segments: usize,
-    ) -> Vec<Vec<Pos2>> {
+    ) -> Vec<(usize, Vec<Pos2>)> {
         let r = &self.scene.routes[i];
         let shown = |w: &[usize]| {
             view.is_none_or(|view| {
@@ -140,20 +141,35 @@ impl Canvas {
         }
         r.stops
             .windows(2)
-            .filter(|w| shown(w))
-            .map(|w| {
+            .enumerate()
+            .filter(|(_, w)| shown(w))
+            .map(|(hop, w)| {
                 let (a, b) = (at[w[0]], at[w[1]]);
                 let c = geometry::control_point(a, b, r.bend);
-                geometry::flatten(a, c, b, segments)
+                (hop, geometry::flatten(a, c, b, segments))
             })
             .collect()
     }
 
+    /// What a click on `hit` selects: its item, or every shipment of a bundled route.
+    pub(super) fn items_of_hit(&self, hit: &Hit) -> Vec<ItemRef> {
+        match hit {
+            Hit::Route(i) => self.scene.routes[*i]
+                .shipments
+                .iter()
+                .cloned()
+                .map(ItemRef::Shipment)
+                .collect(),
+            _ => vec![self.item_of_hit(hit)],
+        }
+    }
+
+    /// The item under `hit` (a bundled route's first shipment).
     pub(super) fn item_of_hit(&self, hit: &Hit) -> ItemRef {
         match hit {
             Hit::Node(i) | Hit::Handle(i) => self.scene.nodes[*i].item.clone(),
             Hit::Edge(i) => ItemRef::Link(self.scene.edges[*i].link.clone()),
-            Hit::Route(i) => ItemRef::Shipment(self.scene.routes[*i].shipment.clone()),
+            Hit::Route(i) => ItemRef::Shipment(self.scene.routes[*i].shipments[0].clone()),
             Hit::Note(i) => ItemRef::Note(self.scene.notes[*i].id.clone()),
             Hit::GroupTitle(i) => ItemRef::Group(self.scene.groups[*i].id.clone()),
         }

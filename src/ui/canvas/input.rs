@@ -199,14 +199,10 @@ impl Canvas {
                 return;
             }
             {
-                let item = hit.as_ref().map(|h| self.item_of_hit(h));
-                match item {
-                    Some(item) => {
-                        self.set_selection(
-                            vec![item],
-                            modifiers.shift || modifiers.command,
-                            actions,
-                        );
+                let items = hit.as_ref().map(|h| self.items_of_hit(h));
+                match items {
+                    Some(items) => {
+                        self.set_selection(items, modifiers.shift || modifiers.command, actions);
                     }
                     None if !modifiers.shift => self.set_selection(Vec::new(), false, actions),
                     None => {}
@@ -241,10 +237,10 @@ impl Canvas {
         if response.secondary_clicked() {
             let p = pointer.unwrap_or(rect.center());
             let hit = self.hit(rect, p);
-            if let Some(item) = hit.as_ref().map(|h| self.item_of_hit(h))
-                && !self.selected.contains(&item)
+            if let Some(items) = hit.as_ref().map(|h| self.items_of_hit(h))
+                && !items.iter().all(|item| self.selected.contains(item))
             {
-                self.set_selection(vec![item], false, actions);
+                self.set_selection(items, false, actions);
             }
             self.context = Some((hit, self.canvas_from_screen(rect, p)));
         }

@@ -191,6 +191,21 @@ impl Canvas {
         self.layout.as_ref().and_then(LayoutRun::status)
     }
 
+    /// Lays out `only` (entities that just arrived without a place of their own: an import),
+    /// with the rest of the case as fixed context; applied as one undo step when done.
+    pub fn lay_out_arrivals(&mut self, case: &Case, only: &BTreeSet<EntityId>) {
+        if let Some(run) = &self.layout {
+            run.cancel();
+        }
+        let kind = crate::layout::LayoutKind::Force;
+        self.layout = Some(LayoutRun::start(kind, case, Some(only)));
+    }
+
+    /// Whether a layout is being computed or glides into place.
+    pub fn is_laying_out(&self) -> bool {
+        self.layout.is_some()
+    }
+
     /// Stops the layout that runs (the status bar's Cancel; Esc on the canvas).
     pub fn cancel_layout(&self) {
         if let Some(run) = &self.layout {
@@ -481,6 +496,17 @@ impl Canvas {
     fn filters_menu_ui(&mut self, ui: &mut Ui, case: &Case) {
         ui.checkbox(&mut self.filters.only_supported, "Only supported items")
             .on_hover_text("Hide entities that no evidence supports (drawn with a dashed ring)");
+        let mut bundled = !self.filters.unbundled;
+        if ui
+            .checkbox(&mut bundled, "Bundle shipments")
+            .on_hover_text(
+                "Draw shipments along the same parties and route as one line with their count \
+                 and totals; off: one line per shipment",
+            )
+            .changed()
+        {
+            self.filters.unbundled = !bundled;
+        }
         ui.separator();
         ui.label("Entity kinds");
         for kind in EntityKind::ALL {

@@ -29,6 +29,8 @@ pub struct Filters {
     pub time_window: Option<crate::analysis::timeline::TimeWindow>,
     /// Only entities that some evidence supports.
     pub only_supported: bool,
+    /// One line per shipment, instead of one per bundle of shipments along the same route.
+    pub unbundled: bool,
 }
 
 impl Filters {
@@ -79,9 +81,12 @@ pub struct SceneEdge {
 
 #[derive(Clone, Debug)]
 pub struct SceneRoute {
-    pub shipment: ShipmentId,
+    /// The shipments drawn as this line, at least one (several when bundled).
+    pub shipments: Vec<ShipmentId>,
     /// Stops in order (node indices), at least two.
     pub stops: Vec<usize>,
+    /// Places passed on each hop that are not nodes here (one list per hop).
+    pub vias: Vec<Vec<crate::layout::routes::Waypoint>>,
     pub label: String,
     /// Stroke width in canvas units, scaled by quantity or value.
     pub width: f32,
@@ -402,7 +407,7 @@ impl Scene {
             scene.entity_nodes.insert(e.id.clone(), index);
         }
         scene.build_edges(case, inactive.as_ref());
-        scene.build_routes(case, inactive.as_ref());
+        scene.build_routes(case, inactive.as_ref(), !filters.unbundled);
         scene.build_groups(case, filters);
         scene.notes = case
             .notes
@@ -489,45 +494,30 @@ impl Scene {
         }
     }
 
-    fn build_routes(&mut self, case: &Case, inactive: Option<&Inactive>) {
+    fn build_routes(&mut self, case: &Case, inactive: Option<&Inactive>, bundle: bool) {
         let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
-        let places = JurisdictionIndex::new(case);
-        for s in case.shipments.values() {
-            if inactive.is_some_and(|i| i.shipments.contains(&s.id)) {
-                continue;
-            }
-            let mut stops: Vec<usize> = Vec::new();
-            for i in route_stops(s, &places).filter_map(|e| self.node_of(e)) {
-                if stops.last() != Some(&i) {
-                    stops.push(i);
-                }
-            }
-            if stops.len() < 2 {
-                continue;
-            }
+        let active = case
+            .shipments
+            .values()
+            .filter(|s| inactive.is_none_or(|i| !i.shipments.contains(&s.id)));
+        let bundles =
+            crate::layout::routes::bundle_routes(case, active, |e| self.node_of(e), bundle);
+        self.routes.reserve(bundles.len());
+        for b in bundles {
+            let stops = &b.route.stops;
             let key = (stops[0].min(stops[1]), stops[0].max(stops[1]));
             let nth = per_pair.entry(key).or_default();
             #[allow(clippy::cast_precision_loss)]
             let bend = 46.0 + *nth as f32 * 22.0;
             *nth += 1;
-            let value: f64 = s
-                .goods
-                .iter()
-                .filter_map(|g| g.value.as_ref().map(|v| v.amount))
-                .sum();
+            let (label, width, status) = (b.label(case), b.width(), b.claim());
             self.routes.push(SceneRoute {
-                shipment: s.id.clone(),
-                stops,
-                label: {
-                    let goods = s.goods_summary(|p| case.entities.get(p).map(|e| e.name.clone()));
-                    if goods.is_empty() {
-                        s.reference.clone()
-                    } else {
-                        goods
-                    }
-                },
-                width: crate::layout::picture::route_width(s.total_quantity(), value),
-                status: s.claim,
+                shipments: b.shipments.iter().map(|s| s.id.clone()).collect(),
+                stops: b.route.stops,
+                vias: b.route.vias,
+                label,
+                width,
+                status,
                 bend,
             });
         }
@@ -605,8 +595,6 @@ impl Scene {
         out
     }
 }
-
-pub use crate::layout::picture::{JurisdictionIndex, route_stops};
 
 fn node_position(case: &Case, defaults: &HashMap<EntityId, Pos2>, id: &EntityId) -> Pos2 {
     match case.positions.get(id) {
@@ -752,16 +740,36 @@ mod tests {
     }
 
     #[test]
-    fn a_route_named_by_countries_passes_the_one_jurisdiction_of_each() {
-        // US → SG → CN by country only: one SG jurisdiction, two CN ones, none for the US.
+    fn a_route_named_by_countries_passes_waypoints_not_jurisdiction_nodes() {
+        // US → SG → CN by country only: SG is drawn on the hop, its jurisdiction node is not
+        // passed (and CN is the consignee's own country).
         let case = crate::layout::picture::tests::country_route_case();
         let scene = Scene::build(&case, &Filters::default());
         let node = |id: &str| scene.node_of(&EntityId::from(id)).expect("drawn");
         assert_eq!(scene.routes.len(), 1);
-        assert_eq!(
-            scene.routes[0].stops,
-            [node("e-shipper"), node("e-sg"), node("e-consignee")]
-        );
+        let r = &scene.routes[0];
+        assert_eq!(r.stops, [node("e-shipper"), node("e-consignee")]);
+        let vias: Vec<&str> = r.vias[0].iter().map(|w| w.label.as_str()).collect();
+        assert_eq!(vias, ["SG"]);
+    }
+
+    #[test]
+    fn shipments_along_one_route_are_one_line_unless_unbundled() {
+        let mut case = crate::layout::picture::tests::country_route_case();
+        let mut twin = case.shipments.values().next().expect("shipment").clone();
+        twin.id = "s-2".into();
+        case.shipments.insert(twin.id.clone(), twin);
+        let scene = Scene::build(&case, &Filters::default());
+        assert_eq!(scene.routes.len(), 1);
+        assert_eq!(scene.routes[0].shipments.len(), 2);
+        assert!(scene.routes[0].label.starts_with("2 shipments"));
+        let unbundled = Filters {
+            unbundled: true,
+            ..Filters::default()
+        };
+        let scene = Scene::build(&case, &unbundled);
+        assert_eq!(scene.routes.len(), 2);
+        assert!(scene.routes.iter().all(|r| r.shipments.len() == 1));
     }
 
     #[test]

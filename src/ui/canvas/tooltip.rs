@@ -15,8 +15,16 @@ impl Canvas {
             return;
         };
         let item = self.item_of_hit(hit);
+        let route = match hit {
+            super::Hit::Route(i) => self.scene.routes.get(*i),
+            _ => None,
+        };
         response.clone().on_hover_ui_at_pointer(|ui| {
             ui.set_max_width(320.0);
+            if let Some(r) = route.filter(|r| r.shipments.len() > 1) {
+                bundle_tooltip_ui(ui, r, case);
+                return;
+            }
             match &item {
                 ItemRef::Entity(id) => {
                     let Some(e) = case.entities.get(id) else {
@@ -114,6 +122,9 @@ impl Canvas {
                         ui.label(goods);
                     }
                     ui.label(format!("{} · {}", s.status.label(), s.claim.label()));
+                    if let Some(r) = route {
+                        waypoints_ui(ui, r);
+                    }
                 }
                 ItemRef::Group(id) => {
                     if let Some(g) = case.groups.get(id) {
@@ -134,5 +145,34 @@ impl Canvas {
                 _ => {}
             }
         });
+    }
+}
+
+/// A bundle's tooltip: its totals, then each shipment it stands for.
+fn bundle_tooltip_ui(ui: &mut egui::Ui, r: &super::scene::SceneRoute, case: &Case) {
+    ui.strong(format!("{} {}", theme::SHIPMENT_GLYPH, r.label));
+    for id in r.shipments.iter().take(12) {
+        if let Some(s) = case.shipments.get(id) {
+            let date = s
+                .legs
+                .first()
+                .and_then(|l| l.departed.as_ref())
+                .map(|d| format!(" · {d}"))
+                .unwrap_or_default();
+            ui.label(format!("{}{date} · {}", s.reference, s.claim.label()));
+        }
+    }
+    if r.shipments.len() > 12 {
+        ui.label(format!("… and {} more", r.shipments.len() - 12));
+    }
+    waypoints_ui(ui, r);
+    ui.weak("Click to select them all; Show ▸ Bundle shipments draws one line each");
+}
+
+/// The places a route passes that the chart has no node for.
+fn waypoints_ui(ui: &mut egui::Ui, r: &super::scene::SceneRoute) {
+    let names: Vec<&str> = r.vias.iter().flatten().map(|w| w.name.as_str()).collect();
+    if !names.is_empty() {
+        ui.label(format!("Via {} (no entity on the chart)", names.join(", ")));
     }
 }

@@ -148,9 +148,10 @@ impl Canvas {
                 painter.line_segment([to_screen(a.pos), to_screen(b.pos)], edge);
             }
             for r in &self.scene.routes {
-                let marked = view
-                    .highlighted
-                    .contains(&ItemRef::Shipment(r.shipment.clone()));
+                let marked = r
+                    .shipments
+                    .iter()
+                    .any(|s| view.highlighted.contains(&ItemRef::Shipment(s.clone())));
                 let color = if marked {
                     theme::highlight_color(dark)
                 } else {

@@ -5,6 +5,7 @@ use super::labels::LineLabel;
 use super::{DASH_LIMIT, DENSE_EDGE_LIMIT, EDGE_LABEL_LIMIT, Frame, ROUTE_DETAIL_LIMIT};
 use super::{route_label_font_px, route_labels_drawn};
 use crate::model::{ClaimStatus, ItemRef};
+use crate::ui::canvas::scene::SceneRoute;
 use crate::ui::canvas::{Canvas, Hit, geometry};
 use crate::ui::theme;
 use egui::{Color32, Mesh, Painter, Pos2, Rect, Shape, Stroke, vec2};
@@ -21,6 +22,14 @@ impl Canvas {
             self.selected.contains(&item),
             self.highlighted.contains(&item),
         )
+    }
+
+    /// Whether any shipment of a route is selected, and whether any is highlighted.
+    fn route_marks(&self, any_marked: bool, r: &SceneRoute) -> (bool, bool) {
+        r.shipments.iter().fold((false, false), |(sel, high), s| {
+            let (a, b) = self.marks(any_marked, || ItemRef::Shipment(s.clone()));
+            (sel || a, high || b)
+        })
     }
 
     /// Draws the links in view; returns the labels they want, placed later among the names,
@@ -113,6 +122,8 @@ impl Canvas {
                     color,
                     emphasised: selected || hovered,
                     points,
+                    centre: 0.5,
+                    chip: false,
                 });
             }
         }
@@ -138,6 +149,7 @@ impl Canvas {
         let route_detail = self.scene.routes.len() <= ROUTE_DETAIL_LIMIT;
         let mut route_mesh = self.meshes.take(MeshSlot::Routes);
         let mut labels: Vec<(Vec<Pos2>, usize, Color32, bool)> = Vec::new();
+        let mut chips: Vec<LineLabel> = Vec::new();
         let node_px = self.node_radius_px(crate::ui::canvas::scene::NODE_RADIUS);
         for (i, r) in self.scene.routes.iter().enumerate() {
             if dots && !any_marked {
@@ -156,8 +168,7 @@ impl Canvas {
             if segments.is_empty() {
                 continue;
             }
-            let (selected, highlighted) =
-                self.marks(any_marked, || ItemRef::Shipment(r.shipment.clone()));
+            let (selected, highlighted) = self.route_marks(any_marked, r);
             let hovered = self.hover == Some(Hit::Route(i));
             let color = if selected {
                 style.selection
@@ -169,7 +180,7 @@ impl Canvas {
             let width = (r.width * self.zoom).max(1.5) + if hovered { 1.5 } else { 0.0 };
             let emphasised = selected || highlighted || hovered;
             let mut longest: Option<(f32, Vec<Pos2>)> = None;
-            for seg in segments {
+            for (hop, seg) in segments {
                 let pts: Vec<Pos2> = seg
                     .iter()
                     .map(|p| self.screen_from_canvas(rect, *p))
@@ -189,6 +200,20 @@ impl Canvas {
                         hairline(&mut route_mesh, w[0], w[1], width.min(3.0), color);
                     }
                 }
+                // Places passed on this hop that have no node: markers spaced along it.
+                let vias = &r.vias[hop];
+                #[allow(clippy::cast_precision_loss)]
+                for (k, w) in vias.iter().enumerate() {
+                    chips.push(LineLabel {
+                        text: format!("via {}", w.label),
+                        size: route_label_font_px(self.zoom) * 0.9,
+                        color,
+                        emphasised,
+                        points: pts.clone(),
+                        centre: (k + 1) as f32 / (vias.len() + 1) as f32,
+                        chip: true,
+                    });
+                }
                 let len: f32 = pts.windows(2).map(|w| w[0].distance(w[1])).sum();
                 if longest.as_ref().is_none_or(|(l, _)| *l < len) {
                     longest = Some((len, pts.clone()));
@@ -203,6 +228,8 @@ impl Canvas {
             own_primitive(painter, rect, 2).add(self.meshes.give(MeshSlot::Routes, route_mesh));
         }
         let route_labels = !dots && route_labels_drawn(self.zoom, self.sparse, labels.len());
+        // Waypoints are drawn where route labels are, and on a marked or hovered route.
+        line_labels.extend(chips.into_iter().filter(|c| route_labels || c.emphasised));
         for (points, i, color, emphasised) in labels {
             let r = &self.scene.routes[i];
             if route_labels || emphasised {
@@ -212,6 +239,8 @@ impl Canvas {
                     color,
                     emphasised,
                     points,
+                    centre: 0.5,
+                    chip: false,
                 });
             }
         }

@@ -17,6 +17,18 @@ pub(super) struct LineLabel {
     /// free place is left.
     pub(super) emphasised: bool,
     pub(super) points: Vec<Pos2>,
+    /// Where along the line it would rather be (0 start, 1 end): 0.5 for a label, spaced
+    /// fractions for a route's waypoints.
+    pub(super) centre: f32,
+    /// A waypoint marker: drawn filled in the line's colour, placed before the line labels.
+    pub(super) chip: bool,
+}
+
+/// The fractions along a line tried for a label wanting to be at `centre`, nearest first.
+fn fractions_around(centre: f32) -> impl Iterator<Item = f32> {
+    [0.0, -0.1, 0.1, -0.2, 0.2, -0.28, 0.28]
+        .into_iter()
+        .map(move |d| (centre + d).clamp(0.04, 0.96))
 }
 
 /// The canvas area as the label placer's frame.
@@ -38,14 +50,13 @@ pub(super) fn place_line_labels(
     mut labels: Vec<LineLabel>,
     style: &Style,
 ) {
-    labels.sort_by_key(|l| std::cmp::Reverse(l.emphasised));
+    labels.sort_by_key(|l| (std::cmp::Reverse(l.emphasised), std::cmp::Reverse(l.chip)));
     for label in labels {
         if label.points.len() < 2 {
             continue;
         }
-        let along: Vec<CanvasPoint> = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78]
-            .iter()
-            .map(|&t| {
+        let along: Vec<CanvasPoint> = fractions_around(label.centre)
+            .map(|t| {
                 let p = geometry::point_along(&label.points, t);
                 CanvasPoint { x: p.x, y: p.y }
             })
@@ -59,8 +70,25 @@ pub(super) fn place_line_labels(
             };
             placed = placer.title(&[corner], &label.text, label.size);
         }
-        if let Some(placed) = &placed {
-            draw_placed(painter, placed, style, label.color);
+        match &placed {
+            Some(placed) if label.chip => {
+                for line in &placed.lines {
+                    let r = Rect::from_min_max(
+                        pos2(line.rect.x0, line.rect.y0),
+                        pos2(line.rect.x1, line.rect.y1),
+                    );
+                    painter.rect_filled(r, r.height() / 2.0, label.color);
+                    painter.text(
+                        placed_line_top(line),
+                        Align2::CENTER_TOP,
+                        &line.text,
+                        FontId::proportional(placed.size),
+                        style.label_bg,
+                    );
+                }
+            }
+            Some(placed) => draw_placed(painter, placed, style, label.color),
+            None => {}
         }
     }
 }
