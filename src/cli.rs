@@ -47,6 +47,8 @@ pub(crate) fn case_inputs(case_path: &Path, case: &crate::model::Case) -> Vec<Pa
 mod briefing;
 mod bundle;
 mod interop;
+mod layout;
+pub use layout::layout;
 pub mod term;
 pub use self::bundle::{bundle, unbundle};
 pub use briefing::{MAX_PNG_WIDTH, png_from_svg, report};

@@ -33,6 +33,11 @@ usage:
   chokepoint export --format svg|png [--view NAME] [--width W] FILE -o OUT
                                                  a picture of the whole case or of one saved
                                                  view (PNG up to 3840 pixels wide, 4K)
+  chokepoint layout --algorithm layered|force|circular|grid|geographic FILE -o OUT.ron [--report]
+                                                 lay out every entity that is not pinned and save
+                                                 the case as OUT; --report prints the picture's
+                                                 legibility (overlapping labels, labels on nodes,
+                                                 edges through nodes, crossings) before and after
   chokepoint report FILE -o OUT.html [--no-findings]
                                                  the case report: one self-contained HTML file
                                                  (views, entities, shipments, evidence, findings)
@@ -73,6 +78,7 @@ fn main() {
         Some("generate") => chokepoint::cli::generate(&args[1..], &mut out, &mut err),
         Some("findings") => chokepoint::cli::findings(&args[1..], &mut out, &mut err),
         Some("export") => chokepoint::cli::export(&args[1..], &mut out, &mut err),
+        Some("layout") => chokepoint::cli::layout(&args[1..], &mut out, &mut err),
         Some("report") => chokepoint::cli::report(&args[1..], &mut out, &mut err),
         Some("import") => chokepoint::cli::import(&args[1..], &mut out, &mut err),
         Some("merge") => chokepoint::cli::merge(&args[1..], &mut out, &mut err),

@@ -113,3 +113,77 @@ fn usage_errors_exit_with_two() {
     let out = chokepoint().arg("check").output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `chokepoint layout` lays out a case into a new file, prints the picture's legibility before
+/// and after with `--report`, keeps pinned entities where they are, and refuses bad usage and
+/// writing over its input.
+#[test]
+fn layout_writes_a_laid_out_case_and_reports_legibility() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_cases/seed_kunlun_nest.ron");
+    let mut case = chokepoint::io::load_case(&input).expect("seed loads");
+    let pinned = case.entities.keys().next().expect("an entity").clone();
+    let pin = chokepoint::model::NodePosition {
+        x: 12.5,
+        y: -7.0,
+        pinned: true,
+    };
+    case.positions.insert(pinned.clone(), pin);
+    let source = dir.path().join("seed.ron");
+    chokepoint::io::save_case(&source, &case).expect("save");
+    for algorithm in ["layered", "force", "circular", "grid", "geographic"] {
+        let output = dir.path().join(format!("{algorithm}.ron"));
+        let out = chokepoint()
+            .args(["layout", "--algorithm", algorithm])
+            .arg(&source)
+            .arg("-o")
+            .arg(&output)
+            .arg("--report")
+            .output()
+            .expect("runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{algorithm}: {stdout}");
+        assert!(stdout.contains("before: nodes="), "{algorithm}: {stdout}");
+        assert!(stdout.contains("after:  nodes="), "{algorithm}: {stdout}");
+        let laid = chokepoint::io::load_case(&output).expect("the output loads");
+        assert_eq!(
+            laid.entities, case.entities,
+            "{algorithm}: only places change"
+        );
+        assert_eq!(
+            laid.positions[&pinned], pin,
+            "{algorithm}: the pinned entity stays"
+        );
+        let moved = laid
+            .positions
+            .iter()
+            .filter(|(id, p)| case.positions.get(*id) != Some(*p))
+            .count();
+        assert!(moved > 0, "{algorithm}: nothing moved");
+    }
+    let code = |args: &[&str]| {
+        chokepoint()
+            .args(args)
+            .output()
+            .expect("runs")
+            .status
+            .code()
+    };
+    let src = source.to_str().expect("utf-8 path");
+    let out = dir.path().join("x.ron");
+    let out = out.to_str().expect("utf-8 path");
+    assert_eq!(
+        code(&["layout", "--algorithm", "spiral", src, "-o", out]),
+        Some(2)
+    );
+    assert_eq!(code(&["layout", src, "-o", out]), Some(2));
+    assert_eq!(
+        code(&["layout", "--algorithm", "force", src, "-o", src]),
+        Some(1)
+    );
+    assert_eq!(
+        chokepoint::io::load_case(&source).expect("still loads"),
+        case,
+        "the input is untouched"
+    );
+}

@@ -33,6 +33,23 @@ fn wait_for_summary(h: &mut Harness<'static, ChokepointApp>) {
     );
 }
 
+/// Waits for the automatic layout of what an import brought (it starts with the summary).
+fn wait_for_layout(h: &mut Harness<'static, ChokepointApp>) {
+    assert!(
+        common::step_until(h, |h| !h.state().canvas.is_laying_out()),
+        "the imported entities are laid out"
+    );
+}
+
+/// The places of the case's entities, by id.
+fn places(h: &Harness<'static, ChokepointApp>) -> Vec<(String, (f32, f32))> {
+    let case = &h.state().case;
+    case.entities
+        .keys()
+        .filter_map(|id| case.positions.get(id).map(|p| (id.to_string(), (p.x, p.y))))
+        .collect()
+}
+
 #[test]
 fn csv_import_maps_columns_applies_in_one_undo_step_and_reviews_duplicates() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -88,6 +105,17 @@ fn csv_import_maps_columns_applies_in_one_undo_step_and_reviews_duplicates() {
         );
     }
     let entities_after_import = h.state().case.entities.len();
+    let placed_by_import = places(&h);
+    // What arrived is laid out (force, the case's other entities as context), not left on
+    // the grid it was given: one more undo step.
+    wait_for_layout(&mut h);
+    let laid_out = places(&h);
+    assert_eq!(
+        laid_out.len(),
+        entities_after_import,
+        "every entity has a place"
+    );
+    assert_ne!(laid_out, placed_by_import, "the layout moved the arrivals");
     assert!(h.query_by_label_contains("Probable duplicates").is_some());
     h.get_by_role_and_label(Role::Button, "Merge").click();
     h.run();
@@ -95,9 +123,12 @@ fn csv_import_maps_columns_applies_in_one_undo_step_and_reviews_duplicates() {
     assert_eq!(h.state().case.entities.len(), entities_after_import - 1);
     h.get_by_role_and_label(Role::Button, "Close").click();
     h.run();
-    // Undo takes back the merge, then the whole import.
+    // Undo takes back the merge, then the layout, then the whole import.
     h.state_mut().undo();
     assert_eq!(h.state().case.entities.len(), entities_after_import);
+    assert_eq!(places(&h), laid_out);
+    h.state_mut().undo();
+    assert_eq!(places(&h), placed_by_import);
     h.state_mut().undo();
     assert!(h.state().case.entities.is_empty());
     assert!(h.state().case.shipments.is_empty());
@@ -113,6 +144,7 @@ fn ftm_import_runs_and_a_broken_file_changes_nothing() {
     );
     wait_for_summary(&mut h);
     assert_eq!(h.state().case.entities.len(), 7);
+    wait_for_layout(&mut h);
     h.get_by_role_and_label(Role::Button, "Close").click();
     h.run();
 

@@ -10,7 +10,7 @@ use crate::edit::Edit;
 use crate::io::import::csv::{CsvMapping, CsvTable, Field, RowKind};
 use crate::io::import::{self, ImportError, ImportSummary, PossibleDuplicate};
 use crate::layout::Progress;
-use crate::model::{EntityKind, IdentifierScheme};
+use crate::model::{EntityId, EntityKind, IdentifierScheme};
 use crate::ui::jobs::{Job, Poll};
 use egui::{RichText, Ui};
 use std::path::{Path, PathBuf};
@@ -148,8 +148,26 @@ impl ChokepointApp {
         self.importer = ImportState::Idle;
         match result {
             Ok((edit, summary)) => {
+                let before: std::collections::BTreeSet<EntityId> =
+                    self.case.entities.keys().cloned().collect();
                 if self.apply_edit(&label, edit) {
-                    self.info(format!("{label}: done (Undo takes it back)"));
+                    // What arrived is laid out among what was there, instead of on a grid.
+                    let arrived: std::collections::BTreeSet<EntityId> = self
+                        .case
+                        .entities
+                        .keys()
+                        .filter(|id| !before.contains(*id))
+                        .cloned()
+                        .collect();
+                    if arrived.len() > 1 {
+                        self.canvas.lay_out_arrivals(&self.case, &arrived);
+                        self.info(format!(
+                            "{label}: done, laying the new entities out (Undo takes the layout \
+                             back, then the import)"
+                        ));
+                    } else {
+                        self.info(format!("{label}: done (Undo takes it back)"));
+                    }
                     let n = summary.possible_duplicates.len();
                     let merges = summary.merges.len();
                     self.importer = ImportState::Summary(Box::new(SummaryDialog {
