@@ -461,13 +461,15 @@ pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
         let _ = writeln!(err, "{EXPORT_USAGE}");
         return 2;
     };
-    if !matches!(format.as_str(), "graphml" | "gexf" | "dot" | "csv") {
+    let Some(data_format) =
+        export::DataFormat::from_name(&format).filter(|f| *f != export::DataFormat::Ftm)
+    else {
         let _ = writeln!(
             err,
             "chokepoint export: unknown format \"{format}\" (expected graphml, gexf, dot or csv)\n{EXPORT_USAGE}"
         );
         return 2;
-    }
+    };
     let case = match load_case(&case_path) {
         Ok(c) => c,
         Err(e) => {
@@ -475,23 +477,7 @@ pub fn export(args: &[String], out: &mut dyn Write, err: &mut dyn Write) -> i32 
             return 1;
         }
     };
-    let files: Vec<(PathBuf, String)> = match format.as_str() {
-        "graphml" => vec![(output, export::graphml::write(&case))],
-        "gexf" => vec![(output, export::gexf::write(&case))],
-        "dot" => vec![(output, export::dot::write(&case))],
-        _ => {
-            let with_suffix = |suffix: &str| {
-                let mut name = output.clone().into_os_string();
-                name.push(suffix);
-                PathBuf::from(name)
-            };
-            vec![
-                (with_suffix("_entities.csv"), export::csv::entities(&case)),
-                (with_suffix("_links.csv"), export::csv::links(&case)),
-                (with_suffix("_shipments.csv"), export::csv::shipments(&case)),
-            ]
-        }
-    };
+    let (files, _) = data_format.files(&case, &output);
     let inputs = case_inputs(&case_path, &case);
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     for (path, _) in &files {

@@ -19,6 +19,14 @@ fn harness() -> Harness<'static, ChokepointApp> {
     h
 }
 
+/// File ▸ Export, open.
+fn open_export_menu(h: &mut Harness<'static, ChokepointApp>) {
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Export").click();
+    h.run();
+}
+
 fn open_views_tab(h: &mut Harness<'static, ChokepointApp>) {
     h.get_by_role_and_label(Role::Button, "Views").click();
     h.run();
@@ -252,8 +260,7 @@ fn a_view_picture_and_the_report_are_exported_from_the_app() {
     let bytes = std::fs::read(&png).expect("the picture was written");
     assert!(bytes.starts_with(b"\x89PNG"));
 
-    h.get_by_label("File").click();
-    h.run();
+    open_export_menu(&mut h);
     h.get_by_label_contains("Export report").click();
     let prompt = "Export the case report to";
     assert!(common::step_until(&mut h, |h| h
@@ -268,8 +275,7 @@ fn a_view_picture_and_the_report_are_exported_from_the_app() {
         !dir.path().join("case.ron").exists(),
         "never over a case file"
     );
-    h.get_by_label("File").click();
-    h.run();
+    open_export_menu(&mut h);
     h.get_by_label_contains("Export report").click();
     assert!(common::step_until(&mut h, |h| h
         .query_by_label(prompt)

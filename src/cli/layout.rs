@@ -24,10 +24,9 @@ pub fn algorithm(name: &str) -> Option<LayoutKind> {
 
 /// The legibility of the case's picture (the SVG export at its default size), as
 /// `legibility.py` counts it.
-pub fn picture_legibility(case: &crate::model::Case) -> crate::layout::legibility::Legibility {
-    let (_, scene) =
-        crate::io::export::svg::picture(case, &crate::io::export::svg::SvgOptions::default());
-    crate::layout::legibility::measure(&scene)
+fn picture_legibility(case: &crate::model::Case) -> crate::layout::legibility::Legibility {
+    use crate::io::export::svg;
+    svg::legibility(case, &svg::SvgOptions::default())
 }
 
 /// `chokepoint layout --algorithm A CASE -o OUT [--report]`: lays out every entity that is not

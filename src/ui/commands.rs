@@ -86,6 +86,12 @@ command_table! {
     Save => "Save", App, [cmd(Key::S)];
     SaveAs => "Save as…", App, [cmd_shift(Key::S)];
     ExportReport => "Export report…", App, [];
+    ExportChart => "Export picture of the chart (SVG, PNG)…", App, [];
+    ExportGraphml => "Export GraphML (yEd, Cytoscape, networkx)…", App, [];
+    ExportGexf => "Export GEXF (Gephi)…", App, [];
+    ExportCsv => "Export CSV tables…", App, [];
+    ExportFtm => "Export FollowTheMoney (Aleph)…", App, [];
+    ExportDot => "Export Graphviz DOT…", App, [];
     ImportCsv => "Import CSV…", App, [];
     ImportFtm => "Import FollowTheMoney…", App, [];
     Merge => "Merge a colleague's copy…", App, [];

@@ -23,6 +23,107 @@ pub mod svg;
 use crate::layout::picture::JurisdictionIndex;
 use crate::model::{Case, Entity, EntityId, LinkKind, Shipment};
 
+/// The exports for other tools, as the File menu and `chokepoint export` offer them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DataFormat {
+    Graphml,
+    Gexf,
+    Dot,
+    Csv,
+    Ftm,
+}
+
+impl DataFormat {
+    pub const ALL: [DataFormat; 5] = [
+        DataFormat::Graphml,
+        DataFormat::Gexf,
+        DataFormat::Csv,
+        DataFormat::Ftm,
+        DataFormat::Dot,
+    ];
+
+    /// The name `chokepoint export --format` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            DataFormat::Graphml => "graphml",
+            DataFormat::Gexf => "gexf",
+            DataFormat::Dot => "dot",
+            DataFormat::Csv => "csv",
+            DataFormat::Ftm => "ftm",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DataFormat> {
+        Self::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// What the user is offered: the format and who reads it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DataFormat::Graphml => "GraphML (yEd, Cytoscape, networkx, igraph)",
+            DataFormat::Gexf => "GEXF 1.3 (Gephi)",
+            DataFormat::Dot => "Graphviz DOT",
+            DataFormat::Csv => "CSV tables (spreadsheets)",
+            DataFormat::Ftm => "FollowTheMoney (Aleph, OpenSanctions tools)",
+        }
+    }
+
+    /// The file name extension; for CSV, that of each of the three tables.
+    pub fn extension(self) -> &'static str {
+        match self {
+            DataFormat::Graphml => "graphml",
+            DataFormat::Gexf => "gexf",
+            DataFormat::Dot => "dot",
+            DataFormat::Csv => "csv",
+            DataFormat::Ftm => "json",
+        }
+    }
+
+    /// The files an export of `case` to `output` writes, with their contents, and notes on what
+    /// the format does not carry. CSV writes three tables beside each other:
+    /// `OUTPUT_entities.csv`, `OUTPUT_links.csv`, `OUTPUT_shipments.csv` (a `.csv` extension
+    /// on `output` is dropped first).
+    pub fn files(
+        self,
+        case: &Case,
+        output: &std::path::Path,
+    ) -> (Vec<(std::path::PathBuf, String)>, Vec<String>) {
+        let one = |text: String| vec![(output.to_owned(), text)];
+        match self {
+            DataFormat::Graphml => (one(graphml::write(case)), Vec::new()),
+            DataFormat::Gexf => (one(gexf::write(case)), Vec::new()),
+            DataFormat::Dot => (one(dot::write(case)), Vec::new()),
+            DataFormat::Ftm => {
+                let export = ftm::write(case);
+                (one(export.text), export.notes)
+            }
+            DataFormat::Csv => {
+                let stem = if output
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+                {
+                    output.with_extension("")
+                } else {
+                    output.to_owned()
+                };
+                let with_suffix = |suffix: &str| {
+                    let mut name = stem.clone().into_os_string();
+                    name.push(suffix);
+                    std::path::PathBuf::from(name)
+                };
+                (
+                    vec![
+                        (with_suffix("_entities.csv"), csv::entities(case)),
+                        (with_suffix("_links.csv"), csv::links(case)),
+                        (with_suffix("_shipments.csv"), csv::shipments(case)),
+                    ],
+                    Vec::new(),
+                )
+            }
+        }
+    }
+}
+
 /// Whether an attribute holds text or a number, for the formats' type declarations.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AttrType {

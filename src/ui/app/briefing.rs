@@ -3,6 +3,7 @@
 
 use super::{ChokepointApp, DialogKind};
 use crate::edit::{Edit, Item};
+use crate::io::export::DataFormat;
 use crate::model::{Case, ViewId};
 use crate::ui::present::{PresentOutcome, Presenter};
 use egui::Ui;
@@ -135,8 +136,6 @@ impl ChokepointApp {
     /// Writes the picture of the view being exported to `path`: SVG or PNG by the file's
     /// extension (the panel's format when it has none), at the panel's width.
     pub(super) fn export_image_to(&mut self, path: &Path) {
-        use crate::io::export::svg;
-        use crate::ui::panels::views::PictureFormat;
         let Some(view) = self
             .views
             .exporting
@@ -146,6 +145,29 @@ impl ChokepointApp {
             self.error("The view to export is gone");
             return;
         };
+        if let Some(path) = self.write_picture(Some(&view), path) {
+            self.info(format!("Saved {} as {}", view.name, path.display()));
+        }
+    }
+
+    /// Writes the picture of the whole chart to `path`, as [`Self::export_image_to`] does a
+    /// view's.
+    pub(super) fn export_chart_to(&mut self, path: &Path) {
+        if let Some(path) = self.write_picture(None, path) {
+            self.info(format!("Saved the chart as {}", path.display()));
+        }
+    }
+
+    /// The picture of `view` (or of the whole case), SVG or PNG by the extension of `path`
+    /// (the views panel's format when it has none), at the panel's width: the path written,
+    /// or None after saying why not.
+    fn write_picture(
+        &mut self,
+        view: Option<&crate::model::SavedView>,
+        path: &Path,
+    ) -> Option<std::path::PathBuf> {
+        use crate::io::export::svg;
+        use crate::ui::panels::views::PictureFormat;
         let format = match path.extension().and_then(|e| e.to_str()) {
             Some(e) if e.eq_ignore_ascii_case("svg") => PictureFormat::Svg,
             Some(e) if e.eq_ignore_ascii_case("png") => PictureFormat::Png,
@@ -157,12 +179,12 @@ impl ChokepointApp {
             path.to_owned()
         };
         if self.would_overwrite_a_case(&path) {
-            return;
+            return None;
         }
         let picture = svg::write_with(
             &self.case,
             &svg::SvgOptions {
-                view: Some(&view),
+                view,
                 width_px: self.views.width(),
                 marking: true,
             },
@@ -176,8 +198,54 @@ impl ChokepointApp {
                 .map_err(|e| e.to_string())
         });
         match written {
-            Ok(()) => self.info(format!("Saved {} as {}", view.name, path.display())),
-            Err(e) => self.error(format!("Could not export {}: {e}", view.name)),
+            Ok(()) => Some(path),
+            Err(e) => {
+                self.error(format!("Could not export {}: {e}", path.display()));
+                None
+            }
+        }
+    }
+
+    /// Asks where to export the case for another tool.
+    pub(super) fn export_data_dialog(&mut self, format: DataFormat) {
+        self.commit_pending();
+        self.spawn_dialog(DialogKind::ExportData(format));
+    }
+
+    /// Writes the case in `format` to `path` (CSV: three tables beside it), all files or none,
+    /// and says what the format does not carry.
+    pub(super) fn export_data_to(&mut self, format: DataFormat, path: &Path) {
+        let path = if path.extension().is_none() {
+            path.with_extension(format.extension())
+        } else {
+            path.to_owned()
+        };
+        let (files, notes) = format.files(&self.case, &path);
+        for (p, _) in &files {
+            if self.would_overwrite_a_case(p) {
+                return;
+            }
+        }
+        let staged: Vec<(&Path, &[u8])> = files
+            .iter()
+            .map(|(p, t)| (p.as_path(), t.as_bytes()))
+            .collect();
+        match crate::io::write_files_atomic_via(&crate::io::RealDisk, &staged) {
+            Ok(()) => {
+                let names: Vec<String> =
+                    files.iter().map(|(p, _)| p.display().to_string()).collect();
+                let carried = if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · not carried: {}", notes.join("; "))
+                };
+                self.info(format!(
+                    "Exported {} to {}{carried}",
+                    format.label(),
+                    names.join(", ")
+                ));
+            }
+            Err(e) => self.error(format!("Could not export {}: {e}", format.label())),
         }
     }
 
@@ -190,7 +258,7 @@ impl ChokepointApp {
             || self.path.as_deref() == Some(path);
         if is_case {
             self.error(format!(
-                "Not exported: {} is a case file; choose an .html, .png or .svg name",
+                "Not exported: {} is a case file; choose another name",
                 path.display()
             ));
         }

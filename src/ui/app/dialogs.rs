@@ -13,6 +13,10 @@ pub(super) enum DialogKind {
     Font,
     ExportReport,
     ExportImage,
+    /// The whole chart as a picture (the views panel's size and format).
+    ExportChart,
+    /// The case for another tool.
+    ExportData(crate::io::export::DataFormat),
     AttachEvidence,
     ImportCsv,
     ImportFtm,
@@ -35,6 +39,14 @@ impl DialogKind {
             DialogKind::ScreeningList => "Add a screening list (CSV)",
             DialogKind::ExportReport => "Export the case report to",
             DialogKind::ExportImage => "Export the view's picture to",
+            DialogKind::ExportChart => "Export the chart's picture to",
+            DialogKind::ExportData(f) => match f {
+                crate::io::export::DataFormat::Graphml => "Export GraphML to",
+                crate::io::export::DataFormat::Gexf => "Export GEXF to",
+                crate::io::export::DataFormat::Dot => "Export Graphviz DOT to",
+                crate::io::export::DataFormat::Csv => "Export the CSV tables to",
+                crate::io::export::DataFormat::Ftm => "Export FollowTheMoney to",
+            },
         }
     }
 }
@@ -61,6 +73,8 @@ impl ChokepointApp {
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
             .unwrap_or_else(|| format!("{}.ron", crate::model::slug(&self.case.meta.title)));
         let image_name = self.views.export_file_name(&self.case);
+        let stem = file_name.trim_end_matches(".ron").to_owned();
+        let chart_name = format!("{stem}.{}", self.views.picture_format.extension());
         let job = Job::spawn(kind.title(), false, move |_| {
             let mut dialog = rfd::FileDialog::new();
             if let Some(dir) = start_dir {
@@ -116,6 +130,16 @@ impl ChokepointApp {
                     .set_title("Export the view's picture")
                     .add_filter("Picture", &["png", "svg"])
                     .set_file_name(image_name)
+                    .save_file(),
+                DialogKind::ExportChart => dialog
+                    .set_title("Export the chart's picture")
+                    .add_filter("Picture", &["png", "svg"])
+                    .set_file_name(chart_name)
+                    .save_file(),
+                DialogKind::ExportData(format) => dialog
+                    .set_title(format.label())
+                    .add_filter(format.label(), &[format.extension()])
+                    .set_file_name(format!("{stem}.{}", format.extension()))
                     .save_file(),
             }
         });
@@ -177,6 +201,8 @@ impl ChokepointApp {
                 self.start_save(&path, then);
             }
             DialogKind::ExportImage => self.export_image_to(&path),
+            DialogKind::ExportChart => self.export_chart_to(&path),
+            DialogKind::ExportData(format) => self.export_data_to(format, &path),
             DialogKind::ExportReport => {
                 let path = if path.extension().is_none() {
                     path.with_extension("html")

@@ -3,6 +3,7 @@
 //! this file is the one place that changes the case (through `History::apply`) or the app.
 
 use super::{ChokepointApp, DialogKind, Guarded, ImportKind, Modal, RightTab};
+use crate::io::export::DataFormat;
 use crate::model::ItemRef;
 use crate::ui::action::Action;
 use crate::ui::commands::UiCommand;
@@ -145,6 +146,12 @@ impl ChokepointApp {
             }
             UiCommand::Present => self.start_presenting(ctx, None),
             UiCommand::ExportReport => self.export_report_dialog(),
+            UiCommand::ExportChart => self.spawn_dialog(DialogKind::ExportChart),
+            UiCommand::ExportGraphml => self.export_data_dialog(DataFormat::Graphml),
+            UiCommand::ExportGexf => self.export_data_dialog(DataFormat::Gexf),
+            UiCommand::ExportCsv => self.export_data_dialog(DataFormat::Csv),
+            UiCommand::ExportFtm => self.export_data_dialog(DataFormat::Ftm),
+            UiCommand::ExportDot => self.export_data_dialog(DataFormat::Dot),
             UiCommand::ImportCsv => self.import_dialog(ImportKind::Csv),
             UiCommand::ImportFtm => self.import_dialog(ImportKind::Ftm),
             UiCommand::Merge => self.merge_dialog(),

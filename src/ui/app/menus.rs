@@ -51,7 +51,19 @@ impl ChokepointApp {
                     }
                 });
                 ui.separator();
-                items(self, ui, commands, &[C::Save, C::SaveAs, C::ExportReport]);
+                items(self, ui, commands, &[C::Save, C::SaveAs]);
+                ui.menu_button("Export", |ui| {
+                    items(self, ui, commands, &[C::ExportReport, C::ExportChart]);
+                    ui.separator();
+                    let data = [
+                        C::ExportGraphml,
+                        C::ExportGexf,
+                        C::ExportCsv,
+                        C::ExportFtm,
+                        C::ExportDot,
+                    ];
+                    items(self, ui, commands, &data);
+                });
                 ui.separator();
                 let imports = [C::ImportCsv, C::ImportFtm, C::Merge, C::ExportBundle];
                 items(self, ui, commands, &imports);
