@@ -1141,3 +1141,54 @@ fn esc_cancels_a_layout_and_leaves_the_case_as_it_was() {
     assert_eq!(h.state().case, before, "a cancelled layout changes nothing");
     assert!(!h.state().history.can_undo(), "and leaves no undo step");
 }
+
+/// The legend lists what the chart shows (the seed case's kinds, its alleged routes through
+/// named places), folds from its header, and Show ▸ Legend hides it.
+#[test]
+fn the_legend_explains_the_chart_and_folds_and_hides() {
+    let mut h = ready();
+    // The harness's canvas is too small for it to open by itself.
+    let header = |h: &Harness<'static, ChokepointApp>| {
+        h.query_by_role_and_label(Role::Button, "Legend ⏵")
+            .is_some()
+    };
+    assert!(header(&h), "folded at this size");
+    let entry = "Shipment: wider for more goods";
+    assert!(h.query_by_label(entry).is_none());
+    // Kind names are also in the entity list: the legend adds one of each.
+    let count =
+        |h: &Harness<'static, ChokepointApp>, label: &str| h.query_all_by_label(label).count();
+    let people = count(&h, "Person");
+    h.get_by_role_and_label(Role::Button, "Legend ⏵").click();
+    h.run();
+    assert_eq!(
+        count(&h, "Person"),
+        people + 1,
+        "the Person kind is explained"
+    );
+    for entry in [
+        "Alleged or reported: dashed",
+        "Shipment: wider for more goods",
+    ] {
+        assert!(h.query_by_label(entry).is_some(), "{entry} is explained");
+    }
+    // The seed case has no bundle and no waypoint: the legend does not explain them.
+    assert!(
+        h.query_by_label("“n shipments”: one line for several")
+            .is_none()
+    );
+    h.get_by_role_and_label(Role::Button, "Legend ⏷").click();
+    h.run();
+    assert!(h.query_by_label(entry).is_none(), "folded again");
+    h.get_by_role_and_label(Role::Button, "Show").click();
+    h.run();
+    h.get_by_role_and_label(Role::CheckBox, "Legend").click();
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!header(&h), "hidden");
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Legend ⏷")
+            .is_none()
+    );
+}

@@ -11,6 +11,7 @@ pub mod geometry;
 mod hit;
 mod input;
 mod layout_run;
+mod legend;
 mod menus;
 pub mod scene;
 mod search;
@@ -122,6 +123,10 @@ pub struct Canvas {
     pub highlighted: BTreeSet<ItemRef>,
     /// Draw the world outline behind the graph (after a geographic layout).
     pub show_map: bool,
+    /// The legend in the corner (Show ▸ Legend), and whether it is unfolded.
+    pub show_legend: bool,
+    /// Unfolded or folded by the user; `None`: unfolded where the canvas has room for it.
+    legend_open: Option<bool>,
     scene: Scene,
     scene_key: Option<(Revision, Filters, SizeBy)>,
     gesture: Gesture,
@@ -162,6 +167,8 @@ impl Default for Canvas {
             primary: None,
             highlighted: BTreeSet::new(),
             show_map: false,
+            show_legend: true,
+            legend_open: None,
             scene: Scene::default(),
             scene_key: None,
             gesture: Gesture::None,
@@ -398,6 +405,7 @@ impl Canvas {
         self.update_sparse(rect);
         self.handle_input(ui, &response, case, keys, actions);
         self.draw(ui, &painter, rect);
+        self.legend_ui(ui, rect);
         self.accessibility_ui(ui, rect, case);
         self.tooltip_ui(&response, case);
         self.context_menu_ui(&response, case, actions);
@@ -542,6 +550,8 @@ impl Canvas {
         }
         ui.separator();
         ui.checkbox(&mut self.show_map, "World map behind the graph");
+        ui.checkbox(&mut self.show_legend, "Legend")
+            .on_hover_text("Shapes, colours and line styles of the chart, in its corner");
         if !self.filters.hidden.is_empty()
             && ui
                 .button(format!(

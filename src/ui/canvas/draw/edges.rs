@@ -249,7 +249,7 @@ impl Canvas {
 
 /// Draws a claim's line: dashed when alleged, dotted when disputed or refuted. Dashes cost a
 /// shape each, so on crowded screens (`detailed` false) those lines are drawn solid and faint.
-pub(super) fn stroke_polyline(
+pub(in crate::ui::canvas) fn stroke_polyline(
     painter: &Painter,
     points: &[Pos2],
     stroke: Stroke,

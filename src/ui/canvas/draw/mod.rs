@@ -12,7 +12,9 @@ mod nodes;
 mod overlays;
 
 pub(super) use edges::MeshBuffers;
+pub(super) use edges::stroke_polyline;
 pub(super) use labels::placed_line_top;
+pub(super) use nodes::paint_shape;
 
 use super::Canvas;
 use crate::ui::theme;

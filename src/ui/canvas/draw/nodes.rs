@@ -337,40 +337,7 @@ impl Canvas {
                 StrokeKind::Outside,
             );
         } else {
-            match theme::entity_shape(n.kind) {
-                NodeShape::Circle => {
-                    painter.circle(c, r, fill, outline);
-                }
-                NodeShape::RoundedSquare => {
-                    painter.rect(
-                        Rect::from_center_size(c, Vec2::splat(1.8 * r)),
-                        r * 0.3,
-                        fill,
-                        outline,
-                        StrokeKind::Outside,
-                    );
-                }
-                NodeShape::Hexagon => {
-                    let pts: Vec<Pos2> = (0..6)
-                        .map(|k| {
-                            #[allow(clippy::cast_precision_loss)]
-                            let a = std::f32::consts::FRAC_PI_3 * k as f32;
-                            c + vec2(a.cos(), a.sin()) * r * 1.05
-                        })
-                        .collect();
-                    painter.add(Shape::convex_polygon(pts, fill, outline));
-                }
-                NodeShape::Diamond => {
-                    let d = r * 1.15;
-                    let pts = vec![
-                        c + vec2(0.0, -d),
-                        c + vec2(d, 0.0),
-                        c + vec2(0.0, d),
-                        c + vec2(-d, 0.0),
-                    ];
-                    painter.add(Shape::convex_polygon(pts, fill, outline));
-                }
-            }
+            paint_shape(painter, theme::entity_shape(n.kind), c, r, fill, outline);
         }
         if let ItemRef::Entity(id) = &n.item
             && !self.scene.supported.contains(id)
@@ -446,6 +413,51 @@ impl Canvas {
                     style.label_text,
                 );
             }
+        }
+    }
+}
+
+/// A node's outline of `shape` around `c` at radius `r`: on the canvas and in its legend.
+pub(in crate::ui::canvas) fn paint_shape(
+    painter: &Painter,
+    shape: NodeShape,
+    c: Pos2,
+    r: f32,
+    fill: Color32,
+    outline: Stroke,
+) {
+    match shape {
+        NodeShape::Circle => {
+            painter.circle(c, r, fill, outline);
+        }
+        NodeShape::RoundedSquare => {
+            painter.rect(
+                Rect::from_center_size(c, Vec2::splat(1.8 * r)),
+                r * 0.3,
+                fill,
+                outline,
+                StrokeKind::Outside,
+            );
+        }
+        NodeShape::Hexagon => {
+            let pts: Vec<Pos2> = (0..6)
+                .map(|k| {
+                    #[allow(clippy::cast_precision_loss)]
+                    let a = std::f32::consts::FRAC_PI_3 * k as f32;
+                    c + vec2(a.cos(), a.sin()) * r * 1.05
+                })
+                .collect();
+            painter.add(Shape::convex_polygon(pts, fill, outline));
+        }
+        NodeShape::Diamond => {
+            let d = r * 1.15;
+            let pts = vec![
+                c + vec2(0.0, -d),
+                c + vec2(d, 0.0),
+                c + vec2(0.0, d),
+                c + vec2(-d, 0.0),
+            ];
+            painter.add(Shape::convex_polygon(pts, fill, outline));
         }
     }
 }
