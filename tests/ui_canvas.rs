@@ -364,6 +364,9 @@ fn nodes_can_be_sized_by_degree_from_the_show_menu() {
     h.get_by_role_and_label(Role::Button, "Show").click();
     h.run();
     h.get_by_role_and_label(Role::RadioButton, "Degree (number of connections)")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::RadioButton, "Degree (number of connections)")
         .click();
     h.run();
     let after = h.state().canvas.scene().grid_max_radius();
@@ -1182,6 +1185,9 @@ fn the_legend_explains_the_chart_and_folds_and_hides() {
     assert!(h.query_by_label(entry).is_none(), "folded again");
     h.get_by_role_and_label(Role::Button, "Show").click();
     h.run();
+    h.get_by_role_and_label(Role::CheckBox, "Legend")
+        .scroll_to_me();
+    h.run();
     h.get_by_role_and_label(Role::CheckBox, "Legend").click();
     h.run();
     h.key_press(egui::Key::Escape);
@@ -1191,4 +1197,58 @@ fn the_legend_explains_the_chart_and_folds_and_hides() {
         h.query_by_role_and_label(Role::Button, "Legend ⏷")
             .is_none()
     );
+}
+
+/// Show ▸ Links hides a kind of link, and Show ▸ Links and shipments by claim a claim status;
+/// ticking again brings them back.
+#[test]
+fn the_show_menu_hides_links_by_kind_and_claims_by_status() {
+    let mut h = ready();
+    let edges = |h: &Harness<'static, ChokepointApp>| h.state().canvas.scene().edges.len();
+    let routes = |h: &Harness<'static, ChokepointApp>| h.state().canvas.scene().routes.len();
+    let (all_edges, all_routes) = (edges(&h), routes(&h));
+    assert!(all_routes > 0);
+    h.get_by_role_and_label(Role::Button, "Show").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Links")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Links").click();
+    h.run();
+    h.get_by_role_and_label(Role::CheckBox, "Located at")
+        .click();
+    h.run();
+    assert!(edges(&h) < all_edges, "located-at links hidden");
+    assert_eq!(routes(&h), all_routes);
+    // A click in the menu closes it, as a menu does.
+    h.get_by_role_and_label(Role::Button, "Show").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Links")
+        .scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Links").click();
+    h.run();
+    h.get_by_role_and_label(Role::CheckBox, "Located at")
+        .click();
+    h.run();
+    assert_eq!(edges(&h), all_edges, "and back");
+    let claims: Vec<chokepoint::model::ClaimStatus> =
+        h.state().case.shipments.values().map(|s| s.claim).collect();
+    for claim in &claims {
+        let label = claim.label();
+        if h.state().canvas.filters.hidden_claims.contains(claim) {
+            continue;
+        }
+        h.get_by_role_and_label(Role::Button, "Show").click();
+        h.run();
+        h.get_by_role_and_label(Role::Button, "Links and shipments by claim")
+            .scroll_to_me();
+        h.run();
+        h.get_by_role_and_label(Role::Button, "Links and shipments by claim")
+            .click();
+        h.run();
+        h.get_by_role_and_label(Role::CheckBox, label).click();
+        h.run();
+    }
+    assert_eq!(routes(&h), 0, "every shipment's status hidden: no route");
 }

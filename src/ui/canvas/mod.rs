@@ -448,7 +448,13 @@ impl Canvas {
                     }
                 }
             });
-            ui.menu_button("Show", |ui| self.filters_menu_ui(ui, case));
+            ui.menu_button("Show", |ui| {
+                // A long list (every kind and tag) scrolls instead of leaving the screen.
+                let room = ui.ctx().content_rect().height() - ui.min_rect().top() - 24.0;
+                egui::ScrollArea::vertical()
+                    .max_height(room.max(200.0))
+                    .show(ui, |ui| self.filters_menu_ui(ui, case));
+            });
             if ui
                 .button("Fit")
                 .on_hover_text("Fit everything in view (F)")
@@ -542,6 +548,45 @@ impl Canvas {
                     }
                 }
             }
+        }
+        let link_kinds: BTreeSet<crate::model::LinkKindTag> =
+            case.links.values().map(|l| l.kind.tag()).collect();
+        let claims: BTreeSet<crate::model::ClaimStatus> = case
+            .links
+            .values()
+            .map(|l| l.status)
+            .chain(case.shipments.values().map(|s| s.claim))
+            .collect();
+        if !link_kinds.is_empty() || !claims.is_empty() {
+            ui.separator();
+        }
+        if !link_kinds.is_empty() {
+            ui.menu_button("Links", |ui| {
+                for kind in link_kinds {
+                    let mut shown = !self.filters.hidden_link_kinds.contains(&kind);
+                    if ui.checkbox(&mut shown, kind.label()).changed() {
+                        if shown {
+                            self.filters.hidden_link_kinds.remove(&kind);
+                        } else {
+                            self.filters.hidden_link_kinds.insert(kind);
+                        }
+                    }
+                }
+            });
+        }
+        if !claims.is_empty() {
+            ui.menu_button("Links and shipments by claim", |ui| {
+                for claim in claims {
+                    let mut shown = !self.filters.hidden_claims.contains(&claim);
+                    if ui.checkbox(&mut shown, claim.label()).changed() {
+                        if shown {
+                            self.filters.hidden_claims.remove(&claim);
+                        } else {
+                            self.filters.hidden_claims.insert(claim);
+                        }
+                    }
+                }
+            });
         }
         ui.separator();
         ui.label("Node size");

@@ -31,6 +31,10 @@ pub struct Filters {
     pub only_supported: bool,
     /// One line per shipment, instead of one per bundle of shipments along the same route.
     pub unbundled: bool,
+    /// Kinds of link not drawn.
+    pub hidden_link_kinds: BTreeSet<crate::model::LinkKindTag>,
+    /// Links and shipments whose claim has one of these statuses are not drawn.
+    pub hidden_claims: BTreeSet<ClaimStatus>,
 }
 
 impl Filters {
@@ -40,6 +44,8 @@ impl Filters {
             && self.hidden.is_empty()
             && self.time_window.is_none()
             && !self.only_supported
+            && self.hidden_link_kinds.is_empty()
+            && self.hidden_claims.is_empty()
     }
 
     fn hides(&self, e: &crate::model::Entity) -> bool {
@@ -406,8 +412,8 @@ impl Scene {
             });
             scene.entity_nodes.insert(e.id.clone(), index);
         }
-        scene.build_edges(case, inactive.as_ref());
-        scene.build_routes(case, inactive.as_ref(), !filters.unbundled);
+        scene.build_edges(case, filters, inactive.as_ref());
+        scene.build_routes(case, filters, inactive.as_ref());
         scene.build_groups(case, filters);
         scene.notes = case
             .notes
@@ -448,11 +454,14 @@ impl Scene {
         }
     }
 
-    fn build_edges(&mut self, case: &Case, inactive: Option<&Inactive>) {
+    fn build_edges(&mut self, case: &Case, filters: &Filters, inactive: Option<&Inactive>) {
         // Fan out parallel edges: count links per unordered node pair first.
         let mut per_pair: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
         for link in case.links.values() {
-            if inactive.is_some_and(|i| i.links.contains(&link.id)) {
+            if inactive.is_some_and(|i| i.links.contains(&link.id))
+                || filters.hidden_link_kinds.contains(&link.kind.tag())
+                || filters.hidden_claims.contains(&link.status)
+            {
                 continue;
             }
             let (Some(a), Some(b)) = (self.node_of(&link.from), self.node_of(&link.to)) else {
@@ -494,14 +503,18 @@ impl Scene {
         }
     }
 
-    fn build_routes(&mut self, case: &Case, inactive: Option<&Inactive>, bundle: bool) {
+    fn build_routes(&mut self, case: &Case, filters: &Filters, inactive: Option<&Inactive>) {
         let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
-        let active = case
-            .shipments
-            .values()
-            .filter(|s| inactive.is_none_or(|i| !i.shipments.contains(&s.id)));
-        let bundles =
-            crate::layout::routes::bundle_routes(case, active, |e| self.node_of(e), bundle);
+        let active = case.shipments.values().filter(|s| {
+            inactive.is_none_or(|i| !i.shipments.contains(&s.id))
+                && !filters.hidden_claims.contains(&s.claim)
+        });
+        let bundles = crate::layout::routes::bundle_routes(
+            case,
+            active,
+            |e| self.node_of(e),
+            !filters.unbundled,
+        );
         self.routes.reserve(bundles.len());
         for b in bundles {
             let stops = &b.route.stops;
@@ -751,6 +764,42 @@ mod tests {
         assert_eq!(r.stops, [node("e-shipper"), node("e-consignee")]);
         let vias: Vec<&str> = r.vias[0].iter().map(|w| w.label.as_str()).collect();
         assert_eq!(vias, ["SG"]);
+    }
+
+    #[test]
+    fn links_by_kind_and_claims_by_status_can_be_hidden() {
+        let case = crate::seed_case().expect("seed");
+        let all = Scene::build(&case, &Filters::default());
+        let located = |s: &Scene| {
+            s.edges
+                .iter()
+                .filter(|e| case.links[&e.link].kind.tag() == crate::model::LinkKindTag::LocatedAt)
+                .count()
+        };
+        assert!(located(&all) > 0);
+        let no_located = Filters {
+            hidden_link_kinds: [crate::model::LinkKindTag::LocatedAt].into(),
+            ..Filters::default()
+        };
+        let scene = Scene::build(&case, &no_located);
+        assert_eq!(located(&scene), 0);
+        assert_eq!(scene.edges.len(), all.edges.len() - located(&all));
+        assert_eq!(scene.nodes.len(), all.nodes.len(), "entities stay");
+        // The seed case's shipments are alleged: hiding alleged claims hides them and the
+        // alleged links, and nothing else.
+        let no_alleged = Filters {
+            hidden_claims: [ClaimStatus::Alleged].into(),
+            ..Filters::default()
+        };
+        let scene = Scene::build(&case, &no_alleged);
+        assert!(!all.routes.is_empty() && scene.routes.is_empty());
+        assert!(scene.edges.iter().all(|e| e.status != ClaimStatus::Alleged));
+        let alleged = all
+            .edges
+            .iter()
+            .filter(|e| e.status == ClaimStatus::Alleged)
+            .count();
+        assert_eq!(scene.edges.len(), all.edges.len() - alleged);
     }
 
     #[test]

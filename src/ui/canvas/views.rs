@@ -62,6 +62,9 @@ impl Canvas {
         self.filters.hidden.clear();
         self.filters.time_window = crate::analysis::view_window::window_of(view);
         self.filters.only_supported = false;
+        // Views do not record link and claim filters (yet): a view shows all of them.
+        self.filters.hidden_link_kinds.clear();
+        self.filters.hidden_claims.clear();
         self.highlighted = view.highlighted.iter().cloned().collect();
     }
 
