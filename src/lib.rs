@@ -25,6 +25,14 @@ pub const SEED_CASE_RON: &str = include_str!("../sample_cases/seed_kunlun_nest.r
 /// File name under which the seed case is shipped in `sample_cases/`.
 pub const SEED_CASE_FILE: &str = "seed_kunlun_nest.ron";
 
+/// The fictional training case (Strait Networks), built into the binary for the start page.
+pub const TRAINING_CASE_RON: &str = include_str!("../sample_cases/training_strait_networks.ron");
+
+/// The bundled training case.
+pub fn training_case() -> Result<model::Case, io::ParseError> {
+    io::parse_case(TRAINING_CASE_RON)
+}
+
 /// The bundled seed case.
 pub fn seed_case() -> Result<model::Case, io::ParseError> {
     io::parse_case(SEED_CASE_RON)

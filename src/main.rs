@@ -212,6 +212,8 @@ fn run_gui(args: &[String]) -> i32 {
         None => match chokepoint::seed_case() {
             Ok(case) => {
                 startup.case = case;
+                // Cases opened before: the start page lists them instead.
+                startup.start_page = true;
                 startup.message = Some(
                     "Opened the bundled sample case: use Save as… to keep your changes".to_owned(),
                 );

@@ -81,11 +81,13 @@ mod jobs;
 mod menus;
 mod merge;
 mod modals;
+mod start;
 mod status_bar;
 
 use dialogs::DialogKind;
 
 pub use import::ImportKind;
+pub use start::{RecentInfo, Sample, StartPage};
 
 const SETTINGS_KEY: &str = "chokepoint-settings";
 const MAX_RECENT: usize = 10;
@@ -123,6 +125,9 @@ pub struct Startup {
     pub bundle: Option<PathBuf>,
     /// Open the command palette at start with this text typed (`--palette`, for screenshots).
     pub palette: Option<String>,
+    /// No file was asked for: show the start page when cases were opened before (the case
+    /// given stays open otherwise, and a first run asks for the investigator's name).
+    pub start_page: bool,
 }
 
 impl Startup {
@@ -145,6 +150,7 @@ impl Startup {
             import: None,
             bundle: None,
             palette: None,
+            start_page: false,
         }
     }
 }
@@ -167,6 +173,9 @@ enum Guarded {
     New,
     OpenDialog,
     OpenPath(PathBuf),
+    OpenSample(Sample),
+    /// Back to the start page (a new untitled case behind it).
+    StartPage,
     Quit,
     /// *Add file…* evidence, linked to the item if any.
     AttachEvidence(Option<ItemRef>),
@@ -202,6 +211,10 @@ enum Modal {
         recovery: PathBuf,
         saved: String,
     },
+    /// The first start: who the investigator is, for the custody log and notes.
+    Welcome {
+        name: String,
+    },
     /// The case has no file yet and `action` needs one: save it, then go on.
     SaveFirst {
         action: Guarded,
@@ -217,7 +230,12 @@ impl Guarded {
     fn replaces_case(&self) -> bool {
         matches!(
             self,
-            Guarded::New | Guarded::OpenDialog | Guarded::OpenPath(_) | Guarded::Quit
+            Guarded::New
+                | Guarded::OpenDialog
+                | Guarded::OpenPath(_)
+                | Guarded::OpenSample(_)
+                | Guarded::StartPage
+                | Guarded::Quit
         )
     }
 }
@@ -322,6 +340,8 @@ pub struct ChokepointApp {
     theme_applied: Option<ThemeChoice>,
     theme_override: Option<ThemeChoice>,
     canvas_only_override: bool,
+    /// The start page, while it shows instead of the chart.
+    start_page: Option<StartPage>,
     /// The window's context, for work that ends outside a frame (a save waited for).
     ctx: egui::Context,
 }
@@ -401,6 +421,7 @@ impl ChokepointApp {
             theme_applied: None,
             theme_override: startup.theme,
             canvas_only_override: startup.canvas_only,
+            start_page: None,
             ctx: ctx.clone(),
         };
         if let Some(p) = app.path.clone() {
@@ -432,6 +453,18 @@ impl ChokepointApp {
             app.palette.open_with(query);
         }
         app.offer_recovery();
+        if startup.start_page {
+            if !app.settings.recent.is_empty() {
+                app.show_start_page();
+            } else if app.settings.investigator.trim().is_empty()
+                && app.modal.is_none()
+                && app.screenshot.is_none()
+            {
+                app.modal = Some(Modal::Welcome {
+                    name: String::new(),
+                });
+            }
+        }
         app.recover_presentation_zoom(ctx);
         if discover_fonts {
             app.load_fonts(ctx);
@@ -639,6 +672,8 @@ impl ChokepointApp {
             }
             Guarded::OpenDialog => self.spawn_dialog(DialogKind::Open),
             Guarded::OpenPath(path) => self.start_loading(ctx, path),
+            Guarded::OpenSample(sample) => self.open_sample(sample),
+            Guarded::StartPage => self.show_start_page(),
             Guarded::Quit => {
                 self.close_confirmed = true;
                 ctx.send_viewport_cmd(egui::ViewportCommand::Close);

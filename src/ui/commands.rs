@@ -83,6 +83,7 @@ command_table! {
     New => "New case", App, [cmd(Key::N)];
     Open => "Open…", App, [cmd(Key::O)];
     OpenByPath => "Open by path…", App, [];
+    StartPage => "Start page", App, [];
     Save => "Save", App, [cmd(Key::S)];
     SaveAs => "Save as…", App, [cmd_shift(Key::S)];
     ExportReport => "Export report…", App, [];
@@ -164,6 +165,23 @@ impl UiCommand {
             .map(|s| ctx.format_shortcut(s))
             .collect::<Vec<_>>()
             .join(" / ")
+    }
+
+    /// Commands that leave the start page showing: they open another case, a dialog over the
+    /// page, or do not touch the case (every other command acts on the untitled case behind
+    /// the page, which then shows).
+    pub fn keeps_start_page(self) -> bool {
+        matches!(
+            self,
+            UiCommand::Open
+                | UiCommand::OpenByPath
+                | UiCommand::StartPage
+                | UiCommand::Settings
+                | UiCommand::Shortcuts
+                | UiCommand::CommandPalette
+                | UiCommand::ToggleTheme
+                | UiCommand::Quit
+        )
     }
 
     /// Commands that must not steal keys from a focused text field (its own undo, delete ...).

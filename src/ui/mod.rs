@@ -14,4 +14,6 @@ pub mod present;
 pub mod theme;
 pub mod widgets;
 
-pub use app::{ChokepointApp, ImportKind, RightTab, Settings, Startup};
+pub use app::{
+    ChokepointApp, ImportKind, RecentInfo, RightTab, Sample, Settings, StartPage, Startup,
+};

@@ -75,7 +75,12 @@ impl ChokepointApp {
     }
 
     pub fn run_command(&mut self, ctx: &egui::Context, command: UiCommand) {
+        // The start page gives way to anything done to the case behind it.
+        if self.start_page.is_some() && !command.keeps_start_page() {
+            self.start_page = None;
+        }
         match command {
+            UiCommand::StartPage => self.guard(ctx, Guarded::StartPage),
             UiCommand::New => self.guard(ctx, Guarded::New),
             UiCommand::Open => self.guard(ctx, Guarded::OpenDialog),
             UiCommand::OpenByPath => {

@@ -141,6 +141,7 @@ impl ChokepointApp {
         self.canvas.reset();
         self.integrity.reset();
         self.last_saved = None;
+        self.start_page = None;
     }
 
     /// Opens a case file on a background thread; the UI stays responsive on large files.

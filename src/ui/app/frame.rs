@@ -138,7 +138,11 @@ impl ChokepointApp {
         egui::Panel::bottom("status_bar").show(ui, |ui| self.status_bar_ui(ui));
 
         let revision = self.history.revision();
-        let side_panels = !(self.settings.canvas_only || self.canvas_only_override);
+        let start_page = self.start_page.is_some();
+        let side_panels = !(self.settings.canvas_only || self.canvas_only_override || start_page);
+        if start_page {
+            egui::CentralPanel::default().show(ui, |ui| self.start_page_ui(ui));
+        }
         if side_panels {
             egui::Panel::left("item_list")
                 .resizable(true)
@@ -165,7 +169,7 @@ impl ChokepointApp {
                     keep_width_ui(ui, |ui| self.right_panel_ui(ui, &mut actions));
                 });
         }
-        if self.timeline.open {
+        if self.timeline.open && !start_page {
             egui::Panel::bottom("timeline")
                 .resizable(true)
                 .default_size(theme::TIMELINE_PANEL_HEIGHT)
@@ -182,11 +186,13 @@ impl ChokepointApp {
                 });
         }
         let keys = self.modal.is_none() && !self.palette.open;
-        egui::CentralPanel::default()
-            .frame(egui::Frame::NONE)
-            .show(ui, |ui| {
-                self.canvas.ui(ui, &self.case, revision, keys, &mut actions);
-            });
+        if !start_page {
+            egui::CentralPanel::default()
+                .frame(egui::Frame::NONE)
+                .show(ui, |ui| {
+                    self.canvas.ui(ui, &self.case, revision, keys, &mut actions);
+                });
+        }
 
         self.modal_ui(&ctx);
         let mut palette = std::mem::take(&mut self.palette);

@@ -50,6 +50,7 @@ impl ChokepointApp {
                         self.guard(&ctx, Guarded::OpenPath(p));
                     }
                 });
+                item(self, ui, commands, C::StartPage);
                 ui.separator();
                 items(self, ui, commands, &[C::Save, C::SaveAs]);
                 ui.menu_button("Export", |ui| {

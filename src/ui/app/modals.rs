@@ -44,6 +44,8 @@ enum Then {
     Overwrite(PathBuf),
     Restore(PathBuf),
     DiscardRecovery(PathBuf),
+    /// The investigator's name, from the first start's welcome.
+    Investigator(String),
 }
 
 /// The reply of a Cancel (or Close, or OK) button.
@@ -105,6 +107,7 @@ impl ChokepointApp {
                 Modal::Restore { recovery, saved } => {
                     restore_ui(ui, &self.case.meta.title, recovery, saved)
                 }
+                Modal::Welcome { name } => welcome_ui(ui, name),
                 Modal::Shortcuts => {
                     ui.heading("Keyboard shortcuts");
                     shortcuts_ui(ui);
@@ -155,6 +158,12 @@ impl ChokepointApp {
             Then::DiscardRecovery(recovery) => {
                 let _ = std::fs::remove_file(&recovery);
                 self.info("Discarded the recovered changes");
+            }
+            Then::Investigator(name) => {
+                self.info(format!(
+                    "Welcome, {name}: your name goes with the evidence and notes you add"
+                ));
+                self.settings.investigator = name;
             }
         }
     }
@@ -242,7 +251,10 @@ fn confirm_discard_ui(ui: &mut Ui, title: &str, action: &Guarded) -> Reply {
         "“{title}” has unsaved changes. Save them before you {}?",
         match action {
             Guarded::New => "start a new case",
-            Guarded::OpenDialog | Guarded::OpenPath(_) => "open another case",
+            Guarded::OpenDialog | Guarded::OpenPath(_) | Guarded::OpenSample(_) => {
+                "open another case"
+            }
+            Guarded::StartPage => "go to the start page",
             Guarded::Quit => "quit",
             Guarded::AttachEvidence(_) => "add evidence files",
             Guarded::ExportBundle => "export a bundle",
@@ -278,6 +290,37 @@ fn save_first_ui(ui: &mut Ui, action: &Guarded, why: &str) -> Reply {
 }
 
 /// A typed path, where no file dialog can be shown.
+/// The first start's welcome: the investigator's name (custody log, notes).
+fn welcome_ui(ui: &mut Ui, name: &mut String) -> Reply {
+    let heading = ui.heading("Welcome to Chokepoint").id;
+    ui.label(
+        "Chokepoint records who added each piece of evidence (the custody log) and who wrote \
+         each note. What name should it use? You can change it later in Settings.",
+    );
+    ui.add_space(4.0);
+    let r = ui
+        .add(
+            egui::TextEdit::singleline(name)
+                .hint_text("Your name, e.g. A. Rossi (BIS Office of Export Enforcement)")
+                .desired_width(480.0),
+        )
+        .labelled_by(heading);
+    let enter = (r.lost_focus() || r.has_focus()) && ui.input(|i| i.key_pressed(egui::Key::Enter));
+    if !enter {
+        r.request_focus();
+    }
+    ui.weak("The sample case is open: use Save as… to keep your changes, or File ▸ New case.");
+    ui.horizontal(|ui| {
+        let given = name.trim().to_owned();
+        let ok = ui.add_enabled(!given.is_empty(), egui::Button::new("Continue"));
+        let reply = on_click((ok.clicked() || enter) && !given.is_empty(), || {
+            Then::Investigator(given.clone())
+        });
+        first([reply, close_button(ui, "Later")])
+    })
+    .inner
+}
+
 fn path_prompt_ui(
     ui: &mut Ui,
     kind: DialogKind,
