@@ -75,7 +75,6 @@ fn panels_keep_their_width_and_fit_frames_every_label() {
         h.run();
         fit(&mut h);
         assert_labels_inside(&h, &format!("{size:?}, fitted at start"));
-        let area = h.state().canvas.canvas_screen_rect();
 
         // A long name and an inline error in the inspector.
         let id = EntityId::from(
@@ -89,6 +88,8 @@ fn panels_keep_their_width_and_fit_frames_every_label() {
         );
         h.state_mut().open_item(ItemRef::Entity(id.clone()));
         h.run();
+        // (Opening an item unfolds the inspector on a small screen.)
+        let area = h.state().canvas.canvas_screen_rect();
         let long = "Shenzhen Extraordinarily Long Registered Name Holdings International Trading And Technology Development Company Limited".repeat(2);
         type_into(&mut h, "Name", &long);
         assert_eq!(h.state().case.entities[&id].name, long);
@@ -158,4 +159,57 @@ fn hovering_a_node_moves_no_other_label() {
         }
     }
     assert!(hovered > 30, "{hovered} nodes hovered");
+}
+
+/// Below 1400 points the side panels start folded to strips of icons (the chart gets the
+/// width); a click on an icon unfolds a panel on that tab, and a fold button folds it again.
+#[test]
+fn side_panels_fold_on_a_small_screen_and_unfold_on_a_click() {
+    let mut h = training_at(egui::vec2(1280.0, 720.0));
+    h.run();
+    let folded = h.state().canvas.canvas_screen_rect();
+    assert!(
+        folded.width() > 1280.0 - 2.0 * 48.0,
+        "the chart has nearly the whole width: {folded:?}"
+    );
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Filter")
+            .is_none()
+    );
+    h.get_by_role_and_label(Role::Button, "Show Item list")
+        .click();
+    h.run();
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Filter")
+            .is_some()
+    );
+    let findings = h
+        .query_all_by_role(Role::Button)
+        .filter_map(|n| n.accesskit_node().label())
+        .find(|l| l.starts_with("Show Findings"))
+        .expect("a findings icon on the strip");
+    h.get_by_role_and_label(Role::Button, &findings).click();
+    h.run();
+    assert_eq!(h.state().right_tab, chokepoint::ui::RightTab::Findings);
+    let unfolded = h.state().canvas.canvas_screen_rect();
+    assert!(unfolded.width() < folded.width() - 500.0, "{unfolded:?}");
+    h.get_by_role_and_label(Role::Button, "Fold this panel")
+        .click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Fold the item list")
+        .click();
+    h.run();
+    assert_eq!(h.state().canvas.canvas_screen_rect(), folded);
+
+    // On a large screen they start unfolded.
+    let mut h = training_at(egui::vec2(1920.0, 1080.0));
+    h.run();
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Filter")
+            .is_some()
+    );
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Show Item list")
+            .is_none()
+    );
 }

@@ -155,6 +155,22 @@ impl Startup {
     }
 }
 
+/// Whether the side panels are unfolded: the user's choice, else (None) unfolded when the
+/// window is at least [`crate::ui::theme::PANELS_FOLD_BELOW`] wide.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PanelsShown {
+    pub list: Option<bool>,
+    pub right: Option<bool>,
+}
+
+impl PanelsShown {
+    /// (list, right panel) unfolded in a window `width` points wide.
+    pub fn at(self, width: f32) -> (bool, bool) {
+        let roomy = width >= crate::ui::theme::PANELS_FOLD_BELOW;
+        (self.list.unwrap_or(roomy), self.right.unwrap_or(roomy))
+    }
+}
+
 /// What the panel on the right shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RightTab {
@@ -340,6 +356,8 @@ pub struct ChokepointApp {
     theme_applied: Option<ThemeChoice>,
     theme_override: Option<ThemeChoice>,
     canvas_only_override: bool,
+    /// The side panels the user unfolded or folded (None: as the window's width suggests).
+    pub panels: PanelsShown,
     /// The start page, while it shows instead of the chart.
     start_page: Option<StartPage>,
     /// The window's context, for work that ends outside a frame (a save waited for).
@@ -422,6 +440,10 @@ impl ChokepointApp {
             theme_override: startup.theme,
             canvas_only_override: startup.canvas_only,
             start_page: None,
+            panels: PanelsShown {
+                list: None,
+                right: startup.tab.map(|_| true),
+            },
             ctx: ctx.clone(),
         };
         if let Some(p) = app.path.clone() {
@@ -601,7 +623,7 @@ impl ChokepointApp {
                     _ => ListTab::Entities,
                 };
                 if matches!(i, ItemRef::Evidence(_)) {
-                    self.right_tab = RightTab::Evidence;
+                    self.show_tab(RightTab::Evidence);
                 }
             }
             // New evidence supports what the user has in view, never an item selected before.

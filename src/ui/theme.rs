@@ -35,6 +35,12 @@ impl ThemeChoice {
     }
 }
 
+/// Below this window width (points) the side panels start folded to strips of icons, so the
+/// chart keeps most of a laptop screen; a click on an icon unfolds a panel.
+pub const PANELS_FOLD_BELOW: f32 = 1400.0;
+/// Width of a folded side panel's strip of icons.
+pub const PANEL_STRIP_WIDTH: f32 = 40.0;
+
 /// Width of the item list panel, in points.
 pub const LIST_PANEL_WIDTH: f32 = 290.0;
 /// Height of one row in the item list.

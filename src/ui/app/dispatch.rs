@@ -44,7 +44,7 @@ impl ChokepointApp {
             Action::Open(item) => self.open_item(item),
             Action::Focus(item) => self.focus(item),
             Action::Inspect(item) => {
-                self.right_tab = RightTab::Inspector;
+                self.show_tab(RightTab::Inspector);
                 self.focus(Some(item));
             }
             Action::Show(items) => self.show_items(items),

@@ -57,7 +57,7 @@ impl ChokepointApp {
     pub fn open_item(&mut self, item: ItemRef) {
         // Evidence opens in the locker (see `focus`); other items in the inspector.
         if !matches!(item, ItemRef::Evidence(_)) {
-            self.right_tab = RightTab::Inspector;
+            self.show_tab(RightTab::Inspector);
         }
         self.select(Some(item));
     }
@@ -96,7 +96,7 @@ impl ChokepointApp {
         }
         if let Some(last) = attached.last() {
             self.select(Some(ItemRef::Evidence(last.clone())));
-            self.right_tab = RightTab::Evidence;
+            self.show_tab(RightTab::Evidence);
         }
         if errors.is_empty() {
             let to = link_to.map_or_else(String::new, |i| {
@@ -197,7 +197,7 @@ impl ChokepointApp {
             .on_hover_text(names.join("\n"))
             .clicked()
         {
-            self.right_tab = RightTab::Evidence;
+            self.show_tab(RightTab::Evidence);
         }
         ui.separator();
     }

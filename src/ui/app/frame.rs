@@ -143,13 +143,25 @@ impl ChokepointApp {
         if start_page {
             egui::CentralPanel::default().show(ui, |ui| self.start_page_ui(ui));
         }
-        if side_panels {
+        let (list_open, right_open) = self.panels.at(ctx.content_rect().width());
+        if side_panels && list_open {
             egui::Panel::left("item_list")
                 .resizable(true)
                 .default_size(theme::LIST_PANEL_WIDTH)
                 .min_size(220.0)
                 .show(ui, |ui| {
                     keep_width_ui(ui, |ui| {
+                        ui.horizontal(|ui| {
+                            ui.weak("Items");
+                            ui.with_layout(
+                                egui::Layout::right_to_left(egui::Align::Center),
+                                |ui| {
+                                    if fold_button(ui, "«", "Fold the item list").clicked() {
+                                        self.panels.list = Some(false);
+                                    }
+                                },
+                            );
+                        });
                         self.list.ui(
                             ui,
                             &self.case,
@@ -159,14 +171,34 @@ impl ChokepointApp {
                         );
                     });
                 });
+        } else if side_panels {
+            egui::Panel::left("item_list_strip")
+                .resizable(false)
+                .exact_size(theme::PANEL_STRIP_WIDTH)
+                .show(ui, |ui| {
+                    if strip_button(ui, "☰", "Item list", false).clicked() {
+                        self.panels.list = Some(true);
+                    }
+                });
         }
-        if side_panels {
+        if side_panels && right_open {
             egui::Panel::right("inspector")
                 .resizable(true)
                 .default_size(theme::INSPECTOR_PANEL_WIDTH)
                 .min_size(280.0)
                 .show(ui, |ui| {
                     keep_width_ui(ui, |ui| self.right_panel_ui(ui, &mut actions));
+                });
+        } else if side_panels {
+            egui::Panel::right("inspector_strip")
+                .resizable(false)
+                .exact_size(theme::PANEL_STRIP_WIDTH)
+                .show(ui, |ui| {
+                    for (tab, icon, name) in self.tab_names() {
+                        if strip_button(ui, icon, &name, false).clicked() {
+                            self.show_tab(tab);
+                        }
+                    }
                 });
         }
         if self.timeline.open && !start_page {
@@ -215,22 +247,46 @@ impl ChokepointApp {
     }
 
     /// The panel on the right: its tabs, then the chosen tab's panel.
+    /// The right panel's tabs: which, its icon on the folded strip, and its name (with the
+    /// number of open findings or evidence problems).
+    fn tab_names(&self) -> [(RightTab, &'static str, String); 5] {
+        let revision = self.history.revision();
+        let findings = match self.findings.open_count(revision) {
+            Some(n) => format!("Findings ({n})"),
+            None => "Findings".to_owned(),
+        };
+        let evidence = match self.integrity.problems().len() {
+            0 => "Evidence".to_owned(),
+            n => format!("Evidence ⚠{n}"),
+        };
+        [
+            (RightTab::Inspector, "ℹ", "Inspector".to_owned()),
+            (RightTab::Findings, "⚑", findings),
+            (RightTab::Flows, "⇄", "Flows".to_owned()),
+            (RightTab::Views, "▶", "Views".to_owned()),
+            (RightTab::Evidence, "📎", evidence),
+        ]
+    }
+
+    /// Shows a tab of the right panel, unfolding the panel if it was folded.
+    pub(super) fn show_tab(&mut self, tab: RightTab) {
+        self.right_tab = tab;
+        if !self.panels.at(self.ctx.content_rect().width()).1 {
+            self.panels.right = Some(true);
+        }
+    }
+
     fn right_panel_ui(&mut self, ui: &mut Ui, actions: &mut Vec<Action>) {
         let revision = self.history.revision();
         ui.horizontal(|ui| {
-            ui.selectable_value(&mut self.right_tab, RightTab::Inspector, "Inspector");
-            let findings = match self.findings.open_count(revision) {
-                Some(n) => format!("Findings ({n})"),
-                None => "Findings".to_owned(),
-            };
-            ui.selectable_value(&mut self.right_tab, RightTab::Findings, findings);
-            ui.selectable_value(&mut self.right_tab, RightTab::Flows, "Flows");
-            ui.selectable_value(&mut self.right_tab, RightTab::Views, "Views");
-            let evidence = match self.integrity.problems().len() {
-                0 => "Evidence".to_owned(),
-                n => format!("Evidence ⚠{n}"),
-            };
-            ui.selectable_value(&mut self.right_tab, RightTab::Evidence, evidence);
+            for (tab, _, name) in self.tab_names() {
+                ui.selectable_value(&mut self.right_tab, tab, name);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                if fold_button(ui, "»", "Fold this panel").clicked() {
+                    self.panels.right = Some(false);
+                }
+            });
         });
         ui.separator();
         match self.right_tab {
@@ -293,6 +349,24 @@ impl ChokepointApp {
             egui::Color32::WHITE,
         );
     }
+}
+
+/// A small button that folds a side panel, named for screen readers and tests.
+fn fold_button(ui: &mut Ui, icon: &str, name: &str) -> egui::Response {
+    let r = ui.small_button(icon).on_hover_text(name);
+    let name = name.to_owned();
+    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &name));
+    r
+}
+
+/// An icon on a folded panel's strip: a click unfolds the panel (on that tab).
+fn strip_button(ui: &mut Ui, icon: &str, name: &str, selected: bool) -> egui::Response {
+    let button = egui::Button::selectable(selected, egui::RichText::new(icon).size(18.0))
+        .min_size(egui::vec2(theme::PANEL_STRIP_WIDTH - 10.0, 30.0));
+    let r = ui.add(button).on_hover_text(format!("Show {name}"));
+    let label = format!("Show {name}");
+    r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label));
+    r
 }
 
 /// Draws a side panel's contents in exactly the width the user gave the panel: what is wider

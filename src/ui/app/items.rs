@@ -24,7 +24,7 @@ impl ChokepointApp {
         );
         if self.apply_edit("Add entity", edit) {
             self.select(Some(ItemRef::Entity(id)));
-            self.right_tab = RightTab::Inspector;
+            self.show_tab(RightTab::Inspector);
             self.inspector.focus_name = true;
             self.info("Added an entity: type its name");
         }
