@@ -27,6 +27,9 @@ pub enum Action {
     },
     /// Select one item everywhere (list, inspector, canvas).
     Select(ItemRef),
+    /// Make these items the selection (the table's rows; the canvas shows the same), the
+    /// inspector left as it is.
+    SelectMany(Vec<ItemRef>),
     /// Show an item's details: evidence in the locker, anything else in the inspector.
     Open(ItemRef),
     /// Show an item in the inspector and list, leaving the canvas's selection be (None: the

@@ -13,6 +13,7 @@ use super::panels::findings::FindingsPanel;
 use super::panels::flows::FlowsPanel;
 use super::panels::inspector::Inspector;
 use super::panels::list::{ItemList, ListTab};
+use super::panels::table::TableView;
 use super::panels::timeline::TimelinePanel;
 use super::panels::views::ViewsPanel;
 use super::present::Presenter;
@@ -356,6 +357,8 @@ pub struct ChokepointApp {
     theme_applied: Option<ThemeChoice>,
     theme_override: Option<ThemeChoice>,
     canvas_only_override: bool,
+    /// The table view, in place of the chart while open.
+    pub table: TableView,
     /// The side panels the user unfolded or folded (None: as the window's width suggests).
     pub panels: PanelsShown,
     /// The start page, while it shows instead of the chart.
@@ -440,6 +443,7 @@ impl ChokepointApp {
             theme_override: startup.theme,
             canvas_only_override: startup.canvas_only,
             start_page: None,
+            table: TableView::default(),
             panels: PanelsShown {
                 list: None,
                 right: startup.tab.map(|_| true),

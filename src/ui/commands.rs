@@ -113,6 +113,7 @@ command_table! {
     ToggleTheme => "Toggle light/dark theme", App, [cmd_shift(Key::T)];
     CanvasOnly => "Canvas only (hide side panels)", App, [key(Key::F11)];
     Timeline => "Timeline", App, [cmd(Key::T)];
+    TableView => "Table view (entities, links, shipments)", App, [cmd_shift(Key::L)];
     Present => "Present saved views", App, [key(Key::F5)];
     CaseDetails => "Case details", App, [];
     Shortcuts => "Keyboard shortcuts…", App, [key(Key::F1)];

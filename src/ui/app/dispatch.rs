@@ -41,6 +41,10 @@ impl ChokepointApp {
                 }
             }
             Action::Select(item) => self.select(Some(item)),
+            Action::SelectMany(items) => {
+                self.canvas.primary = items.first().cloned();
+                self.canvas.selected = items.into_iter().collect();
+            }
             Action::Open(item) => self.open_item(item),
             Action::Focus(item) => self.focus(item),
             Action::Inspect(item) => {
@@ -150,6 +154,7 @@ impl ChokepointApp {
                 }
             }
             UiCommand::Present => self.start_presenting(ctx, None),
+            UiCommand::TableView => self.table.open = !self.table.open,
             UiCommand::ExportReport => self.export_report_dialog(),
             UiCommand::ExportChart => self.spawn_dialog(DialogKind::ExportChart),
             UiCommand::ExportGraphml => self.export_data_dialog(DataFormat::Graphml),

@@ -144,7 +144,9 @@ impl ChokepointApp {
             egui::CentralPanel::default().show(ui, |ui| self.start_page_ui(ui));
         }
         let (list_open, right_open) = self.panels.at(ctx.content_rect().width());
-        if side_panels && list_open {
+        // The table view lists what the item list would, with more columns.
+        let list_panel = side_panels && !self.table.open;
+        if list_panel && list_open {
             egui::Panel::left("item_list")
                 .resizable(true)
                 .default_size(theme::LIST_PANEL_WIDTH)
@@ -171,7 +173,7 @@ impl ChokepointApp {
                         );
                     });
                 });
-        } else if side_panels {
+        } else if list_panel {
             egui::Panel::left("item_list_strip")
                 .resizable(false)
                 .exact_size(theme::PANEL_STRIP_WIDTH)
@@ -218,7 +220,17 @@ impl ChokepointApp {
                 });
         }
         let keys = self.modal.is_none() && !self.palette.open;
-        if !start_page {
+        if self.table.open && !start_page {
+            egui::CentralPanel::default().show(ui, |ui| {
+                self.table.ui(
+                    ui,
+                    &self.case,
+                    revision,
+                    &self.canvas.selected,
+                    &mut actions,
+                );
+            });
+        } else if !start_page {
             egui::CentralPanel::default()
                 .frame(egui::Frame::NONE)
                 .show(ui, |ui| {

@@ -93,7 +93,13 @@ impl ChokepointApp {
                     }
                 }
                 ui.separator();
-                let view = [C::ToggleTheme, C::CanvasOnly, C::Timeline, C::Present];
+                let view = [
+                    C::ToggleTheme,
+                    C::CanvasOnly,
+                    C::TableView,
+                    C::Timeline,
+                    C::Present,
+                ];
                 items(self, ui, commands, &view);
                 item(self, ui, commands, C::CaseDetails);
             });

@@ -8,5 +8,6 @@ pub mod flows_chart;
 pub mod inspector;
 pub mod list;
 pub mod notes;
+pub mod table;
 pub mod timeline;
 pub mod views;
