@@ -115,26 +115,37 @@ fn invalid_input_is_refused_with_a_message_and_nothing_changes() {
     );
 }
 
-/// Ctrl+E adds an entity with the keyboard already in its Name field and the placeholder
-/// selected: typing names it, without a click.
+/// Ctrl+E opens the new-entity form with the keyboard already in its Name field: typing
+/// names it, Enter adds it, and its id follows the name (never a placeholder's).
 #[test]
 fn a_new_entity_is_named_by_typing_straight_away() {
     let mut harness = harness();
     harness.run();
+    let count = harness.state().case.entities.len();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
-    harness.run();
-    harness.run();
-    let Some(ItemRef::Entity(id)) = harness.state().selection.clone() else {
-        panic!("the new entity is selected");
-    };
-    harness.event(egui::Event::Text("Acme Trading Pte Ltd".to_owned()));
-    harness.run();
-    harness.key_press(egui::Key::Tab);
-    harness.run();
+    let id = common::name_new_entity(&mut harness, "Acme Trading Pte Ltd");
+    assert_eq!(harness.state().case.entities.len(), count + 1);
     assert_eq!(
         harness.state().case.entities[&id].name,
         "Acme Trading Pte Ltd"
     );
+    assert!(id.as_str().contains("acme-trading"), "{id}");
+    assert_eq!(harness.state().history.undo_label(), Some("Add company"));
+
+    // Enter with no name adds nothing and says why.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    harness.run();
+    harness.key_press(egui::Key::Enter);
+    harness.run();
+    assert_eq!(harness.state().case.entities.len(), count + 1);
+    assert!(
+        harness
+            .query_by_label_contains("Type the entity's name first")
+            .is_some()
+    );
+    harness.key_press(egui::Key::Escape);
+    harness.run();
+    assert!(!harness.state().canvas.new_entity_open());
 }
 
 #[test]
@@ -145,16 +156,8 @@ fn adding_an_entity_then_undo_removes_it() {
     harness
         .get_by_role_and_label(Role::Button, "+ Entity")
         .click();
-    harness.run();
+    common::name_new_entity(&mut harness, "Undo Me Ltd");
     assert_eq!(harness.state().case.entities.len(), count + 1);
-    assert!(matches!(
-        harness.state().selection,
-        Some(ItemRef::Entity(_))
-    ));
-    // The keyboard is in the new entity's Name field, where Ctrl+Z undoes typing: Esc leaves
-    // the field, then Ctrl+Z undoes the addition.
-    harness.key_press(egui::Key::Escape);
-    harness.run();
     harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
     harness.run();
     assert_eq!(harness.state().case.entities.len(), count);
@@ -548,18 +551,18 @@ fn status_messages_do_not_go_stale() {
         harness
             .state()
             .status_message()
-            .is_some_and(|m| m.starts_with("Added an entity")),
+            .is_some_and(|m| m.starts_with("New entity")),
         "{:?}",
         harness.state().status_message()
     );
-    harness.event(egui::Event::Text("Acme".to_owned()));
-    harness.key_press(egui::Key::Tab);
+    common::name_new_entity(&mut harness, "Acme");
+    harness.state_mut().undo();
     harness.run();
     assert!(
         !harness
             .state()
             .status_message()
-            .is_some_and(|m| m.starts_with("Added an entity")),
+            .is_some_and(|m| m.starts_with("New entity")),
         "the message outlived the next edit"
     );
 

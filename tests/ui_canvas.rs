@@ -280,12 +280,8 @@ fn deleting_an_unreferenced_entity_and_its_links_then_undo() {
 fn add_person(h: &mut Harness<'static, ChokepointApp>) -> EntityId {
     let spot = empty_spot(h);
     double_click(h, spot);
-    h.get_by_role_and_label(Role::Button, "👤 Person").click();
-    h.run();
-    match h.state().selection.clone() {
-        Some(ItemRef::Entity(e)) => e,
-        other => panic!("new entity selected, got {other:?}"),
-    }
+    h.get_by_label("👤 Person").click();
+    common::name_new_entity(h, "Li Wei")
 }
 
 fn double_click(h: &mut Harness<'static, ChokepointApp>, at: Pos2) {
@@ -306,8 +302,8 @@ fn double_click_on_empty_canvas_creates_an_entity_there() {
     let count = h.state().case.entities.len();
     let spot = empty_spot(&h);
     double_click(&mut h, spot);
-    h.get_by_role_and_label(Role::Button, "🏢 Company").click();
-    h.run();
+    h.get_by_label("🏢 Company").click();
+    common::name_new_entity(&mut h, "Spot Trading");
     let app = h.state();
     assert_eq!(app.case.entities.len(), count + 1);
     let Some(ItemRef::Entity(new_id)) = &app.selection else {

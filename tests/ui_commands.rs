@@ -106,7 +106,7 @@ fn a_click_runs_a_row_and_a_command_that_cannot_run_does_nothing() {
     type_query(&mut h, "add entity");
     let row = format!("Add entity {}", UiCommand::AddEntity.shortcut_text(&h.ctx));
     h.get_by_role_and_label(Role::Button, &row).click();
-    h.run();
+    common::name_new_entity(&mut h, "Palette Trading Ltd");
     assert_eq!(h.state().history.undo_len(), 1, "one entity added");
     assert_eq!(h.state().case.entities.len(), before.entities.len() + 1);
 }

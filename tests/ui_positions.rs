@@ -55,16 +55,6 @@ fn drag(h: &mut H, from: Pos2, to: Pos2) {
     h.run();
 }
 
-fn rename_selected(h: &mut H, name: &str) {
-    h.get_by_role_and_label(Role::TextInput, "Name").focus();
-    h.run();
-    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
-    h.get_by_role_and_label(Role::TextInput, "Name")
-        .type_text(name);
-    h.key_press(egui::Key::Enter);
-    h.run();
-}
-
 /// Where each entity is drawn on screen.
 fn drawn(h: &H) -> BTreeMap<EntityId, Pos2> {
     let app = h.state();
@@ -84,15 +74,13 @@ fn a_case_built_by_hand_keeps_every_place_when_one_node_is_dragged() {
         chokepoint::model::Case::new_untitled(chokepoint::model::Timestamp::now()),
     );
     h.run();
-    // Three companies with Ctrl+E and one from the list's button, each named in the inspector.
+    // Three companies with Ctrl+E and one from the list's button, each named in the new-entity form.
     for name in ["Alpha Trading", "Beta Logistics", "Gamma Systems"] {
         h.key_press_modifiers(Modifiers::COMMAND, egui::Key::E);
-        h.run();
-        rename_selected(&mut h, name);
+        common::name_new_entity(&mut h, name);
     }
     h.get_by_role_and_label(Role::Button, "+ Entity").click();
-    h.run();
-    rename_selected(&mut h, "Delta Holdings");
+    common::name_new_entity(&mut h, "Delta Holdings");
     let case = &h.state().case;
     assert_eq!(case.entities.len(), 4);
     assert_eq!(

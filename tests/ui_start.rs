@@ -167,6 +167,7 @@ fn the_start_page_opens_a_sample_and_gives_way_to_work_on_a_new_case() {
     h.get_by_label_contains("Add entity").click();
     h.run();
     assert!(h.state().start_page().is_none());
+    common::name_new_entity(&mut h, "First Entity Ltd");
     assert_eq!(h.state().case.entities.len(), 1);
     assert_eq!(h.state().case.meta.title, "Untitled case");
 

@@ -213,6 +213,52 @@ fn countries_by_code_number_or_name_and_refused_otherwise() {
     assert!(shown(&h, "South Korea (KR) or North Korea (KP)"));
 }
 
+/// The country picker lists the countries that match what is typed: Enter takes the one
+/// country a partial name can mean, a click or the arrow keys choose among several, and Enter
+/// never guesses between them.
+#[test]
+fn the_country_picker_completes_names_and_never_guesses() {
+    let mut h = seed_harness();
+    h.run();
+    select(&mut h, ItemRef::Entity(su_di()));
+    let country = |h: &H| {
+        h.state().case.entities[&su_di()]
+            .country
+            .as_ref()
+            .map(ToString::to_string)
+    };
+    type_into(&mut h, "Country", "Malays");
+    assert_eq!(country(&h).as_deref(), Some("MY"), "one country starts so");
+    assert!(!shown(&h, "Country:"), "and no refusal is left");
+
+    // "United" starts several names: Enter takes none of them, the list stays to choose from.
+    let before = country(&h);
+    type_into(&mut h, "Country", "United");
+    assert_eq!(country(&h), before);
+    first_field(&h, "Country").focus();
+    h.run();
+    assert!(shown(&h, "United Kingdom"), "the matches are listed");
+    h.get_by_label("GB  United Kingdom").click();
+    h.run();
+    h.run();
+    assert_eq!(country(&h).as_deref(), Some("GB"));
+
+    // The arrow keys choose a row; Enter takes it.
+    first_field(&h, "Country").focus();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.key_press(egui::Key::Backspace);
+    first_field(&h, "Country").type_text("United");
+    h.run();
+    h.key_press(egui::Key::ArrowDown);
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    h.run();
+    let second = chokepoint::model::countries::search("United", 8)[1].alpha2;
+    assert_eq!(country(&h).as_deref(), Some(second));
+}
+
 /// Texts of the shapes people type into date fields: digits, separators, month words, noise.
 fn date_like() -> impl Strategy<Value = String> {
     let piece = prop_oneof![

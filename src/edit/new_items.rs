@@ -11,8 +11,15 @@ use crate::model::{
 /// A new entity of `kind` placed at `at`: insert and position as one undo step.
 pub fn new_entity_edit(case: &Case, kind: EntityKind, at: CanvasPoint) -> (Edit, EntityId) {
     let name = format!("New {}", kind.label().to_lowercase());
-    let id = case.fresh_entity_id(&name);
-    let entity = Entity::new(id.clone(), kind, name);
+    new_named_entity_edit(case, Entity::new(EntityId::default(), kind, name), at)
+}
+
+/// `entity` as the user described it (its name, country, ECCN …), placed at `at`: its id is
+/// made from its name (`e-orchid-bay-logistics`), never from a placeholder.
+pub fn new_named_entity_edit(case: &Case, mut entity: Entity, at: CanvasPoint) -> (Edit, EntityId) {
+    entity.name = entity.name.trim().to_owned();
+    let id = case.fresh_entity_id(&entity.name);
+    entity.id = id.clone();
     let edit = Edit::Batch(vec![
         Edit::Insert(entity.into()),
         Edit::SetPositions(vec![(

@@ -211,9 +211,76 @@ pub fn ambiguous_name(name: &str) -> Option<&'static str> {
         .map(|(_, why)| *why)
 }
 
+/// Countries whose code or name matches what the user has typed so far, best first: the
+/// country a code or a whole name stands for, then common names that start with the text, then
+/// ISO and official names that do, then names with a word that starts with it (`kong` finds
+/// Hong Kong), each group alphabetical. Used by the country pickers; at most `limit` rows.
+pub fn search(text: &str, limit: usize) -> Vec<&'static Country> {
+    let folded = fold_name(text);
+    if folded.is_empty() || limit == 0 {
+        return Vec::new();
+    }
+    let t = text.trim();
+    let mut ranked: Vec<(u8, &'static str, &'static Country)> = Vec::new();
+    for c in COUNTRIES {
+        let names = [c.name, c.iso_name, c.official_name];
+        let folded_names = names.map(fold_name);
+        let code = c.alpha2.eq_ignore_ascii_case(t)
+            || c.alpha3.eq_ignore_ascii_case(t)
+            || (c.numeric != 0 && t.parse::<u16>().ok() == Some(c.numeric));
+        let rank = if code || folded_names.contains(&folded) {
+            0
+        } else if folded_names[0].starts_with(&folded) {
+            // The name people write first ("United Kingdom"), then the formal ones
+            // ("United Mexican States" is Mexico, but no one starts Mexico so).
+            1
+        } else if folded_names[1..].iter().any(|n| n.starts_with(&folded)) {
+            2
+        } else if folded_names
+            .iter()
+            .any(|n| n.split(' ').any(|w| w.starts_with(&folded)))
+        {
+            3
+        } else {
+            continue;
+        };
+        ranked.push((rank, c.name, c));
+    }
+    // Other names (USA, UK, Burma …) find their country as a whole name does.
+    for (alias, code) in ALIASES {
+        if alias.starts_with(&folded)
+            && let Some(c) = by_alpha2(code)
+            && !ranked.iter().any(|(_, _, r)| r.alpha2 == c.alpha2)
+        {
+            ranked.push((u8::from(*alias != folded), c.name, c));
+        }
+    }
+    ranked.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+    ranked.into_iter().take(limit).map(|(_, _, c)| c).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_finds_countries_by_code_and_by_the_start_of_a_name() {
+        let first = |t: &str| search(t, 5).first().map(|c| c.alpha2);
+        assert_eq!(first("SG"), Some("SG"));
+        assert_eq!(first("sgp"), Some("SG"));
+        assert_eq!(first("702"), Some("SG"));
+        assert_eq!(first("Malay"), Some("MY"));
+        assert_eq!(first("singap"), Some("SG"));
+        assert_eq!(first("kong"), Some("HK"));
+        assert_eq!(first("cote d"), Some("CI"));
+        assert_eq!(first("USA"), Some("US"));
+        // "United" starts several names, alphabetically.
+        let united: Vec<&str> = search("united", 10).iter().map(|c| c.alpha2).collect();
+        assert_eq!(united[..3], ["AE", "GB", "US"], "{united:?}");
+        assert!(search("xqz", 5).is_empty());
+        assert!(search("", 5).is_empty());
+        assert_eq!(search("a", 3).len(), 3);
+    }
 
     #[test]
     fn every_code_and_name_of_the_table_finds_its_row() {

@@ -161,6 +161,26 @@ impl<'a> Form<'a> {
     where
         T: Clone + PartialEq + Send + Sync + 'static,
     {
+        self.typed_field(ui, label_id, label, hint, width, value, parse, show)
+            .0
+    }
+
+    /// [`Self::typed_inline`], with the text field's response and the text as typed.
+    #[allow(clippy::too_many_arguments)]
+    fn typed_field<T>(
+        &mut self,
+        ui: &mut Ui,
+        label_id: egui::Id,
+        label: &str,
+        hint: &str,
+        width: f32,
+        value: &mut Option<T>,
+        parse: impl Fn(&str) -> Result<T, ValueError>,
+        show: impl Fn(&T) -> String,
+    ) -> (Option<String>, Response, String)
+    where
+        T: Clone + PartialEq + Send + Sync + 'static,
+    {
         // Ids from the field's label (not the layout), so a refusal shown above or beside
         // it never makes a field lose its focus or its typed text.
         let id = ui.scope_id().with(("typed", label));
@@ -181,15 +201,16 @@ impl<'a> Form<'a> {
         self.track(&r);
         if had_text.is_none() && !r.has_focus() {
             // Nothing typed: the field shows the stored value, whatever it is.
-            return None;
+            return (None, r, state.text);
         }
+        let typed = state.text.clone();
         let trimmed = state.text.trim();
         let read = if trimmed.is_empty() {
             Ok(None)
         } else {
             parse(trimmed).map(Some)
         };
-        match read {
+        let refused = match read {
             Ok(candidate) => {
                 if r.has_focus() {
                     *value = candidate;
@@ -220,7 +241,8 @@ impl<'a> Form<'a> {
                     None
                 }
             }
-        }
+        };
+        (refused, r, typed)
     }
 
     /// A date field with the precision typed: a year, a month or a day.
@@ -235,7 +257,9 @@ impl<'a> Form<'a> {
         );
     }
 
-    /// A country field: ISO code (alpha-2, alpha-3, numeric) or English name.
+    /// A country picker: an ISO code (alpha-2, alpha-3, numeric) or an English name, with the
+    /// countries that match what is typed listed below the field (↑ ↓ to choose, Enter or
+    /// Tab to take, or a click).
     pub fn country(
         &mut self,
         ui: &mut Ui,
@@ -243,7 +267,135 @@ impl<'a> Form<'a> {
         hint: &str,
         value: &mut Option<CountryCode>,
     ) {
-        self.typed(ui, label, hint, value, parse::country, ToString::to_string);
+        self.row(ui, label, |form, ui, label_id| {
+            ui.vertical(|ui| {
+                let width = ui
+                    .available_width()
+                    .min(super::theme::INSPECTOR_FIELD_WIDTH);
+                let refused = form.country_inline(ui, label_id, label, hint, width, value);
+                if let Some(why) = &refused {
+                    refusal_ui(ui, form.dark, why);
+                }
+            });
+        });
+    }
+
+    /// [`Self::country`] without its grid row; returns the refusal.
+    pub fn country_inline(
+        &mut self,
+        ui: &mut Ui,
+        label_id: egui::Id,
+        label: &str,
+        hint: &str,
+        width: f32,
+        value: &mut Option<CountryCode>,
+    ) -> Option<String> {
+        self.country_field(ui, label_id, label, hint, width, value)
+            .0
+    }
+
+    /// [`Self::country_inline`], with the text field's response.
+    pub fn country_field(
+        &mut self,
+        ui: &mut Ui,
+        label_id: egui::Id,
+        label: &str,
+        hint: &str,
+        width: f32,
+        value: &mut Option<CountryCode>,
+    ) -> (Option<String>, Response) {
+        let problems = self.problems.len();
+        let (refused, r, typed) = self.typed_field(
+            ui,
+            label_id,
+            label,
+            hint,
+            width,
+            value,
+            parse::country,
+            ToString::to_string,
+        );
+        let popup_id = r.id.with("countries");
+        let choice_id = r.id.with("choice");
+        let suggestions =
+            if r.has_focus() || r.lost_focus() || ui.ctx().read_response(popup_id).is_some() {
+                crate::model::countries::search(&typed, 8)
+            } else {
+                Vec::new()
+            };
+        let over_popup = ui
+            .ctx()
+            .read_response(popup_id)
+            .zip(ui.input(|i| i.pointer.hover_pos()))
+            .is_some_and(|(p, at)| p.rect.contains(at));
+        // The highlighted row, and whether the user chose it with the arrow keys.
+        let (mut choice, mut chosen): (usize, bool) =
+            ui.data(|d| d.get_temp(choice_id)).unwrap_or((0, false));
+        if r.has_focus() && !suggestions.is_empty() {
+            ui.input(|i| {
+                if i.key_pressed(egui::Key::ArrowDown) {
+                    choice = (choice + 1).min(suggestions.len() - 1);
+                    chosen = true;
+                }
+                if i.key_pressed(egui::Key::ArrowUp) {
+                    choice = choice.saturating_sub(1);
+                    chosen = true;
+                }
+            });
+        }
+        choice = choice.min(suggestions.len().saturating_sub(1));
+        let mut picked = None;
+        // Enter or Tab on text that names no country exactly takes the one country it can
+        // mean, or the row chosen with the arrow keys; never a guess among several ("Korea").
+        if r.lost_focus()
+            && refused.is_some()
+            && (suggestions.len() == 1 || chosen)
+            && ui.input(|i| i.key_pressed(egui::Key::Enter) || i.key_pressed(egui::Key::Tab))
+        {
+            picked = suggestions.get(choice).copied();
+        }
+        let exact = refused.is_none() && suggestions.len() == 1;
+        let open =
+            picked.is_none() && !suggestions.is_empty() && !exact && (r.has_focus() || over_popup);
+        egui::Popup::from_response(&r)
+            .id(popup_id)
+            .open(open)
+            .width(width.max(200.0))
+            .show(|ui| {
+                for (i, c) in suggestions.iter().enumerate() {
+                    let text = format!("{}  {}", c.alpha2, c.name);
+                    if ui.selectable_label(i == choice, text).clicked() {
+                        picked = Some(*c);
+                    }
+                }
+            });
+        if suggestions.is_empty() {
+            ui.data_mut(|d| d.remove::<(usize, bool)>(choice_id));
+        } else {
+            ui.data_mut(|d| d.insert_temp(choice_id, (choice, chosen)));
+        }
+        let Some(country) = picked else {
+            if open && r.has_focus() {
+                // While the user types, the list of matches is the answer: the refusal waits
+                // until the field is left without a country.
+                self.problems.truncate(problems);
+                return (None, r);
+            }
+            return (refused, r);
+        };
+        match country.alpha2.parse::<CountryCode>() {
+            Ok(code) => {
+                *value = Some(code);
+                // The field shows the stored country again, and its refusal is gone.
+                ui.data_mut(|d| {
+                    d.remove::<TypedText<CountryCode>>(ui.scope_id().with(("typed", label)));
+                    d.remove::<(usize, bool)>(choice_id);
+                });
+                self.problems.truncate(problems);
+                (None, r)
+            }
+            Err(_) => (refused, r),
+        }
     }
 
     /// A number field read by `parse` (a quantity, a share ...); `None` when left empty.

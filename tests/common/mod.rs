@@ -191,3 +191,25 @@ pub fn peer_graphviz() -> Option<std::path::PathBuf> {
         }
     }
 }
+
+/// Names a new entity in the new-entity form that Ctrl+E, *+ Entity*, a double-click on the
+/// chart or the palette opened: the name typed into the focused field, Enter adds it. Returns
+/// the new entity's id (it is selected).
+pub fn name_new_entity(
+    h: &mut Harness<'static, ChokepointApp>,
+    name: &str,
+) -> chokepoint::model::EntityId {
+    h.run();
+    assert!(
+        h.state().canvas.new_entity_open(),
+        "the new-entity form is open"
+    );
+    h.event(egui::Event::Text(name.to_owned()));
+    h.run();
+    h.key_press(egui::Key::Enter);
+    h.run();
+    match h.state().selection.clone() {
+        Some(chokepoint::model::ItemRef::Entity(id)) => id,
+        other => panic!("the new entity is selected, got {other:?}"),
+    }
+}

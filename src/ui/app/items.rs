@@ -2,32 +2,18 @@
 //! is looking, a link from the selection, a shipment, and deletion that checks what depends on
 //! the deleted items first.
 
-use super::{ChokepointApp, Modal, RightTab};
+use super::{ChokepointApp, Modal};
 use crate::edit::{Edit, references_to};
-use crate::model::{Entity, EntityKind, ItemRef, Leg, Link, LinkKind, Place, Shipment};
+use crate::model::{ItemRef, Leg, Link, LinkKind, Place, Shipment};
 
 impl ChokepointApp {
+    /// Opens the new-entity form in the middle of the chart (showing the chart if the table
+    /// was in its place): the entity is added when its name is given.
     pub(super) fn add_entity(&mut self) {
         self.commit_pending();
-        let name = "New entity";
-        let id = self.case.fresh_entity_id(name);
-        let entity = Entity::new(id.clone(), EntityKind::Company, name);
-        // Placed where the user is looking, on a free spot, so it stays where it appears.
-        let centre = crate::model::CanvasPoint {
-            x: self.canvas.center.x,
-            y: self.canvas.center.y,
-        };
-        let edit = crate::layout::picture::with_places_for_new_entities(
-            &self.case,
-            Edit::Insert(entity.into()),
-            Some(centre),
-        );
-        if self.apply_edit("Add entity", edit) {
-            self.select(Some(ItemRef::Entity(id)));
-            self.show_tab(RightTab::Inspector);
-            self.inspector.focus_name = true;
-            self.info("Added an entity: type its name");
-        }
+        self.table.open = false;
+        self.canvas.open_new_entity(None);
+        self.info("New entity: type its name (and country), Enter adds it");
     }
 
     pub(super) fn add_link(&mut self) {
@@ -79,6 +65,8 @@ impl ChokepointApp {
         };
         if self.apply_edit("Add shipment", Edit::Insert(shipment.into())) {
             self.select(Some(ItemRef::Shipment(id)));
+            self.show_tab(super::RightTab::Inspector);
+            self.inspector.focus_first = true;
             self.info("Added a shipment: fill in its parties, route and goods in the inspector");
         }
     }

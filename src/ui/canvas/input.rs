@@ -213,12 +213,7 @@ impl Canvas {
         if response.double_clicked() {
             let p = pointer.unwrap_or(rect.center());
             match self.hit(rect, p) {
-                None => {
-                    self.picker = Some(Picker::NewEntity {
-                        at: self.canvas_from_screen(rect, p),
-                        screen: p,
-                    });
-                }
+                None => self.open_new_entity_at(rect, p, None),
                 Some(Hit::Node(i)) => {
                     if let ItemRef::Group(g) = &self.scene.nodes[i].item
                         && let Some(group) = case.groups.get(g)

@@ -19,6 +19,7 @@ impl Canvas {
         };
         let now = response.ctx.input(|i| i.time);
         let mut close = false;
+        let mut open_form = None;
         let shown = response.context_menu(|ui| {
             ui.set_min_width(200.0);
             let item = hit.as_ref().map(|h| self.item_of_hit(h));
@@ -161,16 +162,9 @@ impl Canvas {
                                 .button(format!("{} {}", theme::entity_icon(kind), kind.label()))
                                 .clicked()
                             {
-                                let (edit, id) = crate::edit::new_entity_edit(
-                                    case,
-                                    kind,
-                                    super::canvas_point(at),
-                                );
-                                actions.push(Action::Apply {
-                                    label: format!("Add {}", kind.label().to_lowercase()),
-                                    edit,
-                                    select: Some(ItemRef::Entity(id)),
-                                });
+                                let rect = self.last_rect;
+                                let screen = self.screen_from_canvas(rect, at);
+                                open_form = Some((rect, screen, kind));
                                 close = true;
                             }
                         }
@@ -208,6 +202,9 @@ impl Canvas {
                 ui.close();
             }
         });
+        if let Some((rect, screen, kind)) = open_form {
+            self.open_new_entity_at(rect, screen, Some(kind));
+        }
         if shown.is_none() {
             self.context = None;
         }
@@ -240,11 +237,12 @@ impl Canvas {
     }
 
     pub(super) fn picker_ui(&mut self, ui: &Ui, case: &Case, actions: &mut Vec<Action>) {
-        let Some(picker) = self.picker.clone() else {
+        let Some(mut picker) = self.picker.clone() else {
             return;
         };
         let screen = match &picker {
-            Picker::NewEntity { screen, .. } | Picker::Connect { screen, .. } => *screen,
+            Picker::NewEntity(draft) => draft.screen,
+            Picker::Connect { screen, .. } => *screen,
         };
         let mut done = false;
         let area = egui::Area::new(ui.scope_id().with("canvas_picker"))
@@ -252,34 +250,13 @@ impl Canvas {
             .fixed_pos(screen)
             .show(ui.ctx(), |ui| {
                 egui::Frame::popup(ui.style()).show(ui, |ui| {
-                    ui.set_max_width(220.0);
-                    match &picker {
-                        Picker::NewEntity { at, .. } => {
-                            ui.label(egui::RichText::new("New entity").strong());
-                            for kind in EntityKind::ALL {
-                                if ui
-                                    .button(format!(
-                                        "{} {}",
-                                        theme::entity_icon(kind),
-                                        kind.label()
-                                    ))
-                                    .clicked()
-                                {
-                                    let (edit, id) = crate::edit::new_entity_edit(
-                                        case,
-                                        kind,
-                                        super::canvas_point(*at),
-                                    );
-                                    actions.push(Action::Apply {
-                                        label: format!("Add {}", kind.label().to_lowercase()),
-                                        edit,
-                                        select: Some(ItemRef::Entity(id)),
-                                    });
-                                    done = true;
-                                }
-                            }
+                    match &mut picker {
+                        Picker::NewEntity(draft) => {
+                            done = self.new_entity_form_ui(ui, case, draft, actions);
+                            return;
                         }
                         Picker::Connect { from, to, .. } => {
+                            ui.set_max_width(220.0);
                             ui.label(
                                 egui::RichText::new(format!(
                                     "{} → {}",
@@ -321,12 +298,23 @@ impl Canvas {
                     }
                 });
             });
+        // A press on the chart itself closes the picker (not one on the picker, nor on a
+        // popup of its own such as the country list).
         let clicked_elsewhere = ui.input(|i| i.pointer.any_pressed())
-            && ui
-                .input(|i| i.pointer.interact_pos())
-                .is_some_and(|p| !area.response.rect.contains(p));
+            && ui.input(|i| i.pointer.interact_pos()).is_some_and(|p| {
+                !area.response.rect.contains(p)
+                    && ui
+                        .ctx()
+                        .layer_id_at(p)
+                        .is_none_or(|l| l.order < egui::Order::Foreground)
+            });
         if done || clicked_elsewhere || ui.input(|i| i.key_pressed(egui::Key::Escape)) {
             self.picker = None;
+        } else if matches!(picker, Picker::NewEntity(_))
+            && matches!(self.picker, Some(Picker::NewEntity(_)))
+        {
+            // What was typed into the form this frame.
+            self.picker = Some(picker);
         }
     }
 }

@@ -13,6 +13,7 @@ mod input;
 mod layout_run;
 mod legend;
 mod menus;
+mod new_entity;
 pub mod scene;
 mod search;
 pub mod support;
@@ -77,10 +78,7 @@ enum Gesture {
 /// A small menu of kinds opened at a point on screen.
 #[derive(Clone, Debug)]
 enum Picker {
-    NewEntity {
-        at: Pos2,
-        screen: Pos2,
-    },
+    NewEntity(new_entity::NewEntityDraft),
     Connect {
         from: EntityId,
         to: EntityId,
@@ -127,6 +125,10 @@ pub struct Canvas {
     pub show_legend: bool,
     /// Unfolded or folded by the user; `None`: unfolded where the canvas has room for it.
     legend_open: Option<bool>,
+    /// The palette of entity kinds at the left edge (Show ▸ Entity palette).
+    pub show_palette: bool,
+    /// The kind the new-entity form offers first: the one added last.
+    last_kind: EntityKind,
     scene: Scene,
     scene_key: Option<(Revision, Filters, SizeBy)>,
     gesture: Gesture,
@@ -169,6 +171,8 @@ impl Default for Canvas {
             show_map: false,
             show_legend: true,
             legend_open: None,
+            show_palette: true,
+            last_kind: EntityKind::Company,
             scene: Scene::default(),
             scene_key: None,
             gesture: Gesture::None,
@@ -406,6 +410,7 @@ impl Canvas {
         self.handle_input(ui, &response, case, keys, actions);
         self.draw(ui, &painter, rect);
         self.legend_ui(ui, rect);
+        self.palette_ui(ui, rect);
         self.accessibility_ui(ui, rect, case);
         self.tooltip_ui(&response, case);
         self.context_menu_ui(&response, case, actions);
@@ -597,6 +602,10 @@ impl Canvas {
         ui.checkbox(&mut self.show_map, "World map behind the graph");
         ui.checkbox(&mut self.show_legend, "Legend")
             .on_hover_text("Shapes, colours and line styles of the chart, in its corner");
+        ui.checkbox(&mut self.show_palette, "Entity palette")
+            .on_hover_text(
+                "The kinds of entity along the left edge: click one, or drag it onto the chart",
+            );
         if !self.filters.hidden.is_empty()
             && ui
                 .button(format!(

@@ -4,7 +4,6 @@
 use super::evidence_section;
 use super::related_ui;
 use super::section;
-use crate::model::parse;
 use crate::model::{
     ClaimStatus, Entity, EntityKind, Flag, FlagKind, Identifier, IdentifierScheme, ItemRef,
     PartialDate,
@@ -99,8 +98,9 @@ pub(super) fn entity_ui(
         } else {
             form.text(ui, "Name", &mut e.name);
         }
-        form.string_list(ui, "Aliases", &mut e.aliases, "+ Alias");
+        // Tab goes from the name to the country, then to the aliases.
         form.country(ui, "Country", "SG, SGP, 702 or Singapore", &mut e.country);
+        form.string_list(ui, "Aliases", &mut e.aliases, "+ Alias");
         let dates = match e.kind {
             EntityKind::Event => Some(("Date", "Until")),
             EntityKind::Person => Some(("Born", "Died")),
@@ -150,16 +150,8 @@ pub(super) fn entity_ui(
                     form.typing = true;
                 }
                 let label = ui.label("issued by").id;
-                issuer_refused = form.typed_inline(
-                    ui,
-                    label,
-                    "issuer",
-                    "SG",
-                    60.0,
-                    &mut ident.issuer,
-                    parse::country,
-                    ToString::to_string,
-                );
+                issuer_refused =
+                    form.country_inline(ui, label, "issuer", "SG", 60.0, &mut ident.issuer);
                 if ui
                     .small_button("🗑")
                     .on_hover_text("Remove identifier")

@@ -40,8 +40,9 @@ struct Draft {
 /// Inspector state that lives between frames (view state, never saved).
 #[derive(Default)]
 pub struct Inspector {
-    /// The next frame puts the keyboard in the Name field (something was just added).
-    pub focus_name: bool,
+    /// The next frame puts the keyboard in the first field of the item shown (it was just
+    /// added): a shipment's reference, an entity's name.
+    pub focus_first: bool,
     draft: Option<Draft>,
     notes: super::notes::NotesState,
     /// Who new notes are by (the investigator's name from the settings).
@@ -138,11 +139,14 @@ impl Inspector {
                     match &mut draft.edited {
                         Subject::Meta(meta) => meta_ui(ui, &mut form, meta),
                         Subject::Item(Item::Entity(e)) => {
-                            let focus = std::mem::take(&mut self.focus_name);
+                            let focus = std::mem::take(&mut self.focus_first);
                             entity_ui(ui, &mut form, e, focus, actions);
                         }
                         Subject::Item(Item::Link(l)) => link_ui(ui, &mut form, l, actions),
-                        Subject::Item(Item::Shipment(s)) => shipment_ui(ui, &mut form, s, actions),
+                        Subject::Item(Item::Shipment(s)) => {
+                            let focus = std::mem::take(&mut self.focus_first);
+                            shipment_ui(ui, &mut form, s, focus, actions);
+                        }
                         Subject::Item(Item::Note(_)) => {}
                         Subject::Item(other) => {
                             ui.label(format!("{} — edited in its own panel.", other.item_ref()));

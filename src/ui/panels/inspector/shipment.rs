@@ -28,15 +28,13 @@ pub(super) fn place_ui(ui: &mut Ui, form: &mut Form, label: &str, place: &mut Pl
                 if r.has_focus() {
                     form.typing = true;
                 }
-                refused = form.typed_inline(
+                refused = form.country_inline(
                     ui,
                     label_id,
                     &format!("{label} country"),
                     "CC",
                     50.0,
                     &mut place.country,
-                    parse::country,
-                    ToString::to_string,
                 );
             });
             if let Some(why) = &refused {
@@ -50,6 +48,7 @@ pub(super) fn shipment_ui(
     ui: &mut Ui,
     form: &mut Form,
     s: &mut Shipment,
+    focus_first: bool,
     actions: &mut Vec<Action>,
 ) {
     egui::Sides::new().shrink_left().truncate().show(
@@ -72,7 +71,11 @@ pub(super) fn shipment_ui(
     ));
     ui.separator();
     form_grid(ui, "shipment_form", |ui| {
-        form.text(ui, "Reference", &mut s.reference);
+        if focus_first {
+            form.text_focused(ui, "Reference", &mut s.reference);
+        } else {
+            form.text(ui, "Reference", &mut s.reference);
+        }
         form.choice(
             ui,
             "Shipment status",
