@@ -121,7 +121,13 @@ impl Canvas {
                     if !goods.is_empty() {
                         ui.label(goods);
                     }
-                    ui.label(format!("{} · {}", s.status.label(), s.claim.label()));
+                    // The movement, then the claim; "Alleged" as a movement (older files)
+                    // says nothing the claim does not.
+                    if s.status == crate::model::ShipmentStatus::Alleged {
+                        ui.label(s.claim.label());
+                    } else {
+                        ui.label(format!("{} · {}", s.status.label(), s.claim.label()));
+                    }
                     if let Some(r) = route {
                         waypoints_ui(ui, r);
                     }

@@ -271,7 +271,9 @@ pub(super) fn entity_ui(
         e.attributes = attrs.into_iter().collect();
     }
 
-    let notes_label = section(ui, "Notes");
+    // The item's own description, saved in its record (FtM exports it as the description);
+    // notes by investigators, with author and date, are the one *Notes* section below.
+    let notes_label = section(ui, "Description");
     let r = ui
         .add(
             egui::TextEdit::multiline(&mut e.notes)

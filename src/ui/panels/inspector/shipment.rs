@@ -76,13 +76,15 @@ pub(super) fn shipment_ui(
         } else {
             form.text(ui, "Reference", &mut s.reference);
         }
-        form.choice(
-            ui,
-            "Shipment status",
-            &mut s.status,
-            &ShipmentStatus::ALL,
-            |x| x.label().to_owned(),
-        );
+        // Where the goods are; whether that is proven is the claim below. (Older files may
+        // say "Alleged" here: still shown, no longer offered.)
+        let movements: Vec<ShipmentStatus> = ShipmentStatus::ALL
+            .into_iter()
+            .filter(|m| *m != ShipmentStatus::Alleged || s.status == ShipmentStatus::Alleged)
+            .collect();
+        form.choice(ui, "Movement", &mut s.status, &movements, |x| {
+            x.label().to_owned()
+        });
         claim_status_row(ui, form, "Claim", &mut s.claim);
         form.entity(ui, "Shipper", &mut s.shipper, true);
         form.entity(ui, "Consignee", &mut s.consignee, true);
@@ -205,7 +207,9 @@ pub(super) fn shipment_ui(
         s.goods.push(GoodsLine::default());
     }
 
-    let notes_label = section(ui, "Notes");
+    // The item's own description, saved in its record (FtM exports it as the description);
+    // notes by investigators, with author and date, are the one *Notes* section below.
+    let notes_label = section(ui, "Description");
     let r = ui
         .add(
             egui::TextEdit::multiline(&mut s.notes)
