@@ -2,7 +2,7 @@
 //! by hand), the import as one undo step, and the review of probable duplicates; an FtM file;
 //! a broken file leaves the case as it was.
 
-use chokepoint::model::{Case, Timestamp};
+use chokepoint::model::{Case, ItemRef, Timestamp};
 use chokepoint::ui::{ChokepointApp, ImportKind};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
@@ -370,4 +370,182 @@ fn a_bundle_is_written_encrypted_and_opened_with_its_passphrase() {
         == Some(opened.as_path())));
     assert_eq!(h.state().case, original);
     assert!(std::path::Path::new(&dest).join("evidence").is_dir());
+}
+
+/// Deletes `id` with the links that name it, as one edit (nothing else may name it).
+fn delete_with_links(
+    case: &chokepoint::model::Case,
+    id: &chokepoint::model::EntityId,
+) -> chokepoint::edit::Edit {
+    use chokepoint::edit::{Edit, references_to};
+    let mut edits: Vec<Edit> = references_to(case, &ItemRef::Entity(id.clone()))
+        .into_iter()
+        .map(Edit::Remove)
+        .collect();
+    edits.push(Edit::Remove(ItemRef::Entity(id.clone())));
+    Edit::Batch(edits)
+}
+
+/// Entities of `case` that only links name (so they can go with their links), by name.
+fn deletable(case: &chokepoint::model::Case) -> Vec<chokepoint::model::EntityId> {
+    use chokepoint::edit::references_to;
+    case.entities
+        .keys()
+        .filter(|e| {
+            let refs = references_to(case, &ItemRef::Entity((*e).clone()));
+            refs.iter()
+                .all(|r| matches!(r, ItemRef::Link(_)) && references_to(case, r).is_empty())
+        })
+        .cloned()
+        .collect()
+}
+
+fn renamed(
+    case: &chokepoint::model::Case,
+    id: &chokepoint::model::EntityId,
+    name: &str,
+) -> chokepoint::edit::Edit {
+    let mut e = case.entities[id].clone();
+    e.name = name.to_owned();
+    chokepoint::edit::Edit::Replace(e.into())
+}
+
+/// The handoff: I send my file, a colleague opens it in Chokepoint, edits and saves; I edited
+/// meanwhile. Merging their copy uses the version it was opened from (their file says what
+/// each item was then): edits made on one side only are taken without asking, their deletion
+/// travels, mine stays, and only the entity both of us renamed is a conflict.
+#[test]
+fn a_colleagues_copy_of_my_file_merges_three_way() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sent = dir.path().join("sent.ron");
+    let mut seed = chokepoint::seed_case().expect("seed");
+    // Two parties the seed's evidence and shipments do not name, one with a link: the ones
+    // each side deletes.
+    let first = seed.entities.keys().next().expect("an entity").clone();
+    for (id, name) in [
+        ("e-spare-one", "Spare One Ltd"),
+        ("e-spare-two", "Spare Two Ltd"),
+    ] {
+        seed.entities.insert(
+            id.into(),
+            chokepoint::model::Entity::new(id, chokepoint::model::EntityKind::Company, name),
+        );
+    }
+    seed.links.insert(
+        "l-spare".into(),
+        chokepoint::model::Link::new(
+            "l-spare",
+            chokepoint::model::LinkKind::Associate,
+            "e-spare-one",
+            first,
+        ),
+    );
+    chokepoint::io::save_case(&sent, &seed).expect("save");
+    let gone = deletable(&seed);
+    assert!(gone.len() >= 2, "two entities to delete: {gone:?}");
+    let ids: Vec<_> = seed
+        .entities
+        .keys()
+        .filter(|e| !gone.contains(e))
+        .cloned()
+        .collect();
+    let (only_theirs, only_mine, both) = (&ids[0], &ids[1], &ids[2]);
+
+    // The colleague.
+    let theirs_path = dir.path().join("theirs.ron");
+    let mut them = harness();
+    them.run();
+    them.state_mut().open_now(&sent).expect("opens");
+    let c = them.state().case.clone();
+    assert!(
+        them.state_mut()
+            .apply_edit("Rename", renamed(&c, only_theirs, "Renamed by them"))
+    );
+    assert!(
+        them.state_mut()
+            .apply_edit("Rename", renamed(&c, both, "Both (theirs)"))
+    );
+    assert!(
+        them.state_mut()
+            .apply_edit("Delete", delete_with_links(&c, &gone[0]))
+    );
+    let added = chokepoint::model::Entity::new(
+        "e-added-by-them",
+        chokepoint::model::EntityKind::Company,
+        "Added By Them Ltd",
+    );
+    assert!(
+        them.state_mut()
+            .apply_edit("Add", chokepoint::edit::Edit::Insert(added.into()))
+    );
+    assert!(them.state_mut().save_to(&theirs_path));
+    assert!(common::step_until(&mut them, |h| !h.state().is_saving()));
+    drop(them);
+    assert!(
+        std::fs::read_to_string(&theirs_path)
+            .expect("their file")
+            .contains("base: {"),
+        "their file says what each item was when they opened it"
+    );
+
+    // Me, from the same file.
+    let mut h = harness();
+    h.run();
+    h.state_mut().open_now(&sent).expect("opens");
+    let c = h.state().case.clone();
+    assert!(
+        h.state_mut()
+            .apply_edit("Rename", renamed(&c, only_mine, "Renamed by me"))
+    );
+    assert!(
+        h.state_mut()
+            .apply_edit("Rename", renamed(&c, both, "Both (mine)"))
+    );
+    assert!(
+        h.state_mut()
+            .apply_edit("Delete", delete_with_links(&c, &gone[1]))
+    );
+    let mine = h.state().case.clone();
+
+    h.state_mut().start_merge_review(theirs_path);
+    h.run();
+    assert!(
+        h.query_by_label_contains("1 items changed on both sides (1 fields)")
+            .is_some(),
+        "only the entity both renamed is a conflict"
+    );
+    assert!(
+        h.query_by_label_contains("says which version it was opened from")
+            .is_some()
+    );
+    h.get_by_role_and_label(Role::Button, "Merge").click();
+    h.run();
+    {
+        let case = &h.state().case;
+        let name = |id: &chokepoint::model::EntityId| case.entities[id].name.clone();
+        assert_eq!(
+            name(only_theirs),
+            "Renamed by them",
+            "their one-sided edit is taken"
+        );
+        assert_eq!(name(only_mine), "Renamed by me", "mine stays");
+        assert_eq!(
+            name(both),
+            "Both (mine)",
+            "a real conflict keeps mine until I choose"
+        );
+        assert!(
+            !case.entities.contains_key(&gone[0]),
+            "their deletion travels"
+        );
+        assert!(!case.entities.contains_key(&gone[1]), "mine stays deleted");
+        assert!(case.entities.contains_key(&"e-added-by-them".into()));
+        assert!(
+            case.links
+                .values()
+                .all(|l| case.entities.contains_key(&l.from) && case.entities.contains_key(&l.to))
+        );
+    }
+    h.state_mut().undo();
+    assert_eq!(*h.state().case, *mine);
 }

@@ -62,6 +62,132 @@ fn items(case: &Case) -> BTreeMap<ItemRef, Item> {
     out
 }
 
+/// An item as JSON (keys sorted): what fingerprints and the field-by-field review compare.
+pub fn item_value(item: &Item) -> Option<serde_json::Value> {
+    let value = match item {
+        Item::Entity(x) => serde_json::to_value(x),
+        Item::Link(x) => serde_json::to_value(x),
+        Item::Shipment(x) => serde_json::to_value(x),
+        Item::Evidence(x) => serde_json::to_value(x),
+        Item::Note(x) => serde_json::to_value(x),
+        Item::Group(x) => serde_json::to_value(x),
+        Item::View(x) => serde_json::to_value(x),
+    };
+    value.ok()
+}
+
+/// The key of an item in [`Case::base`]: `"entity e-su-di"`.
+pub fn base_key(item: &ItemRef) -> String {
+    format!("{} {}", item.kind_word(), item.id_str())
+}
+
+/// The fingerprint of one item of `case` (with an entity's canvas place): the first 16 hex
+/// digits of the SHA-256 of its JSON.
+pub fn fingerprint(case: &Case, item: &ItemRef) -> Option<String> {
+    let value = item_value(&case.item(item)?)?;
+    let place = match item {
+        ItemRef::Entity(id) => case.positions.get(id).map(|p| (p.x, p.y, p.pinned)),
+        _ => None,
+    };
+    let text = serde_json::to_string(&(value, place)).ok()?;
+    Some(short_hash(&text))
+}
+
+/// The first 16 hex digits of the SHA-256 of `text`.
+fn short_hash(text: &str) -> String {
+    let mut hex = crate::io::evidence::sha256_hex(text.as_bytes());
+    hex.truncate(16);
+    hex
+}
+
+/// The fingerprint of the case's details (title, summary, marking …).
+fn meta_fingerprint(case: &Case) -> Option<String> {
+    let text = serde_json::to_string(&case.meta).ok()?;
+    Some(short_hash(&text))
+}
+
+/// What [`Case::base`] holds for `case` as it is now: every item's fingerprint, and the
+/// details' under `"meta"`.
+pub fn fingerprints(case: &Case) -> BTreeMap<String, String> {
+    let mut out: BTreeMap<String, String> = items(case)
+        .keys()
+        .filter_map(|item| Some((base_key(item), fingerprint(case, item)?)))
+        .collect();
+    if let Some(meta) = meta_fingerprint(case) {
+        out.insert("meta".to_owned(), meta);
+    }
+    out
+}
+
+/// The common ancestor of `ours` and `theirs` as far as `theirs`'s [`Case::base`] tells it
+/// (`None` when their copy has none): for each item, their version where they did not change
+/// it, ours where only we did not, and nothing where both changed it (a conflict). Deletions
+/// follow: an item only one side still holds, unchanged since the base, was deleted on the
+/// other side.
+pub fn base_from_fingerprints(ours: &Case, theirs: &Case) -> Option<Case> {
+    if theirs.base.is_empty() {
+        return None;
+    }
+    let was = |item: &ItemRef| theirs.base.get(&base_key(item));
+    let (o, t) = (items(ours), items(theirs));
+    let mut base = Case {
+        meta: theirs.meta.clone(),
+        ..Case::default()
+    };
+    if meta_fingerprint(theirs).as_ref() != theirs.base.get("meta")
+        && meta_fingerprint(ours).as_ref() == theirs.base.get("meta")
+    {
+        base.meta = ours.meta.clone();
+    }
+    let keys: BTreeSet<&ItemRef> = o.keys().chain(t.keys()).collect();
+    for key in keys {
+        let Some(known) = was(key) else {
+            continue; // Added since (on either side): no ancestor.
+        };
+        let unchanged = |case: &Case| fingerprint(case, key).as_ref() == Some(known);
+        let from = if t.contains_key(key) && unchanged(theirs) {
+            theirs
+        } else if o.contains_key(key) && unchanged(ours) {
+            ours
+        } else {
+            continue; // Changed on both sides, or changed on one and deleted on the other.
+        };
+        if let Some(item) = from.item(key) {
+            base.put(item);
+            if let ItemRef::Entity(id) = key
+                && let Some(p) = from.positions.get(id)
+            {
+                base.positions.insert(id.clone(), *p);
+            }
+        }
+    }
+    // An item they deleted stays while something of ours that stays still names it (a link
+    // we added to an entity they deleted): the deletion would leave a dangling reference.
+    loop {
+        let deleted = |item: &ItemRef| base.contains(item) && !theirs.contains(item);
+        let keep: Vec<ItemRef> = o
+            .keys()
+            .filter(|item| deleted(item))
+            .filter(|item| {
+                super::references_to(ours, item)
+                    .iter()
+                    .any(|by| !deleted(by))
+            })
+            .cloned()
+            .collect();
+        if keep.is_empty() {
+            break;
+        }
+        for item in &keep {
+            base.take(item);
+            if let ItemRef::Entity(id) = item {
+                base.positions.remove(id);
+            }
+        }
+    }
+    Some(base)
+}
+
 /// Plans the merge of `theirs` into `ours`, both descended from `base`.
 pub fn plan_merge(base: &Case, ours: &Case, theirs: &Case) -> MergePlan {
     let (b, o, t) = (items(base), items(ours), items(theirs));
@@ -213,6 +339,55 @@ mod tests {
                 .insert(id.into(), Entity::new(id, EntityKind::Company, name));
         }
         c
+    }
+
+    /// A copy opened from `case`, as the app opens one.
+    fn opened(case: &Case) -> Case {
+        let mut c = case.clone();
+        c.base = fingerprints(&c);
+        c
+    }
+
+    #[test]
+    fn their_fingerprints_stand_in_for_the_common_ancestor() {
+        let sent = base();
+        let mut ours = opened(&sent);
+        let mut theirs = opened(&sent);
+        // They rename A and delete B and C; I link to C, and we both add e-d, alike.
+        theirs.entities.get_mut(&"e-a".into()).expect("A").name = "A (theirs)".into();
+        theirs.entities.remove(&"e-b".into());
+        theirs.entities.remove(&"e-c".into());
+        ours.links.insert(
+            "l-mine".into(),
+            Link::new("l-mine", LinkKind::Associate, "e-a", "e-c"),
+        );
+        for side in [&mut ours, &mut theirs] {
+            side.entities
+                .insert("e-d".into(), Entity::new("e-d", EntityKind::Person, "D"));
+        }
+        let ancestor = base_from_fingerprints(&ours, &theirs).expect("their copy has a base");
+        let plan = plan_merge(&ancestor, &ours, &theirs);
+        assert!(plan.conflicts.is_empty(), "{:?}", plan.conflicts);
+        let mut merged = ours.clone();
+        merged.apply(plan.edit).expect("valid");
+        assert_eq!(merged.entities[&"e-a".into()].name, "A (theirs)");
+        assert!(
+            !merged.entities.contains_key(&"e-b".into()),
+            "their deletion travels"
+        );
+        assert!(
+            merged.entities.contains_key(&"e-c".into()),
+            "kept: my new link names it"
+        );
+        assert!(merged.entities.contains_key(&"e-d".into()));
+
+        // Both renamed A: a conflict, ours kept. Without their fingerprints: no ancestor.
+        ours.entities.get_mut(&"e-a".into()).expect("A").name = "A (mine)".into();
+        let ancestor = base_from_fingerprints(&ours, &theirs).expect("base");
+        let plan = plan_merge(&ancestor, &ours, &theirs);
+        assert_eq!(plan.conflicts.len(), 1);
+        theirs.base.clear();
+        assert!(base_from_fingerprints(&ours, &theirs).is_none());
     }
 
     #[test]

@@ -10,7 +10,10 @@ mod validate;
 
 pub use custody::{check_custody_entry, is_sha256_hex};
 pub use history::{History, Revision, SavePoint};
-pub use merge::{MergeConflict, MergePlan, Merged, merge_cases, plan_merge};
+pub use merge::{
+    MergeConflict, MergePlan, Merged, base_from_fingerprints, base_key, fingerprint, fingerprints,
+    item_value, merge_cases, plan_merge,
+};
 pub use new_items::{
     new_entity_edit, new_group_edit, new_link_edit, new_named_entity_edit, new_note_edit,
     new_shipment_edit,

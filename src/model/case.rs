@@ -155,6 +155,13 @@ pub struct Case {
     /// Dismissed red-flag findings, in key order; changed only through `Edit::SetDismissal`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dismissals: Vec<Dismissal>,
+    /// What each item was in the version this copy was opened from: `"entity e-su-di"` →
+    /// a fingerprint of the item (its fields and canvas place; see `edit::fingerprints`).
+    /// Set when the app opens a file and kept through saves, so that when a colleague merges
+    /// this copy into theirs, edits made on one side only are taken without asking and
+    /// deletions travel; only items both sides changed are conflicts.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub base: BTreeMap<String, String>,
 }
 
 impl Default for Case {
@@ -175,6 +182,7 @@ impl Default for Case {
             positions: BTreeMap::new(),
             custody: Vec::new(),
             dismissals: Vec::new(),
+            base: BTreeMap::new(),
         }
     }
 }

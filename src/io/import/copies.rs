@@ -61,21 +61,22 @@ pub struct CopyMerge {
     pub left_out: BTreeSet<ItemRef>,
     /// Items only my copy holds, with labels: kept.
     pub only_mine: Vec<(ItemRef, String)>,
+    /// The versions both copies came from, as their copy's fingerprints tell it
+    /// ([`crate::edit::base_from_fingerprints`]); `None` for a copy without them (older files),
+    /// merged two-way as before.
+    base: Option<Case>,
+    /// Items only their copy changed since: taken without asking.
+    pub taken: Vec<(ItemRef, String)>,
+    /// Items their copy deleted that mine kept unchanged: deleted here too.
+    pub deleted_by_them: Vec<(ItemRef, String)>,
+    /// Items I deleted that their copy kept unchanged: not brought back.
+    pub deleted_by_me: Vec<(ItemRef, String)>,
     pub conflicts: Vec<ItemConflict>,
     pub identity: Vec<IdentityMatch>,
 }
 
 fn item_json(case: &Case, item: &ItemRef) -> Option<Value> {
-    let value = match case.item(item)? {
-        Item::Entity(x) => serde_json::to_value(x),
-        Item::Link(x) => serde_json::to_value(x),
-        Item::Shipment(x) => serde_json::to_value(x),
-        Item::Evidence(x) => serde_json::to_value(x),
-        Item::Note(x) => serde_json::to_value(x),
-        Item::Group(x) => serde_json::to_value(x),
-        Item::View(x) => serde_json::to_value(x),
-    };
-    value.ok()
+    crate::edit::item_value(&case.item(item)?)
 }
 
 fn item_from_json(item: &ItemRef, value: Value) -> Result<Item, serde_json::Error> {
@@ -125,12 +126,31 @@ fn all_items(case: &Case) -> Vec<ItemRef> {
 impl CopyMerge {
     /// Compares the two copies.
     pub fn plan(mine: &Case, theirs: &Case) -> Self {
+        let base = crate::edit::base_from_fingerprints(mine, theirs);
+        let in_base = |item: &ItemRef| base.as_ref().is_some_and(|b| b.contains(item));
         let mut added = Vec::new();
         let mut conflicts = Vec::new();
+        let mut taken = Vec::new();
+        let mut deleted_by_me = Vec::new();
         for item in all_items(theirs) {
             if !mine.contains(&item) {
-                added.push((item.clone(), theirs.item_label(&item)));
+                let entry = (item.clone(), theirs.item_label(&item));
+                if in_base(&item) {
+                    deleted_by_me.push(entry);
+                } else {
+                    added.push(entry);
+                }
                 continue;
+            }
+            if let Some(b) = base.as_ref().filter(|_| in_base(&item)) {
+                let was = item_json(b, &item);
+                if was == item_json(theirs, &item) {
+                    continue; // They did not change it: mine stands.
+                }
+                if was == item_json(mine, &item) {
+                    taken.push((item.clone(), theirs.item_label(&item)));
+                    continue;
+                }
             }
             let (Some(Value::Object(m)), Some(Value::Object(t))) =
                 (item_json(mine, &item), item_json(theirs, &item))
@@ -158,14 +178,14 @@ impl CopyMerge {
                 });
             }
         }
-        let only_mine = all_items(mine)
+        let (deleted_by_them, only_mine): (Vec<_>, Vec<_>) = all_items(mine)
             .into_iter()
             .filter(|i| !theirs.contains(i))
             .map(|i| {
                 let label = mine.item_label(&i);
                 (i, label)
             })
-            .collect();
+            .partition(|(i, _)| in_base(i));
         let mut resolver = Resolver::default();
         for e in mine.entities.values() {
             resolver.add(e, &e.id);
@@ -174,6 +194,7 @@ impl CopyMerge {
             .entities
             .values()
             .filter(|e| !mine.entities.contains_key(&e.id))
+            .filter(|e| !in_base(&ItemRef::Entity(e.id.clone())))
             .filter_map(|e| match resolver.resolve(e) {
                 Resolution::Same(m, reason) => Some(IdentityMatch {
                     mine: m,
@@ -195,6 +216,10 @@ impl CopyMerge {
             added,
             left_out: BTreeSet::new(),
             only_mine,
+            base,
+            taken,
+            deleted_by_them,
+            deleted_by_me,
             conflicts,
             identity,
         }
@@ -251,7 +276,8 @@ impl CopyMerge {
     /// The edit that merges their copy into `mine` as reviewed, and the case it makes.
     pub fn edit(&self, mine: &Case) -> Result<(Edit, Case), ImportError> {
         let invalid = |e: &dyn std::fmt::Display| ImportError::Invalid(e.to_string());
-        let plan = plan_merge(&Case::default(), mine, &self.theirs);
+        let two_way = Case::default();
+        let plan = plan_merge(self.base.as_ref().unwrap_or(&two_way), mine, &self.theirs);
         let base = match plan.edit {
             Edit::Batch(edits) => Edit::Batch(
                 edits
@@ -318,6 +344,12 @@ impl CopyMerge {
             edits.push(edit);
         }
         Ok((Edit::Batch(edits), merged))
+    }
+
+    /// Whether their copy told which version it came from, so one-sided edits and deletions
+    /// were told apart from conflicts.
+    pub fn has_base(&self) -> bool {
+        self.base.is_some()
     }
 
     /// Counts of conflicting fields, and of those taken from their copy.

@@ -155,7 +155,7 @@ impl ChokepointApp {
             ctx,
             format!("Opening {}", file_name(&path)),
             true,
-            move |_| crate::io::load_case_with_bytes(&p),
+            move |_| crate::io::load_case_with_bytes(&p).map(|(c, s, b)| (as_opened(c), s, b)),
         );
         self.info(format!("Opening {}…", path.display()));
         self.loading = Some((path, job));
@@ -165,7 +165,7 @@ impl ChokepointApp {
     /// Opens a case file and waits for it (CLI-like paths and tests).
     pub fn open_now(&mut self, path: &Path) -> Result<(), LoadError> {
         let (case, stamp, bytes) = crate::io::load_case_with_bytes(path)?;
-        self.finish_open(path, case, stamp, Some(bytes));
+        self.finish_open(path, as_opened(case), stamp, Some(bytes));
         Ok(())
     }
 
@@ -187,7 +187,25 @@ impl ChokepointApp {
         self.claim_case_file();
         self.offer_recovery();
         self.remember_recent(path);
+        let unplaced: Vec<crate::model::EntityId> = self
+            .case
+            .entities
+            .keys()
+            .filter(|id| !self.case.positions.contains_key(*id))
+            .cloned()
+            .collect();
         let placed = self.place_unplaced_entities();
+        if !unplaced.is_empty() && !self.case.base.is_empty() {
+            // The places given on opening are part of the version opened: every copy opened
+            // from this file gets the same ones.
+            let case = Arc::make_mut(&mut self.case);
+            for id in unplaced {
+                let item = crate::model::ItemRef::Entity(id);
+                if let Some(f) = crate::edit::fingerprint(case, &item) {
+                    case.base.insert(crate::edit::base_key(&item), f);
+                }
+            }
+        }
         match &self.read_only {
             None => self.info(format!("Opened {} ({counts}){placed}", path.display())),
             Some(_) => self.error(format!(
@@ -707,4 +725,12 @@ impl ChokepointApp {
     pub fn autosave_pending(&self) -> bool {
         self.autosave_job.is_some()
     }
+}
+
+/// A case as the app opens it: it remembers what each item was in the version opened
+/// ([`Case::base`]), so a colleague merging the copy saved from it can tell one-sided edits and
+/// deletions from conflicts.
+pub(super) fn as_opened(mut case: Case) -> Case {
+    case.base = crate::edit::fingerprints(&case);
+    case
 }

@@ -66,10 +66,13 @@ impl ChokepointApp {
                     if self.apply_edit(&format!("Merge {name}"), edit) {
                         let (fields, theirs) = review.plan.field_counts();
                         self.info(format!(
-                            "Merged {name}: added {} items ({} left out), {theirs} of {fields} \
+                            "Merged {name}: added {} items ({} left out), {} changed only in \
+                             theirs taken, {} deleted as in theirs, {theirs} of {fields} \
                              conflicting fields taken from theirs (Undo takes it back)",
                             review.plan.added.len() - review.plan.left_out.len(),
-                            review.plan.left_out.len()
+                            review.plan.left_out.len(),
+                            review.plan.taken.len(),
+                            review.plan.deleted_by_them.len(),
                         ));
                         keep = false;
                     } else {
@@ -95,6 +98,20 @@ fn review_ui(ui: &mut Ui, r: &mut MergeReview, keep: &mut bool, apply: &mut bool
         r.plan.conflicts.len(),
         fields
     ));
+    if r.plan.has_base() {
+        ui.label(format!(
+            "Their copy says which version it was opened from: {} changed only there are \
+             taken, {} they deleted are deleted here, {} you deleted stay deleted.",
+            count_by_kind(&r.plan.taken),
+            count_by_kind(&r.plan.deleted_by_them),
+            count_by_kind(&r.plan.deleted_by_me),
+        ));
+    } else {
+        ui.weak(
+            "Their copy does not say which version it came from (an older file): every item \
+             both copies hold differently is listed below, and nothing of yours is deleted.",
+        );
+    }
     egui::ScrollArea::vertical()
         .max_height(ui.available_height() - 60.0)
         .auto_shrink([false, true])
@@ -102,10 +119,12 @@ fn review_ui(ui: &mut Ui, r: &mut MergeReview, keep: &mut bool, apply: &mut bool
             egui::CollapsingHeader::new(format!("Added from their copy ({})", r.plan.added.len()))
                 .default_open(r.plan.added.len() <= 12)
                 .show(ui, |ui| {
-                    ui.weak(
-                        "Untick what you deleted on purpose: without a common ancestor a merge \
-                         cannot tell their additions from your deletions.",
-                    );
+                    if !r.plan.has_base() {
+                        ui.weak(
+                            "Untick what you deleted on purpose: without a common ancestor a \
+                             merge cannot tell their additions from your deletions.",
+                        );
+                    }
                     let mut toggled = None;
                     for (item, label) in &r.plan.added {
                         let mut include = !r.plan.left_out.contains(item);
@@ -120,6 +139,28 @@ fn review_ui(ui: &mut Ui, r: &mut MergeReview, keep: &mut bool, apply: &mut bool
                         r.plan.set_included(&item, include);
                     }
                 });
+            for (title, list) in [
+                ("Changed only in their copy, taken", &r.plan.taken),
+                (
+                    "Deleted in their copy, deleted here",
+                    &r.plan.deleted_by_them,
+                ),
+                (
+                    "Deleted in your copy, not brought back",
+                    &r.plan.deleted_by_me,
+                ),
+            ] {
+                if !list.is_empty() {
+                    egui::CollapsingHeader::new(format!("{title} ({})", list.len())).show(
+                        ui,
+                        |ui| {
+                            for (item, label) in list {
+                                ui.label(format!("{} · {label}", item.kind_word()));
+                            }
+                        },
+                    );
+                }
+            }
             egui::CollapsingHeader::new(format!(
                 "Only in your copy, kept ({})",
                 r.plan.only_mine.len()
