@@ -1248,3 +1248,43 @@ fn the_show_menu_hides_links_by_kind_and_claims_by_status() {
     }
     assert_eq!(routes(&h), 0, "every shipment's status hidden: no route");
 }
+
+/// A kind dragged from the palette onto the chart opens the new-entity form for that kind
+/// where it was dropped; a click on a kind opens it in the middle of the view.
+#[test]
+fn a_kind_dragged_from_the_palette_is_added_where_it_is_dropped() {
+    let mut h = ready();
+    let count = h.state().case.entities.len();
+    let spot = empty_spot(&h);
+    let from = h
+        .get_by_role_and_label(Role::Button, "New vessel")
+        .rect()
+        .center();
+    drag(&mut h, from, spot, Modifiers::NONE);
+    assert!(
+        h.state().canvas.new_entity_open(),
+        "the form opens at the drop"
+    );
+    let id = common::name_new_entity(&mut h, "MV Strait Runner");
+    let app = h.state();
+    assert_eq!(app.case.entities.len(), count + 1);
+    assert_eq!(
+        app.case.entities[&id].kind,
+        chokepoint::model::EntityKind::Vessel
+    );
+    let placed = app.canvas.node_screen_pos(&id).expect("drawn");
+    assert!(placed.distance(spot) < 2.0, "{placed:?} vs {spot:?}");
+
+    // A click: the form for that kind; Esc closes it and adds nothing.
+    h.get_by_role_and_label(Role::Button, "New product").click();
+    h.run();
+    assert!(h.state().canvas.new_entity_open());
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "ECCN").is_some(),
+        "a product is asked its ECCN"
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!h.state().canvas.new_entity_open());
+    assert_eq!(h.state().case.entities.len(), count + 1);
+}
