@@ -527,14 +527,32 @@ fn relabelled_or_misdeclared_goods() {
             },
         );
     });
+    // A forwarder flagged for repackaging the goods (a logistics firm moving serial labels).
+    let repackager = |status| {
+        fixture(move |c| {
+            let mut f = company("e-pack", "Pack Logistics", "MY", "2012-01-01");
+            f.flags.push(Flag {
+                kind: FlagKind::Other("repackaged servers; serial labels moved".into()),
+                status,
+                ..Flag::default()
+            });
+            add(c, f);
+            s1(c).forwarders.push(id("e-pack"));
+        })
+    };
     check_rule(
         "relabelled-or-misdeclared-goods",
         &[
             re_export("MY", 30_000.0),
             re_export("TW", 300.0),
             evidence_says,
+            repackager(ClaimStatus::Reported),
         ],
-        &[re_export("TW", 30_000.0), clean_case()],
+        &[
+            re_export("TW", 30_000.0),
+            clean_case(),
+            repackager(ClaimStatus::Refuted),
+        ],
     );
 }
 
@@ -566,6 +584,47 @@ fn listed_party_in_shipments() {
 }
 
 #[test]
+fn front_or_shell_company_in_shipments() {
+    let flagged = |kind: FlagKind, status| {
+        fixture(move |c| {
+            let mut front = company("e-front", "Front Realty LLC", "US", "2015-01-01");
+            front.flags.push(Flag {
+                kind: kind.clone(),
+                status,
+                ..Flag::default()
+            });
+            add(c, front);
+            s1(c).forwarders.push(id("e-front"));
+        })
+    };
+    let bystander = fixture(|c| {
+        let mut front = company("e-front", "Front Realty LLC", "US", "2015-01-01");
+        front.flags.push(Flag {
+            kind: FlagKind::ShellCompany,
+            status: ClaimStatus::Reported,
+            ..Flag::default()
+        });
+        add(c, front);
+    });
+    check_rule(
+        "front-or-shell-company-in-shipments",
+        &[
+            flagged(FlagKind::SuspectedFront, ClaimStatus::Reported),
+            flagged(FlagKind::ShellCompany, ClaimStatus::Alleged),
+            flagged(
+                FlagKind::Other("pass-through company".into()),
+                ClaimStatus::Reported,
+            ),
+        ],
+        &[
+            flagged(FlagKind::SuspectedFront, ClaimStatus::Refuted),
+            flagged(FlagKind::Dormant, ClaimStatus::Reported),
+            bystander,
+        ],
+    );
+}
+
+#[test]
 fn every_shipped_rule_has_a_fixture() {
     // The tests above cover these ids; a new shipped rule needs its own test.
     let covered = [
@@ -581,6 +640,7 @@ fn every_shipped_rule_has_a_fixture() {
         "quantities-out-of-scale",
         "consignee-not-at-address",
         "relabelled-or-misdeclared-goods",
+        "front-or-shell-company-in-shipments",
         "listed-party-in-shipments",
     ];
     let set = rules();

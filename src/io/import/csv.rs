@@ -25,8 +25,8 @@ use crate::io::tabular;
 use crate::layout::Progress;
 use crate::model::parse::{self, DateOrder, DecimalMark};
 use crate::model::{
-    Case, ClaimStatus, CountryCode, Entity, EntityId, EntityKind, GoodsLine, Identifier,
-    IdentifierScheme, Leg, Money, Place, Shipment, ShipmentId,
+    Case, ClaimStatus, CountryCode, Entity, EntityId, EntityKind, Flag, FlagKind, GoodsLine,
+    Identifier, IdentifierScheme, Leg, Money, Place, Shipment, ShipmentId,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -39,6 +39,93 @@ pub enum RowKind {
     Shipments,
     /// An entity (a company register extract, a list of parties).
     Entities,
+}
+
+/// A party of a shipment row, for what every party may have beside its name (its
+/// incorporation date, its flags).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum PartyRole {
+    Shipper,
+    Consignee,
+    NotifyParty,
+    DeclaredEndUser,
+    SuspectedEndUser,
+    Forwarder,
+    Payer,
+}
+
+impl PartyRole {
+    pub const ALL: [PartyRole; 7] = [
+        PartyRole::Shipper,
+        PartyRole::Consignee,
+        PartyRole::NotifyParty,
+        PartyRole::DeclaredEndUser,
+        PartyRole::SuspectedEndUser,
+        PartyRole::Forwarder,
+        PartyRole::Payer,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PartyRole::Shipper => "Shipper",
+            PartyRole::Consignee => "Consignee",
+            PartyRole::NotifyParty => "Notify party",
+            PartyRole::DeclaredEndUser => "Declared end user",
+            PartyRole::SuspectedEndUser => "Suspected end user",
+            PartyRole::Forwarder => "Forwarder",
+            PartyRole::Payer => "Payer",
+        }
+    }
+
+    /// The columns of this party: its name, country and address (if it has one).
+    fn fields(self) -> (Field, Field, Option<Field>) {
+        match self {
+            PartyRole::Shipper => (
+                Field::Shipper,
+                Field::ShipperCountry,
+                Some(Field::ShipperAddress),
+            ),
+            PartyRole::Consignee => (
+                Field::Consignee,
+                Field::ConsigneeCountry,
+                Some(Field::ConsigneeAddress),
+            ),
+            PartyRole::NotifyParty => (Field::NotifyParty, Field::NotifyPartyCountry, None),
+            PartyRole::DeclaredEndUser => {
+                (Field::DeclaredEndUser, Field::DeclaredEndUserCountry, None)
+            }
+            PartyRole::SuspectedEndUser => (
+                Field::SuspectedEndUser,
+                Field::SuspectedEndUserCountry,
+                None,
+            ),
+            PartyRole::Forwarder => (Field::Forwarder, Field::ForwarderCountry, None),
+            PartyRole::Payer => (Field::Payer, Field::PayerCountry, None),
+        }
+    }
+
+    /// The role a header's words name, if any ("end user" is the declared one).
+    fn in_header(has: &dyn Fn(&[&str]) -> bool) -> Option<PartyRole> {
+        Some(
+            if has(&["suspected", "end", "user"]) || has(&["actual", "end", "user"]) {
+                PartyRole::SuspectedEndUser
+            } else if has(&["end", "user"]) || has(&["enduser"]) {
+                PartyRole::DeclaredEndUser
+            } else if has(&["forwarder"]) || has(&["forwarding"]) {
+                PartyRole::Forwarder
+            } else if has(&["payer"]) || has(&["paid", "by"]) || has(&["remitter"]) {
+                PartyRole::Payer
+            } else if has(&["notify"]) {
+                PartyRole::NotifyParty
+            } else if has(&["shipper"]) || has(&["exporter"]) || has(&["seller"]) {
+                PartyRole::Shipper
+            } else if has(&["consignee"]) || has(&["importer"]) || has(&["buyer"]) {
+                PartyRole::Consignee
+            } else {
+                return None;
+            },
+        )
+    }
 }
 
 /// The field a column fills.
@@ -69,6 +156,26 @@ pub enum Field {
     PortOfDischarge,
     BillOfLading,
     Reference,
+    /// The product shipped, by name: an entity of kind Product, named on the goods line.
+    Product,
+    /// The goods' export control classification (3A090, 4A090 …).
+    Eccn,
+    /// The country the goods left from (the first leg's start), when it is not the shipper's.
+    Departure,
+    DeclaredEndUser,
+    DeclaredEndUserCountry,
+    SuspectedEndUser,
+    SuspectedEndUserCountry,
+    Forwarder,
+    ForwarderCountry,
+    /// Who paid the shipper: recorded as a payment of the shipment's value on its date.
+    Payer,
+    PayerCountry,
+    /// A party's incorporation or formation date.
+    PartyFounded(PartyRole),
+    /// A party's flags, separated by `;`: dormant, shell company, front, listed, sanctioned,
+    /// residential address, newly formed, or words of one's own ("not found at its address").
+    PartyFlags(PartyRole),
     // Entity rows.
     Name,
     Alias,
@@ -86,7 +193,16 @@ pub enum Field {
 
 impl Field {
     /// Fields offered for shipment rows, in the order the mapping dialog lists them.
-    pub const SHIPMENT_FIELDS: [Field; 22] = [
+    pub fn shipment_fields() -> Vec<Field> {
+        let mut all = Self::SHIPMENT_BASICS.to_vec();
+        for role in PartyRole::ALL {
+            all.push(Field::PartyFounded(role));
+            all.push(Field::PartyFlags(role));
+        }
+        all
+    }
+
+    const SHIPMENT_BASICS: [Field; 33] = [
         Field::Shipper,
         Field::ShipperCountry,
         Field::ShipperAddress,
@@ -109,6 +225,17 @@ impl Field {
         Field::PortOfDischarge,
         Field::BillOfLading,
         Field::Reference,
+        Field::Product,
+        Field::Eccn,
+        Field::Departure,
+        Field::DeclaredEndUser,
+        Field::DeclaredEndUserCountry,
+        Field::SuspectedEndUser,
+        Field::SuspectedEndUserCountry,
+        Field::Forwarder,
+        Field::ForwarderCountry,
+        Field::Payer,
+        Field::PayerCountry,
     ];
 
     /// Fields offered for entity rows (identifiers and attributes besides).
@@ -148,6 +275,19 @@ impl Field {
             Field::PortOfDischarge => "Port of discharge".into(),
             Field::BillOfLading => "Bill of lading no.".into(),
             Field::Reference => "Reference".into(),
+            Field::Product => "Product".into(),
+            Field::Eccn => "ECCN".into(),
+            Field::Departure => "Departure country".into(),
+            Field::DeclaredEndUser => "Declared end user".into(),
+            Field::DeclaredEndUserCountry => "Declared end user country".into(),
+            Field::SuspectedEndUser => "Suspected end user".into(),
+            Field::SuspectedEndUserCountry => "Suspected end user country".into(),
+            Field::Forwarder => "Forwarder".into(),
+            Field::ForwarderCountry => "Forwarder country".into(),
+            Field::Payer => "Payer".into(),
+            Field::PayerCountry => "Payer country".into(),
+            Field::PartyFounded(role) => format!("{} incorporated", role.label()),
+            Field::PartyFlags(role) => format!("{} flags", role.label()),
             Field::Name => "Name".into(),
             Field::Alias => "Alias".into(),
             Field::Kind => "Kind".into(),
@@ -184,6 +324,37 @@ impl Field {
                 "lei" => Field::Identifier(IdentifierScheme::Lei),
                 _ => return None,
             });
+        }
+        let role = PartyRole::in_header(&has);
+        let founded = has(&["incorporated"])
+            || has(&["incorporation"])
+            || has(&["founded"])
+            || has(&["formed"])
+            || has(&["registration", "date"]);
+        if let Some(role) = role {
+            if founded {
+                return Some(Field::PartyFounded(role));
+            }
+            if has(&["flags"]) || has(&["flag"]) || has(&["red", "flags"]) {
+                return Some(Field::PartyFlags(role));
+            }
+            let (name, country, _) = role.fields();
+            let new_role = !matches!(
+                role,
+                PartyRole::Shipper | PartyRole::Consignee | PartyRole::NotifyParty
+            );
+            if new_role {
+                return Some(if has(&["country"]) { country } else { name });
+            }
+        }
+        if has(&["eccn"]) || has(&["export", "control", "classification"]) {
+            return Some(Field::Eccn);
+        }
+        if has(&["departure"]) || has(&["export", "country"]) || has(&["country", "of", "export"]) {
+            return Some(Field::Departure);
+        }
+        if (has(&["product"]) || has(&["model"])) && !has(&["description"]) && !has(&["code"]) {
+            return Some(Field::Product);
         }
         Some(
             if has(&["shipper", "country"]) || has(&["exporter", "country"]) {
@@ -551,7 +722,10 @@ pub fn import(
 /// Whether a field is read from rows of this kind.
 fn applies(field: &Field, rows: RowKind) -> bool {
     match rows {
-        RowKind::Shipments => Field::SHIPMENT_FIELDS.contains(field),
+        RowKind::Shipments => {
+            Field::SHIPMENT_BASICS.contains(field)
+                || matches!(field, Field::PartyFounded(_) | Field::PartyFlags(_))
+        }
         RowKind::Entities => {
             Field::ENTITY_FIELDS.contains(field)
                 || matches!(field, Field::Identifier(_) | Field::Attribute(_))
@@ -654,34 +828,92 @@ fn entity_row(
     Ok(staging.add_entity(e, &format!("row {line}")))
 }
 
-/// A party of a shipment row: its name, country and address columns.
+/// A party of a shipment row: its name, country and address columns, its incorporation date
+/// and its flags.
 fn party(
     values: &[(&Field, &str)],
-    [name, country_field, address]: [Option<&Field>; 3],
+    role: PartyRole,
     mapping: &CsvMapping,
     line: usize,
     refused: &mut Vec<Refused>,
     staging: &mut Staging<'_>,
 ) -> Option<EntityId> {
-    let name = get(values, name?)?;
+    let (name, country_field, address) = role.fields();
+    let name = get(values, &name)?;
     let mut e = Entity::new(EntityId::default(), mapping.entity_kind, name);
-    if let Some(country_field) = country_field {
-        let given = get(values, country_field);
-        e.country = country_cell(
-            country_field,
-            given,
-            "kept as the party's attribute \"country (as given)\"",
-            refused,
-        );
-        if let (None, Some(text)) = (&e.country, given) {
-            e.attributes
-                .insert("country (as given)".to_owned(), text.to_owned());
-        }
+    let given = get(values, &country_field);
+    e.country = country_cell(
+        &country_field,
+        given,
+        "kept as the party's attribute \"country (as given)\"",
+        refused,
+    );
+    if let (None, Some(text)) = (&e.country, given) {
+        e.attributes
+            .insert("country (as given)".to_owned(), text.to_owned());
     }
-    if let Some(a) = address.and_then(|f| get(values, f)) {
+    if let Some(a) = address.and_then(|f| get(values, &f)) {
         e.address.street = a.to_owned();
     }
+    let founded = Field::PartyFounded(role);
+    if let Some(text) = get(values, &founded) {
+        match parse::date(text, mapping.date_order()) {
+            Ok(date) => e.start = Some(date),
+            Err(why) => {
+                refused.push(refusal(
+                    &founded,
+                    text,
+                    &why,
+                    "kept as the party's attribute \"incorporated (as given)\"",
+                ));
+                e.attributes
+                    .insert("incorporated (as given)".to_owned(), text.to_owned());
+            }
+        }
+    }
+    if let Some(text) = get(values, &Field::PartyFlags(role)) {
+        e.flags.extend(
+            text.split(';')
+                .map(str::trim)
+                .filter(|w| !w.is_empty())
+                .map(flag_from_words),
+        );
+    }
     Some(staging.add_entity(e, &format!("row {line}")))
+}
+
+/// A flag as a trade record or an analyst's sheet writes it: "dormant", "shell company",
+/// "front", "residential address", "newly formed", "listed (Entity List)", "sanctioned", or
+/// words of one's own ("not found at its address"), kept as written. Reported, not proven.
+fn flag_from_words(words: &str) -> Flag {
+    let w = words.to_lowercase();
+    let kind = if w.contains("dormant") {
+        FlagKind::Dormant
+    } else if w.contains("shell") {
+        FlagKind::ShellCompany
+    } else if w.contains("front") {
+        FlagKind::SuspectedFront
+    } else if w.contains("residential") {
+        FlagKind::ResidentialAddress
+    } else if w.contains("newly formed") || w.contains("new company") {
+        FlagKind::NewlyFormed
+    } else if w.contains("sanction") {
+        FlagKind::Sanctioned
+    } else if w.contains("listed") || w.contains("entity list") {
+        FlagKind::Listed
+    } else {
+        FlagKind::Other(words.to_owned())
+    };
+    Flag {
+        detail: if matches!(kind, FlagKind::Other(_)) {
+            String::new()
+        } else {
+            words.to_owned()
+        },
+        kind,
+        status: ClaimStatus::Reported,
+        ..Flag::default()
+    }
 }
 
 fn place(name: Option<&str>, country: Option<CountryCode>) -> Place {
@@ -707,43 +939,14 @@ fn shipment_row(
     refused: &mut Vec<Refused>,
     staging: &mut Staging<'_>,
 ) -> Result<(), String> {
-    let shipper = party(
-        values,
-        [
-            Some(&Field::Shipper),
-            Some(&Field::ShipperCountry),
-            Some(&Field::ShipperAddress),
-        ],
-        mapping,
-        line,
-        refused,
-        staging,
-    );
-    let consignee = party(
-        values,
-        [
-            Some(&Field::Consignee),
-            Some(&Field::ConsigneeCountry),
-            Some(&Field::ConsigneeAddress),
-        ],
-        mapping,
-        line,
-        refused,
-        staging,
-    );
-    // There is no notify-party address field: its name is not an address.
-    let notify = party(
-        values,
-        [
-            Some(&Field::NotifyParty),
-            Some(&Field::NotifyPartyCountry),
-            None,
-        ],
-        mapping,
-        line,
-        refused,
-        staging,
-    );
+    let mut party_of = |role| party(values, role, mapping, line, &mut *refused, &mut *staging);
+    let shipper = party_of(PartyRole::Shipper);
+    let consignee = party_of(PartyRole::Consignee);
+    let notify = party_of(PartyRole::NotifyParty);
+    let declared_end_user = party_of(PartyRole::DeclaredEndUser);
+    let suspected_end_user = party_of(PartyRole::SuspectedEndUser);
+    let forwarder = party_of(PartyRole::Forwarder);
+    let payer = party_of(PartyRole::Payer);
     if shipper.is_none() && consignee.is_none() {
         return Err("neither shipper nor consignee".to_owned());
     }
@@ -763,8 +966,14 @@ fn shipment_row(
         c
     };
     let origin = place_country(&Field::Origin, &mut notes);
+    let departure = place_country(&Field::Departure, &mut notes);
     let destination = place_country(&Field::Destination, &mut notes);
-    let start = origin.clone().or_else(|| party_country(&shipper));
+    // The route starts where the goods left from: the departure column, else the shipper's
+    // country; the goods' origin only when neither is known (goods made in one country are
+    // often shipped from another).
+    let start = departure
+        .or_else(|| party_country(&shipper))
+        .or_else(|| origin.clone());
     let end = destination.or_else(|| party_country(&consignee));
     let mut stops: Vec<Place> = vec![place(get(values, &Field::PortOfLoading), start)];
     for (f, v) in values {
@@ -880,7 +1089,21 @@ fn shipment_row(
             }
         }
     });
+    let eccn = get(values, &Field::Eccn)
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let product = get(values, &Field::Product).map(|name| {
+        let mut p = Entity::new(EntityId::default(), EntityKind::Product, name);
+        p.product.eccn.clone_from(&eccn);
+        if let Some(hs) = get(values, &Field::HsCode) {
+            hs.trim().clone_into(&mut p.product.hs_code);
+        }
+        staging.add_entity(p, &format!("row {line}"))
+    });
     let goods = GoodsLine {
+        product,
+        eccn,
         description: get(values, &Field::GoodsDescription)
             .unwrap_or_default()
             .to_owned(),
@@ -889,16 +1112,36 @@ fn shipment_row(
         value,
         hs_code: get(values, &Field::HsCode).unwrap_or_default().to_owned(),
         origin,
-        ..GoodsLine::default()
     };
     let reference = get(values, &Field::Reference)
         .or_else(|| get(values, &Field::BillOfLading))
         .map_or_else(|| format!("Imported row {line}"), str::to_owned);
     let id = ShipmentId(staging.fresh_id(ShipmentId::PREFIX, &reference));
-    let has_goods = !goods.description.is_empty()
+    let has_goods = goods.product.is_some()
+        || !goods.eccn.is_empty()
+        || !goods.description.is_empty()
         || goods.quantity.is_some()
         || goods.value.is_some()
         || !goods.hs_code.is_empty();
+    // The payer paid the shipper for these goods: a payment of the shipment's value on its
+    // date, which is how the rules find a shipment's payer.
+    if let (Some(payer), Some(paid)) = (&payer, &shipper) {
+        let link_id = crate::model::LinkId(staging.fresh_id(
+            crate::model::LinkId::PREFIX,
+            &format!("payment {reference}"),
+        ));
+        let mut link = crate::model::Link::new(
+            link_id,
+            crate::model::LinkKind::Payment {
+                amount: goods.value.clone(),
+                date: date.clone(),
+            },
+            payer.clone(),
+            paid.clone(),
+        );
+        link.status = ClaimStatus::Reported;
+        staging.add_link(link);
+    }
     staging.add_shipment(Shipment {
         id,
         reference,
@@ -906,6 +1149,9 @@ fn shipment_row(
         shipper,
         consignee,
         notify_party: notify,
+        declared_end_user,
+        suspected_end_user,
+        forwarders: forwarder.into_iter().collect(),
         legs,
         goods: if has_goods { vec![goods] } else { Vec::new() },
         notes: notes.join("\n"),

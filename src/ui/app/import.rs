@@ -64,7 +64,7 @@ pub enum ImportKind {
 fn field_choices(rows: RowKind) -> Vec<Option<Field>> {
     let mut out = vec![None];
     match rows {
-        RowKind::Shipments => out.extend(Field::SHIPMENT_FIELDS.iter().cloned().map(Some)),
+        RowKind::Shipments => out.extend(Field::shipment_fields().into_iter().map(Some)),
         RowKind::Entities => {
             out.extend(Field::ENTITY_FIELDS.iter().cloned().map(Some));
             out.extend(
