@@ -125,3 +125,24 @@ fn us_v_liaw_pass_through_company_and_relabelled_servers() {
     let s = case.shipments.values().next().expect("a shipment");
     assert_eq!(s.forwarders.len(), 1, "the logistics firm is the forwarder");
 }
+
+/// The patterns EXPORT_CONTROLS.md lists from reported enforcement cases, one row each, with
+/// fictional parties (a composite, not one case): a forwarder as the final consignee, a dormant
+/// company suddenly active and not found at its address, a newly formed company placing a
+/// large first order, a payer in Hong Kong or China for a Singapore or Malaysia consignee, and
+/// goods declared as something else.
+#[test]
+fn the_reported_patterns_fire_from_an_analysts_sheet() {
+    let case = imported("reported_patterns_composite.csv");
+    assert_fires(
+        &case,
+        &[
+            "forwarder-as-final-consignee",
+            "dormant-company-reactivated",
+            "consignee-not-at-address",
+            "new-company-large-first-order",
+            "payer-country-differs",
+            "hs-code-or-description-inconsistent",
+        ],
+    );
+}

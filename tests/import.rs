@@ -843,29 +843,97 @@ fn a_messy_utf16_csv_imports_by_its_saved_mapping_and_reports_the_rows_it_skips(
 /// The header row of a UN Comtrade API download (its own camelCase column names).
 const COMTRADE_HEADER: &str = "typeCode,freqCode,refPeriodId,refYear,refMonth,period,reporterCode,reporterISO,reporterDesc,flowCode,flowDesc,partnerCode,partnerISO,partnerDesc,partner2Code,partner2ISO,partner2Desc,classificationCode,classificationSearchCode,isOriginalClassification,cmdCode,cmdDesc,aggrLevel,isLeaf,customsCode,customsDesc,mosCode,motCode,motDesc,qtyUnitCode,qtyUnitAbbr,qty,isQtyEstimated,altQtyUnitCode,altQtyUnitAbbr,altQty,isAltQtyEstimated,netWgt,isNetWgtEstimated,grossWgt,isGrossWgtEstimated,cifvalue,fobvalue,primaryValue,legacyEstimationFlag,isReported,isAggregate";
 
-/// Comtrade statistics are national totals, not shipments: refused with the reason instead of
-/// becoming "shipments" between companies named "0" and "842" that raise transit findings.
+/// Comtrade statistics are national totals, not shipments: imported as trade statistics
+/// (never as "shipments" between companies named "0" and "842" that raise transit findings),
+/// the "World" row kept apart as the total over all partners, countries read from ISO codes or
+/// M49 numbers, and a second import of the same rows adds nothing.
 #[test]
-fn comtrade_statistics_are_not_imported_as_shipments() {
+fn comtrade_statistics_are_imported_as_statistics_not_shipments() {
     let text = format!(
         "{COMTRADE_HEADER}\nC,A,20230101,2023,52,2023,702,SGP,Singapore,X,Export,0,W00,World,0,W00,World,H6,HS,true,847150,Processing units,6,true,C00,TOTAL CPC,0,0,TOTAL MOT,5,u,1200,false,-1,N/A,0,false,50,false,0,false,0,0,88000000,0,true,false\n\
-         C,A,20230101,2023,52,2023,702,SGP,Singapore,X,Export,156,CHN,China,0,W00,World,H6,HS,true,847150,Processing units,6,true,C00,TOTAL CPC,0,0,TOTAL MOT,5,u,800,false,-1,N/A,0,false,30,false,0,false,0,0,61000000,0,true,false\n"
+         C,A,20230101,2023,52,2023,702,SGP,Singapore,X,Export,156,CHN,China,0,W00,World,H6,HS,true,847150,Processing units,6,true,C00,TOTAL CPC,0,0,TOTAL MOT,5,u,800,false,-1,N/A,0,false,30,false,0,false,0,0,61000000,0,true,false\n\
+         C,M,20230301,2023,3,202303,458,,Malaysia,M,Import,40,,Austria,0,W00,World,H6,HS,true,854231,Processors,6,true,C00,TOTAL CPC,0,0,TOTAL MOT,5,u,10,false,-1,N/A,0,false,1,false,0,false,0,0,250000,0,true,false\n\
+         C,A,20230101,2023,52,2023,702,SGP,Singapore,X,Export,899,,Areas nes,0,W00,World,H6,HS,true,847150,Processing units,6,true,C00,TOTAL CPC,0,0,TOTAL MOT,5,u,1,false,-1,N/A,0,false,0,false,0,false,0,0,1000,0,true,false\n"
     );
     let table = CsvTable::read(text.as_bytes(), None).expect("reads");
     assert_eq!(table.headers.len(), 47);
     assert!(csv::is_trade_statistics(&table.headers));
     let mapping = CsvMapping::guess(&table.headers, RowKind::Shipments);
-    let err = csv::import(&table, &mapping, &empty(), &Progress::new())
-        .expect_err("statistics are not shipments")
-        .to_string();
+    let (edit, summary) =
+        csv::import(&table, &mapping, &empty(), &Progress::new()).expect("imports");
+    let mut case = empty();
+    case.apply(edit).expect("applies");
+    assert_eq!(summary.statistics_added, 3, "{}", summary.report());
     assert!(
-        err.contains("trade statistics") && err.contains("not shipments"),
-        "{err}"
+        summary.report().contains("not shipments"),
+        "{}",
+        summary.report()
     );
+    assert!(
+        summary
+            .skipped
+            .iter()
+            .any(|s| s.contains("row 5") && s.contains("899")),
+        "{:?}",
+        summary.skipped
+    );
+    assert!(case.shipments.is_empty() && case.entities.is_empty());
+    let s = &case.statistics;
+    let world = s
+        .iter()
+        .find(|f| f.partner.is_none())
+        .expect("the World total");
+    assert_eq!(world.reporter.as_str(), "SG");
+    assert_eq!(world.value.as_ref().map(|m| m.amount), Some(88_000_000.0));
+    let china = s
+        .iter()
+        .find(|f| {
+            f.partner
+                .as_ref()
+                .map(chokepoint::model::CountryCode::as_str)
+                == Some("CN")
+        })
+        .expect("China");
+    assert_eq!(china.commodity, "847150");
+    assert_eq!(china.quantity, Some(800.0));
+    assert_eq!(china.period.to_string(), "2023");
+    // M49 numbers alone (40 is Austria, never Lithuania's 440), and a monthly period.
+    let austria = s
+        .iter()
+        .find(|f| f.reporter.as_str() == "MY")
+        .expect("Malaysia's import");
+    assert_eq!(
+        austria
+            .partner
+            .as_ref()
+            .map(chokepoint::model::CountryCode::as_str),
+        Some("AT")
+    );
+    assert_eq!(austria.direction, chokepoint::model::TradeDirection::Import);
+    assert_eq!(austria.period.to_string(), "2023-03");
+    // No finding comes from statistics.
+    let rules = chokepoint::analysis::rules::RuleSet::builtin().expect("rules");
+    let today: chokepoint::model::PartialDate = "2026-12-01".parse().expect("date");
+    assert!(chokepoint::analysis::rules::evaluate(&case, &rules, &today).is_empty());
+    // The same file again adds nothing; undo takes the import back.
+    let (again, summary) = csv::import(&table, &mapping, &case, &Progress::new()).expect("imports");
+    assert_eq!(summary.statistics_added, 0);
+    let undo = case.apply(again).expect("applies");
+    assert_eq!(case.statistics.len(), 3);
+    case.apply(undo).expect("undoes");
+    assert_eq!(case.statistics.len(), 3);
     // A shipment file is not taken for statistics.
     assert!(!csv::is_trade_statistics(
         &CsvTable::read(&trade_csv(), None).expect("reads").headers
     ));
+    // Saved and read back, the statistics are the same.
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("stats.ron");
+    chokepoint::io::save_case(&path, &case).expect("saves");
+    assert_eq!(
+        chokepoint::io::load_case(&path).expect("loads").statistics,
+        case.statistics
+    );
 }
 
 /// Bill-of-lading extracts name their columns in capitals with underscores, or in camelCase:

@@ -549,3 +549,93 @@ fn a_colleagues_copy_of_my_file_merges_three_way() {
     h.state_mut().undo();
     assert_eq!(*h.state().case, *mine);
 }
+
+/// A UN Comtrade download is imported through the import window as trade statistics (no
+/// mapping to make), one undo step, and shown in the Flows tab: each row's share of its
+/// reporter's total, and the case's shipments that fall under it.
+#[test]
+fn comtrade_statistics_import_into_the_flows_tab_beside_the_shipments() {
+    use chokepoint::model::{GoodsLine, Leg, Money, Place, Shipment};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("comtrade-847150-2023.csv");
+    std::fs::write(
+        &path,
+        "refYear,period,reporterCode,reporterISO,reporterDesc,flowCode,partnerCode,partnerISO,partnerDesc,cmdCode,cmdDesc,qty,qtyUnitAbbr,netWgt,primaryValue\n\
+         2023,2023,702,SGP,Singapore,X,0,W00,World,847150,Processing units,1200,u,50,88000000\n\
+         2023,2023,702,SGP,Singapore,X,156,CHN,China,847150,Processing units,800,u,30,61000000\n\
+         2023,2023,702,SGP,Singapore,X,458,MYS,Malaysia,847150,Processing units,300,u,15,20000000\n",
+    )
+    .expect("write");
+    let place = |c: &str| Place {
+        name: c.to_owned(),
+        country: c.parse().ok(),
+        entity: None,
+    };
+    let mut case = Case::new_untitled(Timestamp::now());
+    case.shipments.insert(
+        "s-1".into(),
+        Shipment {
+            id: "s-1".into(),
+            reference: "HX-23-0917".into(),
+            legs: vec![Leg {
+                from: place("SG"),
+                to: place("CN"),
+                departed: "2023-05-10".parse().ok(),
+                ..Leg::default()
+            }],
+            goods: vec![GoodsLine {
+                hs_code: "8471.50".into(),
+                value: Some(Money {
+                    amount: 5_600_000.0,
+                    currency: "USD".into(),
+                }),
+                ..GoodsLine::default()
+            }],
+            ..Shipment::default()
+        },
+    );
+    let mut h = common::realtime_harness(case);
+    h.run();
+    h.state_mut().start_import(ImportKind::Csv, path);
+    h.run();
+    assert!(
+        h.query_by_label_contains("rows of trade statistics")
+            .is_some()
+    );
+    h.get_by_role_and_label(Role::Button, "Import 3 rows as statistics")
+        .click();
+    assert!(common::step_until(&mut h, |h| !h
+        .state()
+        .case
+        .statistics
+        .is_empty()));
+    h.run();
+    assert_eq!(h.state().case.statistics.len(), 3);
+    assert_eq!(
+        h.state().case.shipments.len(),
+        1,
+        "no shipment was made of them"
+    );
+    assert!(
+        h.query_by_label_contains("3 rows of trade statistics added (national totals")
+            .is_some()
+    );
+    h.get_by_role_and_label(Role::Button, "Close").click();
+    h.run();
+    h.get_by_role_and_label(Role::Button, "Flows").click();
+    h.run();
+    assert!(h.query_by_label("Trade statistics (3)").is_some());
+    assert!(
+        h.query_by_label("69 %").is_some(),
+        "China's share of Singapore's total"
+    );
+    assert!(
+        h.query_by_label("SG → all partners").is_some(),
+        "the total, apart"
+    );
+    // The shipment SG → CN in 2023 falls under the China row and under the total; not Malaysia's.
+    assert_eq!(h.query_all_by_label_contains("1 shipment(s)").count(), 2);
+    h.state_mut().undo();
+    h.run();
+    assert!(h.state().case.statistics.is_empty());
+}

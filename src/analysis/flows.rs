@@ -3,7 +3,8 @@
 //! is summed on its own: nothing is converted, so no exchange rate is invented.
 
 use crate::model::{
-    Case, CountryCode, EntityId, PartialDate, Shipment, ShipmentId, ShipmentStatus,
+    Case, CountryCode, EntityId, PartialDate, Shipment, ShipmentId, ShipmentStatus, TradeDirection,
+    TradeFlow,
 };
 use std::collections::BTreeMap;
 
@@ -227,4 +228,110 @@ pub fn by_month(case: &Case, filter: &FlowFilter) -> Vec<MonthFlow> {
             }
         })
         .collect()
+}
+
+/// A row of trade statistics with what the case says beside it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StatisticsRow<'a> {
+    pub flow: &'a TradeFlow,
+    /// This row's value as a share of its reporter's total over all partners (the "World"
+    /// row of the same flow, commodity and period), when the file has that total.
+    pub share_of_total: Option<f64>,
+    /// The case's shipments on the same lane (from the reporter to the partner for an
+    /// export, the other way for an import), in the same period, of goods whose HS code
+    /// falls under the row's commodity code, and their value in US dollars (the currency
+    /// Comtrade reports in; shipments valued in other currencies are counted, not summed).
+    pub shipments: Vec<ShipmentId>,
+    pub shipments_usd: f64,
+}
+
+/// Whether `date` falls in `period` (a year, or a month).
+fn in_period(date: &PartialDate, period: &PartialDate) -> bool {
+    date.year == period.year && (period.month.is_none() || date.month == period.month)
+}
+
+/// The case's trade statistics, each with its share of the reporter's total and the case's
+/// shipments that fall under it. "World" totals come first in their group and are never
+/// added to the rows per partner.
+pub fn statistics(case: &Case) -> Vec<StatisticsRow<'_>> {
+    let group = |f: &TradeFlow| {
+        (
+            f.commodity.clone(),
+            f.period.clone(),
+            f.reporter.clone(),
+            f.direction,
+        )
+    };
+    let mut rows: Vec<StatisticsRow> = case
+        .statistics
+        .iter()
+        .map(|flow| {
+            let total = case
+                .statistics
+                .iter()
+                .find(|t| t.is_world_total() && group(t) == group(flow))
+                .and_then(|t| t.value.as_ref().map(|m| m.amount));
+            let share_of_total = match (total, &flow.value) {
+                (Some(t), Some(v)) if t > 0.0 && !flow.is_world_total() => Some(v.amount / t),
+                _ => None,
+            };
+            let (from, to) = match flow.direction {
+                TradeDirection::Export | TradeDirection::ReExport => {
+                    (Some(&flow.reporter), flow.partner.as_ref())
+                }
+                TradeDirection::Import | TradeDirection::ReImport => {
+                    (flow.partner.as_ref(), Some(&flow.reporter))
+                }
+            };
+            let code: String = flow
+                .commodity
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            let mut shipments = Vec::new();
+            let mut shipments_usd = 0.0;
+            for s in case.shipments.values() {
+                let start = s.legs.first().and_then(|l| l.from.country.as_ref());
+                let end = s.legs.last().and_then(|l| l.to.country.as_ref());
+                let lane =
+                    from.is_none_or(|c| start == Some(c)) && to.is_none_or(|c| end == Some(c));
+                let when = s.first_date().is_some_and(|d| in_period(d, &flow.period));
+                let goods: Vec<_> = s
+                    .goods
+                    .iter()
+                    .filter(|g| {
+                        let hs: String = g.hs_code.chars().filter(char::is_ascii_digit).collect();
+                        !code.is_empty()
+                            && hs.len() >= 4
+                            && (hs.starts_with(&code) || code.starts_with(&hs))
+                    })
+                    .collect();
+                if lane && when && !goods.is_empty() {
+                    shipments.push(s.id.clone());
+                    shipments_usd += goods
+                        .iter()
+                        .filter_map(|g| g.value.as_ref())
+                        .filter(|m| m.currency == "USD")
+                        .map(|m| m.amount)
+                        .sum::<f64>();
+                }
+            }
+            StatisticsRow {
+                flow,
+                share_of_total,
+                shipments,
+                shipments_usd,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        group(a.flow)
+            .cmp(&group(b.flow))
+            .then_with(|| b.flow.is_world_total().cmp(&a.flow.is_world_total()))
+            .then_with(|| {
+                let v = |r: &StatisticsRow| r.flow.value.as_ref().map_or(0.0, |m| m.amount);
+                v(b).total_cmp(&v(a))
+            })
+    });
+    rows
 }

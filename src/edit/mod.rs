@@ -117,6 +117,8 @@ pub enum Edit {
     /// Take back the newest custody entry, which must equal this one: only ever the inverse of
     /// `AppendCustody`, so the log stays append-only.
     RetractCustody(Box<CustodyEntry>),
+    /// Replace the case's trade statistics (an import adds rows; undo puts the old list back).
+    SetStatistics(Vec<crate::model::TradeFlow>),
     /// Several edits applied as one step (an import, a layout, a cascade delete). All or none.
     Batch(Vec<Edit>),
 }
@@ -219,6 +221,10 @@ impl Case {
             Edit::SetDismissal { finding, dismissal } => self.set_dismissal(finding, dismissal),
             Edit::AppendCustody(entry) => self.append_custody(*entry),
             Edit::RetractCustody(entry) => self.retract_custody(*entry),
+            Edit::SetStatistics(rows) => Ok(Edit::SetStatistics(std::mem::replace(
+                &mut self.statistics,
+                rows,
+            ))),
             Edit::Batch(edits) => {
                 let mut inverses = Vec::with_capacity(edits.len());
                 for edit in edits {

@@ -366,6 +366,7 @@ fn render_split(
         positions: case.positions.clone(),
         custody: case.custody.clone(),
         dismissals: case.dismissals.clone(),
+        statistics: case.statistics.clone(),
         base: case.base.clone(),
     };
     let entities: Vec<&crate::model::Entity> = case.entities.values().collect();

@@ -155,6 +155,10 @@ pub struct Case {
     /// Dismissed red-flag findings, in key order; changed only through `Edit::SetDismissal`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dismissals: Vec<Dismissal>,
+    /// Trade statistics (UN Comtrade rows): national totals shown beside the shipments, never
+    /// shipments themselves; changed only through `Edit::SetStatistics`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statistics: Vec<super::TradeFlow>,
     /// What each item was in the version this copy was opened from: `"entity e-su-di"` →
     /// a fingerprint of the item (its fields and canvas place; see `edit::fingerprints`).
     /// Set when the app opens a file and kept through saves, so that when a colleague merges
@@ -182,6 +186,7 @@ impl Default for Case {
             positions: BTreeMap::new(),
             custody: Vec::new(),
             dismissals: Vec::new(),
+            statistics: Vec::new(),
             base: BTreeMap::new(),
         }
     }

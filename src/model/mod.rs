@@ -12,6 +12,7 @@ mod ids;
 mod link;
 pub mod parse;
 mod shipment;
+mod statistics;
 mod view_frame;
 
 pub use case::{
@@ -35,4 +36,5 @@ pub use ids::{
 };
 pub use link::{Link, LinkKind, LinkKindTag};
 pub use shipment::{GoodsLine, Leg, Place, Shipment, ShipmentStatus, TransportMode};
+pub use statistics::{TradeDirection, TradeFlow};
 pub use view_frame::FrameRect;

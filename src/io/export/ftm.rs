@@ -118,6 +118,9 @@ pub struct CasePayload {
     pub custody: Vec<crate::model::CustodyEntry>,
     #[serde(default)]
     pub dismissals: Vec<crate::model::Dismissal>,
+    /// Trade statistics (FtM has no schema for national totals).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub statistics: Vec<crate::model::TradeFlow>,
     /// Entities of kinds FtM has no schema for (jurisdictions, websites).
     #[serde(default)]
     pub entities: Vec<Entity>,
@@ -190,6 +193,7 @@ pub fn write(case: &Case) -> FtmExport {
             .collect(),
         custody: case.custody.clone(),
         dismissals: case.dismissals.clone(),
+        statistics: case.statistics.clone(),
         ..CasePayload::default()
     };
     for e in case.entities.values() {
@@ -315,7 +319,8 @@ pub fn write(case: &Case) -> FtmExport {
     case_record.add(
         "description",
         "Machine-readable case data for Chokepoint (title, notes, groups, saved views, \
-         positions, custody log, dismissals, and the entities and links FtM has no place for), \
+         positions, custody log, dismissals, trade statistics, and the entities and links FtM \
+         has no place for), \
          in this record's \"chokepoint\" field; each other record carries its own item there.",
     );
     lines.push(with_payload(
@@ -325,7 +330,8 @@ pub fn write(case: &Case) -> FtmExport {
     ));
     notes.push(
         "Chokepoint's own record of every item rides in each line's \"chokepoint\" field, and \
-         the case's views, groups, notes, positions, custody log and dismissals in one Note \
+         the case's views, groups, notes, positions, custody log, dismissals and trade \
+         statistics in one Note \
          record; Chokepoint's importer restores the case exactly, other FtM tools see only the \
          FtM properties"
             .to_owned(),

@@ -26,7 +26,8 @@ use crate::layout::Progress;
 use crate::model::parse::{self, DateOrder, DecimalMark};
 use crate::model::{
     Case, ClaimStatus, CountryCode, Entity, EntityId, EntityKind, Flag, FlagKind, GoodsLine,
-    Identifier, IdentifierScheme, Leg, Money, Place, Shipment, ShipmentId,
+    Identifier, IdentifierScheme, Leg, Money, Place, Shipment, ShipmentId, TradeDirection,
+    TradeFlow,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -608,15 +609,10 @@ pub fn import(
 ) -> Result<(Edit, ImportSummary), ImportError> {
     if mapping.rows == RowKind::Shipments && is_trade_statistics(&table.headers) {
         // A Comtrade row is a country's total trade in a commodity with a partner over a
-        // period ("World" rows are sums of the others): read as shipments it makes parties of
-        // countries and codes and raises findings about flows no one shipped.
-        return Err(ImportError::Mapping(
-            "this file is trade statistics in UN Comtrade's layout (reporter, partner, \
-             commodity code and trade value per row): national totals for a period, not \
-             shipments, so it is not imported as shipments. Chokepoint does not import trade \
-             statistics yet; compare them with the case's shipments in a spreadsheet."
-                .to_owned(),
-        ));
+        // period ("World" rows are sums of the others): read as shipments it would make
+        // parties of countries and codes and raise findings about flows no one shipped. It is
+        // kept as what it is, beside the shipments.
+        return Ok(import_statistics(table, case));
     }
     let columns: Vec<Option<&Field>> = table
         .headers
@@ -1158,6 +1154,155 @@ fn shipment_row(
         ..Shipment::default()
     });
     Ok(())
+}
+
+/// Reads trade statistics in UN Comtrade's layout (the API's camelCase columns, or the
+/// spelt-out headers of its bulk files): one [`TradeFlow`] per row, the "World" partner as
+/// the total over all partners, rows already in the case left out. Rows naming no country
+/// (Comtrade's "areas, not elsewhere specified") are skipped with the reason.
+fn import_statistics(table: &CsvTable, case: &Case) -> (Edit, ImportSummary) {
+    let words: Vec<String> = table.headers.iter().map(|h| header_words(h)).collect();
+    // The first of `names` (in their order) that a header spells.
+    let col = |names: &[&str]| names.iter().find_map(|n| words.iter().position(|w| w == n));
+    let reporter_cols = [
+        col(&["reporter iso", "reporter iso3"]),
+        col(&["reporter code"]),
+        col(&["reporter desc", "reporter"]),
+    ];
+    let partner_cols = [
+        col(&["partner iso", "partner iso3"]),
+        col(&["partner code"]),
+        col(&["partner desc", "partner"]),
+    ];
+    let flow_col = col(&["flow code", "trade flow code"]).or(col(&["flow desc", "trade flow"]));
+    let period_col = col(&["period", "ref period id"]).or(col(&["ref year", "year"]));
+    let cmd_col = col(&["cmd code", "commodity code"]);
+    let desc_col = col(&["cmd desc", "commodity"]);
+    let value_col = col(&["primary value", "trade value us", "trade value"])
+        .or(col(&["fobvalue", "fob value"]))
+        .or(col(&["cifvalue", "cif value"]));
+    let qty_col = col(&["qty"]);
+    let unit_col = col(&["qty unit abbr"]);
+    let weight_col = col(&["net wgt", "netweight kg", "net weight kg"]);
+    let mut summary = ImportSummary::default();
+    let mut rows: Vec<TradeFlow> = Vec::new();
+    let mut totals = 0;
+    let mut already = 0;
+    for (n, row) in table.rows().enumerate() {
+        let line = n + 2;
+        summary.records += 1;
+        let cell = |c: Option<usize>| {
+            c.and_then(|c| row.get(c))
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty())
+        };
+        let world = |c: [Option<usize>; 3]| {
+            cell(c[0]) == Some("W00") || cell(c[1]) == Some("0") || cell(c[2]) == Some("World")
+        };
+        // The first of ISO code, number and name that reads as a country.
+        let country = |c: [Option<usize>; 3]| -> Result<CountryCode, String> {
+            // The reason given is the first column's: a code says more than a name.
+            let mut why = None;
+            for text in c.into_iter().filter_map(cell) {
+                match parse::country(text) {
+                    Ok(code) => return Ok(code),
+                    Err(e) => {
+                        why.get_or_insert_with(|| format!("{text}: {e}"));
+                    }
+                }
+            }
+            Err(why.unwrap_or_else(|| "no country given".to_owned()))
+        };
+        let reporter = match country(reporter_cols) {
+            Ok(c) => c,
+            Err(why) => {
+                summary.skipped.push(format!("row {line}: reporter {why}"));
+                continue;
+            }
+        };
+        let partner = if world(partner_cols) {
+            totals += 1;
+            None
+        } else {
+            match country(partner_cols) {
+                Ok(c) => Some(c),
+                Err(why) => {
+                    summary.skipped.push(format!("row {line}: partner {why}"));
+                    continue;
+                }
+            }
+        };
+        let Some(direction) = cell(flow_col).and_then(TradeDirection::parse) else {
+            summary
+                .skipped
+                .push(format!("row {line}: no trade flow (export, import …)"));
+            continue;
+        };
+        let period_text = cell(period_col).unwrap_or_default();
+        let period = match period_text.len() {
+            6 if period_text.chars().all(|c| c.is_ascii_digit()) => {
+                format!("{}-{}", &period_text[..4], &period_text[4..]).parse()
+            }
+            8 if period_text.chars().all(|c| c.is_ascii_digit()) => period_text[..4].parse(),
+            _ => period_text.parse(),
+        };
+        let Ok(period) = period else {
+            summary.skipped.push(format!(
+                "row {line}: period “{period_text}” is not a year or month"
+            ));
+            continue;
+        };
+        let number = |c: Option<usize>| {
+            cell(c)
+                .and_then(|t| t.parse::<f64>().ok())
+                .filter(|v| v.is_finite() && *v >= 0.0)
+        };
+        let unit = cell(unit_col)
+            .filter(|u| !u.eq_ignore_ascii_case("n/a"))
+            .unwrap_or_default()
+            .to_owned();
+        let flow = TradeFlow {
+            reporter,
+            partner,
+            direction,
+            period,
+            commodity: cell(cmd_col).unwrap_or_default().to_owned(),
+            description: cell(desc_col).unwrap_or_default().to_owned(),
+            value: number(value_col).map(|amount| Money {
+                amount,
+                currency: "USD".to_owned(),
+            }),
+            quantity: number(qty_col).filter(|_| !unit.is_empty()),
+            unit,
+            net_weight_kg: number(weight_col).filter(|w| *w > 0.0),
+            source: "UN Comtrade".to_owned(),
+        };
+        if case.statistics.contains(&flow) || rows.contains(&flow) {
+            already += 1;
+            continue;
+        }
+        rows.push(flow);
+    }
+    summary.statistics_added = rows.len();
+    summary.notes.push(
+        "Trade statistics are national totals for a period, not shipments: they are shown in \
+         the Flows tab beside the shipments and raise no findings."
+            .to_owned(),
+    );
+    if totals > 0 {
+        summary.notes.push(format!(
+            "{totals} row(s) are totals over all partners (\"World\"): shown apart, never \
+             added to the rows per partner."
+        ));
+    }
+    if already > 0 {
+        summary.notes.push(format!(
+            "{already} row(s) were already in the case: left out."
+        ));
+    }
+    let mut all = case.statistics.clone();
+    all.extend(rows);
+    (Edit::SetStatistics(all), summary)
 }
 
 #[cfg(test)]

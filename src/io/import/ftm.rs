@@ -814,9 +814,13 @@ fn import_with_payloads(
                     .into_iter()
                     .map(|entry| Edit::AppendCustody(Box::new(entry))),
             );
+            if !c.statistics.is_empty() {
+                edits.push(Edit::SetStatistics(c.statistics));
+            }
         } else {
             summary.notes.push(
-                "the export's title, notes, groups, saved views, custody log and dismissals \
+                "the export's title, notes, groups, saved views, custody log, dismissals and \
+                 trade statistics \
                  were not brought into a case that already has content"
                     .to_owned(),
             );

@@ -136,6 +136,8 @@ pub struct ImportSummary {
     /// Flags (e.g. sanctions) set on entities.
     pub flags_added: usize,
     pub identifiers_added: usize,
+    /// Rows of trade statistics added (UN Comtrade files), kept apart from shipments.
+    pub statistics_added: usize,
     /// Every automatic merge, with its reason.
     pub merges: Vec<AutoMerge>,
     /// Probable duplicates kept apart, for the user to review.
@@ -188,6 +190,13 @@ impl ImportSummary {
 
     /// The counts, in one line.
     pub fn headline(&self) -> String {
+        if self.statistics_added > 0 || (self.records > 0 && self.is_statistics_only()) {
+            return format!(
+                "{} read: {} of trade statistics added (national totals, not shipments)",
+                plural(self.records, "row", "rows"),
+                plural(self.statistics_added, "row", "rows"),
+            );
+        }
         format!(
             "{} read: {} added, {} merged into other entities, {}, {}, {}, {}, {}",
             plural(self.records, "record", "records"),
@@ -199,6 +208,13 @@ impl ImportSummary {
             plural(self.flags_added, "flag", "flags"),
             plural(self.identifiers_added, "identifier", "identifiers"),
         )
+    }
+
+    fn is_statistics_only(&self) -> bool {
+        self.entities_added == 0
+            && self.shipments_added == 0
+            && self.links_added == 0
+            && self.notes.iter().any(|n| n.starts_with("Trade statistics"))
     }
 
     /// What was kept as attributes, what was not carried and why, the records left out and

@@ -265,6 +265,33 @@ fn file_name(path: &Path) -> String {
 }
 
 fn mapping_ui(ui: &mut Ui, d: &mut MappingDialog, keep: &mut bool, start: &mut bool) {
+    if crate::io::import::csv::is_trade_statistics(&d.table.headers) {
+        // Comtrade's layout is read by its own column names: no mapping to make.
+        ui.label(format!(
+            "{} rows of trade statistics (UN Comtrade)",
+            d.table.row_count()
+        ));
+        ui.label(
+            "Each row is a country's reported trade with a partner (or with all partners) in \
+             a commodity over a period: a national total, not a shipment. The rows are kept as \
+             trade statistics, shown in the Flows tab beside the case's shipments, and raise no \
+             findings.",
+        );
+        ui.add_space(6.0);
+        ui.horizontal(|ui| {
+            if ui
+                .button(format!("Import {} rows as statistics", d.table.row_count()))
+                .clicked()
+            {
+                *start = true;
+                *keep = false;
+            }
+            if ui.button("Cancel").clicked() {
+                *keep = false;
+            }
+        });
+        return;
+    }
     ui.label(format!(
         "{} rows · {} · delimiter {}",
         d.table.row_count(),

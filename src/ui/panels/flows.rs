@@ -47,13 +47,21 @@ impl FlowsPanel {
         };
         ui.heading("Flows");
         ui.weak("Goods shipped, summed by route and by party; currencies and units are not mixed.");
-        if routes.is_empty() {
+        if routes.is_empty() && case.statistics.is_empty() {
             ui.label("No shipments in this case yet.");
             return;
         }
         egui::ScrollArea::vertical()
             .auto_shrink([false, false])
             .show(ui, |ui| {
+                if !case.statistics.is_empty() {
+                    statistics_ui(ui, case, actions);
+                    ui.add_space(12.0);
+                }
+                if routes.is_empty() {
+                    ui.label("No shipments in this case yet.");
+                    return;
+                }
                 self.chart.ui(ui, case, revision, routes, actions);
                 ui.add_space(12.0);
                 ui.label(RichText::new("By route").strong());
@@ -110,5 +118,81 @@ impl FlowsPanel {
                     ui.add_space(12.0);
                 }
             });
+    }
+}
+
+/// The case's trade statistics (UN Comtrade rows): national totals, each with its share of
+/// the reporter's total over all partners and the case's shipments that fall under it.
+fn statistics_ui(ui: &mut Ui, case: &Case, actions: &mut Vec<Action>) {
+    let rows = flows::statistics(case);
+    ui.label(RichText::new(format!("Trade statistics ({})", rows.len())).strong());
+    ui.weak(
+        "What countries report (UN Comtrade): national totals for a period, not shipments. \
+         \"All partners\" is the reporter's total; it is never added to the rows per partner. \
+         \"In this case\" counts the case's shipments on that lane, in that period, under \
+         that commodity code.",
+    );
+    egui::Grid::new("trade_statistics")
+        .striped(true)
+        .num_columns(6)
+        .show(ui, |ui| {
+            for title in [
+                "Period",
+                "Trade",
+                "Commodity",
+                "Value",
+                "Share",
+                "In this case",
+            ] {
+                ui.strong(title);
+            }
+            ui.end_row();
+            for r in &rows {
+                let f = r.flow;
+                ui.label(f.period.to_string());
+                let partner = f
+                    .partner
+                    .as_ref()
+                    .map_or_else(|| "all partners".to_owned(), ToString::to_string);
+                ui.label(format!("{} {} {partner}", f.reporter, arrow(f.direction)))
+                    .on_hover_text(f.direction.label());
+                ui.label(&f.commodity).on_hover_text(&f.description);
+                ui.label(
+                    f.value
+                        .as_ref()
+                        .map_or_else(|| "—".to_owned(), ToString::to_string),
+                );
+                ui.label(
+                    r.share_of_total
+                        .map_or_else(String::new, |s| format!("{:.0} %", s * 100.0)),
+                );
+                if r.shipments.is_empty() {
+                    ui.weak("none");
+                } else if ui
+                    .link(format!(
+                        "{} shipment(s), USD {}",
+                        r.shipments.len(),
+                        format_amount(r.shipments_usd)
+                    ))
+                    .on_hover_text("Show these shipments on the canvas")
+                    .clicked()
+                {
+                    actions.push(Action::Show(
+                        r.shipments.iter().cloned().map(ItemRef::Shipment).collect(),
+                    ));
+                }
+                ui.end_row();
+            }
+        });
+}
+
+/// Which way a row's goods went, from the reporter's side.
+fn arrow(direction: crate::model::TradeDirection) -> &'static str {
+    use crate::model::TradeDirection as D;
+    match direction {
+        D::Export => "→",
+        D::ReExport => "⇢",
+        D::Import => "←",
+        D::ReImport => "⇠",
     }
 }
