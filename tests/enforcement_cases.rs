@@ -126,7 +126,7 @@ fn us_v_liaw_pass_through_company_and_relabelled_servers() {
     assert_eq!(s.forwarders.len(), 1, "the logistics firm is the forwarder");
 }
 
-/// The patterns EXPORT_CONTROLS.md lists from reported enforcement cases, one row each, with
+/// The patterns `EXPORT_CONTROLS.md` lists from reported enforcement cases, one row each, with
 /// fictional parties (a composite, not one case): a forwarder as the final consignee, a dormant
 /// company suddenly active and not found at its address, a newly formed company placing a
 /// large first order, a payer in Hong Kong or China for a Singapore or Malaysia consignee, and
