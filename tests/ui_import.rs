@@ -634,7 +634,19 @@ fn comtrade_statistics_import_into_the_flows_tab_beside_the_shipments() {
         "the total, apart"
     );
     // The shipment SG → CN in 2023 falls under the China row and under the total; not Malaysia's.
-    assert_eq!(h.query_all_by_label_contains("1 shipment(s)").count(), 2);
+    assert_eq!(h.query_all_by_label_contains("1 · USD").count(), 2);
+    // And on the timeline, in lanes of their own beside the shipment.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::T);
+    h.run();
+    assert!(
+        h.query_by_label_contains("SG → CN 2023 (Processing units)")
+            .is_some(),
+        "the statistics have their lanes on the timeline"
+    );
+    assert!(
+        h.query_by_label_contains("SG → all partners 2023")
+            .is_some()
+    );
     h.state_mut().undo();
     h.run();
     assert!(h.state().case.statistics.is_empty());

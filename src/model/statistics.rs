@@ -28,6 +28,17 @@ impl TradeDirection {
         }
     }
 
+    /// Which way the goods went, seen from the reporter: `→` exports, `←` imports (dashed for
+    /// re-exports and re-imports).
+    pub fn arrow(self) -> &'static str {
+        match self {
+            TradeDirection::Export => "→",
+            TradeDirection::ReExport => "⇢",
+            TradeDirection::Import => "←",
+            TradeDirection::ReImport => "⇠",
+        }
+    }
+
     /// Comtrade's flow code (`X`, `M`, `RX`, `RM`) or its description.
     pub fn parse(text: &str) -> Option<TradeDirection> {
         let t = text.trim().to_ascii_lowercase();

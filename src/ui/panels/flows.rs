@@ -129,21 +129,14 @@ fn statistics_ui(ui: &mut Ui, case: &Case, actions: &mut Vec<Action>) {
     ui.weak(
         "What countries report (UN Comtrade): national totals for a period, not shipments. \
          \"All partners\" is the reporter's total; it is never added to the rows per partner. \
-         \"In this case\" counts the case's shipments on that lane, in that period, under \
-         that commodity code.",
+         \"In case\" counts the case's shipments on that lane, in that period, under that \
+         commodity (HS) code.",
     );
     egui::Grid::new("trade_statistics")
         .striped(true)
         .num_columns(6)
         .show(ui, |ui| {
-            for title in [
-                "Period",
-                "Trade",
-                "Commodity",
-                "Value",
-                "Share",
-                "In this case",
-            ] {
+            for title in ["Period", "Trade", "HS", "Value", "Share", "In case"] {
                 ui.strong(title);
             }
             ui.end_row();
@@ -154,7 +147,7 @@ fn statistics_ui(ui: &mut Ui, case: &Case, actions: &mut Vec<Action>) {
                     .partner
                     .as_ref()
                     .map_or_else(|| "all partners".to_owned(), ToString::to_string);
-                ui.label(format!("{} {} {partner}", f.reporter, arrow(f.direction)))
+                ui.label(format!("{} {} {partner}", f.reporter, f.direction.arrow()))
                     .on_hover_text(f.direction.label());
                 ui.label(&f.commodity).on_hover_text(&f.description);
                 ui.label(
@@ -170,11 +163,15 @@ fn statistics_ui(ui: &mut Ui, case: &Case, actions: &mut Vec<Action>) {
                     ui.weak("none");
                 } else if ui
                     .link(format!(
-                        "{} shipment(s), USD {}",
+                        "{} · USD {}",
                         r.shipments.len(),
                         format_amount(r.shipments_usd)
                     ))
-                    .on_hover_text("Show these shipments on the canvas")
+                    .on_hover_text(format!(
+                        "{} shipment(s) of this case on this lane, in this period, under this \
+                         commodity code: click to show them on the canvas",
+                        r.shipments.len()
+                    ))
                     .clicked()
                 {
                     actions.push(Action::Show(
@@ -184,15 +181,4 @@ fn statistics_ui(ui: &mut Ui, case: &Case, actions: &mut Vec<Action>) {
                 ui.end_row();
             }
         });
-}
-
-/// Which way a row's goods went, from the reporter's side.
-fn arrow(direction: crate::model::TradeDirection) -> &'static str {
-    use crate::model::TradeDirection as D;
-    match direction {
-        D::Export => "→",
-        D::ReExport => "⇢",
-        D::Import => "←",
-        D::ReImport => "⇠",
-    }
 }

@@ -34,6 +34,9 @@ struct Hidden {
 
 /// Most items given their own clickable, accessible widget in one frame.
 const MAX_ITEM_WIDGETS: usize = 1_500;
+/// Most lanes of trade statistics drawn (the rest are counted above them).
+const MAX_STATISTICS_LANES: usize = 6;
+
 /// Most lanes drawn: a large case by party has thousands, more than anyone can read.
 const MAX_LANES: usize = 200;
 /// Lane labels longer than this are cut, so both charts keep one left margin.
@@ -175,11 +178,21 @@ impl TimelinePanel {
         };
         self.controls_ui(ui, &cache, window, actions);
         self.summary_ui(ui, case, revision, &cache, window);
-        if let Some(range) = cache.timeline.range {
+        // Trade statistics widen the axis to their periods.
+        let range = case
+            .statistics
+            .iter()
+            .map(|f| Span::of_date(&f.period))
+            .chain(cache.timeline.range)
+            .reduce(|a, b| Span::new(a.start_day.min(b.start_day), a.end_day.max(b.end_day)));
+        if let Some(range) = range {
             let x = x_range(range);
             // With nothing to chart (no goods, or only events), the lanes carry the time axis.
             if !cache.bars.is_empty() {
                 self.bars_ui(ui, &cache, x, window, actions);
+            }
+            if !case.statistics.is_empty() {
+                self.statistics_ui(ui, case, x, window);
             }
             self.lanes_ui(ui, &cache, x, window, selected, actions);
         } else {
@@ -677,5 +690,114 @@ impl TimelinePanel {
                 }
             });
         self.hidden = hidden;
+    }
+
+    /// Trade statistics as spans over their periods, one lane per reporter, partner and
+    /// direction, each labelled with its value: beside the shipments on the same axis, and
+    /// apart from them (national totals are not shipments).
+    fn statistics_ui(
+        &mut self,
+        ui: &mut Ui,
+        case: &Case,
+        x: (f64, f64),
+        window: Option<TimeWindow>,
+    ) {
+        let key =
+            |f: &crate::model::TradeFlow| (f.reporter.clone(), f.partner.clone(), f.direction);
+        let mut lanes: Vec<_> = case.statistics.iter().map(key).collect();
+        lanes.sort();
+        lanes.dedup();
+        let shown = lanes.len().min(MAX_STATISTICS_LANES);
+        let labels: Vec<String> = lanes[..shown]
+            .iter()
+            .map(|(r, p, d)| {
+                let partner = p
+                    .as_ref()
+                    .map_or_else(|| "all partners".to_owned(), ToString::to_string);
+                format!("{r} {} {partner}", d.arrow())
+            })
+            .collect();
+        ui.label(
+            RichText::new(if shown < lanes.len() {
+                format!(
+                    "Trade statistics (UN Comtrade; the first {shown} of {} lanes)",
+                    lanes.len()
+                )
+            } else {
+                "Trade statistics (UN Comtrade): national totals, not shipments".to_owned()
+            })
+            .weak(),
+        );
+        let dark = ui.visuals().dark_mode;
+        let height = (shown as f32 + 0.5) * theme::TIMELINE_LANE_HEIGHT;
+        let axis_labels = labels.clone();
+        let resp = Self::plot("timeline_statistics")
+            .height(height)
+            .show_axes([false, true])
+            .y_grid_spacer(move |_| {
+                (0..shown)
+                    .map(|i| GridMark {
+                        value: -(i as f64),
+                        step_size: 1.0,
+                    })
+                    .collect()
+            })
+            .y_axis_formatter(move |mark, _| {
+                let i = (-mark.value).round();
+                if i < 0.0 {
+                    return String::new();
+                }
+                axis_labels.get(i as usize).cloned().unwrap_or_default()
+            })
+            .show(ui, |plot_ui| {
+                plot_ui.set_plot_bounds_x(x.0..=x.1);
+                plot_ui.set_plot_bounds_y(-(shown as f64) + 0.4..=0.6);
+                self.window_items(plot_ui, window, x, dark);
+            });
+        let frame = *resp.transform.frame();
+        let clip = frame.intersect(ui.clip_rect());
+        let painter = ui.painter_at(clip);
+        for f in &case.statistics {
+            let Some(li) = lanes[..shown].iter().position(|k| *k == key(f)) else {
+                continue;
+            };
+            let span = Span::of_date(&f.period);
+            let y = resp.transform.position_from_point_y(-(li as f64));
+            let x0 = resp.transform.position_from_point_x(span.start_day as f64);
+            let x1 = resp
+                .transform
+                .position_from_point_x((span.end_day + 1) as f64);
+            let h = theme::TIMELINE_ITEM_HALF_HEIGHT;
+            let rect = Rect::from_x_y_ranges(x0.min(x1)..=x0.max(x1), (y - h)..=(y + h));
+            if !rect.intersects(clip) {
+                continue;
+            }
+            let color = theme::timeline_bar_color(dark).gamma_multiply(0.6);
+            painter.rect_filled(rect, 2.0, color);
+            let value = f
+                .value
+                .as_ref()
+                .map_or_else(|| "—".to_owned(), |m| format!("{} {}", f.commodity, m));
+            let galley = painter.layout_no_wrap(
+                value.clone(),
+                egui::FontId::proportional(11.0),
+                ui.visuals().strong_text_color(),
+            );
+            if galley.size().x + 6.0 < rect.width() {
+                painter.galley(
+                    rect.left_center() + egui::vec2(3.0, -galley.size().y / 2.0),
+                    galley,
+                    ui.visuals().strong_text_color(),
+                );
+            }
+            let label = format!("{} {} ({}): {value}", labels[li], f.period, f.description);
+            ui.interact(
+                rect.intersect(clip),
+                ui.scope_id().with(("stat", li, span.start_day)),
+                Sense::hover(),
+            )
+            .on_hover_text(label.clone())
+            .widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &label));
+        }
     }
 }
