@@ -249,3 +249,37 @@ fn the_cli_writes_a_report_an_svg_and_a_4k_png_of_a_view() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("The claim"));
 }
+
+/// The picture of the whole chart carries a legend of what it shows, in a band of its own
+/// below the chart; a saved view's picture keeps the view's frame exactly.
+#[test]
+fn the_whole_chart_picture_has_a_legend_of_what_it_shows() {
+    let case = seed();
+    let picture = svg::write(&case);
+    let doc = roxmltree::Document::parse(&picture).expect("well-formed SVG");
+    let legend = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("legend"))
+        .expect("a legend");
+    let texts: Vec<&str> = legend
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    let kinds: std::collections::BTreeSet<&str> =
+        case.entities.values().map(|e| e.kind.label()).collect();
+    for k in &kinds {
+        assert!(texts.contains(k), "{k} is in the legend: {texts:?}");
+    }
+    assert!(texts.contains(&"Shipment: wider for more goods"));
+    assert!(texts.iter().any(|t| t.ends_with(": dashed")), "{texts:?}");
+    // Below every node: the band is the legend's own.
+    let legend_top = legend
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.attribute("y")?.parse::<f32>().ok())
+        .fold(f32::INFINITY, f32::min);
+    assert!(case.positions.values().all(|p| p.y + 22.0 < legend_top));
+    let view = case.views.first().expect("a view");
+    assert!(!svg::write_view(&case, view).contains("class=\"legend\""));
+}

@@ -101,6 +101,7 @@ pub fn export_picture(args: &[String], out: &mut dyn Write, err: &mut dyn Write)
             svg::DEFAULT_WIDTH_PX
         }),
         marking: true,
+        legend: true,
     };
     let picture = svg::write_with(&case, &options);
     let bytes = if format == "png" {

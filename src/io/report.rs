@@ -154,6 +154,7 @@ fn inline_svg(case: &Case, view: Option<&SavedView>, width: u32) -> String {
         view,
         width_px: width,
         marking: false,
+        legend: true,
     };
     svg::write_with(case, &options).replacen(" xmlns=\"http://www.w3.org/2000/svg\"", "", 1)
 }

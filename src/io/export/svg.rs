@@ -155,6 +155,9 @@ pub struct SvgOptions<'a> {
     pub width_px: u32,
     /// Draw the case's handling marking in the top-left corner.
     pub marking: bool,
+    /// Draw a legend of the shapes, colours and line styles shown, in a band below the chart
+    /// (pictures of the whole chart only: a view's picture keeps the view's frame).
+    pub legend: bool,
 }
 
 impl Default for SvgOptions<'_> {
@@ -163,6 +166,7 @@ impl Default for SvgOptions<'_> {
             view: None,
             width_px: DEFAULT_WIDTH_PX,
             marking: true,
+            legend: true,
         }
     }
 }
@@ -205,6 +209,21 @@ fn positions(case: &Case) -> HashMap<&EntityId, P> {
 }
 
 fn frame_of(case: &Case, options: &SvgOptions, at: &HashMap<&EntityId, P>) -> FrameRect {
+    let mut f = chart_frame(case, options, at);
+    if shows_legend(options) {
+        // A band below the chart for the legend, so it covers nothing drawn.
+        let px = options.width_px.clamp(16, MAX_WIDTH_PX) as f32;
+        let unit = f.width() / px;
+        let rows = legend_layout(&legend_items(case, options), f.width(), unit).1;
+        if rows > 0 {
+            f.max_y += (rows as f32 * LEGEND_ROW + LEGEND_MARGIN) * unit;
+        }
+    }
+    f
+}
+
+/// The frame of the chart itself: the view's camera, or everything drawn.
+fn chart_frame(case: &Case, options: &SvgOptions, at: &HashMap<&EntityId, P>) -> FrameRect {
     if let Some(v) = options.view {
         return v.camera.frame();
     }
@@ -483,6 +502,17 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
         discs,
     );
     let mut placed: Vec<(PlacedLabel, &'static str, &'static str)> = Vec::new();
+    if shows_legend(options)
+        && let Some(top) = legend_top(case, options, &frame, unit)
+    {
+        // The legend's band is its own: no chart label goes there.
+        placer.reserve(Rect {
+            x0: frame.min_x,
+            y0: top,
+            x1: frame.max_x,
+            y1: frame.max_y,
+        });
+    }
     let marking = options.marking.then(|| marking_box(case, &frame, unit));
     if let Some(m) = &marking {
         placer.reserve(m.rect.grown(2.0));
@@ -960,10 +990,305 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
             xml_escape(m.label)
         );
     }
+    if shows_legend(options) {
+        write_legend(&mut out, &mut scene, case, options, &frame, unit);
+    }
     out.push_str("</svg>\n");
     scene.dropped = placer.dropped;
     scene.shortened = placer.shortened;
     (out, scene)
+}
+
+/// Whether the picture gets a legend band: pictures of the whole chart do; a saved view's
+/// picture keeps the view's frame exactly (a 16:9 view makes a 16:9 picture for the projector).
+fn shows_legend(options: &SvgOptions) -> bool {
+    options.legend && options.view.is_none()
+}
+
+/// Height of a legend row and the band's margin, in pixels of the picture.
+const LEGEND_ROW: f32 = 22.0;
+const LEGEND_MARGIN: f32 = 14.0;
+/// Font size of the legend, in pixels.
+const LEGEND_FONT: f32 = 12.0;
+
+/// One entry of a picture's legend.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum LegendItem {
+    Kind(EntityKind),
+    /// A line style, drawn as `status` draws it.
+    Line(ClaimStatus, &'static str),
+    Route,
+    Flag,
+}
+
+impl LegendItem {
+    fn text(self) -> &'static str {
+        match self {
+            LegendItem::Kind(k) => k.label(),
+            LegendItem::Line(_, text) => text,
+            LegendItem::Route => "Shipment: wider for more goods",
+            LegendItem::Flag => "Listed or flagged",
+        }
+    }
+}
+
+/// What the picture shows, for its legend: the kinds of entity drawn, the line styles of the
+/// claims drawn, shipments and flags.
+fn legend_items(case: &Case, options: &SvgOptions) -> Vec<LegendItem> {
+    let hidden: BTreeSet<EntityKind> = options
+        .view
+        .map(|v| v.hidden_kinds.iter().copied().collect())
+        .unwrap_or_default();
+    let kinds: BTreeSet<EntityKind> = case
+        .entities
+        .values()
+        .map(|e| e.kind)
+        .filter(|k| !hidden.contains(k))
+        .collect();
+    let mut items: Vec<LegendItem> = kinds.into_iter().map(LegendItem::Kind).collect();
+    let statuses: BTreeSet<ClaimStatus> = case
+        .links
+        .values()
+        .map(|l| l.status)
+        .chain(case.shipments.values().map(|s| s.claim))
+        .collect();
+    let style = |s: &ClaimStatus| match s {
+        ClaimStatus::Alleged => 1,
+        ClaimStatus::Disputed | ClaimStatus::Refuted => 2,
+        _ => 0,
+    };
+    for (k, status, text) in [
+        (
+            0,
+            ClaimStatus::Proven,
+            "Proven, corroborated or reported: solid",
+        ),
+        (1, ClaimStatus::Alleged, "Alleged: dashed"),
+        (2, ClaimStatus::Disputed, "Disputed or refuted: dotted"),
+    ] {
+        if statuses.iter().any(|s| style(s) == k) {
+            items.push(LegendItem::Line(status, text));
+        }
+    }
+    if !case.shipments.is_empty() {
+        items.push(LegendItem::Route);
+    }
+    let today = crate::model::PartialDate::today();
+    if case
+        .entities
+        .values()
+        .any(|e| e.flags.iter().any(|f| !f.ended(&today)))
+    {
+        items.push(LegendItem::Flag);
+    }
+    items
+}
+
+/// Where each legend item goes: its x offset from the band's left edge and its row, packed left
+/// to right within `width` (canvas units; `unit` canvas units a pixel); and the number of rows.
+fn legend_layout(items: &[LegendItem], width: f32, unit: f32) -> (Vec<(f32, usize)>, usize) {
+    let size = LEGEND_FONT * unit;
+    let swatch = 30.0 * unit;
+    let gap = 2.0 * size;
+    let usable = width - 16.0 * unit;
+    let (mut x, mut row) = (0.0_f32, 0);
+    let mut at = Vec::with_capacity(items.len());
+    for item in items {
+        let w = swatch + crate::layout::labels::text_width(item.text(), size) * 1.1;
+        if x > 0.0 && x + w > usable {
+            x = 0.0;
+            row += 1;
+        }
+        at.push((x, row));
+        x += w + gap;
+    }
+    let rows = if items.is_empty() { 0 } else { row + 1 };
+    (at, rows)
+}
+
+/// Where the legend's band starts in a picture `frame` that includes it; `None` when there is
+/// nothing to list.
+fn legend_top(case: &Case, options: &SvgOptions, frame: &FrameRect, unit: f32) -> Option<f32> {
+    let rows = legend_layout(&legend_items(case, options), frame.width(), unit).1;
+    (rows > 0).then_some(frame.max_y - (rows as f32 * LEGEND_ROW + LEGEND_MARGIN) * unit)
+}
+
+/// The legend, in the band below the chart: each item's swatch (filled shapes and plain
+/// lines, no strokes a reader could take for the chart's own edges) and its name.
+fn write_legend(
+    out: &mut String,
+    scene: &mut Scene,
+    case: &Case,
+    options: &SvgOptions,
+    frame: &FrameRect,
+    unit: f32,
+) {
+    let items = legend_items(case, options);
+    let (at, _) = legend_layout(&items, frame.width(), unit);
+    let Some(top) = legend_top(case, options, frame, unit) else {
+        return;
+    };
+    let size = LEGEND_FONT * unit;
+    let left = frame.min_x + 8.0 * unit;
+    let _ = writeln!(
+        out,
+        "<g class=\"legend\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/>",
+        fmt(frame.min_x),
+        fmt(top + 2.0 * unit),
+        fmt(frame.max_x),
+        fmt(top + 2.0 * unit),
+        palette::GROUP_STROKE,
+        fmt(unit)
+    );
+    for (item, (x, row)) in items.iter().zip(at) {
+        let cy = top + (LEGEND_MARGIN * 0.5 + LEGEND_ROW * (row as f32 + 0.5)) * unit;
+        let sx = left + x;
+        let c = P {
+            x: sx + 10.0 * unit,
+            y: cy,
+        };
+        match item {
+            LegendItem::Kind(kind) => {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    swatch_path(*kind, c, 6.5 * unit, kind_color(*kind))
+                );
+            }
+            LegendItem::Line(status, _) => {
+                let _ = writeln!(
+                    out,
+                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"{}/>",
+                    fmt(sx),
+                    fmt(cy),
+                    fmt(sx + 22.0 * unit),
+                    fmt(cy),
+                    palette::EDGE,
+                    fmt(1.6 * unit),
+                    dash(*status, 1.6 * unit)
+                );
+            }
+            LegendItem::Route => {
+                let _ = writeln!(
+                    out,
+                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\" stroke-linecap=\"round\"/>",
+                    fmt(sx),
+                    fmt(cy),
+                    fmt(sx + 22.0 * unit),
+                    fmt(cy),
+                    palette::ROUTE,
+                    fmt(4.0 * unit)
+                );
+            }
+            LegendItem::Flag => {
+                let _ = writeln!(
+                    out,
+                    "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" fill=\"{}\" fill-opacity=\"1\"/>",
+                    fmt(sx),
+                    fmt(cy - 5.0 * unit),
+                    fmt(22.0 * unit),
+                    fmt(10.0 * unit),
+                    fmt(5.0 * unit),
+                    palette::FLAG
+                );
+            }
+        }
+        let tx = sx + 30.0 * unit;
+        let baseline = cy + 0.35 * size;
+        let text = item.text();
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"{}\" text-anchor=\"start\">{}</text>",
+            fmt(tx),
+            fmt(baseline),
+            fmt(size),
+            palette::LABEL_TEXT,
+            xml_escape(text)
+        );
+        let w = crate::layout::labels::text_width(text, size);
+        scene.labels.push((
+            Rect {
+                x0: tx,
+                y0: baseline - 0.78 * size,
+                x1: tx + w,
+                y1: baseline + 0.22 * size,
+            },
+            text.to_owned(),
+        ));
+    }
+    out.push_str("</g>\n");
+}
+
+/// A small filled shape of `kind` (as the chart draws it) for the legend: a path without a
+/// stroke.
+fn swatch_path(kind: EntityKind, c: P, r: f32, fill: &str) -> String {
+    use EntityKind as K;
+    let corners: Vec<P> = match kind {
+        K::Person => (0..20)
+            .map(|i| {
+                let a = std::f32::consts::TAU * i as f32 / 20.0;
+                P {
+                    x: c.x + r * a.cos(),
+                    y: c.y + r * a.sin(),
+                }
+            })
+            .collect(),
+        K::Company | K::Organization | K::Account | K::Website => {
+            let s = r * 0.9;
+            vec![
+                P {
+                    x: c.x - s,
+                    y: c.y - s,
+                },
+                P {
+                    x: c.x + s,
+                    y: c.y - s,
+                },
+                P {
+                    x: c.x + s,
+                    y: c.y + s,
+                },
+                P {
+                    x: c.x - s,
+                    y: c.y + s,
+                },
+            ]
+        }
+        K::Product | K::Vessel | K::Aircraft => (0..6)
+            .map(|i| {
+                let a = std::f32::consts::FRAC_PI_3 * i as f32;
+                P {
+                    x: c.x + r * a.cos(),
+                    y: c.y + r * a.sin(),
+                }
+            })
+            .collect(),
+        K::Address | K::Facility | K::Jurisdiction | K::Event => {
+            let r = r * 1.1;
+            vec![
+                P { x: c.x, y: c.y - r },
+                P { x: c.x + r, y: c.y },
+                P { x: c.x, y: c.y + r },
+                P { x: c.x - r, y: c.y },
+            ]
+        }
+    };
+    let d: Vec<String> = corners
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            format!(
+                "{}{},{}",
+                if i == 0 { "M" } else { "L" },
+                fmt(p.x),
+                fmt(p.y)
+            )
+        })
+        .collect();
+    format!(
+        "<path d=\"{} Z\" fill=\"{fill}\" stroke=\"none\"/>",
+        d.join(" ")
+    )
 }
 
 /// Where a node's flag badge sits: on its top-right shoulder.

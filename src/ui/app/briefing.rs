@@ -187,6 +187,7 @@ impl ChokepointApp {
                 view,
                 width_px: self.views.width(),
                 marking: true,
+                legend: true,
             },
         );
         let bytes = match format {
