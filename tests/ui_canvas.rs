@@ -1288,3 +1288,29 @@ fn a_kind_dragged_from_the_palette_is_added_where_it_is_dropped() {
     assert!(!h.state().canvas.new_entity_open());
     assert_eq!(h.state().case.entities.len(), count + 1);
 }
+
+/// *Show ▸ Worth at least USD* leaves out smaller shipments and payments; a typo says so and
+/// filters nothing.
+#[test]
+fn shipments_below_a_value_are_left_out_from_the_show_menu() {
+    let mut h = common::realtime_harness(chokepoint::training_case().expect("training case"));
+    h.run();
+    let routes = h.state().canvas.scene().routes.len();
+    h.get_by_role_and_label(Role::Button, "Show").click();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Worth at least USD")
+        .focus();
+    h.run();
+    h.get_by_role_and_label(Role::TextInput, "Worth at least USD")
+        .type_text("1,000,000");
+    h.run();
+    assert_eq!(h.state().canvas.filters.min_usd, Some(1_000_000));
+    assert!(h.state().canvas.scene().routes.len() < routes);
+    h.key_press_modifiers(Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, "Worth at least USD")
+        .type_text("1 mi11ion");
+    h.run();
+    assert!(h.query_by_label("not a number").is_some());
+    assert_eq!(h.state().canvas.filters.min_usd, None);
+    assert_eq!(h.state().canvas.scene().routes.len(), routes);
+}

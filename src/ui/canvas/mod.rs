@@ -129,6 +129,8 @@ pub struct Canvas {
     pub show_palette: bool,
     /// The kind the new-entity form offers first: the one added last.
     last_kind: EntityKind,
+    /// What is typed in *Show ▸ Worth at least*, read into `filters.min_usd`.
+    min_value_text: String,
     scene: Scene,
     scene_key: Option<(Revision, Filters, SizeBy)>,
     gesture: Gesture,
@@ -173,6 +175,7 @@ impl Default for Canvas {
             legend_open: None,
             show_palette: true,
             last_kind: EntityKind::Company,
+            min_value_text: String::new(),
             scene: Scene::default(),
             scene_key: None,
             gesture: Gesture::None,
@@ -576,6 +579,42 @@ impl Canvas {
                             self.filters.hidden_link_kinds.insert(kind);
                         }
                     }
+                }
+            });
+        }
+        if !case.shipments.is_empty()
+            || case
+                .links
+                .values()
+                .any(|l| matches!(l.kind, crate::model::LinkKind::Payment { .. }))
+        {
+            ui.horizontal(|ui| {
+                let label = ui.label("Worth at least USD");
+                let r = ui
+                    .add(
+                        egui::TextEdit::singleline(&mut self.min_value_text)
+                            .hint_text("e.g. 1,000,000")
+                            .desired_width(90.0),
+                    )
+                    .labelled_by(label.id)
+                    .on_hover_text(
+                        "Shipments and payments worth less are not drawn; those valued only in \
+                         another currency, or not at all, stay (nothing is converted)",
+                    );
+                if r.changed() {
+                    let text = self.min_value_text.trim();
+                    self.filters.min_usd = if text.is_empty() {
+                        None
+                    } else {
+                        crate::model::parse::quantity(text)
+                            .ok()
+                            .filter(|v| *v > 0.0)
+                            .map(|v| v.round() as u64)
+                    };
+                }
+                let typed = self.min_value_text.trim();
+                if !typed.is_empty() && crate::model::parse::quantity(typed).is_err() {
+                    ui.colored_label(ui.visuals().error_fg_color, "not a number");
                 }
             });
         }

@@ -35,6 +35,40 @@ pub struct Filters {
     pub hidden_link_kinds: BTreeSet<crate::model::LinkKindTag>,
     /// Links and shipments whose claim has one of these statuses are not drawn.
     pub hidden_claims: BTreeSet<ClaimStatus>,
+    /// Shipments and payments worth less than this many US dollars are not drawn (those
+    /// valued only in another currency, or not at all, are: nothing is converted).
+    pub min_usd: Option<u64>,
+}
+
+/// What a shipment is worth in US dollars, if any of its goods is valued in them.
+pub fn shipment_usd(s: &crate::model::Shipment) -> Option<f64> {
+    let usd: Vec<f64> = s
+        .goods
+        .iter()
+        .filter_map(|g| g.value.as_ref())
+        .filter(|m| m.currency == "USD")
+        .map(|m| m.amount)
+        .collect();
+    (!usd.is_empty()).then(|| usd.iter().sum())
+}
+
+/// A payment's amount in US dollars; `None` for other links and other currencies.
+fn payment_usd(kind: &crate::model::LinkKind) -> Option<f64> {
+    match kind {
+        crate::model::LinkKind::Payment {
+            amount: Some(m), ..
+        } if m.currency == "USD" => Some(m.amount),
+        _ => None,
+    }
+}
+
+/// Whether `filters` leave out an item worth `usd` (in US dollars, when known).
+fn below_minimum(filters: &Filters, usd: Option<f64>) -> bool {
+    match (filters.min_usd, usd) {
+        #[allow(clippy::cast_precision_loss)]
+        (Some(min), Some(v)) => v < min as f64,
+        _ => false,
+    }
 }
 
 impl Filters {
@@ -46,6 +80,7 @@ impl Filters {
             && !self.only_supported
             && self.hidden_link_kinds.is_empty()
             && self.hidden_claims.is_empty()
+            && self.min_usd.is_none()
     }
 
     fn hides(&self, e: &crate::model::Entity) -> bool {
@@ -461,6 +496,7 @@ impl Scene {
             if inactive.is_some_and(|i| i.links.contains(&link.id))
                 || filters.hidden_link_kinds.contains(&link.kind.tag())
                 || filters.hidden_claims.contains(&link.status)
+                || below_minimum(filters, payment_usd(&link.kind))
             {
                 continue;
             }
@@ -508,6 +544,7 @@ impl Scene {
         let active = case.shipments.values().filter(|s| {
             inactive.is_none_or(|i| !i.shipments.contains(&s.id))
                 && !filters.hidden_claims.contains(&s.claim)
+                && !below_minimum(filters, shipment_usd(s))
         });
         let bundles = crate::layout::routes::bundle_routes(
             case,
@@ -800,6 +837,44 @@ mod tests {
             .filter(|e| e.status == ClaimStatus::Alleged)
             .count();
         assert_eq!(scene.edges.len(), all.edges.len() - alleged);
+    }
+
+    #[test]
+    fn shipments_and_payments_below_a_value_can_be_hidden() {
+        let case = crate::training_case().expect("training case");
+        let all = Scene::build(&case, &Filters::default());
+        let min = 1_000_000;
+        let big = Filters {
+            min_usd: Some(min),
+            unbundled: true,
+            ..Filters::default()
+        };
+        let scene = Scene::build(&case, &big);
+        let shipments: Vec<&crate::model::Shipment> = scene
+            .routes
+            .iter()
+            .flat_map(|r| r.shipments.iter().map(|id| &case.shipments[id]))
+            .collect();
+        assert!(!shipments.is_empty());
+        #[allow(clippy::cast_precision_loss)]
+        let kept = |v: Option<f64>| v.is_none_or(|v| v >= min as f64);
+        assert!(shipments.iter().all(|s| kept(shipment_usd(s))));
+        let unbundled_all = Scene::build(
+            &case,
+            &Filters {
+                unbundled: true,
+                ..Filters::default()
+            },
+        );
+        assert!(
+            scene.routes.len() < unbundled_all.routes.len(),
+            "some are worth less"
+        );
+        assert!(
+            scene.edges.len() < all.edges.len(),
+            "small payments are hidden too"
+        );
+        assert_eq!(scene.nodes.len(), all.nodes.len(), "entities stay");
     }
 
     #[test]
