@@ -62,6 +62,15 @@ fn load_save(c: &mut Criterion) {
         group.bench_with_input(BenchmarkId::new("encode", n), &case, |b, case| {
             b.iter(|| case_to_ron(black_box(case)).unwrap());
         });
+        // What the app adds when it opens a file (off the UI thread, in the opening job): the
+        // fingerprints of every item that a colleague's merge uses as the common ancestor.
+        group.bench_with_input(
+            BenchmarkId::new("base_fingerprints", n),
+            &case,
+            |b, case| {
+                b.iter(|| chokepoint::edit::fingerprints(black_box(case)));
+            },
+        );
         let path = dir.path().join(format!("case-{n}.ron"));
         group.bench_with_input(BenchmarkId::new("save", n), &case, |b, case| {
             b.iter(|| save_case(&path, black_box(case)).unwrap());
