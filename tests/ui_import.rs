@@ -507,6 +507,26 @@ fn a_colleagues_copy_of_my_file_merges_three_way() {
     );
     let mine = h.state().case.clone();
 
+    // A file opened at start-up (`chokepoint FILE`, a double-click) remembers its version too.
+    let started = common::AppHarness::new(chokepoint::ui::Startup {
+        path: Some(sent.clone()),
+        ..chokepoint::ui::Startup::for_case(chokepoint::io::load_case(&sent).expect("loads"))
+    })
+    .build();
+    // (Every item; the two spare parties had no place and got one on opening, which the base
+    // includes.)
+    let expected =
+        chokepoint::edit::fingerprints(&chokepoint::io::load_case(&sent).expect("loads"));
+    assert_eq!(
+        started.state().case.base.keys().collect::<Vec<_>>(),
+        expected.keys().collect::<Vec<_>>()
+    );
+    assert_eq!(
+        started.state().case.base["link l-spare"],
+        expected["link l-spare"]
+    );
+    drop(started);
+
     h.state_mut().start_merge_review(theirs_path);
     h.run();
     assert!(

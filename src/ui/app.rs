@@ -451,9 +451,12 @@ impl ChokepointApp {
             ctx: ctx.clone(),
         };
         if let Some(p) = app.path.clone() {
+            // A case file opened at start-up, as by File ▸ Open: it remembers what its items
+            // were when opened, for a colleague's three-way merge of the copy saved from it.
+            let case = Arc::make_mut(&mut app.case);
+            case.base = crate::edit::fingerprints(case);
             app.claim_case_file();
             app.remember_recent(&p);
-            // A case file opened at start-up, as by File ▸ Open.
             let placed = app.place_unplaced_entities();
             if !placed.is_empty() {
                 app.info(format!("Opened {}{placed}", p.display()));

@@ -187,25 +187,7 @@ impl ChokepointApp {
         self.claim_case_file();
         self.offer_recovery();
         self.remember_recent(path);
-        let unplaced: Vec<crate::model::EntityId> = self
-            .case
-            .entities
-            .keys()
-            .filter(|id| !self.case.positions.contains_key(*id))
-            .cloned()
-            .collect();
         let placed = self.place_unplaced_entities();
-        if !unplaced.is_empty() && !self.case.base.is_empty() {
-            // The places given on opening are part of the version opened: every copy opened
-            // from this file gets the same ones.
-            let case = Arc::make_mut(&mut self.case);
-            for id in unplaced {
-                let item = crate::model::ItemRef::Entity(id);
-                if let Some(f) = crate::edit::fingerprint(case, &item) {
-                    case.base.insert(crate::edit::base_key(&item), f);
-                }
-            }
-        }
         match &self.read_only {
             None => self.info(format!("Opened {} ({counts}){placed}", path.display())),
             Some(_) => self.error(format!(
@@ -237,6 +219,17 @@ impl ChokepointApp {
             if n == 1 { "y" } else { "ies" }
         );
         if self.apply_edit(&label, Edit::SetPositions(places)) {
+            if !self.case.base.is_empty() {
+                // The places given on opening are part of the version opened: every copy
+                // opened from this file gets the same ones.
+                let case = Arc::make_mut(&mut self.case);
+                for id in ids {
+                    let item = crate::model::ItemRef::Entity(id);
+                    if let Some(f) = crate::edit::fingerprint(case, &item) {
+                        case.base.insert(crate::edit::base_key(&item), f);
+                    }
+                }
+            }
             format!(
                 "; {n} entit{} had no saved place and now stay where they are drawn (Undo takes it back; Save keeps it)",
                 if n == 1 { "y" } else { "ies" }

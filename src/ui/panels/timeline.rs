@@ -433,6 +433,27 @@ impl TimelinePanel {
     }
 
     /// The window and the brush in progress, shaded.
+    /// A plot of lanes: lane `i` at y = −i, named on the y axis by `labels`.
+    fn lane_plot(id: &str, labels: Vec<String>) -> Plot<'_> {
+        let lanes = labels.len().max(1);
+        Self::plot(id)
+            .y_grid_spacer(move |_| {
+                (0..lanes)
+                    .map(|i| GridMark {
+                        value: -(i as f64),
+                        step_size: 1.0,
+                    })
+                    .collect()
+            })
+            .y_axis_formatter(move |mark, _| {
+                let i = (-mark.value).round();
+                if i < 0.0 {
+                    return String::new();
+                }
+                labels.get(i as usize).cloned().unwrap_or_default()
+            })
+    }
+
     fn window_items(
         &self,
         plot_ui: &mut egui_plot::PlotUi<'_>,
@@ -581,24 +602,9 @@ impl TimelinePanel {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 let plot_height = height.max(ui.available_height());
-                let resp = Self::plot("timeline_lanes")
+                let resp = Self::lane_plot("timeline_lanes", labels)
                     .height(plot_height)
                     .show_axes([cache.bars.is_empty(), true])
-                    .y_grid_spacer(move |_| {
-                        (0..lanes)
-                            .map(|i| GridMark {
-                                value: -(i as f64),
-                                step_size: 1.0,
-                            })
-                            .collect()
-                    })
-                    .y_axis_formatter(move |mark, _| {
-                        let i = (-mark.value).round();
-                        if i < 0.0 {
-                            return String::new();
-                        }
-                        labels.get(i as usize).cloned().unwrap_or_default()
-                    })
                     .show(ui, |plot_ui| {
                         plot_ui.set_plot_bounds_x(x.0..=x.1);
                         plot_ui.set_plot_bounds_y(-(lanes as f64) + 0.4..=0.6);
@@ -730,25 +736,9 @@ impl TimelinePanel {
         );
         let dark = ui.visuals().dark_mode;
         let height = (shown as f32 + 0.5) * theme::TIMELINE_LANE_HEIGHT;
-        let axis_labels = labels.clone();
-        let resp = Self::plot("timeline_statistics")
+        let resp = Self::lane_plot("timeline_statistics", labels.clone())
             .height(height)
             .show_axes([false, true])
-            .y_grid_spacer(move |_| {
-                (0..shown)
-                    .map(|i| GridMark {
-                        value: -(i as f64),
-                        step_size: 1.0,
-                    })
-                    .collect()
-            })
-            .y_axis_formatter(move |mark, _| {
-                let i = (-mark.value).round();
-                if i < 0.0 {
-                    return String::new();
-                }
-                axis_labels.get(i as usize).cloned().unwrap_or_default()
-            })
             .show(ui, |plot_ui| {
                 plot_ui.set_plot_bounds_x(x.0..=x.1);
                 plot_ui.set_plot_bounds_y(-(shown as f64) + 0.4..=0.6);
