@@ -283,3 +283,30 @@ fn the_whole_chart_picture_has_a_legend_of_what_it_shows() {
     let view = case.views.first().expect("a view");
     assert!(!svg::write_view(&case, view).contains("class=\"legend\""));
 }
+
+/// A saved view records the link-kind, claim and value filters it was saved with, and its
+/// picture honours them, as the canvas does when the view is shown.
+#[test]
+fn a_views_claim_filter_holds_in_its_picture() {
+    let case = seed();
+    let mut view = case.views.first().expect("a view").clone();
+    let shipments_drawn = |picture: &str| {
+        let from = picture
+            .find("<g class=\"shipments\"")
+            .expect("the shipments layer");
+        let to = from + picture[from..].find("</g>").expect("its end");
+        picture[from..to].matches("<path").count()
+    };
+    assert!(shipments_drawn(&svg::write_view(&case, &view)) > 0);
+    // The seed's shipments are alleged.
+    view.hidden_claims = vec![chokepoint::model::ClaimStatus::Alleged];
+    assert_eq!(shipments_drawn(&svg::write_view(&case, &view)), 0);
+    // Saved and read back, the view keeps its filters.
+    let mut with_view = case.clone();
+    with_view.views[0] = view.clone();
+    view.min_usd = Some(1_000_000);
+    with_view.views[0].min_usd = Some(1_000_000);
+    let text = chokepoint::io::case_to_ron(&with_view).expect("encodes");
+    let back = chokepoint::io::parse_case(&text).expect("parses");
+    assert_eq!(back.views[0], view);
+}

@@ -107,6 +107,37 @@ pub struct SavedView {
     pub time_from: Option<PartialDate>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub time_to: Option<PartialDate>,
+    /// Kinds of link the view does not draw.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hidden_link_kinds: Vec<super::LinkKindTag>,
+    /// Links and shipments with these claim statuses are not drawn.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hidden_claims: Vec<super::ClaimStatus>,
+    /// Shipments and payments worth less than this many US dollars are not drawn (those in
+    /// other currencies are).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_usd: Option<u64>,
+}
+
+impl SavedView {
+    /// Whether the view draws `link` (its kind, claim and, for a payment, its value).
+    pub fn shows_link(&self, link: &Link) -> bool {
+        !self.hidden_link_kinds.contains(&link.kind.tag())
+            && !self.hidden_claims.contains(&link.status)
+            && !below_usd(self.min_usd, link.kind.payment_usd())
+    }
+
+    /// Whether the view draws `shipment` (its claim and value).
+    pub fn shows_shipment(&self, shipment: &Shipment) -> bool {
+        !self.hidden_claims.contains(&shipment.claim)
+            && !below_usd(self.min_usd, shipment.value_usd())
+    }
+}
+
+/// Whether a value (in US dollars, when known) is below a minimum.
+#[allow(clippy::cast_precision_loss)]
+pub fn below_usd(min_usd: Option<u64>, usd: Option<f64>) -> bool {
+    matches!((min_usd, usd), (Some(min), Some(v)) if v < min as f64)
 }
 
 /// An investigator's decision that a red-flag finding does not apply here, with the reason.

@@ -46,7 +46,7 @@ pub enum LinkKind {
 }
 
 /// Fieldless mirror of [`LinkKind`] for pickers and filters.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum LinkKindTag {
     Ownership,
     Directorship,
@@ -130,6 +130,16 @@ impl LinkKindTag {
 }
 
 impl LinkKind {
+    /// A payment's amount in US dollars; `None` for other links and other currencies.
+    pub fn payment_usd(&self) -> Option<f64> {
+        match self {
+            LinkKind::Payment {
+                amount: Some(m), ..
+            } if m.currency == "USD" => Some(m.amount),
+            _ => None,
+        }
+    }
+
     pub fn tag(&self) -> LinkKindTag {
         match self {
             LinkKind::Ownership { .. } => LinkKindTag::Ownership,

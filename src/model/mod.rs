@@ -17,7 +17,7 @@ mod view_frame;
 
 pub use case::{
     Camera, Case, CaseCounts, CaseMeta, Dismissal, FORMAT_VERSION, FreshIds, Group, HasId,
-    NodePosition, Note, SavedView,
+    NodePosition, Note, SavedView, below_usd,
 };
 pub use common::{
     CanvasPoint, ClaimStatus, Confidence, CountryCode, CountryCodeError, DateError, Money,

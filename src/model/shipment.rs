@@ -177,6 +177,19 @@ pub struct Shipment {
 }
 
 impl Shipment {
+    /// What the shipment is worth in US dollars, if any of its goods is valued in them (other
+    /// currencies are not converted).
+    pub fn value_usd(&self) -> Option<f64> {
+        let usd: Vec<f64> = self
+            .goods
+            .iter()
+            .filter_map(|g| g.value.as_ref())
+            .filter(|m| m.currency == "USD")
+            .map(|m| m.amount)
+            .collect();
+        (!usd.is_empty()).then(|| usd.iter().sum())
+    }
+
     /// Every party reference with the name of its role, for validation and display.
     pub fn parties(&self) -> Vec<(&'static str, &EntityId)> {
         let mut out = Vec::new();

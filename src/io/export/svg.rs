@@ -647,7 +647,7 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
     // Links: fanned out where several join the same pair.
     let mut per_pair: BTreeMap<(&EntityId, &EntityId), Vec<&crate::model::Link>> = BTreeMap::new();
     for l in case.links.values() {
-        if inactive.links.contains(&l.id) {
+        if inactive.links.contains(&l.id) || options.view.is_some_and(|v| !v.shows_link(l)) {
             continue;
         }
         let (Some(a), Some(b)) = (node_of(&l.from), node_of(&l.to)) else {
@@ -766,7 +766,8 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
     let active = case
         .shipments
         .values()
-        .filter(|s| !inactive.shipments.contains(&s.id));
+        .filter(|s| !inactive.shipments.contains(&s.id))
+        .filter(|s| options.view.is_none_or(|v| v.shows_shipment(s)));
     for bundle in crate::layout::routes::bundle_routes(case, active, node_of, true) {
         let stops = &bundle.route.stops;
         let key = if stops[0] <= stops[1] {

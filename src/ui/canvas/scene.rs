@@ -40,35 +40,9 @@ pub struct Filters {
     pub min_usd: Option<u64>,
 }
 
-/// What a shipment is worth in US dollars, if any of its goods is valued in them.
-pub fn shipment_usd(s: &crate::model::Shipment) -> Option<f64> {
-    let usd: Vec<f64> = s
-        .goods
-        .iter()
-        .filter_map(|g| g.value.as_ref())
-        .filter(|m| m.currency == "USD")
-        .map(|m| m.amount)
-        .collect();
-    (!usd.is_empty()).then(|| usd.iter().sum())
-}
-
-/// A payment's amount in US dollars; `None` for other links and other currencies.
-fn payment_usd(kind: &crate::model::LinkKind) -> Option<f64> {
-    match kind {
-        crate::model::LinkKind::Payment {
-            amount: Some(m), ..
-        } if m.currency == "USD" => Some(m.amount),
-        _ => None,
-    }
-}
-
 /// Whether `filters` leave out an item worth `usd` (in US dollars, when known).
 fn below_minimum(filters: &Filters, usd: Option<f64>) -> bool {
-    match (filters.min_usd, usd) {
-        #[allow(clippy::cast_precision_loss)]
-        (Some(min), Some(v)) => v < min as f64,
-        _ => false,
-    }
+    crate::model::below_usd(filters.min_usd, usd)
 }
 
 impl Filters {
@@ -496,7 +470,7 @@ impl Scene {
             if inactive.is_some_and(|i| i.links.contains(&link.id))
                 || filters.hidden_link_kinds.contains(&link.kind.tag())
                 || filters.hidden_claims.contains(&link.status)
-                || below_minimum(filters, payment_usd(&link.kind))
+                || below_minimum(filters, link.kind.payment_usd())
             {
                 continue;
             }
@@ -544,7 +518,7 @@ impl Scene {
         let active = case.shipments.values().filter(|s| {
             inactive.is_none_or(|i| !i.shipments.contains(&s.id))
                 && !filters.hidden_claims.contains(&s.claim)
-                && !below_minimum(filters, shipment_usd(s))
+                && !below_minimum(filters, s.value_usd())
         });
         let bundles = crate::layout::routes::bundle_routes(
             case,
@@ -858,7 +832,7 @@ mod tests {
         assert!(!shipments.is_empty());
         #[allow(clippy::cast_precision_loss)]
         let kept = |v: Option<f64>| v.is_none_or(|v| v >= min as f64);
-        assert!(shipments.iter().all(|s| kept(shipment_usd(s))));
+        assert!(shipments.iter().all(|s| kept(s.value_usd())));
         let unbundled_all = Scene::build(
             &case,
             &Filters {

@@ -43,6 +43,9 @@ impl Canvas {
             highlighted,
             time_from,
             time_to,
+            hidden_link_kinds: self.filters.hidden_link_kinds.iter().copied().collect(),
+            hidden_claims: self.filters.hidden_claims.iter().copied().collect(),
+            min_usd: self.filters.min_usd,
         }
     }
 
@@ -62,9 +65,10 @@ impl Canvas {
         self.filters.hidden.clear();
         self.filters.time_window = crate::analysis::view_window::window_of(view);
         self.filters.only_supported = false;
-        // Views do not record link and claim filters (yet): a view shows all of them.
-        self.filters.hidden_link_kinds.clear();
-        self.filters.hidden_claims.clear();
+        self.filters.hidden_link_kinds = view.hidden_link_kinds.iter().copied().collect();
+        self.filters.hidden_claims = view.hidden_claims.iter().copied().collect();
+        self.filters.min_usd = view.min_usd;
+        self.min_value_text = view.min_usd.map(|v| v.to_string()).unwrap_or_default();
         self.highlighted = view.highlighted.iter().cloned().collect();
     }
 
