@@ -232,8 +232,9 @@ pub fn by_month(case: &Case, filter: &FlowFilter) -> Vec<MonthFlow> {
 
 /// A row of trade statistics with what the case says beside it.
 #[derive(Clone, Debug, PartialEq)]
-pub struct StatisticsRow<'a> {
-    pub flow: &'a TradeFlow,
+pub struct StatisticsRow {
+    /// Its index in the case's statistics.
+    pub index: usize,
     /// This row's value as a share of its reporter's total over all partners (the "World"
     /// row of the same flow, commodity and period), when the file has that total.
     pub share_of_total: Option<f64>,
@@ -253,7 +254,7 @@ fn in_period(date: &PartialDate, period: &PartialDate) -> bool {
 /// The case's trade statistics, each with its share of the reporter's total and the case's
 /// shipments that fall under it. "World" totals come first in their group and are never
 /// added to the rows per partner.
-pub fn statistics(case: &Case) -> Vec<StatisticsRow<'_>> {
+pub fn statistics(case: &Case) -> Vec<StatisticsRow> {
     let group = |f: &TradeFlow| {
         (
             f.commodity.clone(),
@@ -262,15 +263,19 @@ pub fn statistics(case: &Case) -> Vec<StatisticsRow<'_>> {
             f.direction,
         )
     };
+    // Each group's total over all partners, looked up once per row.
+    let mut totals = BTreeMap::new();
+    for t in case.statistics.iter().filter(|t| t.is_world_total()) {
+        totals
+            .entry(group(t))
+            .or_insert(t.value.as_ref().map(|m| m.amount));
+    }
     let mut rows: Vec<StatisticsRow> = case
         .statistics
         .iter()
-        .map(|flow| {
-            let total = case
-                .statistics
-                .iter()
-                .find(|t| t.is_world_total() && group(t) == group(flow))
-                .and_then(|t| t.value.as_ref().map(|m| m.amount));
+        .enumerate()
+        .map(|(index, flow)| {
+            let total = totals.get(&group(flow)).copied().flatten();
             let share_of_total = match (total, &flow.value) {
                 (Some(t), Some(v)) if t > 0.0 && !flow.is_world_total() => Some(v.amount / t),
                 _ => None,
@@ -317,20 +322,22 @@ pub fn statistics(case: &Case) -> Vec<StatisticsRow<'_>> {
                 }
             }
             StatisticsRow {
-                flow,
+                index,
                 share_of_total,
                 shipments,
                 shipments_usd,
             }
         })
         .collect();
+    let flow = |r: &StatisticsRow| &case.statistics[r.index];
     rows.sort_by(|a, b| {
-        group(a.flow)
-            .cmp(&group(b.flow))
-            .then_with(|| b.flow.is_world_total().cmp(&a.flow.is_world_total()))
+        let (fa, fb) = (flow(a), flow(b));
+        group(fa)
+            .cmp(&group(fb))
+            .then_with(|| fb.is_world_total().cmp(&fa.is_world_total()))
             .then_with(|| {
-                let v = |r: &StatisticsRow| r.flow.value.as_ref().map_or(0.0, |m| m.amount);
-                v(b).total_cmp(&v(a))
+                let v = |f: &TradeFlow| f.value.as_ref().map_or(0.0, |m| m.amount);
+                v(fb).total_cmp(&v(fa))
             })
     });
     rows

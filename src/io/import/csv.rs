@@ -1188,6 +1188,11 @@ fn import_statistics(table: &CsvTable, case: &Case) -> (Edit, ImportSummary) {
     let mut rows: Vec<TradeFlow> = Vec::new();
     let mut totals = 0;
     let mut already = 0;
+    let mut seen: std::collections::HashSet<String> = case
+        .statistics
+        .iter()
+        .filter_map(|f| serde_json::to_string(f).ok())
+        .collect();
     for (n, row) in table.rows().enumerate() {
         let line = n + 2;
         summary.records += 1;
@@ -1277,7 +1282,9 @@ fn import_statistics(table: &CsvTable, case: &Case) -> (Edit, ImportSummary) {
             net_weight_kg: number(weight_col).filter(|w| *w > 0.0),
             source: "UN Comtrade".to_owned(),
         };
-        if case.statistics.contains(&flow) || rows.contains(&flow) {
+        // One key a row (its JSON): a re-imported file is found in one lookup per row.
+        let key = serde_json::to_string(&flow).unwrap_or_default();
+        if !seen.insert(key) {
             already += 1;
             continue;
         }

@@ -2,16 +2,21 @@
 //! party, each currency and unit kept apart. Rows select their shipments or party on the canvas.
 //! Cached per revision; the numbers come from `analysis::flows`.
 
-use crate::analysis::flows::{self, FlowFilter, PartyFlow, PartySide, RouteFlow, Totals};
+use crate::analysis::flows::{
+    self, FlowFilter, PartyFlow, PartySide, RouteFlow, StatisticsRow, Totals,
+};
 use crate::edit::Revision;
 use crate::model::{Case, ItemRef, format_amount};
 use crate::ui::action::Action;
 use egui::{RichText, Ui};
 use std::collections::BTreeMap;
 
+/// What the panel shows, computed once per revision.
+type Flows = (Vec<RouteFlow>, Vec<PartyFlow>, Vec<StatisticsRow>);
+
 #[derive(Default)]
 pub struct FlowsPanel {
-    cache: Option<(Revision, Vec<RouteFlow>, Vec<PartyFlow>)>,
+    cache: Option<(Revision, Flows)>,
     chart: super::flows_chart::FlowsChart,
 }
 
@@ -34,15 +39,16 @@ fn shipments_of(t: &Totals) -> Vec<ItemRef> {
 
 impl FlowsPanel {
     pub fn ui(&mut self, ui: &mut Ui, case: &Case, revision: Revision, actions: &mut Vec<Action>) {
-        if self.cache.as_ref().is_none_or(|(r, _, _)| *r != revision) {
+        if self.cache.as_ref().is_none_or(|(r, _)| *r != revision) {
             let filter = FlowFilter::default();
-            self.cache = Some((
-                revision,
+            let flows = (
                 flows::by_route(case, &filter),
                 flows::by_party(case, &filter),
-            ));
+                flows::statistics(case),
+            );
+            self.cache = Some((revision, flows));
         }
-        let Some((_, routes, parties)) = &self.cache else {
+        let Some((_, (routes, parties, statistics))) = &self.cache else {
             return;
         };
         ui.heading("Flows");
@@ -55,7 +61,7 @@ impl FlowsPanel {
             .auto_shrink([false, false])
             .show(ui, |ui| {
                 if !case.statistics.is_empty() {
-                    statistics_ui(ui, case, actions);
+                    statistics_ui(ui, case, statistics, actions);
                     ui.add_space(12.0);
                 }
                 if routes.is_empty() {
@@ -123,8 +129,7 @@ impl FlowsPanel {
 
 /// The case's trade statistics (UN Comtrade rows): national totals, each with its share of
 /// the reporter's total over all partners and the case's shipments that fall under it.
-fn statistics_ui(ui: &mut Ui, case: &Case, actions: &mut Vec<Action>) {
-    let rows = flows::statistics(case);
+fn statistics_ui(ui: &mut Ui, case: &Case, rows: &[StatisticsRow], actions: &mut Vec<Action>) {
     ui.label(RichText::new(format!("Trade statistics ({})", rows.len())).strong());
     ui.weak(
         "What countries report (UN Comtrade): national totals for a period, not shipments. \
@@ -140,8 +145,8 @@ fn statistics_ui(ui: &mut Ui, case: &Case, actions: &mut Vec<Action>) {
                 ui.strong(title);
             }
             ui.end_row();
-            for r in &rows {
-                let f = r.flow;
+            for r in rows {
+                let f = &case.statistics[r.index];
                 ui.label(f.period.to_string());
                 let partner = f
                     .partner
