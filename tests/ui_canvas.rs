@@ -1314,3 +1314,56 @@ fn shipments_below_a_value_are_left_out_from_the_show_menu() {
     assert_eq!(h.state().canvas.filters.min_usd, None);
     assert_eq!(h.state().canvas.scene().routes.len(), routes);
 }
+
+/// Parallel links of one kind are one line (i2's link multiplicity): its label counts them, a
+/// click on it selects every one of them, and *Show ▸ Bundle links and shipments* off draws
+/// one line each.
+#[test]
+fn parallel_links_are_one_line_that_selects_them_all() {
+    let mut case = chokepoint::seed_case().expect("seed");
+    let first = case
+        .links
+        .values()
+        .find(|l| l.from != l.to)
+        .expect("a link")
+        .clone();
+    for n in 0..2 {
+        let mut twin = first.clone();
+        twin.id = format!("l-twin-{n}").as_str().into();
+        case.links.insert(twin.id.clone(), twin);
+    }
+    let links = case.links.len();
+    let mut h = common::realtime_harness(case);
+    h.run();
+    let scene = h.state().canvas.scene();
+    assert_eq!(scene.edges.len(), links - 2);
+    let line = scene
+        .edges
+        .iter()
+        .find(|e| e.links.contains(&first.id))
+        .expect("the bundle is drawn")
+        .clone();
+    assert_eq!(line.links.len(), 3);
+    assert!(line.label.starts_with("3 "), "{}", line.label);
+    // The curve's apex on screen: the chord's middle, `bend` to its left.
+    let (ca, cb) = (scene.nodes[line.from].pos, scene.nodes[line.to].pos);
+    let a = screen_pos(&h, first.from.as_str());
+    let b = screen_pos(&h, first.to.as_str());
+    let zoom = a.distance(b) / ca.distance(cb);
+    let d = (b - a).normalized();
+    let apex = a.lerp(b, 0.5) + vec2(-d.y, d.x) * line.bend * zoom;
+    click(&mut h, apex);
+    let selected = &h.state().canvas.selected;
+    for id in &line.links {
+        assert!(
+            selected.contains(&ItemRef::Link(id.clone())),
+            "{id} selected: {selected:?}"
+        );
+    }
+    h.get_by_role_and_label(Role::Button, "Show").click();
+    h.run();
+    h.get_by_role_and_label(Role::CheckBox, "Bundle links and shipments")
+        .click();
+    h.run();
+    assert_eq!(h.state().canvas.scene().edges.len(), links);
+}

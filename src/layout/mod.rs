@@ -27,6 +27,7 @@ pub mod grid;
 pub mod labels;
 pub mod layered;
 pub mod legibility;
+pub mod links;
 pub mod multilevel;
 pub mod palette;
 pub mod picture;

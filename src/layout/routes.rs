@@ -12,7 +12,7 @@
 //!
 //! Shipments along the same stops and waypoints are **bundled** into one line (i2's link
 //! multiplicity) with a count and totals, unless the user turns bundling off
-//! (*Show ▸ Bundle shipments*).
+//! (*Show ▸ Bundle links and shipments*).
 
 use crate::model::{Case, ClaimStatus, CountryCode, EntityId, Place, Shipment, format_amount};
 use std::collections::{BTreeMap, HashMap};
@@ -190,7 +190,7 @@ impl<T> RouteBundle<'_, T> {
     }
 }
 
-fn claim_strength(c: ClaimStatus) -> u8 {
+pub(crate) fn claim_strength(c: ClaimStatus) -> u8 {
     match c {
         ClaimStatus::Proven => 5,
         ClaimStatus::Corroborated => 4,

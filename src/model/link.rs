@@ -140,6 +140,14 @@ impl LinkKind {
         }
     }
 
+    /// The date of a payment, when known.
+    pub fn payment_date(&self) -> Option<&PartialDate> {
+        match self {
+            LinkKind::Payment { date, .. } => date.as_ref(),
+            _ => None,
+        }
+    }
+
     pub fn tag(&self) -> LinkKindTag {
         match self {
             LinkKind::Ownership { .. } => LinkKindTag::Ownership,

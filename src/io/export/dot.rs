@@ -1,6 +1,7 @@
 //! Graphviz DOT (<https://graphviz.org/doc/info/lang.html>) of the graph Chokepoint's pictures
 //! draw: entities as nodes shaped by kind (as the pictures shape them), links as edges with
-//! their summary (as in the graph exports, [`super::graph_rows`]), and shipment routes as the
+//! their summary (as in the graph exports, [`super::graph_rows`]), parallel links of one kind
+//! bundled into one edge as the pictures bundle them, and shipment routes as the
 //! pictures draw them ([`crate::layout::routes`]): shipments along one route bundled into one
 //! chain of edges, its count and totals on the first hop, the waypoints of a hop as that hop's
 //! label. Graphviz `dot` or `sfdp` can then lay out exactly the graph Chokepoint draws, for
@@ -17,12 +18,29 @@ pub fn write(case: &Case) -> String {
     write_rows(&drawn_rows(case), &case.meta.title, &kinds)
 }
 
-/// The nodes and links of the graph exports, and the shipment routes as the pictures draw
-/// them: one chain of edges per bundle, ids `first-shipment#hop`.
+/// The nodes and links of the graph exports as the pictures draw them: parallel links of one
+/// kind as one edge with the bundle's label, under its first link's id
+/// ([`crate::layout::links`]); and the shipment routes: one chain of edges per bundle, ids
+/// `first-shipment#hop`.
 pub fn drawn_rows(case: &Case) -> GraphRows {
     let mut rows = graph_rows(case);
     rows.edges.retain(|e| !e.id.contains('#'));
     let node_of = |id: &EntityId| case.entities.get_key_value(id).map(|(k, _)| k);
+    let mut label_of: std::collections::HashMap<&str, Option<String>> =
+        std::collections::HashMap::new();
+    for line in crate::layout::links::bundle_links(case.links.values(), node_of, true) {
+        let label = (line.links.len() > 1).then(|| line.label());
+        label_of.insert(line.links[0].id.as_str(), label);
+    }
+    rows.edges
+        .retain_mut(|e| match label_of.get(e.id.as_str()) {
+            Some(Some(label)) => {
+                e.label.clone_from(label);
+                true
+            }
+            Some(None) => true,
+            None => false,
+        });
     for bundle in crate::layout::routes::bundle_routes(case, case.shipments.values(), node_of, true)
     {
         let label = bundle.label(case);
@@ -130,5 +148,23 @@ mod tests {
         assert!(dot.starts_with("digraph case {"));
         assert_eq!(dot.matches("shape=").count(), case.entities.len());
         assert_eq!(dot.matches(" -> ").count(), rows.edges.len());
+    }
+
+    #[test]
+    fn parallel_links_are_one_edge_as_the_pictures_draw_them() {
+        let mut case = crate::seed_case().expect("seed");
+        let before = drawn_rows(&case).edges.len();
+        let first = case.links.values().next().expect("a link").clone();
+        let mut twin = first.clone();
+        twin.id = "l-twin".into();
+        case.links.insert(twin.id.clone(), twin);
+        let rows = drawn_rows(&case);
+        assert_eq!(rows.edges.len(), before);
+        let edge = rows
+            .edges
+            .iter()
+            .find(|e| e.id == first.id.as_str())
+            .expect("the first link's edge");
+        assert!(edge.label.starts_with("2 "), "{}", edge.label);
     }
 }

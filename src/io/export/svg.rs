@@ -644,42 +644,49 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
     }
 
     let mut wants: Vec<LabelRequest> = Vec::new();
-    // Links: fanned out where several join the same pair.
-    let mut per_pair: BTreeMap<(&EntityId, &EntityId), Vec<&crate::model::Link>> = BTreeMap::new();
-    for l in case.links.values() {
-        if inactive.links.contains(&l.id) || options.view.is_some_and(|v| !v.shows_link(l)) {
-            continue;
-        }
-        let (Some(a), Some(b)) = (node_of(&l.from), node_of(&l.to)) else {
-            continue;
-        };
-        if a == b && l.from != l.to {
-            continue; // both ends inside one collapsed group
-        }
-        let key = if a <= b { (a, b) } else { (b, a) };
-        per_pair.entry(key).or_default().push(l);
-    }
+    // Links: parallel ones of one kind bundled, the lines between one pair fanned out, each
+    // bent around the nodes in its way (as the canvas draws them).
+    let obstacles = crate::layout::links::Obstacles::new(
+        nodes
+            .values()
+            .map(|n| Disc {
+                c: cp(n.pos),
+                r: if n.marked {
+                    RING_RADIUS
+                } else {
+                    shape_radius(n.kind)
+                },
+            })
+            .collect(),
+    );
+    let shown_links = case.links.values().filter(|l| {
+        !inactive.links.contains(&l.id) && options.view.is_none_or(|v| v.shows_link(l))
+    });
     out.push_str("<g class=\"links\" fill=\"none\">\n");
-    for ((lo, _), links) in &per_pair {
-        let mid = (links.len() as f32 - 1.0) / 2.0;
-        for (k, l) in links.iter().enumerate() {
-            let (Some(from), Some(to)) = (node_of(&l.from), node_of(&l.to)) else {
-                continue;
-            };
+    for line in crate::layout::links::bundle_links(shown_links, node_of, true) {
+        {
+            let (from, to) = (line.from, line.to);
             let (a, b) = (nodes[from].pos, nodes[to].pos);
             if !near(a) && !near(b) {
                 continue;
             }
-            let is_marked = marked.contains(&ItemRef::Link(l.id.clone()));
+            let is_marked = line
+                .links
+                .iter()
+                .any(|l| marked.contains(&ItemRef::Link(l.id.clone())));
             let color = if is_marked {
                 palette::HIGHLIGHT
             } else {
                 palette::EDGE
             };
-            let width = if is_marked { 3.0 } else { 1.6_f32.max(unit) };
-            let directed = l.kind.is_directed();
-            let (d, along) = if l.from == l.to {
-                let r = NODE_RADIUS * (1.6 + k as f32 * 0.5);
+            let width = if is_marked {
+                line.width() + 1.4
+            } else {
+                line.width().max(unit)
+            };
+            let directed = line.directed();
+            let (d, along) = if from == to {
+                let r = NODE_RADIUS * (1.6 + line.nth as f32 * 0.5);
                 let p = |x: f32, y: f32| written(P { x, y });
                 let (s, c1, c2, e) = (
                     p(a.x - 8.0, a.y - NODE_RADIUS),
@@ -705,12 +712,7 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
                     vec![p(a.x, a.y - NODE_RADIUS - 1.5 * r)],
                 )
             } else {
-                let offset = (k as f32 - mid) * 34.0;
-                let bend = if node_of(&l.from) == Some(*lo) {
-                    offset
-                } else {
-                    -offset
-                };
+                let bend = obstacles.clear_bend(cp(a), cp(b), line.bend, line.bend != 0.0);
                 let dir = b.sub(a).unit();
                 let ctrl = a.add(b).scale(0.5).add(dir.normal().scale(bend * 2.0));
                 let start = a.add(ctrl.sub(a).unit().scale(NODE_RADIUS + 2.0));
@@ -746,12 +748,12 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
                 out,
                 "<path d=\"{d}\" stroke=\"{color}\" stroke-width=\"{}\"{}{marker}/>",
                 fmt(width),
-                dash(l.status, width)
+                dash(line.claim(), width)
             );
             wants.push(LabelRequest {
                 rank: (if is_marked { 1 } else { 5 }, std::cmp::Reverse(0)),
                 want: Want::Edge { along },
-                text: l.kind.summary(),
+                text: line.label(),
                 size: edge_label_size,
                 color,
             });
@@ -776,7 +778,8 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
             (stops[1], stops[0])
         };
         let nth = per_first_hop.entry(key).or_default();
-        let bend = 46.0 + *nth as f32 * 22.0;
+        let bend =
+            crate::layout::links::ROUTE_BEND + *nth as f32 * crate::layout::links::ROUTE_BEND_STEP;
         *nth += 1;
         if !stops.iter().any(|id| near(nodes[id].pos)) {
             continue;
@@ -814,7 +817,8 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
         for (w, vias) in stops.windows(2).zip(&bundle.route.vias) {
             let (a, b) = (nodes[w[0]].pos, nodes[w[1]].pos);
             let dir = b.sub(a).unit();
-            let ctrl = a.add(b).scale(0.5).add(dir.normal().scale(bend));
+            let hop_bend = obstacles.clear_bend(cp(a), cp(b), bend, true);
+            let ctrl = a.add(b).scale(0.5).add(dir.normal().scale(2.0 * hop_bend));
             let start = a.add(ctrl.sub(a).unit().scale(NODE_RADIUS + 3.0));
             let end = b.sub(b.sub(ctrl).unit().scale(NODE_RADIUS + 6.0));
             let _ = write!(

@@ -131,27 +131,30 @@ impl Canvas {
         segments: usize,
     ) -> Vec<(usize, Vec<Pos2>)> {
         let r = &self.scene.routes[i];
-        let shown = |w: &[usize]| {
+        let hops = |hop: usize| [r.stops[hop], r.stops[hop + 1]];
+        let bend = |hop: usize| r.bends.get(hop).copied().unwrap_or_default();
+        let shown = |hop: usize| {
+            let [a, b] = hops(hop);
             view.is_none_or(|view| {
-                geometry::curve_may_meet_rect(at[w[0]], at[w[1]], r.bend, view.expand(40.0))
+                geometry::curve_may_meet_rect(at[a], at[b], bend(hop), view.expand(40.0))
             })
         };
-        if !r.stops.windows(2).any(shown) {
+        let count = r.stops.len().saturating_sub(1);
+        if !(0..count).any(shown) {
             return Vec::new();
         }
-        r.stops
-            .windows(2)
-            .enumerate()
-            .filter(|(_, w)| shown(w))
-            .map(|(hop, w)| {
-                let (a, b) = (at[w[0]], at[w[1]]);
-                let c = geometry::control_point(a, b, r.bend);
+        (0..count)
+            .filter(|&hop| shown(hop))
+            .map(|hop| {
+                let [a, b] = hops(hop);
+                let (a, b) = (at[a], at[b]);
+                let c = geometry::control_point(a, b, bend(hop));
                 (hop, geometry::flatten(a, c, b, segments))
             })
             .collect()
     }
 
-    /// What a click on `hit` selects: its item, or every shipment of a bundled route.
+    /// What a click on `hit` selects: its item, or every link or shipment of a bundle.
     pub(super) fn items_of_hit(&self, hit: &Hit) -> Vec<ItemRef> {
         match hit {
             Hit::Route(i) => self.scene.routes[*i]
@@ -160,15 +163,21 @@ impl Canvas {
                 .cloned()
                 .map(ItemRef::Shipment)
                 .collect(),
+            Hit::Edge(i) => self.scene.edges[*i]
+                .links
+                .iter()
+                .cloned()
+                .map(ItemRef::Link)
+                .collect(),
             _ => vec![self.item_of_hit(hit)],
         }
     }
 
-    /// The item under `hit` (a bundled route's first shipment).
+    /// The item under `hit` (a bundle's first link or shipment).
     pub(super) fn item_of_hit(&self, hit: &Hit) -> ItemRef {
         match hit {
             Hit::Node(i) | Hit::Handle(i) => self.scene.nodes[*i].item.clone(),
-            Hit::Edge(i) => ItemRef::Link(self.scene.edges[*i].link.clone()),
+            Hit::Edge(i) => ItemRef::Link(self.scene.edges[*i].links[0].clone()),
             Hit::Route(i) => ItemRef::Shipment(self.scene.routes[*i].shipments[0].clone()),
             Hit::Note(i) => ItemRef::Note(self.scene.notes[*i].id.clone()),
             Hit::GroupTitle(i) => ItemRef::Group(self.scene.groups[*i].id.clone()),

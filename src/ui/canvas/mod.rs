@@ -520,10 +520,11 @@ impl Canvas {
             .on_hover_text("Hide entities that no evidence supports (drawn with a dashed ring)");
         let mut bundled = !self.filters.unbundled;
         if ui
-            .checkbox(&mut bundled, "Bundle shipments")
+            .checkbox(&mut bundled, "Bundle links and shipments")
             .on_hover_text(
-                "Draw shipments along the same parties and route as one line with their count \
-                 and totals; off: one line per shipment",
+                "Draw links of one kind between the same two entities, and shipments along the \
+                 same parties and route, as one line with their count and totals; off: one \
+                 line each",
             )
             .changed()
         {

@@ -40,6 +40,10 @@ pub struct Filters {
     pub min_usd: Option<u64>,
 }
 
+fn canvas_point(p: Pos2) -> crate::model::CanvasPoint {
+    crate::model::CanvasPoint { x: p.x, y: p.y }
+}
+
 /// Whether `filters` leave out an item worth `usd` (in US dollars, when known).
 fn below_minimum(filters: &Filters, usd: Option<f64>) -> bool {
     crate::model::below_usd(filters.min_usd, usd)
@@ -84,13 +88,18 @@ pub struct SceneNode {
 
 #[derive(Clone, Debug)]
 pub struct SceneEdge {
-    pub link: LinkId,
+    /// The links drawn as this line, at least one (several of one kind when bundled).
+    pub links: Vec<LinkId>,
     pub from: usize,
     pub to: usize,
     pub label: String,
     pub directed: bool,
+    /// The weakest claim among the links.
     pub status: ClaimStatus,
-    /// Sideways offset of the curve's control point, in canvas units (0 = straight).
+    /// Stroke width in canvas units (wider for a bundle of many links).
+    pub width: f32,
+    /// Sideways offset of the curve's apex from the chord's middle, in canvas units (0 =
+    /// straight); for a self-loop, its size.
     pub bend: f32,
 }
 
@@ -106,7 +115,8 @@ pub struct SceneRoute {
     /// Stroke width in canvas units, scaled by quantity or value.
     pub width: f32,
     pub status: ClaimStatus,
-    pub bend: f32,
+    /// Apex offset of each hop's curve (see [`SceneEdge::bend`]).
+    pub bends: Vec<f32>,
 }
 
 #[derive(Clone, Debug)]
@@ -421,8 +431,9 @@ impl Scene {
             });
             scene.entity_nodes.insert(e.id.clone(), index);
         }
-        scene.build_edges(case, filters, inactive.as_ref());
-        scene.build_routes(case, filters, inactive.as_ref());
+        let obstacles = scene.obstacles();
+        scene.build_edges(case, filters, inactive.as_ref(), &obstacles);
+        scene.build_routes(case, filters, inactive.as_ref(), &obstacles);
         scene.build_groups(case, filters);
         scene.notes = case
             .notes
@@ -463,57 +474,73 @@ impl Scene {
         }
     }
 
-    fn build_edges(&mut self, case: &Case, filters: &Filters, inactive: Option<&Inactive>) {
-        // Fan out parallel edges: count links per unordered node pair first.
-        let mut per_pair: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-        for link in case.links.values() {
-            if inactive.is_some_and(|i| i.links.contains(&link.id))
+    /// Node discs the lines bend around (none on a case too large for it).
+    fn obstacles(&self) -> crate::layout::links::Obstacles {
+        if self.nodes.len() > crate::layout::links::ROUTE_AROUND_LIMIT {
+            return crate::layout::links::Obstacles::default();
+        }
+        crate::layout::links::Obstacles::new(
+            self.nodes
+                .iter()
+                .map(|n| crate::layout::labels::Disc {
+                    c: canvas_point(n.pos),
+                    r: n.radius,
+                })
+                .collect(),
+        )
+    }
+
+    fn build_edges(
+        &mut self,
+        case: &Case,
+        filters: &Filters,
+        inactive: Option<&Inactive>,
+        obstacles: &crate::layout::links::Obstacles,
+    ) {
+        let shown = case.links.values().filter(|link| {
+            !(inactive.is_some_and(|i| i.links.contains(&link.id))
                 || filters.hidden_link_kinds.contains(&link.kind.tag())
                 || filters.hidden_claims.contains(&link.status)
-                || below_minimum(filters, link.kind.payment_usd())
-            {
-                continue;
-            }
-            let (Some(a), Some(b)) = (self.node_of(&link.from), self.node_of(&link.to)) else {
-                continue;
-            };
-            if a == b && link.from != link.to {
-                continue; // both ends inside one collapsed group
-            }
-            let index = self.edges.len();
-            self.edges.push(SceneEdge {
-                link: link.id.clone(),
-                from: a,
-                to: b,
-                label: link.kind.summary(),
-                directed: link.kind.is_directed(),
-                status: link.status,
-                bend: 0.0,
-            });
-            per_pair
-                .entry((a.min(b), a.max(b)))
-                .or_default()
-                .push(index);
-        }
-        for ((lo, _), list) in per_pair {
-            #[allow(clippy::cast_precision_loss)]
-            let mid = (list.len() as f32 - 1.0) / 2.0;
-            for (k, &edge) in list.iter().enumerate() {
+                || below_minimum(filters, link.kind.payment_usd()))
+        });
+        let lines =
+            crate::layout::links::bundle_links(shown, |id| self.node_of(id), !filters.unbundled);
+        self.edges.reserve(lines.len());
+        for line in lines {
+            let (a, b) = (self.nodes[line.from].pos, self.nodes[line.to].pos);
+            let bend = if line.from == line.to {
                 #[allow(clippy::cast_precision_loss)]
-                let offset = (k as f32 - mid) * 34.0;
-                // Bends are measured relative to the lo→hi direction, so flip reversed edges.
-                let e = &mut self.edges[edge];
-                e.bend = if e.from == lo { offset } else { -offset };
-                if e.from == e.to {
-                    #[allow(clippy::cast_precision_loss)]
-                    let loop_size = 1.0 + k as f32 * 0.35;
-                    e.bend = loop_size;
-                }
-            }
+                let loop_size = 1.0 + line.nth as f32 * 0.35;
+                loop_size
+            } else {
+                obstacles.clear_bend(
+                    canvas_point(a),
+                    canvas_point(b),
+                    line.bend,
+                    line.bend != 0.0,
+                )
+            };
+            self.edges.push(SceneEdge {
+                links: line.links.iter().map(|l| l.id.clone()).collect(),
+                from: line.from,
+                to: line.to,
+                label: line.label(),
+                directed: line.directed(),
+                status: line.claim(),
+                width: line.width(),
+                bend,
+            });
         }
     }
 
-    fn build_routes(&mut self, case: &Case, filters: &Filters, inactive: Option<&Inactive>) {
+    fn build_routes(
+        &mut self,
+        case: &Case,
+        filters: &Filters,
+        inactive: Option<&Inactive>,
+        obstacles: &crate::layout::links::Obstacles,
+    ) {
+        use crate::layout::links::{ROUTE_BEND, ROUTE_BEND_STEP};
         let mut per_pair: HashMap<(usize, usize), usize> = HashMap::new();
         let active = case.shipments.values().filter(|s| {
             inactive.is_none_or(|i| !i.shipments.contains(&s.id))
@@ -532,8 +559,19 @@ impl Scene {
             let key = (stops[0].min(stops[1]), stops[0].max(stops[1]));
             let nth = per_pair.entry(key).or_default();
             #[allow(clippy::cast_precision_loss)]
-            let bend = 46.0 + *nth as f32 * 22.0;
+            let bend = ROUTE_BEND + *nth as f32 * ROUTE_BEND_STEP;
             *nth += 1;
+            let bends = stops
+                .windows(2)
+                .map(|w| {
+                    obstacles.clear_bend(
+                        canvas_point(self.nodes[w[0]].pos),
+                        canvas_point(self.nodes[w[1]].pos),
+                        bend,
+                        true,
+                    )
+                })
+                .collect();
             let (label, width, status) = (b.label(case), b.width(), b.claim());
             self.routes.push(SceneRoute {
                 shipments: b.shipments.iter().map(|s| s.id.clone()).collect(),
@@ -542,7 +580,7 @@ impl Scene {
                 label,
                 width,
                 status,
-                bend,
+                bends,
             });
         }
     }
@@ -784,7 +822,9 @@ mod tests {
         let located = |s: &Scene| {
             s.edges
                 .iter()
-                .filter(|e| case.links[&e.link].kind.tag() == crate::model::LinkKindTag::LocatedAt)
+                .filter(|e| {
+                    case.links[&e.links[0]].kind.tag() == crate::model::LinkKindTag::LocatedAt
+                })
                 .count()
         };
         assert!(located(&all) > 0);
@@ -845,10 +885,39 @@ mod tests {
             "some are worth less"
         );
         assert!(
-            scene.edges.len() < all.edges.len(),
+            scene.edges.len() < unbundled_all.edges.len(),
             "small payments are hidden too"
         );
         assert_eq!(scene.nodes.len(), all.nodes.len(), "entities stay");
+    }
+
+    #[test]
+    fn parallel_links_of_one_kind_are_one_line_unless_unbundled() {
+        let mut case = crate::seed_case().expect("seed");
+        let first = case.links.values().next().expect("a link").clone();
+        for n in 0..3 {
+            let mut twin = first.clone();
+            twin.id = format!("{}-twin-{n}", first.id).as_str().into();
+            case.links.insert(twin.id.clone(), twin);
+        }
+        let bundled = Scene::build(&case, &Filters::default());
+        assert_eq!(bundled.edges.len(), case.links.len() - 3);
+        let line = bundled
+            .edges
+            .iter()
+            .find(|e| e.links.contains(&first.id))
+            .expect("the link's line");
+        assert_eq!(line.links.len(), 4);
+        assert!(line.label.starts_with("4 "), "{}", line.label);
+        let unbundled = Scene::build(
+            &case,
+            &Filters {
+                unbundled: true,
+                ..Filters::default()
+            },
+        );
+        assert_eq!(unbundled.edges.len(), case.links.len());
+        assert!(unbundled.edges.iter().all(|e| e.links.len() == 1));
     }
 
     #[test]

@@ -19,10 +19,18 @@ impl Canvas {
             super::Hit::Route(i) => self.scene.routes.get(*i),
             _ => None,
         };
+        let line = match hit {
+            super::Hit::Edge(i) => self.scene.edges.get(*i),
+            _ => None,
+        };
         response.clone().on_hover_ui_at_pointer(|ui| {
             ui.set_max_width(320.0);
             if let Some(r) = route.filter(|r| r.shipments.len() > 1) {
                 bundle_tooltip_ui(ui, r, case);
+                return;
+            }
+            if let Some(e) = line.filter(|e| e.links.len() > 1) {
+                link_bundle_tooltip_ui(ui, e, case);
                 return;
             }
             match &item {
@@ -172,7 +180,38 @@ fn bundle_tooltip_ui(ui: &mut egui::Ui, r: &super::scene::SceneRoute, case: &Cas
         ui.label(format!("… and {} more", r.shipments.len() - 12));
     }
     waypoints_ui(ui, r);
-    ui.weak("Click to select them all; Show ▸ Bundle shipments draws one line each");
+    ui.weak("Click to select them all; Show ▸ Bundle links and shipments draws one line each");
+}
+
+/// A bundle of links' tooltip: its totals, the two ends, then each link it stands for.
+fn link_bundle_tooltip_ui(ui: &mut egui::Ui, e: &super::scene::SceneEdge, case: &Case) {
+    ui.strong(&e.label);
+    if let Some(first) = e.links.first().and_then(|id| case.links.get(id)) {
+        let arrow = if first.kind.is_directed() {
+            "→"
+        } else {
+            "–"
+        };
+        ui.label(format!(
+            "{} {arrow} {}",
+            case.entity_name(&first.from),
+            case.entity_name(&first.to)
+        ));
+    }
+    for id in e.links.iter().take(12) {
+        if let Some(l) = case.links.get(id) {
+            let date = l
+                .kind
+                .payment_date()
+                .map(|d| format!(" · {d}"))
+                .unwrap_or_default();
+            ui.label(format!("{}{date} · {}", l.kind.summary(), l.status.label()));
+        }
+    }
+    if e.links.len() > 12 {
+        ui.label(format!("… and {} more", e.links.len() - 12));
+    }
+    ui.weak("Click to select them all; Show ▸ Bundle links and shipments draws one line each");
 }
 
 /// The places a route passes that the chart has no node for.

@@ -5,7 +5,7 @@ use super::labels::LineLabel;
 use super::{DASH_LIMIT, DENSE_EDGE_LIMIT, EDGE_LABEL_LIMIT, Frame, ROUTE_DETAIL_LIMIT};
 use super::{route_label_font_px, route_labels_drawn};
 use crate::model::{ClaimStatus, ItemRef};
-use crate::ui::canvas::scene::SceneRoute;
+use crate::ui::canvas::scene::{SceneEdge, SceneRoute};
 use crate::ui::canvas::{Canvas, Hit, geometry};
 use crate::ui::theme;
 use egui::{Color32, Mesh, Painter, Pos2, Rect, Shape, Stroke, vec2};
@@ -22,6 +22,14 @@ impl Canvas {
             self.selected.contains(&item),
             self.highlighted.contains(&item),
         )
+    }
+
+    /// Whether any link of a line is selected, and whether any is highlighted.
+    fn edge_marks(&self, any_marked: bool, e: &SceneEdge) -> (bool, bool) {
+        e.links.iter().fold((false, false), |(sel, high), l| {
+            let (a, b) = self.marks(any_marked, || ItemRef::Link(l.clone()));
+            (sel || a, high || b)
+        })
     }
 
     /// Whether any shipment of a route is selected, and whether any is highlighted.
@@ -72,7 +80,7 @@ impl Canvas {
         let mut line_labels: Vec<LineLabel> = Vec::new();
         for &i in &visible_edges {
             let e = &self.scene.edges[i];
-            let (selected, highlighted) = self.marks(any_marked, || ItemRef::Link(e.link.clone()));
+            let (selected, highlighted) = self.edge_marks(any_marked, e);
             let hovered = self.hover == Some(Hit::Edge(i));
             if hairlines && !selected && !highlighted && !hovered {
                 let a = self.screen_from_canvas(rect, at[e.from]);
@@ -92,7 +100,11 @@ impl Canvas {
             } else {
                 style.edge
             };
-            let width = if selected || highlighted { 3.0 } else { 1.6 };
+            let width = if selected || highlighted {
+                e.width.max(1.6) + 1.4
+            } else {
+                e.width
+            };
             let points: Vec<Pos2> = self
                 .edge_points(i)
                 .into_iter()
