@@ -21,7 +21,7 @@ pub const ROUTE_BEND_STEP: f32 = 11.0;
 /// Up to this many nodes, lines are bent around the nodes they would cross. Above it (far-out
 /// views of very large cases, where lines are hairlines) they are drawn as fanned out, so a
 /// rebuild stays cheap.
-pub const ROUTE_AROUND_LIMIT: usize = 5_000;
+pub const ROUTE_AROUND_LIMIT: usize = 2_500;
 /// Gap kept between a bent line and a node it passes, canvas units.
 const CLEARANCE: f32 = 4.0;
 /// Steps by which a bend is widened while looking for a clear one, and how many are tried on
@@ -30,6 +30,9 @@ const BEND_STEP: f32 = 22.0;
 const BEND_TRIES: usize = 8;
 /// Pieces a curve is cut into when tested against nodes.
 const PIECES: usize = 12;
+/// A line with more nodes than this near it runs through a crowd no bend clears: it is left
+/// as it is (which also bounds the work a line costs).
+const MAX_IN_WAY: usize = 64;
 
 /// One drawn line: a link, or several links of one kind joining the same two ends.
 #[derive(Clone, Debug)]
@@ -235,35 +238,62 @@ impl Obstacles {
         }
     }
 
-    /// Discs whose centre lies in the box, grown by the largest radius.
-    fn within(&self, lo: CanvasPoint, hi: CanvasPoint) -> Vec<&Disc> {
-        let grow = self.max_radius + CLEARANCE;
+    /// Discs that come within `reach` of the segment from `a` to `b`, found by walking only the
+    /// grid cells near it; None when more than [`MAX_IN_WAY`] do (a line through a crowd,
+    /// which no bend clears).
+    fn near_segment(&self, a: CanvasPoint, b: CanvasPoint, reach: f32) -> Option<Vec<&Disc>> {
+        let grow = reach + self.max_radius + CLEARANCE;
         let (x0, y0) = cell_of(CanvasPoint {
-            x: lo.x - grow,
-            y: lo.y - grow,
+            x: a.x.min(b.x) - grow,
+            y: a.y.min(b.y) - grow,
         });
         let (x1, y1) = cell_of(CanvasPoint {
-            x: hi.x + grow,
-            y: hi.y + grow,
+            x: a.x.max(b.x) + grow,
+            y: a.y.max(b.y) + grow,
         });
-        let span = (i64::from(x1) - i64::from(x0) + 1) * (i64::from(y1) - i64::from(y0) + 1);
+        // A cell matters when its centre is within its half-diagonal (plus the reach) of
+        // the segment.
+        let cell_slack = grow + CELL * std::f32::consts::FRAC_1_SQRT_2;
         let mut out = Vec::new();
+        let mut take = |list: &Vec<u32>| -> bool {
+            for &i in list {
+                let d = &self.discs[i as usize];
+                if distance_to_segment(d.c, a, b) < reach + d.r + CLEARANCE {
+                    out.push(d);
+                    if out.len() > MAX_IN_WAY {
+                        return false;
+                    }
+                }
+            }
+            true
+        };
+        let span = (i64::from(x1) - i64::from(x0) + 1) * (i64::from(y1) - i64::from(y0) + 1);
         if span > self.cells.len() as i64 {
             for (&(cx, cy), list) in &self.cells {
-                if (x0..=x1).contains(&cx) && (y0..=y1).contains(&cy) {
-                    out.extend(list.iter().map(|&i| &self.discs[i as usize]));
+                if (x0..=x1).contains(&cx) && (y0..=y1).contains(&cy) && !take(list) {
+                    return None;
                 }
             }
         } else {
             for cx in x0..=x1 {
                 for cy in y0..=y1 {
-                    if let Some(list) = self.cells.get(&(cx, cy)) {
-                        out.extend(list.iter().map(|&i| &self.discs[i as usize]));
+                    #[allow(clippy::cast_precision_loss)]
+                    let centre = CanvasPoint {
+                        x: (cx as f32 + 0.5) * CELL,
+                        y: (cy as f32 + 0.5) * CELL,
+                    };
+                    if distance_to_segment(centre, a, b) > cell_slack {
+                        continue;
+                    }
+                    if let Some(list) = self.cells.get(&(cx, cy))
+                        && !take(list)
+                    {
+                        return None;
                     }
                 }
             }
         }
-        out
+        Some(out)
     }
 
     /// The bend, nearest `preferred`, at which the curve from `a` to `b` (node centres)
@@ -281,36 +311,39 @@ impl Obstacles {
             return preferred;
         }
         let largest = (length * 0.45).max(2.0 * BEND_STEP);
-        let reach = preferred.abs().max(largest) * 1.05;
-        let lo = CanvasPoint {
-            x: a.x.min(b.x) - reach,
-            y: a.y.min(b.y) - reach,
-        };
-        let hi = CanvasPoint {
-            x: a.x.max(b.x) + reach,
-            y: a.y.max(b.y) + reach,
+        // How far from its chord any curve tried may stray.
+        let reach = if outward {
+            preferred.abs() + largest
+        } else {
+            preferred.abs().max(largest)
         };
         let near_end = |d: &Disc| {
             let r = d.r.max(1.0);
             (d.c.x - a.x).hypot(d.c.y - a.y) < r || (d.c.x - b.x).hypot(d.c.y - b.y) < r
         };
-        let candidates: Vec<&Disc> = self
-            .within(lo, hi)
-            .into_iter()
-            .filter(|d| !near_end(d))
-            .collect();
+        let Some(mut candidates) = self.near_segment(a, b, reach) else {
+            return preferred;
+        };
+        candidates.retain(|d| !near_end(d));
         if candidates.is_empty() {
             return preferred;
         }
+        // Each disc's distance from the chord: a curve never strays further from its chord
+        // than its bend, so a disc further away than that cannot be hit.
+        let from_chord: Vec<f32> = candidates
+            .iter()
+            .map(|d| distance_to_segment(d.c, a, b))
+            .collect();
         let hits = |bend: f32| -> (usize, Option<f32>) {
             let points = curve(a, b, bend);
             let mut count = 0;
             let mut side = None;
-            for d in &candidates {
+            for (d, &gap) in candidates.iter().zip(&from_chord) {
                 let limit = d.r + CLEARANCE;
-                if points
-                    .windows(2)
-                    .any(|w| distance_to_segment(d.c, w[0], w[1]) < limit)
+                if gap < limit + bend.abs()
+                    && points
+                        .windows(2)
+                        .any(|w| distance_to_segment(d.c, w[0], w[1]) < limit)
                 {
                     count += 1;
                     // Which side of the chord the node stands on (positive: the side
