@@ -162,8 +162,19 @@ fn the_svg_of_a_view_shows_its_frame_and_hides_its_hidden_kinds() {
         .split(' ')
         .map(|v| v.parse().expect("number"))
         .collect();
-    assert!((viewbox[2] - frame.width()).abs() < 0.1);
-    assert!((viewbox[3] - frame.height()).abs() < 0.1);
+    // The view's frame, whole, with the legend's band below it: the picture keeps the view's
+    // shape, a little wider to make room for the band.
+    let [x, y, w, h] = [viewbox[0], viewbox[1], viewbox[2], viewbox[3]];
+    assert!((y - frame.min_y).abs() < 0.1, "{viewbox:?} {frame:?}");
+    assert!(
+        x <= frame.min_x && x + w >= frame.max_x,
+        "{viewbox:?} {frame:?}"
+    );
+    assert!(y + h > frame.max_y, "{viewbox:?} {frame:?}");
+    assert!(
+        (w / h - frame.width() / frame.height()).abs() < 0.01,
+        "{viewbox:?} {frame:?}"
+    );
     let text = all_text(&doc);
     for e in case.entities.values() {
         let p = case.positions[&e.id];
@@ -251,9 +262,9 @@ fn the_cli_writes_a_report_an_svg_and_a_4k_png_of_a_view() {
 }
 
 /// The picture of the whole chart carries a legend of what it shows, in a band of its own
-/// below the chart; a saved view's picture keeps the view's frame exactly.
+/// below the chart; so does a saved view's picture, which keeps the view's shape.
 #[test]
-fn the_whole_chart_picture_has_a_legend_of_what_it_shows() {
+fn pictures_have_a_legend_of_what_they_show() {
     let case = seed();
     let picture = svg::write(&case);
     let doc = roxmltree::Document::parse(&picture).expect("well-formed SVG");
@@ -280,8 +291,30 @@ fn the_whole_chart_picture_has_a_legend_of_what_it_shows() {
         .filter_map(|n| n.attribute("y")?.parse::<f32>().ok())
         .fold(f32::INFINITY, f32::min);
     assert!(case.positions.values().all(|p| p.y + 22.0 < legend_top));
-    let view = case.views.first().expect("a view");
-    assert!(!svg::write_view(&case, view).contains("class=\"legend\""));
+    // A saved view's picture has its legend too, in a band below the view, and keeps the
+    // view's shape (a 16:9 view is a 16:9 slide); no legend entry covers a node or a label.
+    for view in &case.views {
+        let options = svg::SvgOptions {
+            view: Some(view),
+            ..svg::SvgOptions::default()
+        };
+        let picture = svg::write_view(&case, view);
+        assert!(picture.contains("class=\"legend\""), "{}", view.name);
+        let (w, h) = svg::picture_size(&case, &options);
+        let frame = view.camera.frame();
+        #[allow(clippy::cast_precision_loss)]
+        let aspect = w as f32 / h as f32;
+        assert!(
+            (aspect - frame.width() / frame.height()).abs() < 0.01,
+            "{}: {w}×{h} against the view's {}×{}",
+            view.name,
+            frame.width(),
+            frame.height()
+        );
+        let m = svg::legibility(&case, &options);
+        assert_eq!(m.label_overlaps, 0, "{}: {m}", view.name);
+        assert_eq!(m.label_on_node, 0, "{}: {m}", view.name);
+    }
 }
 
 /// A saved view records the link-kind, claim and value filters it was saved with, and its

@@ -210,7 +210,17 @@ fn positions(case: &Case) -> HashMap<&EntityId, P> {
 
 fn frame_of(case: &Case, options: &SvgOptions, at: &HashMap<&EntityId, P>) -> FrameRect {
     let mut f = chart_frame(case, options, at);
-    if shows_legend(options) {
+    if let Some(band) = view_legend_band(case, options, &f) {
+        // A view keeps its shape: the band goes below the camera's frame and the frame
+        // widens to keep the view's aspect, so the chart is drawn a little smaller, whole.
+        let (w, h) = (f.width(), f.height());
+        let widen = (h + band) * w / h.max(1e-3) - w;
+        f.min_x -= widen / 2.0;
+        f.max_x += widen / 2.0;
+        f.max_y += band;
+        return f;
+    }
+    if options.view.is_none() && shows_legend(case, options) {
         // A band below the chart for the legend, so it covers nothing drawn.
         let px = options.width_px.clamp(16, MAX_WIDTH_PX) as f32;
         let unit = f.width() / px;
@@ -389,6 +399,13 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
     let mut scene = Scene::default();
 
     let mut nodes: BTreeMap<&EntityId, Node> = BTreeMap::new();
+    // A view's legend band lies over the canvas below the view: what stands there is out of
+    // the view and not drawn.
+    let band_top = options
+        .view
+        .filter(|_| shows_legend(case, options))
+        .and_then(|_| legend_top(case, options, &frame, unit))
+        .unwrap_or(f32::INFINITY);
     // The flag badge counts flags in force: an ended listing is not a live warning.
     let today = crate::model::PartialDate::today();
     for e in case.entities.values() {
@@ -399,6 +416,9 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
             continue;
         }
         let Some(&pos) = at.get(&e.id) else { continue };
+        if pos.y + RING_RADIUS > band_top {
+            continue;
+        }
         nodes.insert(
             &e.id,
             Node {
@@ -502,7 +522,7 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
         discs,
     );
     let mut placed: Vec<(PlacedLabel, &'static str, &'static str)> = Vec::new();
-    if shows_legend(options)
+    if shows_legend(case, options)
         && let Some(top) = legend_top(case, options, &frame, unit)
     {
         // The legend's band is its own: no chart label goes there.
@@ -995,7 +1015,7 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
             xml_escape(m.label)
         );
     }
-    if shows_legend(options) {
+    if shows_legend(case, options) {
         write_legend(&mut out, &mut scene, case, options, &frame, unit);
     }
     out.push_str("</svg>\n");
@@ -1004,10 +1024,38 @@ pub fn picture(case: &Case, options: &SvgOptions) -> (String, Scene) {
     (out, scene)
 }
 
-/// Whether the picture gets a legend band: pictures of the whole chart do; a saved view's
-/// picture keeps the view's frame exactly (a 16:9 view makes a 16:9 picture for the projector).
-fn shows_legend(options: &SvgOptions) -> bool {
-    options.legend && options.view.is_none()
+/// Whether the picture gets a legend band below the chart: pictures of the whole chart do, and
+/// pictures of a saved view when the band takes at most a quarter of the picture's height (the
+/// view keeps its aspect: a 16:9 view makes a 16:9 picture for the projector).
+fn shows_legend(case: &Case, options: &SvgOptions) -> bool {
+    match options.view {
+        None => options.legend,
+        Some(v) => view_legend_band(case, options, &v.camera.frame()).is_some(),
+    }
+}
+
+/// For a saved view's picture with a legend: the band's height in canvas units, for the
+/// camera's frame `chart`, such that the picture keeps the view's aspect and the band its
+/// height in pixels. None for the whole chart, or when the band would not fit.
+fn view_legend_band(case: &Case, options: &SvgOptions, chart: &FrameRect) -> Option<f32> {
+    options.view?;
+    if !options.legend {
+        return None;
+    }
+    let px = options.width_px.clamp(16, MAX_WIDTH_PX) as f32;
+    let (w, h) = (chart.width().max(1e-3), chart.height().max(1e-3));
+    let height_px = px * h / w;
+    // Rows depend only on the picture's width in pixels.
+    let rows = legend_layout(&legend_items(case, options), px, 1.0).1;
+    if rows == 0 {
+        return None;
+    }
+    let band_px = rows as f32 * LEGEND_ROW + LEGEND_MARGIN;
+    if band_px > height_px * 0.25 {
+        return None;
+    }
+    // The chart keeps `height_px - band_px` pixels for its `h` canvas units.
+    Some(band_px * h / (height_px - band_px))
 }
 
 /// Height of a legend row and the band's margin, in pixels of the picture.
@@ -1135,6 +1183,16 @@ fn write_legend(
     };
     let size = LEGEND_FONT * unit;
     let left = frame.min_x + 8.0 * unit;
+    // An opaque band, so nothing of the canvas below a view's frame shows through.
+    let _ = writeln!(
+        out,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>",
+        fmt(frame.min_x),
+        fmt(top),
+        fmt(frame.width()),
+        fmt(frame.max_y - top),
+        palette::BACKGROUND
+    );
     let _ = writeln!(
         out,
         "<g class=\"legend\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/>",
