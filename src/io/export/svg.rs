@@ -1071,6 +1071,8 @@ enum LegendItem {
     /// A line style, drawn as `status` draws it.
     Line(ClaimStatus, &'static str),
     Route,
+    /// Several links of one kind drawn as one line.
+    Bundle,
     Flag,
 }
 
@@ -1080,6 +1082,7 @@ impl LegendItem {
             LegendItem::Kind(k) => k.label(),
             LegendItem::Line(_, text) => text,
             LegendItem::Route => "Shipment: wider for more goods",
+            LegendItem::Bundle => "Several links of one kind: one wider line",
             LegendItem::Flag => "Listed or flagged",
         }
     }
@@ -1122,6 +1125,13 @@ fn legend_items(case: &Case, options: &SvgOptions) -> Vec<LegendItem> {
         if statuses.iter().any(|s| style(s) == k) {
             items.push(LegendItem::Line(status, text));
         }
+    }
+    let node_of = |id: &EntityId| case.entities.get_key_value(id).map(|(k, _)| k);
+    if crate::layout::links::bundle_links(case.links.values(), node_of, true)
+        .iter()
+        .any(|line| line.links.len() > 1)
+    {
+        items.push(LegendItem::Bundle);
     }
     if !case.shipments.is_empty() {
         items.push(LegendItem::Route);
@@ -1241,6 +1251,18 @@ fn write_legend(
                     fmt(cy),
                     palette::ROUTE,
                     fmt(4.0 * unit)
+                );
+            }
+            LegendItem::Bundle => {
+                let _ = writeln!(
+                    out,
+                    "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"{}\" stroke-width=\"{}\"/>",
+                    fmt(sx),
+                    fmt(cy),
+                    fmt(sx + 22.0 * unit),
+                    fmt(cy),
+                    palette::EDGE,
+                    fmt(crate::layout::links::bundle_width(4) * unit)
                 );
             }
             LegendItem::Flag => {
@@ -1509,6 +1531,28 @@ mod tests {
         assert!(svg.contains(&format!("Hardware shown in the videos ({members})")));
         assert!(!svg.contains(">NVIDIA H100<"));
         assert!(svg.contains(">Su Di<"));
+    }
+
+    #[test]
+    fn parallel_links_are_one_line_and_the_legend_says_so() {
+        let mut case = crate::seed_case().expect("seed");
+        let legend = "Several links of one kind: one wider line";
+        assert!(!write(&case).contains(legend));
+        let first = case
+            .links
+            .values()
+            .find(|l| l.from != l.to)
+            .expect("a link")
+            .clone();
+        let mut twin = first.clone();
+        twin.id = "l-twin".into();
+        case.links.insert(twin.id.clone(), twin);
+        let svg = write(&case);
+        assert!(svg.contains(legend));
+        assert!(
+            svg.contains(&format!(">2 × {}<", first.kind.tag().label()))
+                || svg.contains(">2 payments")
+        );
     }
 
     #[test]

@@ -41,6 +41,7 @@ impl Canvas {
             .iter()
             .any(|r| r.vias.iter().any(|v| !v.is_empty()));
         let bundles = self.scene.routes.iter().any(|r| r.shipments.len() > 1);
+        let link_bundles = self.scene.edges.iter().any(|e| e.links.len() > 1);
         let flags = self
             .scene
             .nodes
@@ -109,6 +110,12 @@ impl Canvas {
                         if shown {
                             row(ui, text, |p, c| line(p, c, Stroke::new(1.5, edge), status));
                         }
+                    }
+                    if link_bundles {
+                        row(ui, "Several links of one kind: one wider line", |p, c| {
+                            let width = crate::layout::links::bundle_width(4);
+                            line(p, c, Stroke::new(width, edge), ClaimStatus::Proven);
+                        });
                     }
                     if routes {
                         let route = theme::route_color(dark);
