@@ -1,7 +1,7 @@
 //! The `chokepoint` binary: the GUI, and the CLI subcommands beside it.
 
 use chokepoint::model::{Case, Timestamp};
-use chokepoint::ui::theme::ThemeChoice;
+use chokepoint::ui::theme::{DrawingChoice, ThemeChoice};
 use chokepoint::ui::{ChokepointApp, RightTab, Startup};
 use std::path::PathBuf;
 
@@ -11,7 +11,7 @@ usage:
   chokepoint [FILE.ron]                          open the GUI (on the bundled seed case by default)
   chokepoint FILE.csv | FILE.ftm.json            open the GUI and import the file (CSV mapping dialog)
   chokepoint FILE.cpbundle                       open the GUI and unpack the case bundle
-  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--canvas-only] [--tab findings|flows|evidence|views] [--present]
+  chokepoint --screenshot OUT.png [--size WxH] [--theme light|dark] [--drawing auto|detailed|picture] [--canvas-only] [--tab findings|flows|evidence|views] [--present]
                     [--timeline] [--window FROM..TO] [--palette TEXT]
                     [--select ID] [FILE.ron]
                                                  render the GUI, save a PNG of the window, exit
@@ -99,6 +99,7 @@ fn run_gui(args: &[String]) -> i32 {
     let mut size = [1440.0, 900.0];
     let mut file = None;
     let mut theme = None;
+    let mut drawing = None;
     let mut select = None;
     let mut canvas_only = false;
     let mut present = false;
@@ -125,6 +126,12 @@ fn run_gui(args: &[String]) -> i32 {
                 Some("light") => theme = Some(ThemeChoice::Light),
                 Some("dark") => theme = Some(ThemeChoice::Dark),
                 _ => return usage_error("--theme needs light or dark"),
+            },
+            "--drawing" => match it.next().map(String::as_str) {
+                Some("auto") => drawing = Some(DrawingChoice::Automatic),
+                Some("detailed") => drawing = Some(DrawingChoice::Detailed),
+                Some("picture") => drawing = Some(DrawingChoice::Picture),
+                _ => return usage_error("--drawing needs auto, detailed or picture"),
             },
             "--canvas-only" => canvas_only = true,
             "--present" => present = true,
@@ -162,6 +169,7 @@ fn run_gui(args: &[String]) -> i32 {
     let mut startup = Startup {
         screenshot,
         theme,
+        drawing,
         select,
         canvas_only,
         tab,

@@ -1367,3 +1367,47 @@ fn parallel_links_are_one_line_that_selects_them_all() {
     h.run();
     assert_eq!(h.state().canvas.scene().edges.len(), links);
 }
+
+/// With the far-out view drawn as one picture (automatic on a software renderer; forced here,
+/// as `--drawing picture` does), a large case fitted in view is drawn from a picture made in
+/// the background; when the camera moves the picture follows it and a new one is made once the
+/// camera is still; every line, every frame draws no picture.
+#[test]
+fn far_out_a_large_case_is_drawn_as_one_picture_when_asked() {
+    use chokepoint::ui::theme::DrawingChoice;
+    let case = chokepoint::io::generate::generate_case(3000, 3).expect("generate");
+    let startup = chokepoint::ui::Startup {
+        drawing: Some(DrawingChoice::Picture),
+        ..chokepoint::ui::Startup::for_case(case.clone())
+    };
+    let mut h = common::realtime_harness_with(startup);
+    h.run();
+    h.key_press(egui::Key::F);
+    assert!(
+        common::step_until(&mut h, |h| h.state().canvas.far_view_is_picture()),
+        "the picture is drawn"
+    );
+    let zoom = h.state().canvas.zoom;
+    h.key_press(egui::Key::Minus);
+    h.step();
+    assert!(h.state().canvas.zoom < zoom, "- zooms out");
+    assert!(
+        !h.state().canvas.far_view_is_picture(),
+        "the old picture is stale"
+    );
+    assert!(
+        common::step_until(&mut h, |h| h.state().canvas.far_view_is_picture()),
+        "a new picture once the camera is still"
+    );
+    let startup = chokepoint::ui::Startup {
+        drawing: Some(DrawingChoice::Detailed),
+        ..chokepoint::ui::Startup::for_case(case)
+    };
+    let mut h = common::realtime_harness_with(startup);
+    h.run();
+    h.key_press(egui::Key::F);
+    for _ in 0..10 {
+        h.step();
+    }
+    assert!(!h.state().canvas.far_view_is_picture());
+}

@@ -48,6 +48,8 @@ pub struct Settings {
     pub screening_demo: bool,
     /// Screening-list files the user added in the Findings tab.
     pub screening_lists: Vec<PathBuf>,
+    /// How the far-out canvas is drawn (software rendering).
+    pub drawing: crate::ui::theme::DrawingChoice,
 }
 
 impl Default for Settings {
@@ -61,6 +63,7 @@ impl Default for Settings {
             canvas_only: false,
             zoom_before_presenting: None,
             screening_demo: true,
+            drawing: crate::ui::theme::DrawingChoice::default(),
             screening_lists: Vec::new(),
         }
     }
@@ -106,6 +109,8 @@ pub struct Startup {
     pub screenshot: Option<PathBuf>,
     /// A theme for this run only (e.g. for screenshots), not saved in preferences.
     pub theme: Option<ThemeChoice>,
+    /// How the far-out canvas is drawn, for this run only (`--drawing`, for measurements).
+    pub drawing: Option<crate::ui::theme::DrawingChoice>,
     /// The id of an entity, link or shipment to select at start.
     pub select: Option<String>,
     /// What the case file looked like when it was read, to notice changes by other programs.
@@ -141,6 +146,7 @@ impl Startup {
             error: None,
             screenshot: None,
             theme: None,
+            drawing: None,
             select: None,
             stamp: None,
             canvas_only: false,
@@ -353,9 +359,18 @@ pub struct ChokepointApp {
     screenshot: Option<ScreenshotJob>,
     close_confirmed: bool,
     frames: u64,
+    /// `CHOKEPOINT_FRAME_LOG=FILE`: every frame's time since start (ms) and whether the
+    /// far-out picture was drawn, one line each, repainting continuously (for measuring frame
+    /// times under software rendering: `benches/software_frames.sh`).
+    frame_log: Option<(std::fs::File, Instant)>,
     title_shown: String,
     theme_applied: Option<ThemeChoice>,
     theme_override: Option<ThemeChoice>,
+    drawing_override: Option<crate::ui::theme::DrawingChoice>,
+    /// The renderer's name when it is software (a CPU adapter: llvmpipe, lavapipe, WARP),
+    /// found on the first frame; None on a GPU or before.
+    pub software_renderer: Option<String>,
+    renderer_checked: bool,
     canvas_only_override: bool,
     /// The table view, in place of the chart while open.
     pub table: TableView,
@@ -438,9 +453,15 @@ impl ChokepointApp {
             }),
             close_confirmed: false,
             frames: 0,
+            frame_log: std::env::var_os("CHOKEPOINT_FRAME_LOG")
+                .and_then(|path| std::fs::File::create(path).ok())
+                .map(|file| (file, Instant::now())),
             title_shown: String::new(),
             theme_applied: None,
             theme_override: startup.theme,
+            drawing_override: startup.drawing,
+            software_renderer: None,
+            renderer_checked: false,
             canvas_only_override: startup.canvas_only,
             start_page: None,
             table: TableView::default(),
@@ -761,7 +782,14 @@ fn egui_extras_style(ctx: &egui::Context) {
 }
 
 impl eframe::App for ChokepointApp {
-    fn ui(&mut self, ui: &mut Ui, _frame: &mut eframe::Frame) {
+    fn ui(&mut self, ui: &mut Ui, frame: &mut eframe::Frame) {
+        if !self.renderer_checked {
+            self.renderer_checked = true;
+            self.software_renderer = frame.wgpu_render_state().and_then(|state| {
+                let info = state.adapter.get_info();
+                (info.device_type == eframe::wgpu::DeviceType::Cpu).then_some(info.name)
+            });
+        }
         self.frame_ui(ui);
     }
 

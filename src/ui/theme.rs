@@ -35,6 +35,44 @@ impl ThemeChoice {
     }
 }
 
+/// How the far-out canvas is drawn: one picture made off the UI thread (cheap for software
+/// rendering, where the renderer's own rasterising of hundreds of thousands of hairlines takes
+/// seconds a frame), or every line each frame; automatic picks the picture on a software
+/// renderer only.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DrawingChoice {
+    #[default]
+    Automatic,
+    Detailed,
+    Picture,
+}
+
+impl DrawingChoice {
+    pub const ALL: [DrawingChoice; 3] = [
+        DrawingChoice::Automatic,
+        DrawingChoice::Detailed,
+        DrawingChoice::Picture,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DrawingChoice::Automatic => "Automatic",
+            DrawingChoice::Detailed => "Every line, every frame",
+            DrawingChoice::Picture => "One picture far out",
+        }
+    }
+
+    /// Whether the far-out view is drawn as one picture, on a renderer that is software
+    /// (`software`) or not.
+    pub fn picture(self, software: bool) -> bool {
+        match self {
+            DrawingChoice::Automatic => software,
+            DrawingChoice::Detailed => false,
+            DrawingChoice::Picture => true,
+        }
+    }
+}
+
 /// Below this window width (points) the side panels start folded to strips of icons, so the
 /// chart keeps most of a laptop screen; a click on an icon unfolds a panel.
 pub const PANELS_FOLD_BELOW: f32 = 1400.0;

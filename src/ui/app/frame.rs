@@ -70,6 +70,7 @@ impl ChokepointApp {
         if !job.requested
             && self.frames >= SCREENSHOT_AFTER_FRAMES
             && !self.present_pending
+            && !self.canvas.far_view_is_waiting()
             && self.presenter.as_ref().is_none_or(|p| !p.is_moving())
         {
             job.requested = true;
@@ -98,11 +99,29 @@ impl ChokepointApp {
     pub fn frame_ui(&mut self, ui: &mut Ui) {
         let ctx = ui.ctx().clone();
         self.frames += 1;
+        if let Some((file, start)) = &mut self.frame_log {
+            use std::io::Write as _;
+            let _ = writeln!(
+                file,
+                "{:.1} {}",
+                start.elapsed().as_secs_f64() * 1e3,
+                u8::from(self.canvas.far_view_is_picture())
+            );
+            // Frames as fast as they come, except while the far-out picture is being made
+            // (the app then draws only when it is ready, as it does without the log).
+            if !self.canvas.far_view_is_waiting() {
+                ctx.request_repaint();
+            }
+        }
         let theme = self.theme_override.unwrap_or(self.settings.theme);
         if self.theme_applied != Some(theme) {
             ctx.set_theme(theme.preference());
             self.theme_applied = Some(theme);
         }
+        self.canvas.cheap_drawing = self
+            .drawing_override
+            .unwrap_or(self.settings.drawing)
+            .picture(self.software_renderer.is_some());
         self.poll_jobs(&ctx);
         // Presenting never changes the case: files dropped on the window are ignored meanwhile.
         if self.presenter.is_none() {

@@ -189,6 +189,32 @@ impl ChokepointApp {
                     }
                 });
                 ui.end_row();
+                let drawing = ui.label("Far-out drawing").id;
+                ui.vertical(|ui| {
+                    egui::ComboBox::from_id_salt("far_out_drawing")
+                        .selected_text(self.settings.drawing.label())
+                        .show_ui(ui, |ui| {
+                            for choice in crate::ui::theme::DrawingChoice::ALL {
+                                ui.selectable_value(
+                                    &mut self.settings.drawing,
+                                    choice,
+                                    choice.label(),
+                                );
+                            }
+                        })
+                        .response
+                        .labelled_by(drawing)
+                        .on_hover_text(
+                            "Far out, draw the chart as one picture made in the background \
+                             and moved with the camera: fast without a graphics card. \
+                             Automatic does so on a software renderer only.",
+                        );
+                    ui.weak(match &self.software_renderer {
+                        Some(name) => format!("Software renderer: {name}"),
+                        None => "Graphics card (or not known)".to_owned(),
+                    });
+                });
+                ui.end_row();
                 let autosave = ui.label("Autosave every").id;
                 ui.horizontal(|ui| {
                     ui.add(

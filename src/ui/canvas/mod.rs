@@ -14,6 +14,7 @@ mod layout_run;
 mod legend;
 mod menus;
 mod new_entity;
+mod raster;
 pub mod scene;
 mod search;
 pub mod support;
@@ -159,6 +160,12 @@ pub struct Canvas {
     sparse: bool,
     /// Vertex buffers of the batched meshes, kept between frames.
     meshes: draw::MeshBuffers,
+    /// Draw the far-out view as one picture made off the UI thread (software rendering; see
+    /// `raster`). Set by the app from the renderer it runs on and the settings.
+    pub cheap_drawing: bool,
+    far_raster: raster::FarRaster,
+    /// Counts scene rebuilds, so a picture of the far-out view knows when it is stale.
+    scene_generation: u64,
 }
 
 impl Default for Canvas {
@@ -195,6 +202,9 @@ impl Default for Canvas {
             size_by: SizeBy::Uniform,
             sparse: true,
             meshes: draw::MeshBuffers::default(),
+            cheap_drawing: false,
+            far_raster: raster::FarRaster::default(),
+            scene_generation: 0,
         }
     }
 }
@@ -279,6 +289,17 @@ impl Canvas {
         }
     }
 
+    /// Whether the far-out view was last drawn as one picture made for its camera (cheap
+    /// drawing, see `raster`).
+    pub fn far_view_is_picture(&self) -> bool {
+        self.far_raster.is_current()
+    }
+
+    /// Whether the far-out view waits for its picture (being made, or the camera moving).
+    pub fn far_view_is_waiting(&self) -> bool {
+        self.far_raster.is_waiting()
+    }
+
     pub fn scene(&self) -> &Scene {
         &self.scene
     }
@@ -356,6 +377,7 @@ impl Canvas {
         if self.scene_key.as_ref() != Some(&key) {
             let measure = self.size_by.measure(case);
             self.scene = Scene::build_sized(case, &self.filters, measure.as_ref());
+            self.scene_generation += 1;
             self.scene_key = Some(key);
             // Selected items that no longer exist leave the selection.
             self.selected.retain(|i| case.contains(i));

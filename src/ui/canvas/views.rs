@@ -98,6 +98,7 @@ impl Canvas {
         if self.scene_key.as_ref() != Some(&key) {
             let measure = self.size_by.measure(case);
             self.scene = Scene::build_sized(case, &self.filters, measure.as_ref());
+            self.scene_generation += 1;
             self.scene_key = Some(key);
         }
         self.hover = None;

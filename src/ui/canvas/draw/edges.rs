@@ -83,6 +83,9 @@ impl Canvas {
             let (selected, highlighted) = self.edge_marks(any_marked, e);
             let hovered = self.hover == Some(Hit::Edge(i));
             if hairlines && !selected && !highlighted && !hovered {
+                if f.far != crate::ui::canvas::raster::FarPicture::Off {
+                    continue;
+                }
                 let a = self.screen_from_canvas(rect, at[e.from]);
                 let b = self.screen_from_canvas(rect, at[e.to]);
                 match (cell_of(rect, a), cell_of(rect, b)) {
@@ -165,6 +168,9 @@ impl Canvas {
         let node_px = self.node_radius_px(crate::ui::canvas::scene::NODE_RADIUS);
         for (i, r) in self.scene.routes.iter().enumerate() {
             if dots && !any_marked {
+                if f.far != crate::ui::canvas::raster::FarPicture::Off {
+                    continue;
+                }
                 // Far out, a route is a chain of straight hairlines.
                 for w in r.stops.windows(2) {
                     let a = self.screen_from_canvas(rect, at[w[0]]);

@@ -92,33 +92,36 @@ pub(super) fn label_background(text: Rect) -> Rect {
 }
 
 #[derive(Clone, Copy)]
-struct Style {
-    dark: bool,
-    edge: Color32,
-    route: Color32,
-    selection: Color32,
-    highlight: Color32,
-    label_bg: Color32,
-    label_text: Color32,
+pub(super) struct Style {
+    pub(super) dark: bool,
+    pub(super) edge: Color32,
+    pub(super) route: Color32,
+    pub(super) selection: Color32,
+    pub(super) highlight: Color32,
+    pub(super) label_bg: Color32,
+    pub(super) label_text: Color32,
     /// Dashed rings for unsupported entities (few nodes on screen) or solid ones (many).
-    dashed_rings: bool,
+    pub(super) dashed_rings: bool,
 }
 
 /// What every layer of one frame's painting shares.
-struct Frame {
-    painter: Painter,
+pub(super) struct Frame {
+    pub(super) painter: Painter,
     /// The canvas area on screen.
-    rect: Rect,
+    pub(super) rect: Rect,
     /// The part of the canvas in view, with a margin (canvas coordinates).
-    view: Rect,
+    pub(super) view: Rect,
     /// Every node's place this frame (drags and layout animations included), computed once.
-    at: Vec<Pos2>,
-    style: Style,
+    pub(super) at: Vec<Pos2>,
+    pub(super) style: Style,
     /// Far out: nodes are dots, edges hairlines.
-    dots: bool,
+    pub(super) dots: bool,
     /// Something is selected or highlighted (looking items up costs an id clone each: it is
     /// skipped when nothing is marked).
-    any_marked: bool,
+    pub(super) any_marked: bool,
+    /// The far-out picture drawn underneath (cheap drawing, see `raster`): what it already
+    /// shows the layers leave out.
+    pub(super) far: super::raster::FarPicture,
 }
 
 impl Canvas {
@@ -148,6 +151,11 @@ impl Canvas {
             style,
             dots: self.node_radius_px(super::scene::NODE_RADIUS) < DOT_RADIUS_PX,
             any_marked: !self.selected.is_empty() || !self.highlighted.is_empty(),
+            far: super::raster::FarPicture::Off,
+        };
+        let f = Frame {
+            far: self.draw_far_raster(&f, ui.ctx()),
+            ..f
         };
         self.draw_groups(&f);
         let (mut line_labels, detailed) = self.draw_edges(&f);

@@ -79,6 +79,9 @@ impl Canvas {
                         continue;
                     }
                 }
+                if f.far == crate::ui::canvas::raster::FarPicture::Drawn {
+                    continue;
+                }
                 if s <= CELL_PX
                     && let Some((x, y)) = cell_of(rect, c)
                 {
