@@ -37,7 +37,7 @@ const MAX_MOVING_DEGREE: usize = 48;
 /// Rounds over all nodes at most.
 const MAX_ROUNDS: usize = 10;
 /// Segment and distance tests the pass may spend, in total.
-const WORK_BUDGET: u64 = 150_000_000;
+const WORK_BUDGET: u64 = 40_000_000;
 /// Swap partners tried per node.
 const SWAP_CANDIDATES: usize = 8;
 
