@@ -767,7 +767,14 @@ pub(crate) fn layout(
     graph: &LayoutGraph,
     progress: &Progress,
 ) -> Result<Vec<CanvasPoint>, Cancelled> {
-    super::multilevel::layout_with_stats(graph, progress).map(|(positions, _)| positions)
+    let (mut positions, _) = super::multilevel::layout_with_stats(graph, progress)?;
+    super::untangle::untangle_graph(
+        graph,
+        &mut positions,
+        super::untangle::Options::default(),
+        progress,
+    )?;
+    Ok(positions)
 }
 
 #[cfg(test)]

@@ -67,11 +67,21 @@ pub struct LayoutEdge {
     pub directed: bool,
 }
 
+/// How many links and shipment hops an edge stands for (before the weight cap): what the
+/// picture draws between the pair.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Drawn {
+    pub links: u32,
+    pub hops: u32,
+}
+
 /// Nodes in entity-id order and merged edges in `(from, to)` order, with an adjacency index.
 #[derive(Clone, Debug, Default)]
 pub struct LayoutGraph {
     nodes: Vec<LayoutNode>,
     edges: Vec<LayoutEdge>,
+    /// Per edge, what it merged.
+    drawn: Vec<Drawn>,
     /// `adjacency[adjacency_start[i]..adjacency_start[i + 1]]` lists `(neighbour, edge)` of `i`.
     adjacency_start: Vec<usize>,
     adjacency: Vec<(usize, usize)>,
@@ -114,31 +124,35 @@ impl LayoutGraph {
             .map(|(i, id)| (id, i))
             .collect();
         let find = |id: &EntityId| index.get(id).copied();
-        let mut raw: Vec<LayoutEdge> = Vec::with_capacity(case.links.len() * 2);
-        let mut push = |from: Option<usize>, to: Option<usize>, flow: bool, directed: bool| {
-            if let (Some(from), Some(to)) = (from, to) {
-                raw.push(LayoutEdge {
-                    from,
-                    to,
-                    weight: 1.0,
-                    flow,
-                    directed: directed || flow,
-                });
-            }
-        };
+        let mut raw: Vec<(LayoutEdge, bool)> = Vec::with_capacity(case.links.len() * 2);
+        let mut push =
+            |from: Option<usize>, to: Option<usize>, flow: bool, directed: bool, hop: bool| {
+                if let (Some(from), Some(to)) = (from, to) {
+                    raw.push((
+                        LayoutEdge {
+                            from,
+                            to,
+                            weight: 1.0,
+                            flow,
+                            directed: directed || flow,
+                        },
+                        hop,
+                    ));
+                }
+            };
         for link in case.links.values() {
             let (from, to) = (find(&link.from), find(&link.to));
             match link.kind {
-                LinkKind::SuppliesTo => push(from, to, true, true),
+                LinkKind::SuppliesTo => push(from, to, true, true, false),
                 // "Product is made by manufacturer": goods flow manufacturer → product.
-                LinkKind::ManufacturedBy => push(to, from, true, true),
-                _ => push(from, to, false, link.kind.is_directed()),
+                LinkKind::ManufacturedBy => push(to, from, true, true, false),
+                _ => push(from, to, false, link.kind.is_directed(), false),
             }
         }
         let mut place_countries: Vec<(usize, CountryCode)> = Vec::new();
         for shipment in case.shipments.values() {
             for (from, to, flow) in shipment_hops(shipment) {
-                push(find(from), find(to), flow, flow);
+                push(find(from), find(to), flow, flow, true);
             }
             for leg in &shipment.legs {
                 for place in [&leg.from, &leg.to] {
@@ -200,13 +214,16 @@ impl LayoutGraph {
                 } else {
                     1.0
                 };
-                Some(LayoutEdge {
-                    from,
-                    to,
-                    weight,
-                    flow: e.flow,
-                    directed: e.directed || e.flow,
-                })
+                Some((
+                    LayoutEdge {
+                        from,
+                        to,
+                        weight,
+                        flow: e.flow,
+                        directed: e.directed || e.flow,
+                    },
+                    false,
+                ))
             })
             .collect();
         let mut graph = LayoutGraph::build(sorted, raw);
@@ -214,31 +231,47 @@ impl LayoutGraph {
         graph
     }
 
-    fn build(nodes: Vec<LayoutNode>, mut raw: Vec<LayoutEdge>) -> LayoutGraph {
+    fn build(nodes: Vec<LayoutNode>, mut raw: Vec<(LayoutEdge, bool)>) -> LayoutGraph {
         // Self-loops carry no layout information. Undirected edges are stored low → high so
         // a—b and b—a merge.
-        raw.retain(|e| e.from != e.to);
-        for e in &mut raw {
+        raw.retain(|(e, _)| e.from != e.to);
+        for (e, _) in &mut raw {
             if !e.directed && e.from > e.to {
                 std::mem::swap(&mut e.from, &mut e.to);
             }
         }
-        raw.sort_by(|a, b| {
+        raw.sort_by(|(a, _), (b, _)| {
             (a.from, a.to, a.directed)
                 .cmp(&(b.from, b.to, b.directed))
                 .then(b.flow.cmp(&a.flow))
         });
         let mut edges: Vec<LayoutEdge> = Vec::with_capacity(raw.len());
-        for e in raw {
-            match edges.last_mut() {
-                Some(last) if (last.from, last.to, last.directed) == (e.from, e.to, e.directed) => {
+        let mut drawn: Vec<Drawn> = Vec::with_capacity(raw.len());
+        for (e, hop) in raw {
+            let count = |d: &mut Drawn| {
+                if hop {
+                    d.hops += 1;
+                } else {
+                    d.links += 1;
+                }
+            };
+            match (edges.last_mut(), drawn.last_mut()) {
+                (Some(last), Some(d))
+                    if (last.from, last.to, last.directed) == (e.from, e.to, e.directed) =>
+                {
                     last.weight = (last.weight + e.weight).min(MAX_EDGE_WEIGHT);
                     last.flow |= e.flow;
+                    count(d);
                 }
-                _ => edges.push(LayoutEdge {
-                    weight: e.weight.min(MAX_EDGE_WEIGHT),
-                    ..e
-                }),
+                _ => {
+                    edges.push(LayoutEdge {
+                        weight: e.weight.min(MAX_EDGE_WEIGHT),
+                        ..e
+                    });
+                    let mut d = Drawn::default();
+                    count(&mut d);
+                    drawn.push(d);
+                }
             }
         }
 
@@ -265,6 +298,7 @@ impl LayoutGraph {
         LayoutGraph {
             nodes,
             edges,
+            drawn,
             adjacency_start,
             adjacency,
         }
@@ -325,6 +359,11 @@ impl LayoutGraph {
 
     pub fn edges(&self) -> &[LayoutEdge] {
         &self.edges
+    }
+
+    /// How many links and shipment hops edge `k` merged.
+    pub fn drawn(&self, k: usize) -> Drawn {
+        self.drawn.get(k).copied().unwrap_or_default()
     }
 
     pub fn len(&self) -> usize {

@@ -21,6 +21,7 @@
 
 use super::arrange::{self, Bounds};
 use super::graph::LayoutGraph;
+use super::untangle;
 use super::{Cancelled, Progress};
 use crate::model::CanvasPoint;
 use std::collections::VecDeque;
@@ -77,10 +78,34 @@ pub(crate) fn layout(
     let mut positions = graph.positions();
     let mut boxes = Vec::with_capacity(comps.len());
     let mut done = 0usize;
-    for comp in &comps {
+    // The drawn curves of each component, for the crossing pass (small graphs only).
+    let mut curves: Vec<Vec<untangle::Curve>> = vec![Vec::new(); comps.len()];
+    if members.len() <= untangle::MAX_NODES {
+        let mut comp_of = vec![usize::MAX; graph.len()];
+        for (c, comp) in comps.iter().enumerate() {
+            for &v in comp {
+                comp_of[v] = c;
+            }
+        }
+        for curve in untangle::drawn_curves(graph) {
+            let c = comp_of[curve.from];
+            if c != usize::MAX && c == comp_of[curve.to] {
+                curves[c].push(curve);
+            }
+        }
+    }
+    let untangling = untangle::Options {
+        freedom: untangle::Freedom::Vertical,
+        min_gap: ROW_GAP * 0.9,
+        spacing: ROW_GAP,
+        curved: true,
+    };
+    for (comp, curves) in comps.iter().zip(&curves) {
         progress.step(done, members.len())?;
         let (rank, _) = rank_component(graph, comp);
-        let local = place_component(graph, comp, &rank, progress)?;
+        let mut local = place_component(graph, comp, &rank, progress)?;
+        // Columns stay; nodes move up and down them where that crosses less.
+        untangle::untangle_members(graph, curves, comp, &mut local, untangling, progress)?;
         for (&v, &p) in comp.iter().zip(&local) {
             positions[v] = p;
         }

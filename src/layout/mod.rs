@@ -33,9 +33,10 @@ pub mod palette;
 pub mod picture;
 pub mod quality;
 pub mod routes;
+pub mod untangle;
 
 pub use force::{ForceParams, ForceSim};
-pub use graph::{LayoutEdge, LayoutGraph, LayoutNode};
+pub use graph::{Drawn, LayoutEdge, LayoutGraph, LayoutNode};
 pub use grid::{GridArrangement, GridBlock};
 pub use layered::Ranking;
 
