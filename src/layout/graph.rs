@@ -140,7 +140,9 @@ impl LayoutGraph {
                     ));
                 }
             };
-        for link in case.links.values() {
+        // Links as the picture draws them: parallel links of one kind are one line.
+        let lines = super::links::bundle_links(case.links.values(), find, true);
+        for link in lines.iter().map(|line| line.links[0]) {
             let (from, to) = (find(&link.from), find(&link.to));
             match link.kind {
                 LinkKind::SuppliesTo => push(from, to, true, true, false),
@@ -552,9 +554,15 @@ mod tests {
         let mut case = Case::default();
         entity(&mut case, "a", EntityKind::Person);
         entity(&mut case, "b", EntityKind::Person);
-        for (id, from, to) in [("l1", "a", "b"), ("l2", "b", "a"), ("l3", "a", "a")] {
-            case.links
-                .insert(id.into(), Link::new(id, LinkKind::Associate, from, to));
+        // Two lines between a and b (an association entered twice is one line, as the
+        // picture bundles it; a communication is another) and a self-loop.
+        for (id, kind, from, to) in [
+            ("l1", LinkKind::Associate, "a", "b"),
+            ("l2", LinkKind::Associate, "b", "a"),
+            ("l3", LinkKind::Communication, "b", "a"),
+            ("l4", LinkKind::Associate, "a", "a"),
+        ] {
+            case.links.insert(id.into(), Link::new(id, kind, from, to));
         }
         case.positions.insert(
             "a".into(),

@@ -30,6 +30,9 @@ use std::collections::VecDeque;
 pub const COLUMN_GAP: f32 = 260.0;
 /// Vertical distance between nodes in a column.
 pub const ROW_GAP: f32 = 100.0;
+/// Up to this many nodes the columns are untangled after ordering (its work budget is per
+/// component, so a larger case of many components would take seconds).
+const UNTANGLE_MAX_NODES: usize = 1_000;
 /// Space between packed components.
 const COMPONENT_GAP: f32 = 200.0;
 const ORDER_SWEEPS: usize = 12;
@@ -80,7 +83,7 @@ pub(crate) fn layout(
     let mut done = 0usize;
     // The drawn curves of each component, for the crossing pass (small graphs only).
     let mut curves: Vec<Vec<untangle::Curve>> = vec![Vec::new(); comps.len()];
-    if members.len() <= untangle::MAX_NODES {
+    if members.len() <= UNTANGLE_MAX_NODES {
         let mut comp_of = vec![usize::MAX; graph.len()];
         for (c, comp) in comps.iter().enumerate() {
             for &v in comp {

@@ -744,12 +744,12 @@ pub(crate) fn untangle_members(
     untangle(local, &mine, &movable, options, progress)
 }
 
-/// Spread between the control points of parallel links (the picture fans them out 34 units
-/// apart at the middle, so 68 at the control point).
-const FAN_BEND: f32 = 68.0;
-/// Bend of a shipment hop, and of each further route over the same hop.
-const HOP_BEND: f32 = 46.0;
-const HOP_BEND_STEP: f32 = 22.0;
+/// Spread between the control points of parallel lines (the picture fans them out
+/// [`super::links::FAN_STEP`] apart at the middle, twice that at the control point).
+const FAN_BEND: f32 = 2.0 * super::links::FAN_STEP;
+/// Control-point offset of a shipment hop, and of each further route over the same hop.
+const HOP_BEND: f32 = 2.0 * super::links::ROUTE_BEND;
+const HOP_BEND_STEP: f32 = 2.0 * super::links::ROUTE_BEND_STEP;
 
 /// The curves the picture draws for the graph's edges: the links of a pair fanned out
 /// symmetrically, shipment hops bent to the left of their direction.
