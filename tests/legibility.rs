@@ -134,6 +134,24 @@ fn sample_pictures_name_every_entity() {
     }
 }
 
+/// The figures `legibility.py` (the yardstick, a copy in tests/peers) reads from the SVG at
+/// `path`, as JSON.
+fn yardstick(python: &std::path::Path, path: &std::path::Path) -> serde_json::Value {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/legibility.py");
+    let out = Command::new(python)
+        .arg(&script)
+        .arg(path)
+        .arg("--json")
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
 /// The Rust measure agrees with the yardstick (`legibility.py`, a copy in tests/peers) on the
 /// exported SVGs: same nodes, labels, edges and the same four counts.
 #[test]
@@ -142,7 +160,6 @@ fn the_rust_measure_agrees_with_legibility_py() {
     let Some(python) = common::peer_python(&["xml.etree.ElementTree"]) else {
         return;
     };
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/legibility.py");
     let dir = tempfile::tempdir().expect("temp dir");
     for (name, case) in cases() {
         if name == "generated_1000" {
@@ -151,18 +168,7 @@ fn the_rust_measure_agrees_with_legibility_py() {
         let (text, scene) = svg::picture(&case, &svg::SvgOptions::default());
         let path = dir.path().join(format!("{name}.svg"));
         std::fs::write(&path, text).expect("write svg");
-        let out = Command::new(&python)
-            .arg(&script)
-            .arg(&path)
-            .arg("--json")
-            .output()
-            .expect("python runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let py: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let py = yardstick(&python, &path);
         let m = chokepoint::layout::legibility::measure(&scene);
         let ours = [
             ("nodes", m.nodes),
@@ -256,21 +262,6 @@ fn the_imported_case_reads_better_than_graphviz_sfdp() {
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
-    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/peers/legibility.py");
-    let yardstick = |path: &std::path::Path| -> serde_json::Value {
-        let out = Command::new(&python)
-            .arg(&script)
-            .arg(path)
-            .arg("--json")
-            .output()
-            .expect("python runs");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("json")
-    };
     let dot_path = dir.path().join("case.dot");
     std::fs::write(&dot_path, chokepoint::io::export::dot::write(&laid)).expect("write dot");
     let sfdp_svg = dir.path().join("sfdp.svg");
@@ -291,7 +282,7 @@ fn the_imported_case_reads_better_than_graphviz_sfdp() {
         svg::picture(&laid, &svg::SvgOptions::default()).0,
     )
     .expect("write svg");
-    let (theirs, ours) = (yardstick(&sfdp_svg), yardstick(&ours_svg));
+    let (theirs, ours) = (yardstick(&python, &sfdp_svg), yardstick(&python, &ours_svg));
     eprintln!("sfdp: {theirs}\nchokepoint: {ours}");
     let count = |m: &serde_json::Value, key: &str| m[key].as_u64().expect("a count");
     assert_eq!(count(&ours, "label_overlaps"), 0, "{ours}");
