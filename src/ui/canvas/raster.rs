@@ -249,7 +249,10 @@ impl super::Canvas {
             size,
             pixels_per_point: ppp,
             edges,
-            edge_color: f.style.edge.gamma_multiply(0.55),
+            // The mesh drawing's translucent hairline colour, over the canvas's background:
+            // opaque lines are painted without blending, much faster.
+            edge_color: theme::canvas_background(f.style.dark)
+                .blend(f.style.edge.gamma_multiply(0.55)),
             routes,
             route_color: f.style.route,
             dots,
