@@ -75,6 +75,14 @@ impl<T> LinkBundle<'_, T> {
     }
 }
 
+/// Apex offset of the `k`th of `count` lines fanned out between one pair, counted from the
+/// pair's lower end: symmetric about the chord, [`FAN_STEP`] apart.
+pub fn fan_offset(k: usize, count: usize) -> f32 {
+    #[allow(clippy::cast_precision_loss)]
+    let (k, mid) = (k as f32, (count as f32 - 1.0) / 2.0);
+    (k - mid) * FAN_STEP
+}
+
 /// Stroke width of a line standing for `count` links (see [`LinkBundle::width`]).
 pub fn bundle_width(count: usize) -> f32 {
     #[allow(clippy::cast_precision_loss)]
@@ -137,16 +145,13 @@ pub fn bundle_links<'a, T: Copy + Ord + Hash>(
         per_pair.entry(key).or_default().push(i);
     }
     for ((lo, _), list) in per_pair {
-        #[allow(clippy::cast_precision_loss)]
-        let mid = (list.len() as f32 - 1.0) / 2.0;
         for (k, &i) in list.iter().enumerate() {
             let line = &mut out[i];
             line.nth = k;
             if line.from == line.to {
                 continue;
             }
-            #[allow(clippy::cast_precision_loss)]
-            let offset = (k as f32 - mid) * FAN_STEP;
+            let offset = fan_offset(k, list.len());
             // Offsets count from the lower end; a line drawn the other way is flipped.
             line.bend = if line.from == lo { offset } else { -offset };
         }

@@ -744,9 +744,6 @@ pub(crate) fn untangle_members(
     untangle(local, &mine, &movable, options, progress)
 }
 
-/// Spread between the control points of parallel lines (the picture fans them out
-/// [`super::links::FAN_STEP`] apart at the middle, twice that at the control point).
-const FAN_BEND: f32 = 2.0 * super::links::FAN_STEP;
 /// Control-point offset of a shipment hop, and of each further route over the same hop.
 const HOP_BEND: f32 = 2.0 * super::links::ROUTE_BEND;
 const HOP_BEND_STEP: f32 = 2.0 * super::links::ROUTE_BEND_STEP;
@@ -773,12 +770,13 @@ pub(crate) fn drawn_curves(graph: &super::LayoutGraph) -> Vec<Curve> {
         }
     }
     for ((a, b), count) in links {
-        let mid = (count as f32 - 1.0) / 2.0;
-        for k in 0..count {
+        for k in 0..count as usize {
+            // The picture's fan (apex offsets); a curve here is given by its control point,
+            // twice as far out.
             out.push(Curve {
                 from: a,
                 to: b,
-                bend: (k as f32 - mid) * FAN_BEND,
+                bend: 2.0 * super::links::fan_offset(k, count as usize),
             });
         }
     }

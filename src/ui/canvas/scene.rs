@@ -476,9 +476,6 @@ impl Scene {
 
     /// Node discs the lines bend around (none on a case too large for it).
     fn obstacles(&self) -> crate::layout::links::Obstacles {
-        if self.nodes.len() > crate::layout::links::ROUTE_AROUND_LIMIT {
-            return crate::layout::links::Obstacles::default();
-        }
         crate::layout::links::Obstacles::new(
             self.nodes
                 .iter()

@@ -165,23 +165,37 @@ impl Canvas {
 /// A bundle's tooltip: its totals, then each shipment it stands for.
 fn bundle_tooltip_ui(ui: &mut egui::Ui, r: &super::scene::SceneRoute, case: &Case) {
     ui.strong(format!("{} {}", theme::SHIPMENT_GLYPH, r.label));
-    for id in r.shipments.iter().take(12) {
-        if let Some(s) = case.shipments.get(id) {
+    members_ui(ui, &r.shipments, |id| {
+        case.shipments.get(id).map(|s| {
             let date = s
                 .legs
                 .first()
                 .and_then(|l| l.departed.as_ref())
                 .map(|d| format!(" · {d}"))
                 .unwrap_or_default();
-            ui.label(format!("{}{date} · {}", s.reference, s.claim.label()));
-        }
-    }
-    if r.shipments.len() > 12 {
-        ui.label(format!("… and {} more", r.shipments.len() - 12));
-    }
+            format!("{}{date} · {}", s.reference, s.claim.label())
+        })
+    });
     waypoints_ui(ui, r);
-    ui.weak("Click to select them all; Show ▸ Bundle links and shipments draws one line each");
+    ui.weak(BUNDLE_HINT);
 }
+
+/// How to select a bundle's members or unbundle it.
+const BUNDLE_HINT: &str =
+    "Click to select them all; Show ▸ Bundle links and shipments draws one line each";
+
+/// The items a bundled line stands for, one a row up to [`BUNDLE_ROWS`], then how many more.
+fn members_ui<T>(ui: &mut egui::Ui, items: &[T], row: impl Fn(&T) -> Option<String>) {
+    for text in items.iter().take(BUNDLE_ROWS).filter_map(row) {
+        ui.label(text);
+    }
+    if items.len() > BUNDLE_ROWS {
+        ui.label(format!("… and {} more", items.len() - BUNDLE_ROWS));
+    }
+}
+
+/// Rows of a bundle's tooltip listing its members.
+const BUNDLE_ROWS: usize = 12;
 
 /// A bundle of links' tooltip: its totals, the two ends, then each link it stands for.
 fn link_bundle_tooltip_ui(ui: &mut egui::Ui, e: &super::scene::SceneEdge, case: &Case) {
@@ -198,20 +212,17 @@ fn link_bundle_tooltip_ui(ui: &mut egui::Ui, e: &super::scene::SceneEdge, case: 
             case.entity_name(&first.to)
         ));
     }
-    for id in e.links.iter().take(12) {
-        if let Some(l) = case.links.get(id) {
+    members_ui(ui, &e.links, |id| {
+        case.links.get(id).map(|l| {
             let date = l
                 .kind
                 .payment_date()
                 .map(|d| format!(" · {d}"))
                 .unwrap_or_default();
-            ui.label(format!("{}{date} · {}", l.kind.summary(), l.status.label()));
-        }
-    }
-    if e.links.len() > 12 {
-        ui.label(format!("… and {} more", e.links.len() - 12));
-    }
-    ui.weak("Click to select them all; Show ▸ Bundle links and shipments draws one line each");
+            format!("{}{date} · {}", l.kind.summary(), l.status.label())
+        })
+    });
+    ui.weak(BUNDLE_HINT);
 }
 
 /// The places a route passes that the chart has no node for.
