@@ -93,6 +93,31 @@ fn canvas_frames(c: &mut Criterion) {
                 b.iter(|| black_box(frame(&ctx, &mut canvas, (&case, revision), pointer)));
             });
         }
+        // Far out with the picture kept while the camera is still (what Automatic picks for a
+        // large case on a graphics card): frames once the picture is made, with and without the
+        // pointer over it.
+        let lines = case.links.len() + case.shipments.len();
+        let pictured = lines >= chokepoint::ui::canvas::raster::STILL_PICTURE_LINES;
+        for pointer in [None, POINTER].into_iter().filter(|_| pictured) {
+            let ctx = egui::Context::default();
+            let mut canvas = Canvas::default();
+            canvas.far_drawing = chokepoint::ui::canvas::raster::FarDrawing::WhenStill;
+            let started = std::time::Instant::now();
+            while !canvas.far_view_is_picture() && started.elapsed() < Duration::from_secs(60) {
+                frame(&ctx, &mut canvas, (&case, revision), None);
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            assert!(canvas.far_view_is_picture(), "no picture after a minute");
+            eprintln!("{n}: picture made in {:.2?}", started.elapsed());
+            let label = if pointer.is_some() {
+                "picture_hover"
+            } else {
+                "picture"
+            };
+            group.bench_function(BenchmarkId::new(label, n), |b| {
+                b.iter(|| black_box(frame(&ctx, &mut canvas, (&case, revision), pointer)));
+            });
+        }
     }
     group.finish();
 }

@@ -1411,3 +1411,51 @@ fn far_out_a_large_case_is_drawn_as_one_picture_when_asked() {
     }
     assert!(!h.state().canvas.far_view_is_picture());
 }
+
+/// With a graphics card, Automatic draws the far-out view of a case with many lines live while
+/// the camera moves and from one picture once it is still (a still frame then costs the same
+/// whatever the case's size); a case with fewer lines is always drawn live.
+#[test]
+fn far_out_a_case_with_many_lines_is_drawn_from_a_picture_once_the_camera_is_still() {
+    use chokepoint::ui::canvas::raster::STILL_PICTURE_LINES;
+    use chokepoint::ui::theme::DrawingChoice;
+    let case = chokepoint::io::generate::generate_case(25_000, 3).expect("generate");
+    assert!(case.links.len() + case.shipments.len() >= STILL_PICTURE_LINES);
+    let startup = chokepoint::ui::Startup {
+        drawing: Some(DrawingChoice::Automatic),
+        ..chokepoint::ui::Startup::for_case(case)
+    };
+    let mut h = common::realtime_harness_with(startup);
+    h.run();
+    let scene = h.state().canvas.scene();
+    assert!(scene.edges.len() + scene.routes.len() >= STILL_PICTURE_LINES);
+    h.key_press(egui::Key::F);
+    assert!(
+        common::step_until(&mut h, |h| h.state().canvas.far_view_is_picture()),
+        "the still view is drawn from a picture"
+    );
+    h.key_press(egui::Key::Minus);
+    h.step();
+    assert!(
+        !h.state().canvas.far_view_is_picture(),
+        "a moved camera draws live"
+    );
+    assert!(
+        common::step_until(&mut h, |h| h.state().canvas.far_view_is_picture()),
+        "a new picture once the camera is still"
+    );
+    let small = chokepoint::io::generate::generate_case(3000, 3).expect("generate");
+    assert!(small.links.len() + small.shipments.len() < STILL_PICTURE_LINES);
+    let startup = chokepoint::ui::Startup {
+        drawing: Some(DrawingChoice::Automatic),
+        ..chokepoint::ui::Startup::for_case(small)
+    };
+    let mut h = common::realtime_harness_with(startup);
+    h.run();
+    h.key_press(egui::Key::F);
+    for _ in 0..10 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(!h.state().canvas.far_view_is_picture());
+}

@@ -62,13 +62,16 @@ impl DrawingChoice {
         }
     }
 
-    /// Whether the far-out view is drawn as one picture, on a renderer that is software
-    /// (`software`) or not.
-    pub fn picture(self, software: bool) -> bool {
+    /// How the far-out view is drawn, on a renderer that is software (`software`) or not:
+    /// automatically, from a picture always on a software renderer, and on a graphics card
+    /// from a picture while the camera is still (large cases only).
+    pub fn far_drawing(self, software: bool) -> crate::ui::canvas::raster::FarDrawing {
+        use crate::ui::canvas::raster::FarDrawing;
         match self {
-            DrawingChoice::Automatic => software,
-            DrawingChoice::Detailed => false,
-            DrawingChoice::Picture => true,
+            DrawingChoice::Automatic if software => FarDrawing::Always,
+            DrawingChoice::Automatic => FarDrawing::WhenStill,
+            DrawingChoice::Detailed => FarDrawing::Live,
+            DrawingChoice::Picture => FarDrawing::Always,
         }
     }
 }

@@ -118,10 +118,10 @@ impl ChokepointApp {
             ctx.set_theme(theme.preference());
             self.theme_applied = Some(theme);
         }
-        self.canvas.cheap_drawing = self
+        self.canvas.far_drawing = self
             .drawing_override
             .unwrap_or(self.settings.drawing)
-            .picture(self.software_renderer.is_some());
+            .far_drawing(self.software_renderer.is_some());
         self.poll_jobs(&ctx);
         // Presenting never changes the case: files dropped on the window are ignored meanwhile.
         if self.presenter.is_none() {

@@ -207,7 +207,8 @@ impl ChokepointApp {
                         .on_hover_text(
                             "Far out, draw the chart as one picture made in the background \
                              and moved with the camera: fast without a graphics card. \
-                             Automatic does so on a software renderer only.",
+                             Automatic does so on a software renderer, and with a graphics \
+                             card for large cases while the camera is still.",
                         );
                     ui.weak(match &self.software_renderer {
                         Some(name) => format!("Software renderer: {name}"),

@@ -20,38 +20,31 @@ impl Canvas {
             return;
         }
         let dark = ui.visuals().dark_mode;
-        let kinds: BTreeSet<EntityKind> = self
-            .scene
-            .nodes
-            .iter()
-            .filter(|n| n.members.is_empty())
-            .map(|n| n.kind)
-            .collect();
-        let claims: BTreeSet<ClaimStatus> = self
-            .scene
-            .edges
-            .iter()
-            .map(|e| e.status)
-            .chain(self.scene.routes.iter().map(|r| r.status))
-            .collect();
-        let routes = !self.scene.routes.is_empty();
-        let waypoints = self
-            .scene
-            .routes
-            .iter()
-            .any(|r| r.vias.iter().any(|v| !v.is_empty()));
-        let bundles = self.scene.routes.iter().any(|r| r.shipments.len() > 1);
-        let link_bundles = self.scene.edges.iter().any(|e| e.links.len() > 1);
-        let flags = self
-            .scene
-            .nodes
-            .iter()
-            .any(|n| !n.flags.is_empty() || !n.former_flags.is_empty());
-        let unsupported = self
-            .scene
-            .nodes
-            .iter()
-            .any(|n| matches!(&n.item, crate::model::ItemRef::Entity(id) if !self.scene.supported.contains(id)));
+        // What the chart shows changes only with the scene: looked up once per scene (a pass
+        // over every node, line and route, milliseconds a frame on a large case).
+        let generation = self.scene_generation;
+        let shown = match self.legend_shown.take() {
+            Some((g, shown)) if g == generation => shown,
+            _ => Shown::of(&self.scene),
+        };
+        let Shown {
+            kinds,
+            claims,
+            routes,
+            waypoints,
+            bundles,
+            link_bundles,
+            flags,
+            unsupported,
+        } = &shown;
+        let (routes, waypoints, bundles, link_bundles, flags, unsupported) = (
+            *routes,
+            *waypoints,
+            *bundles,
+            *link_bundles,
+            *flags,
+            *unsupported,
+        );
         let area = egui::Area::new(egui::Id::unique("chart_legend"))
             .order(egui::Order::Middle)
             .pivot(egui::Align2::LEFT_BOTTOM)
@@ -106,8 +99,7 @@ impl Canvas {
                         (ClaimStatus::Alleged, "Alleged or reported: dashed"),
                         (ClaimStatus::Disputed, "Disputed or refuted: dotted"),
                     ] {
-                        let shown = claims.iter().any(|c| same_line(*c, status));
-                        if shown {
+                        if claims.iter().any(|c| same_line(*c, status)) {
                             row(ui, text, |p, c| line(p, c, Stroke::new(1.5, edge), status));
                         }
                     }
@@ -167,6 +159,53 @@ impl Canvas {
         });
         if toggled {
             self.legend_open = Some(open);
+        }
+        self.legend_shown = Some((generation, shown));
+    }
+}
+
+/// What the legend lists: what the chart shows.
+#[derive(Debug, Default)]
+pub(super) struct Shown {
+    kinds: BTreeSet<EntityKind>,
+    claims: BTreeSet<ClaimStatus>,
+    routes: bool,
+    waypoints: bool,
+    bundles: bool,
+    link_bundles: bool,
+    flags: bool,
+    unsupported: bool,
+}
+
+impl Shown {
+    fn of(scene: &super::scene::Scene) -> Self {
+        Shown {
+            kinds: scene
+                .nodes
+                .iter()
+                .filter(|n| n.members.is_empty())
+                .map(|n| n.kind)
+                .collect(),
+            claims: scene
+                .edges
+                .iter()
+                .map(|e| e.status)
+                .chain(scene.routes.iter().map(|r| r.status))
+                .collect(),
+            routes: !scene.routes.is_empty(),
+            waypoints: scene
+                .routes
+                .iter()
+                .any(|r| r.vias.iter().any(|v| !v.is_empty())),
+            bundles: scene.routes.iter().any(|r| r.shipments.len() > 1),
+            link_bundles: scene.edges.iter().any(|e| e.links.len() > 1),
+            flags: scene
+                .nodes
+                .iter()
+                .any(|n| !n.flags.is_empty() || !n.former_flags.is_empty()),
+            unsupported: scene.nodes.iter().any(|n| {
+                matches!(&n.item, crate::model::ItemRef::Entity(id) if !scene.supported.contains(id))
+            }),
         }
     }
 }

@@ -14,7 +14,7 @@ mod layout_run;
 mod legend;
 mod menus;
 mod new_entity;
-mod raster;
+pub mod raster;
 pub mod scene;
 mod search;
 pub mod support;
@@ -160,9 +160,11 @@ pub struct Canvas {
     sparse: bool,
     /// Vertex buffers of the batched meshes, kept between frames.
     meshes: draw::MeshBuffers,
-    /// Draw the far-out view as one picture made off the UI thread (software rendering; see
+    /// How the far-out view is drawn: live, or from one picture made off the UI thread (see
     /// `raster`). Set by the app from the renderer it runs on and the settings.
-    pub cheap_drawing: bool,
+    pub far_drawing: raster::FarDrawing,
+    /// What the legend lists, for the scene of that generation.
+    legend_shown: Option<(u64, legend::Shown)>,
     far_raster: raster::FarRaster,
     /// Counts scene rebuilds, so a picture of the far-out view knows when it is stale.
     scene_generation: u64,
@@ -202,7 +204,8 @@ impl Default for Canvas {
             size_by: SizeBy::Uniform,
             sparse: true,
             meshes: draw::MeshBuffers::default(),
-            cheap_drawing: false,
+            far_drawing: raster::FarDrawing::Live,
+            legend_shown: None,
             far_raster: raster::FarRaster::default(),
             scene_generation: 0,
         }

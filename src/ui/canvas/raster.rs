@@ -1,12 +1,16 @@
-//! The far-out picture as one image, for software rendering. Without a GPU (Mesa's llvmpipe
+//! The far-out picture as one image. Without a GPU (Mesa's llvmpipe
 //! in a virtual desktop), rasterising the hundreds of thousands of hairlines of a large case
-//! fitted in view takes the renderer seconds a frame. With *cheap drawing* on (automatic when
+//! fitted in view takes the renderer seconds a frame. With [`FarDrawing::Always`] (automatic when
 //! the renderer is a CPU, or chosen in Settings), the canvas paints the far-out hairlines
 //! and dots into a picture once, on a worker thread (tiny-skia, already in the tree through
 //! resvg), and draws that picture, one textured rectangle, in every frame while the case and
 //! the camera stay as they are; what is selected, highlighted or under the pointer is still
 //! drawn on top, live. While the camera moves, the last picture is moved and scaled with it
 //! (nodes stay where they are drawn), and a new one is made once it has been still for a frame.
+//!
+//! With a graphics card ([`FarDrawing::WhenStill`]) the picture serves only frames whose camera
+//! is still, for cases large enough that drawing every line costs the CPU tens of milliseconds
+//! a frame: while the camera moves, or while the picture is made, the lines are drawn live.
 
 use crate::ui::theme;
 use egui::{Color32, ColorImage, Pos2, Rect, TextureHandle, TextureOptions, pos2};
@@ -16,6 +20,26 @@ use std::sync::mpsc;
 
 /// Up to this many lines, the picture's lines are anti-aliased.
 const SMOOTH_LINES: usize = 20_000;
+
+/// With a graphics card, cases with fewer lines than this are drawn live far out: the picture
+/// saves nothing there (a 10 000-entity case, 25 000 lines, costs the CPU 3 ms a frame live).
+pub const STILL_PICTURE_LINES: usize = 50_000;
+
+/// How the far-out view (nodes as dots, lines as hairlines) is drawn.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum FarDrawing {
+    /// Every line, every frame.
+    #[default]
+    Live,
+    /// From the picture while the camera and the case are still, live lines while they move
+    /// or while the picture is made (a graphics card; cases of [`STILL_PICTURE_LINES`] or
+    /// more): a frame with the camera still costs the same whatever the case's size.
+    WhenStill,
+    /// Always from a picture, the last one moved and scaled with the camera while it moves,
+    /// and dots only until the first is made (a software renderer, which would take seconds
+    /// to draw the lines).
+    Always,
+}
 
 /// What the far-out picture does for a frame's layers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,7 +129,12 @@ impl super::Canvas {
         f: &super::draw::Frame,
         ctx: &egui::Context,
     ) -> FarPicture {
-        if !self.cheap_drawing || !f.dots || self.nodes_moving() {
+        let lines = self.scene.edges.len() + self.scene.routes.len();
+        if self.far_drawing == FarDrawing::Live
+            || (self.far_drawing == FarDrawing::WhenStill && lines < STILL_PICTURE_LINES)
+            || !f.dots
+            || self.nodes_moving()
+        {
             self.state_mut().last = None;
             return FarPicture::Off;
         }
@@ -166,6 +195,21 @@ impl super::Canvas {
             // being made wakes the window itself when it is ready; frames meanwhile would only
             // take the core it is made on.)
             ctx.request_repaint_after(std::time::Duration::from_millis(60));
+        }
+        if self.far_drawing == FarDrawing::WhenStill {
+            // Live lines until the picture for this very camera is ready.
+            return match &state.shown {
+                Some(shown) if shown.key == key => {
+                    f.painter.image(
+                        shown.texture.id(),
+                        rect,
+                        Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
+                        Color32::WHITE,
+                    );
+                    FarPicture::Drawn
+                }
+                _ => FarPicture::Off,
+            };
         }
         // The picture shown, moved and scaled to the camera as it is now.
         match &state.shown {

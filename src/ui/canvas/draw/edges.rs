@@ -46,22 +46,33 @@ impl Canvas {
         let (painter, rect, view, at, style) = (&f.painter, f.rect, f.view, &f.at[..], &f.style);
         let (dots, any_marked) = (f.dots, f.any_marked);
         let mut edge_mesh = self.meshes.take(MeshSlot::Edges);
-        let visible_edges: Vec<usize> = (0..self.scene.edges.len())
-            .filter(|&i| {
-                let e = &self.scene.edges[i];
-                let (a, b) = (at[e.from], at[e.to]);
-                if e.from == e.to {
-                    // A self-loop stays within a few radii of its node.
-                    Rect::from_two_pos(a, b)
-                        .expand(e.bend.abs() * 2.0 + 60.0)
-                        .intersects(view)
-                } else {
-                    geometry::curve_may_meet_rect(a, b, e.bend, view)
-                }
-            })
-            .collect();
-        // Dashes for alleged claims only while the screen is not crowded with lines.
-        let detailed = visible_edges.len() + self.scene.routes.len() <= DASH_LIMIT;
+        // The far-out picture holds every line: with nothing marked, only the one under the
+        // pointer is drawn on top (no pass over all the lines, whatever the case's size).
+        let pictured = f.far == crate::ui::canvas::raster::FarPicture::Drawn && !any_marked;
+        let visible_edges: Vec<usize> = if pictured {
+            match self.hover {
+                Some(Hit::Edge(i)) if i < self.scene.edges.len() => vec![i],
+                _ => Vec::new(),
+            }
+        } else {
+            (0..self.scene.edges.len())
+                .filter(|&i| {
+                    let e = &self.scene.edges[i];
+                    let (a, b) = (at[e.from], at[e.to]);
+                    if e.from == e.to {
+                        // A self-loop stays within a few radii of its node.
+                        Rect::from_two_pos(a, b)
+                            .expand(e.bend.abs() * 2.0 + 60.0)
+                            .intersects(view)
+                    } else {
+                        geometry::curve_may_meet_rect(a, b, e.bend, view)
+                    }
+                })
+                .collect()
+        };
+        // Dashes for alleged claims only while the screen is not crowded with lines (the
+        // picture is made only of crowded screens).
+        let detailed = !pictured && visible_edges.len() + self.scene.routes.len() <= DASH_LIMIT;
         let edge_labels = !dots
             && visible_edges.len() <= EDGE_LABEL_LIMIT
             && theme::CANVAS_EDGE_LABEL_SIZE * self.zoom >= theme::CANVAS_MIN_TEXT_PX;

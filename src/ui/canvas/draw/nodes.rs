@@ -24,7 +24,10 @@ impl Canvas {
         let (dots, any_marked, dark) = (f.dots, f.any_marked, style.dark);
         // With the whole case in view (the usual far-out picture), every node is visible: skip
         // the index query and its sort.
-        let visible = if self.scene.bounds.is_some_and(|b| view.contains_rect(b)) {
+        let visible = if f.far == crate::ui::canvas::raster::FarPicture::Drawn && !any_marked {
+            // The far-out picture holds every dot, and none is marked: nothing to draw on top.
+            Vec::new()
+        } else if self.scene.bounds.is_some_and(|b| view.contains_rect(b)) {
             (0..self.scene.nodes.len()).collect()
         } else {
             self.scene.grid.query_rect(&self.scene.nodes, view)
