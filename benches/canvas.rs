@@ -103,7 +103,7 @@ fn canvas_frames(c: &mut Criterion) {
             let mut canvas = Canvas::default();
             canvas.far_drawing = chokepoint::ui::canvas::raster::FarDrawing::WhenStill;
             let started = std::time::Instant::now();
-            while !canvas.far_view_is_picture() && started.elapsed() < Duration::from_secs(60) {
+            while !canvas.far_view_is_picture() && started.elapsed() < Duration::from_mins(1) {
                 frame(&ctx, &mut canvas, (&case, revision), None);
                 std::thread::sleep(Duration::from_millis(5));
             }
