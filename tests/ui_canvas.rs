@@ -1368,6 +1368,32 @@ fn parallel_links_are_one_line_that_selects_them_all() {
     assert_eq!(h.state().canvas.scene().edges.len(), links);
 }
 
+/// The app on `case` with far-out drawing `drawing` chosen as `--drawing` does, the whole case
+/// fitted in view (F).
+fn fitted_with_drawing(
+    case: chokepoint::model::Case,
+    drawing: chokepoint::ui::theme::DrawingChoice,
+) -> Harness<'static, ChokepointApp> {
+    let startup = chokepoint::ui::Startup {
+        drawing: Some(drawing),
+        ..chokepoint::ui::Startup::for_case(case)
+    };
+    let mut h = common::realtime_harness_with(startup);
+    h.run();
+    h.key_press(egui::Key::F);
+    h
+}
+
+/// Steps ten frames with the camera still (a little time between them for a picture to be
+/// made, were one wanted), then says whether the far-out view is drawn from a picture.
+fn pictured_after_still_frames(h: &mut Harness<'static, ChokepointApp>) -> bool {
+    for _ in 0..10 {
+        h.step();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.state().canvas.far_view_is_picture()
+}
+
 /// With the far-out view drawn as one picture (automatic on a software renderer; forced here,
 /// as `--drawing picture` does), a large case fitted in view is drawn from a picture made in
 /// the background; when the camera moves the picture follows it and a new one is made once the
@@ -1376,13 +1402,7 @@ fn parallel_links_are_one_line_that_selects_them_all() {
 fn far_out_a_large_case_is_drawn_as_one_picture_when_asked() {
     use chokepoint::ui::theme::DrawingChoice;
     let case = chokepoint::io::generate::generate_case(3000, 3).expect("generate");
-    let startup = chokepoint::ui::Startup {
-        drawing: Some(DrawingChoice::Picture),
-        ..chokepoint::ui::Startup::for_case(case.clone())
-    };
-    let mut h = common::realtime_harness_with(startup);
-    h.run();
-    h.key_press(egui::Key::F);
+    let mut h = fitted_with_drawing(case.clone(), DrawingChoice::Picture);
     assert!(
         common::step_until(&mut h, |h| h.state().canvas.far_view_is_picture()),
         "the picture is drawn"
@@ -1399,17 +1419,8 @@ fn far_out_a_large_case_is_drawn_as_one_picture_when_asked() {
         common::step_until(&mut h, |h| h.state().canvas.far_view_is_picture()),
         "a new picture once the camera is still"
     );
-    let startup = chokepoint::ui::Startup {
-        drawing: Some(DrawingChoice::Detailed),
-        ..chokepoint::ui::Startup::for_case(case)
-    };
-    let mut h = common::realtime_harness_with(startup);
-    h.run();
-    h.key_press(egui::Key::F);
-    for _ in 0..10 {
-        h.step();
-    }
-    assert!(!h.state().canvas.far_view_is_picture());
+    let mut h = fitted_with_drawing(case, DrawingChoice::Detailed);
+    assert!(!pictured_after_still_frames(&mut h));
 }
 
 /// With a graphics card, Automatic draws the far-out view of a case with many lines live while
@@ -1421,15 +1432,9 @@ fn far_out_a_case_with_many_lines_is_drawn_from_a_picture_once_the_camera_is_sti
     use chokepoint::ui::theme::DrawingChoice;
     let case = chokepoint::io::generate::generate_case(25_000, 3).expect("generate");
     assert!(case.links.len() + case.shipments.len() >= STILL_PICTURE_LINES);
-    let startup = chokepoint::ui::Startup {
-        drawing: Some(DrawingChoice::Automatic),
-        ..chokepoint::ui::Startup::for_case(case)
-    };
-    let mut h = common::realtime_harness_with(startup);
-    h.run();
+    let mut h = fitted_with_drawing(case, DrawingChoice::Automatic);
     let scene = h.state().canvas.scene();
     assert!(scene.edges.len() + scene.routes.len() >= STILL_PICTURE_LINES);
-    h.key_press(egui::Key::F);
     assert!(
         common::step_until(&mut h, |h| h.state().canvas.far_view_is_picture()),
         "the still view is drawn from a picture"
@@ -1446,16 +1451,6 @@ fn far_out_a_case_with_many_lines_is_drawn_from_a_picture_once_the_camera_is_sti
     );
     let small = chokepoint::io::generate::generate_case(3000, 3).expect("generate");
     assert!(small.links.len() + small.shipments.len() < STILL_PICTURE_LINES);
-    let startup = chokepoint::ui::Startup {
-        drawing: Some(DrawingChoice::Automatic),
-        ..chokepoint::ui::Startup::for_case(small)
-    };
-    let mut h = common::realtime_harness_with(startup);
-    h.run();
-    h.key_press(egui::Key::F);
-    for _ in 0..10 {
-        h.step();
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    assert!(!h.state().canvas.far_view_is_picture());
+    let mut h = fitted_with_drawing(small, DrawingChoice::Automatic);
+    assert!(!pictured_after_still_frames(&mut h));
 }

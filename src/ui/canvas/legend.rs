@@ -27,24 +27,6 @@ impl Canvas {
             Some((g, shown)) if g == generation => shown,
             _ => Shown::of(&self.scene),
         };
-        let Shown {
-            kinds,
-            claims,
-            routes,
-            waypoints,
-            bundles,
-            link_bundles,
-            flags,
-            unsupported,
-        } = &shown;
-        let (routes, waypoints, bundles, link_bundles, flags, unsupported) = (
-            *routes,
-            *waypoints,
-            *bundles,
-            *link_bundles,
-            *flags,
-            *unsupported,
-        );
         let area = egui::Area::new(egui::Id::unique("chart_legend"))
             .order(egui::Order::Middle)
             .pivot(egui::Align2::LEFT_BOTTOM)
@@ -81,7 +63,7 @@ impl Canvas {
                         .num_columns(2)
                         .spacing([6.0, 2.0])
                         .show(ui, |ui| {
-                            for (n, kind) in kinds.iter().enumerate() {
+                            for (n, kind) in shown.kinds.iter().enumerate() {
                                 row(ui, kind.label(), |p, c| {
                                     let fill = theme::entity_color(*kind, dark);
                                     let shape = theme::entity_shape(*kind);
@@ -99,22 +81,22 @@ impl Canvas {
                         (ClaimStatus::Alleged, "Alleged or reported: dashed"),
                         (ClaimStatus::Disputed, "Disputed or refuted: dotted"),
                     ] {
-                        if claims.iter().any(|c| same_line(*c, status)) {
+                        if shown.claims.iter().any(|c| same_line(*c, status)) {
                             row(ui, text, |p, c| line(p, c, Stroke::new(1.5, edge), status));
                         }
                     }
-                    if link_bundles {
+                    if shown.link_bundles {
                         row(ui, "Several links of one kind: one wider line", |p, c| {
                             let width = crate::layout::links::bundle_width(4);
                             line(p, c, Stroke::new(width, edge), ClaimStatus::Proven);
                         });
                     }
-                    if routes {
+                    if shown.routes {
                         let route = theme::route_color(dark);
                         row(ui, "Shipment: wider for more goods", |p, c| {
                             line(p, c, Stroke::new(4.0, route), ClaimStatus::Proven);
                         });
-                        if waypoints {
+                        if shown.waypoints {
                             row(ui, "Place passed with no entity", |p, c| {
                                 let r = Rect::from_center_size(c, vec2(26.0, 11.0));
                                 p.rect_filled(r, 5.5, route);
@@ -127,22 +109,22 @@ impl Canvas {
                                 );
                             });
                         }
-                        if bundles {
+                        if shown.bundles {
                             row(ui, "“n shipments”: one line for several", |p, c| {
                                 line(p, c, Stroke::new(6.0, route), ClaimStatus::Proven);
                             });
                         }
                     }
-                    if flags || unsupported {
+                    if shown.flags || shown.unsupported {
                         ui.separator();
                     }
-                    if flags {
+                    if shown.flags {
                         row(ui, "Listed or flagged (red badge)", |p, c| {
                             let r = Rect::from_center_size(c, vec2(24.0, 10.0));
                             p.rect_filled(r, 5.0, theme::flag_badge_color(dark));
                         });
                     }
-                    if unsupported {
+                    if shown.unsupported {
                         row(ui, "No evidence yet (dashed ring)", |p, c| {
                             let ring = Stroke::new(1.5, theme::unsupported_outline(dark));
                             let pts: Vec<Pos2> = (0..=24)

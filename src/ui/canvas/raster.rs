@@ -196,20 +196,9 @@ impl super::Canvas {
             // take the core it is made on.)
             ctx.request_repaint_after(std::time::Duration::from_millis(60));
         }
-        if self.far_drawing == FarDrawing::WhenStill {
+        if self.far_drawing == FarDrawing::WhenStill && !current {
             // Live lines until the picture for this very camera is ready.
-            return match &state.shown {
-                Some(shown) if shown.key == key => {
-                    f.painter.image(
-                        shown.texture.id(),
-                        rect,
-                        Rect::from_min_max(pos2(0.0, 0.0), pos2(1.0, 1.0)),
-                        Color32::WHITE,
-                    );
-                    FarPicture::Drawn
-                }
-                _ => FarPicture::Off,
-            };
+            return FarPicture::Off;
         }
         // The picture shown, moved and scaled to the camera as it is now.
         match &state.shown {
